@@ -1,0 +1,293 @@
+/*
+ * smtpclass.h: the whole public API of libsmtpclass.
+ *
+ * libsmtpclass splits an SMTP reply into its basic code (RFC 5321), its
+ * enhanced status code (RFC 3463) and its text, and classifies it into a
+ * verdict, a reason (Sisimai's v5 vocabulary) and an action.
+ *
+ * Design: the library does no I/O, never allocates per call, never prints,
+ * never exits and never reads the locale.  Inputs are (pointer, length)
+ * pairs; outputs are caller-owned structs whose text fields are views into
+ * the caller's input.  There are no callbacks, no varargs and no FILE *, so
+ * the API can be called through any FFI (log engines, scripting languages).
+ * Reasons and actions are small integers whose names come from the data
+ * tables (data/reasons.tsv, data/actions.tsv); use the *_name() functions.
+ */
+#ifndef SMTPCLASS_H
+#define SMTPCLASS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SMTPCLASS_VERSION_MAJOR 0
+#define SMTPCLASS_VERSION_MINOR 1
+#define SMTPCLASS_VERSION_PATCH 0
+#define SMTPCLASS_VERSION_STRING "0.1.0"
+
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define SMTPCLASS_API __attribute__((visibility("default")))
+#else
+#define SMTPCLASS_API
+#endif
+
+/* Returns the library's version string, e.g. "0.1.0". */
+SMTPCLASS_API const char *smtpclass_version(void);
+
+/* A view into caller memory: ptr is NULL and len 0 when absent. */
+typedef struct smtpclass_span {
+	const char *ptr;
+	size_t len;
+} smtpclass_span;
+
+/* Most text pieces a parsed reply keeps; a longer multiline reply has its
+ * last segment extended to the end of the input and is flagged TRUNCATED. */
+#define SMTPCLASS_MAX_SEGMENTS 16
+
+/* Flags of a parsed reply. */
+enum smtpclass_reply_flag {
+	SMTPCLASS_REPLY_MULTILINE = 1u << 0,  /* more than one reply line */
+	SMTPCLASS_REPLY_TRUNCATED = 1u << 1,  /* segments did not fit; last one spans the rest */
+	SMTPCLASS_REPLY_DSN = 1u << 2,        /* had a DSN prefix (Diagnostic-Code:, smtp;, Status:) */
+	SMTPCLASS_REPLY_CODE_CHANGED = 1u << 3, /* a continuation line had another code (malformed) */
+	SMTPCLASS_REPLY_ENHANCED_LATE = 1u << 4 /* enhanced code taken from a qmail-style "(#5.1.1)" */
+};
+
+/* Result of smtpclass_parse(). Values are pinned. */
+typedef enum smtpclass_parse_status {
+	SMTPCLASS_PARSE_OK = 0,          /* a basic and/or enhanced code was found */
+	SMTPCLASS_PARSE_TEXT_ONLY = 1,   /* no code: the whole input is text (rules may still classify it) */
+	SMTPCLASS_PARSE_EMPTY = 2,       /* nothing but whitespace */
+	SMTPCLASS_PARSE_INVALID = 3      /* invalid argument (NULL out) */
+} smtpclass_parse_status;
+
+/* A reply split into its parts.  Every span points into the parsed input. */
+typedef struct smtpclass_reply {
+	int code;             /* basic code 200-559, or 0 when absent */
+	int enhanced_class;   /* 2, 4 or 5, or 0 when there is no enhanced code */
+	int enhanced_subject; /* 0-999 */
+	int enhanced_detail;  /* 0-999 */
+	smtpclass_span enhanced; /* the enhanced code as written, e.g. "5.1.1" */
+	size_t segment_count;    /* text pieces: the text is them joined with one space */
+	smtpclass_span segments[SMTPCLASS_MAX_SEGMENTS];
+	unsigned flags;          /* smtpclass_reply_flag bits */
+} smtpclass_reply;
+
+/*
+ * Splits one reply (one line, a multiline reply with real newlines, or a
+ * multiline reply flattened on one line as MTAs log it) into *out.
+ * Returns SMTPCLASS_PARSE_OK when a code was found, TEXT_ONLY when the input
+ * holds words but no code (out has the text), EMPTY for blank input.
+ * Never reads outside input[0..len).  input may hold NUL bytes.
+ */
+SMTPCLASS_API smtpclass_parse_status smtpclass_parse(const char *input, size_t len,
+                                                     smtpclass_reply *out);
+
+/* Length of the reply's text joined with single spaces. */
+SMTPCLASS_API size_t smtpclass_reply_text_length(const smtpclass_reply *reply);
+
+/* Copies the joined text into buf (at most size-1 bytes, NUL-terminated when
+ * size > 0).  Returns the full length, like snprintf. */
+SMTPCLASS_API size_t smtpclass_reply_text_copy(const smtpclass_reply *reply, char *buf,
+                                               size_t size);
+
+/* Names from the enhanced status code registry (data/enhanced-codes.tsv):
+ * the class ("Permanent Failure"; 3 gives "Positive Intermediate" from
+ * RFC 5321), the subject ("Addressing Status") and the detail ("Bad
+ * destination mailbox address").  NULL when unknown. */
+SMTPCLASS_API const char *smtpclass_class_name(int class_digit);
+SMTPCLASS_API const char *smtpclass_subject_name(int subject);
+SMTPCLASS_API const char *smtpclass_detail_name(int subject, int detail);
+
+/* Verdicts.  Values are pinned. */
+typedef enum smtpclass_verdict {
+	SMTPCLASS_VERDICT_UNKNOWN = 0,
+	SMTPCLASS_VERDICT_SUCCESS = 1,
+	SMTPCLASS_VERDICT_INTERMEDIATE = 2,
+	SMTPCLASS_VERDICT_SOFT = 3,
+	SMTPCLASS_VERDICT_HARD = 4
+} smtpclass_verdict;
+
+/* Name of a verdict ("unknown", "success", "intermediate", "soft", "hard"). */
+SMTPCLASS_API const char *smtpclass_verdict_name(smtpclass_verdict verdict);
+
+/* The SMTP command a reply answered, when the caller knows it. Values pinned. */
+typedef enum smtpclass_stage {
+	SMTPCLASS_STAGE_UNKNOWN = 0,
+	SMTPCLASS_STAGE_CONNECT = 1, /* greeting */
+	SMTPCLASS_STAGE_HELO = 2,
+	SMTPCLASS_STAGE_MAIL = 3,
+	SMTPCLASS_STAGE_RCPT = 4,
+	SMTPCLASS_STAGE_DATA = 5,
+	SMTPCLASS_STAGE_EOD = 6 /* end of DATA */
+} smtpclass_stage;
+
+/* Name of a stage ("connect", "helo", ...), or NULL for UNKNOWN. */
+SMTPCLASS_API const char *smtpclass_stage_name(smtpclass_stage stage);
+/* Stage from its name (as smtpclass_stage_name), or -1. */
+SMTPCLASS_API int smtpclass_stage_from_name(const char *name, size_t len);
+
+/* Reasons and actions: ids 0..count-1 in the order of data/reasons.tsv and
+ * data/actions.tsv.  Names are stable; ids are stable within one version. */
+SMTPCLASS_API int smtpclass_reason_count(void);
+SMTPCLASS_API const char *smtpclass_reason_name(int reason);    /* NULL when out of range */
+SMTPCLASS_API const char *smtpclass_reason_meaning(int reason); /* one-line meaning */
+SMTPCLASS_API int smtpclass_reason_from_name(const char *name, size_t len); /* -1 if unknown */
+SMTPCLASS_API int smtpclass_action_count(void);
+SMTPCLASS_API const char *smtpclass_action_name(int action);
+SMTPCLASS_API const char *smtpclass_action_sentence(int action); /* shown to people */
+SMTPCLASS_API int smtpclass_action_from_name(const char *name, size_t len);
+
+/* What kind of evidence decided a classification. Values pinned; the order
+ * is the precedence, strongest last. */
+typedef enum smtpclass_rule_kind {
+	SMTPCLASS_RULE_NONE = 0,      /* nothing decided: no code, no matching text */
+	SMTPCLASS_RULE_CLASS = 1,     /* only the class digit */
+	SMTPCLASS_RULE_BASIC = 2,     /* a row of data/basic-codes.tsv */
+	SMTPCLASS_RULE_SUBJECT = 3,   /* enhanced subject (unknown detail) */
+	SMTPCLASS_RULE_ENHANCED = 4,  /* a row of data/enhanced-codes.tsv */
+	SMTPCLASS_RULE_EXCEPTION = 5, /* a row of data/exceptions.tsv */
+	SMTPCLASS_RULE_TEXT = 6,      /* a text rule (data/rules.tsv or a site file) */
+	SMTPCLASS_RULE_PROVIDER = 7   /* a provider-scoped text rule */
+} smtpclass_rule_kind;
+
+/* A compiled set of text rules (site rules).  Opaque. */
+typedef struct smtpclass_rules smtpclass_rules;
+
+/* Options for smtpclass_classify(); zero-initialise for defaults. */
+typedef struct smtpclass_options {
+	smtpclass_stage stage;            /* the command the reply answered, if known */
+	const smtpclass_rules *site_rules; /* consulted before the built-in rules; may be NULL */
+	unsigned flags;                   /* smtpclass_option_flag bits */
+} smtpclass_options;
+
+enum smtpclass_option_flag {
+	SMTPCLASS_NO_TEXT_RULES = 1u << 0 /* classify from the digits only */
+};
+
+/* Most bytes of evidence a result can quote (the phrase a text rule matched). */
+#define SMTPCLASS_EVIDENCE_MAX 96
+
+/* A classification.  Strings are static or owned by the rule set used. */
+typedef struct smtpclass_result {
+	smtpclass_verdict verdict;
+	int reason;                 /* reason id */
+	int action;                 /* action id */
+	smtpclass_rule_kind rule_kind;
+	const char *rule;           /* what decided, e.g. "enhanced X.1.1", "basic 552" */
+	int mismatch;               /* 1 when basic and enhanced classes disagree */
+	const char *evidence;       /* the rule's phrase when a text rule decided, else NULL */
+} smtpclass_result;
+
+/*
+ * Classifies a parsed reply.  options may be NULL.  Always fills *out: a reply
+ * with no code and no matching text gets verdict UNKNOWN, reason "undefined",
+ * rule kind NONE.  Returns the verdict.
+ */
+SMTPCLASS_API smtpclass_verdict smtpclass_classify(const smtpclass_reply *reply,
+                                                   const smtpclass_options *options,
+                                                   smtpclass_result *out);
+
+/* ---- Mail log lines ------------------------------------------------------ */
+
+/* The MTA that wrote a log line. Values pinned. */
+typedef enum smtpclass_mta {
+	SMTPCLASS_MTA_UNKNOWN = 0,
+	SMTPCLASS_MTA_POSTFIX = 1,
+	SMTPCLASS_MTA_EXIM = 2,
+	SMTPCLASS_MTA_SENDMAIL = 3,
+	SMTPCLASS_MTA_OPENSMTPD = 4,
+	SMTPCLASS_MTA_QMAIL = 5,
+	SMTPCLASS_MTA_EXCHANGE = 6,
+	SMTPCLASS_MTA_GENERIC = 7 /* a reply after a marker such as " said: " or "reply=" */
+} smtpclass_mta;
+
+/* Name of an MTA ("postfix", "exim", ...), NULL for UNKNOWN. */
+SMTPCLASS_API const char *smtpclass_mta_name(smtpclass_mta mta);
+/* MTA from its name, or -1. */
+SMTPCLASS_API int smtpclass_mta_from_name(const char *name, size_t len);
+
+/* The outcome a log line reports. Values pinned. */
+typedef enum smtpclass_log_status {
+	SMTPCLASS_STATUS_NONE = 0,
+	SMTPCLASS_STATUS_SENT = 1,
+	SMTPCLASS_STATUS_DEFERRED = 2,
+	SMTPCLASS_STATUS_BOUNCED = 3,
+	SMTPCLASS_STATUS_EXPIRED = 4,
+	SMTPCLASS_STATUS_REJECTED = 5 /* a reply this server sent to a client */
+} smtpclass_log_status;
+
+/* Name of a status ("sent", ...), NULL for NONE. */
+SMTPCLASS_API const char *smtpclass_log_status_name(smtpclass_log_status status);
+
+/* How the reply is written in the log line, so it can be normalised. */
+enum smtpclass_log_reply_form {
+	SMTPCLASS_LOG_REPLY_PLAIN = 0,
+	SMTPCLASS_LOG_REPLY_ESCAPED_NEWLINES = 1, /* Exim: literal backslash-n between lines */
+	SMTPCLASS_LOG_REPLY_UNDERSCORES = 2       /* qmail: '_' for spaces, '/' ends segments */
+};
+
+/* One delivery outcome found in a log line.  Spans point into the line, or
+ * into the scanner state (qmail recipients remembered from earlier lines). */
+typedef struct smtpclass_log_record {
+	smtpclass_mta mta;
+	smtpclass_log_status status;
+	smtpclass_stage stage;
+	int reply_form;          /* smtpclass_log_reply_form */
+	smtpclass_span time;     /* as written */
+	smtpclass_span host;     /* the logging host */
+	smtpclass_span queue_id;
+	smtpclass_span sender;
+	smtpclass_span recipient;
+	smtpclass_span domain;   /* of the recipient */
+	smtpclass_span relay;    /* remote host and IP as written */
+	smtpclass_span dsn;      /* the MTA's own enhanced code (Postfix/Sendmail dsn=) */
+	smtpclass_span reply;    /* the reply or failure text, trailing fields removed */
+} smtpclass_log_record;
+
+/* Scanner state for facts that span lines (qmail "starting delivery N").
+ * Fixed size, caller-owned; initialise with smtpclass_log_state_init(). */
+typedef struct smtpclass_log_state {
+	int forced_mta; /* smtpclass_mta, or 0 to detect per line */
+	unsigned long long opaque[2304];
+} smtpclass_log_state;
+
+/* Initialises a scanner state; forced_mta is SMTPCLASS_MTA_UNKNOWN to detect
+ * the format per line. */
+SMTPCLASS_API void smtpclass_log_state_init(smtpclass_log_state *state, smtpclass_mta forced_mta);
+
+/*
+ * Looks for a delivery outcome in one log line (without its newline).
+ * Returns 1 and fills *out when the line reports an outcome, 0 otherwise
+ * (noise, or a line that only feeds the state).  Never allocates.
+ */
+SMTPCLASS_API int smtpclass_log_scan(const char *line, size_t len, smtpclass_log_state *state,
+                                     smtpclass_log_record *out);
+
+/*
+ * Writes the record's reply into buf as a plain reply (Exim's literal \n and
+ * qmail's underscores turned into spaces) and returns its length; at most
+ * size bytes are written (no NUL).  The result can go to smtpclass_parse().
+ */
+SMTPCLASS_API size_t smtpclass_log_reply_normalise(const smtpclass_log_record *record, char *buf,
+                                                   size_t size);
+
+/*
+ * Classifies a log record: parses the (normalised) reply held in scratch,
+ * falls back to the record's dsn= when the reply has no code, passes the
+ * stage to the classifier, and takes the verdict from the MTA's status when
+ * the reply itself does not give one.  reply_out's spans point into scratch.
+ */
+SMTPCLASS_API smtpclass_verdict smtpclass_log_classify(const smtpclass_log_record *record,
+                                                       const smtpclass_options *options,
+                                                       char *scratch, size_t scratch_size,
+                                                       smtpclass_reply *reply_out,
+                                                       smtpclass_result *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SMTPCLASS_H */

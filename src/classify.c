@@ -1,0 +1,329 @@
+/*
+ * classify.c: verdict, reason and action of a parsed reply.
+ *
+ * The verdict comes from the class digit: the basic code's first digit when
+ * there is one (RFC 5321 s4.2), else the enhanced code's class.  When the two
+ * disagree the basic code decides and the result says mismatch.  The only
+ * departures are rows of data/exceptions.tsv (each citing its standard) and
+ * text rules that carry a cited verdict override.
+ *
+ * Reason and action come from the most specific evidence, in this order of
+ * precedence (strongest first):
+ *   provider rule > text rule > exception > enhanced code detail >
+ *   enhanced subject (unknown detail) > basic code > class digit.
+ * X.0.0 says nothing beyond the class, so a basic code decides over it.
+ * Every result names the rule that decided it, e.g. "enhanced X.1.1".
+ */
+#include "classify_internal.h"
+#include "tables.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *smtpclass_version(void)
+{
+	return SMTPCLASS_VERSION_STRING;
+}
+
+static const char *const verdict_names[] = {"unknown", "success", "intermediate", "soft", "hard"};
+
+const char *smtpclass_verdict_name(smtpclass_verdict verdict)
+{
+	if ((unsigned)verdict >= sizeof(verdict_names) / sizeof(verdict_names[0]))
+		return "unknown";
+	return verdict_names[verdict];
+}
+
+static const char *const stage_names[] = {NULL, "connect", "helo", "mail", "rcpt", "data", "eod"};
+
+const char *smtpclass_stage_name(smtpclass_stage stage)
+{
+	if ((unsigned)stage >= sizeof(stage_names) / sizeof(stage_names[0]))
+		return NULL;
+	return stage_names[stage];
+}
+
+int smtpclass_stage_from_name(const char *name, size_t len)
+{
+	for (int i = 1; i < (int)(sizeof(stage_names) / sizeof(stage_names[0])); i++)
+		if (strlen(stage_names[i]) == len && memcmp(stage_names[i], name, len) == 0)
+			return i;
+	return -1;
+}
+
+int smtpclass_reason_count(void)
+{
+	return SC_REASON_COUNT;
+}
+
+const char *smtpclass_reason_name(int reason)
+{
+	return reason >= 0 && reason < SC_REASON_COUNT ? sc_reasons[reason].name : NULL;
+}
+
+const char *smtpclass_reason_meaning(int reason)
+{
+	return reason >= 0 && reason < SC_REASON_COUNT ? sc_reasons[reason].meaning : NULL;
+}
+
+int smtpclass_reason_from_name(const char *name, size_t len)
+{
+	for (int i = 0; i < SC_REASON_COUNT; i++)
+		if (strlen(sc_reasons[i].name) == len && memcmp(sc_reasons[i].name, name, len) == 0)
+			return i;
+	return -1;
+}
+
+int smtpclass_action_count(void)
+{
+	return SC_ACTION_COUNT;
+}
+
+const char *smtpclass_action_name(int action)
+{
+	return action >= 0 && action < SC_ACTION_COUNT ? sc_actions[action].name : NULL;
+}
+
+const char *smtpclass_action_sentence(int action)
+{
+	return action >= 0 && action < SC_ACTION_COUNT ? sc_actions[action].sentence : NULL;
+}
+
+int smtpclass_action_from_name(const char *name, size_t len)
+{
+	for (int i = 0; i < SC_ACTION_COUNT; i++)
+		if (strlen(sc_actions[i].name) == len && memcmp(sc_actions[i].name, name, len) == 0)
+			return i;
+	return -1;
+}
+
+static int compare_enhanced_key(const void *key, const void *element)
+{
+	const int *wanted = key;
+	const struct sc_enhanced_row *row = element;
+
+	if (wanted[0] != row->subject)
+		return wanted[0] < row->subject ? -1 : 1;
+	if (wanted[1] != row->detail)
+		return wanted[1] < row->detail ? -1 : 1;
+	return 0;
+}
+
+const struct sc_enhanced_row *sc_find_enhanced(int subject, int detail)
+{
+	int key[2] = {subject, detail};
+
+	return bsearch(key, sc_enhanced, (size_t)sc_enhanced_count, sizeof(sc_enhanced[0]),
+	               compare_enhanced_key);
+}
+
+static int compare_basic_key(const void *key, const void *element)
+{
+	int wanted = *(const int *)key, code = ((const struct sc_basic_row *)element)->code;
+
+	return wanted < code ? -1 : wanted > code;
+}
+
+const struct sc_basic_row *sc_find_basic(int code)
+{
+	return bsearch(&code, sc_basic, (size_t)sc_basic_count, sizeof(sc_basic[0]),
+	               compare_basic_key);
+}
+
+static const char *const class_rules[] = {NULL, NULL, "class 2", "class 3", "class 4", "class 5"};
+
+static smtpclass_verdict verdict_of_class(int class_digit)
+{
+	switch (class_digit) {
+	case 2:
+		return SMTPCLASS_VERDICT_SUCCESS;
+	case 3:
+		return SMTPCLASS_VERDICT_INTERMEDIATE;
+	case 4:
+		return SMTPCLASS_VERDICT_SOFT;
+	case 5:
+		return SMTPCLASS_VERDICT_HARD;
+	default:
+		return SMTPCLASS_VERDICT_UNKNOWN;
+	}
+}
+
+/* The first exception row that applies to the reply, or NULL. */
+static const struct sc_exception_row *find_exception(const smtpclass_reply *reply,
+                                                     smtpclass_stage stage)
+{
+	for (int i = 0; i < sc_exception_count; i++) {
+		const struct sc_exception_row *row = &sc_exceptions[i];
+
+		if (row->code != reply->code || (!row->any_stage && row->stage != stage))
+			continue;
+		if (row->subject == -1 && reply->enhanced_class != 0)
+			continue;
+		if (row->subject >= 0 && (reply->enhanced_class == 0 ||
+		                          row->subject != reply->enhanced_subject ||
+		                          row->detail != reply->enhanced_detail))
+			continue;
+		return row;
+	}
+	return NULL;
+}
+
+/* Fills reason, action (or -1) and rule from the code tables. */
+static void classify_digits(const smtpclass_reply *reply, smtpclass_stage stage,
+                            smtpclass_result *out, int *action)
+{
+	const struct sc_exception_row *exception = find_exception(reply, stage);
+	int has_enhanced = reply->enhanced_class != 0;
+	int class_digit = reply->code != 0 ? reply->code / 100 : reply->enhanced_class;
+
+	if (exception != NULL) {
+		out->verdict = exception->verdict;
+		out->reason = exception->reason;
+		*action = exception->action;
+		out->rule_kind = SMTPCLASS_RULE_EXCEPTION;
+		out->rule = exception->rule;
+		return;
+	}
+	if (has_enhanced && (reply->enhanced_subject != 0 || reply->enhanced_detail != 0)) {
+		const struct sc_enhanced_row *row =
+		    sc_find_enhanced(reply->enhanced_subject, reply->enhanced_detail);
+
+		if (row != NULL) {
+			out->reason = row->reason;
+			*action = row->action;
+			out->rule_kind = SMTPCLASS_RULE_ENHANCED;
+			out->rule = row->rule;
+			return;
+		}
+		row = sc_find_enhanced(reply->enhanced_subject, 0);
+		if (row != NULL && reply->enhanced_subject != 0) {
+			out->reason = row->reason;
+			*action = row->action;
+			out->rule_kind = SMTPCLASS_RULE_SUBJECT;
+			out->rule = row->subject_rule;
+			return;
+		}
+	}
+	if (reply->code != 0) {
+		const struct sc_basic_row *row = sc_find_basic(reply->code);
+
+		if (row != NULL) {
+			out->reason = row->reason;
+			*action = row->action;
+			out->rule_kind = SMTPCLASS_RULE_BASIC;
+			out->rule = row->rule;
+			return;
+		}
+	} else if (has_enhanced) {
+		const struct sc_enhanced_row *row = sc_find_enhanced(0, 0);
+
+		if (row != NULL && reply->enhanced_subject == 0 && reply->enhanced_detail == 0) {
+			out->reason = row->reason;
+			*action = row->action;
+			out->rule_kind = SMTPCLASS_RULE_ENHANCED;
+			out->rule = row->rule;
+			return;
+		}
+	}
+	if (class_digit >= 2 && class_digit <= 5) {
+		out->reason = class_digit == 2 ? SC_REASON_DELIVERED : SC_REASON_UNDEFINED;
+		out->rule_kind = SMTPCLASS_RULE_CLASS;
+		out->rule = class_rules[class_digit];
+	}
+}
+
+int sc_default_action(smtpclass_verdict verdict, int reason)
+{
+	switch (verdict) {
+	case SMTPCLASS_VERDICT_SUCCESS:
+		return SC_ACTION_NONE;
+	case SMTPCLASS_VERDICT_INTERMEDIATE:
+		return SC_ACTION_CONTINUE;
+	case SMTPCLASS_VERDICT_SOFT:
+		return sc_reasons[reason].soft_action;
+	default:
+		return sc_reasons[reason].hard_action;
+	}
+}
+
+smtpclass_verdict smtpclass_classify(const smtpclass_reply *reply, const smtpclass_options *options,
+                                     smtpclass_result *out)
+{
+	static const smtpclass_options defaults;
+	int class_digit, action = -1;
+
+	if (options == NULL)
+		options = &defaults;
+	memset(out, 0, sizeof(*out));
+	out->reason = SC_REASON_UNDEFINED;
+	class_digit = reply->code != 0 ? reply->code / 100 : reply->enhanced_class;
+	out->verdict = verdict_of_class(class_digit);
+	out->mismatch = reply->code != 0 && reply->enhanced_class != 0 &&
+	                reply->code / 100 != reply->enhanced_class;
+
+	classify_digits(reply, options->stage, out, &action);
+	if (!(options->flags & SMTPCLASS_NO_TEXT_RULES))
+		sc_apply_text_rules(reply, options, out, &action);
+
+	if (out->verdict == SMTPCLASS_VERDICT_SUCCESS) {
+		out->reason = SC_REASON_DELIVERED;
+		action = SC_ACTION_NONE;
+	} else if (out->verdict == SMTPCLASS_VERDICT_INTERMEDIATE) {
+		action = SC_ACTION_CONTINUE;
+	}
+	out->action = action >= 0 ? action : sc_default_action(out->verdict, out->reason);
+	return out->verdict;
+}
+
+/* RFC 3463 s2 class names; 3 is RFC 5321's "Positive Intermediate". */
+static const char *const class_names[] = {NULL, NULL, "Success", "Positive Intermediate",
+                                          "Persistent Transient Failure", "Permanent Failure"};
+
+const char *smtpclass_class_name(int class_digit)
+{
+	if (class_digit < 2 || class_digit > 5)
+		return NULL;
+	return class_names[class_digit];
+}
+
+const char *smtpclass_subject_name(int subject)
+{
+	const struct sc_enhanced_row *row = sc_find_enhanced(subject, 0);
+
+	return row != NULL ? row->subject_name : NULL;
+}
+
+const char *smtpclass_detail_name(int subject, int detail)
+{
+	const struct sc_enhanced_row *row = sc_find_enhanced(subject, detail);
+
+	return row != NULL ? row->detail_name : NULL;
+}
+
+static const char *const mta_names[] = {NULL,        "postfix", "exim",     "sendmail",
+                                        "opensmtpd", "qmail",   "exchange", "generic"};
+
+const char *smtpclass_mta_name(smtpclass_mta mta)
+{
+	if ((unsigned)mta >= sizeof(mta_names) / sizeof(mta_names[0]))
+		return NULL;
+	return mta_names[mta];
+}
+
+int smtpclass_mta_from_name(const char *name, size_t len)
+{
+	for (int i = 1; i < (int)(sizeof(mta_names) / sizeof(mta_names[0])); i++)
+		if (strlen(mta_names[i]) == len && memcmp(mta_names[i], name, len) == 0)
+			return i;
+	return -1;
+}
+
+static const char *const status_names[] = {NULL,      "sent",    "deferred",
+                                           "bounced", "expired", "rejected"};
+
+const char *smtpclass_log_status_name(smtpclass_log_status status)
+{
+	if ((unsigned)status >= sizeof(status_names) / sizeof(status_names[0]))
+		return NULL;
+	return status_names[status];
+}

@@ -1,0 +1,19 @@
+/*
+ * classify_internal.h: what classify.c shares with the text-rule matcher.
+ */
+#ifndef SMTPCLASS_CLASSIFY_INTERNAL_H
+#define SMTPCLASS_CLASSIFY_INTERNAL_H
+
+#include "smtpclass.h"
+
+/* Default action of a reason under a verdict (data/reasons.tsv). */
+int sc_default_action(smtpclass_verdict verdict, int reason);
+
+/*
+ * Lets the text rules (site rules first, then the built-in ones) refine a
+ * result the code tables produced.  *action is -1 for "the reason's default".
+ */
+void sc_apply_text_rules(const smtpclass_reply *reply, const smtpclass_options *options,
+                         smtpclass_result *out, int *action);
+
+#endif

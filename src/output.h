@@ -1,0 +1,40 @@
+/*
+ * output.h: writing classified records as text, JSON Lines, TSV or CSV.
+ */
+#ifndef SMTPCLASS_OUTPUT_H
+#define SMTPCLASS_OUTPUT_H
+
+#include <stdio.h>
+
+#include "smtpclass.h"
+
+enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_TSV, FORMAT_CSV };
+
+struct output {
+	FILE *stream;
+	enum output_format format;
+	int color;       /* text only */
+	int explain;     /* text only: print the deciding rule and its evidence */
+	int log_fields;  /* records carry the log-mode columns */
+};
+
+/* One record to write.  log is NULL for a reply given on the command line. */
+struct record {
+	const char *source;        /* file name, "-" or "arg" */
+	unsigned long long line;   /* 0 for arguments */
+	const smtpclass_reply *reply;
+	const smtpclass_result *result;
+	const smtpclass_log_record *log;
+	int cut;                   /* the input line was longer than the cap and was cut */
+};
+
+/* Writes the header line of tsv/csv output. */
+void output_header(const struct output *output);
+
+/* Writes one record. */
+void output_record(const struct output *output, const struct record *record);
+
+/* Writes s[0..len) as a JSON string (quotes included), invalid UTF-8 as U+FFFD. */
+void output_json_string(FILE *stream, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * tables.h: the shapes of the tables generated from the TSV files of data/.
+ *
+ * tools/gentables.c writes table_ids.h (reason and action ids as #defines)
+ * and tables_data.c (the arrays below) into the build directory.  Lookups
+ * by code use binary search, so the generator sorts the rows.
+ */
+#ifndef SMTPCLASS_TABLES_INTERNAL_H
+#define SMTPCLASS_TABLES_INTERNAL_H
+
+#include "smtpclass.h"
+#include "table_ids.h"
+
+struct sc_reason_row {
+	const char *name;
+	int hard_action; /* default action when the verdict is hard or unknown */
+	int soft_action; /* default action when the verdict is soft */
+	const char *meaning;
+};
+
+struct sc_action_row {
+	const char *name;
+	const char *sentence;
+};
+
+struct sc_enhanced_row {
+	int subject;
+	int detail;
+	int reason;
+	int action; /* -1: the reason's default */
+	const char *subject_name;
+	const char *detail_name;
+	const char *rule;         /* "enhanced X.s.d" */
+	const char *subject_rule; /* "subject X.s": used when this X.s.0 row stands for an unknown detail */
+};
+
+struct sc_basic_row {
+	int code;
+	int reason;
+	int action;
+	const char *meaning;
+	const char *rule; /* "basic NNN" */
+};
+
+struct sc_exception_row {
+	int code;
+	int subject; /* -1: no enhanced code, -2: any */
+	int detail;
+	smtpclass_stage stage;
+	int any_stage;
+	smtpclass_verdict verdict;
+	int reason;
+	int action;
+	const char *rule; /* "exception ID" */
+};
+
+extern const struct sc_reason_row sc_reasons[];
+extern const struct sc_action_row sc_actions[];
+extern const struct sc_enhanced_row sc_enhanced[];
+extern const int sc_enhanced_count;
+extern const struct sc_basic_row sc_basic[];
+extern const int sc_basic_count;
+extern const struct sc_exception_row sc_exceptions[];
+extern const int sc_exception_count;
+
+/* Row of an enhanced code, or NULL. */
+const struct sc_enhanced_row *sc_find_enhanced(int subject, int detail);
+/* Row of a basic code, or NULL. */
+const struct sc_basic_row *sc_find_basic(int code);
+
+#endif

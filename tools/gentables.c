@@ -1,0 +1,402 @@
+/*
+ * gentables.c: turns the TSV tables of data/ into C source at build time.
+ *
+ * The files in data/ are the single source of truth for codes, reasons, actions and
+ * exceptions.  This program is built first and run by CMake; it validates
+ * every row (column count, known reason and action names, no duplicates)
+ * and writes two files: a header of #defines for reason and action ids, and
+ * a C file of static const arrays sorted for binary search.  An error names
+ * the file and line and makes the build fail.
+ *
+ * Usage: gentables DATADIR OUT.h OUT.c
+ *
+ * It is a build tool, not part of the library: it may allocate and exit.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ROWS 4096
+#define MAX_FIELDS 12
+
+struct row {
+	int line;
+	int field_count;
+	char *fields[MAX_FIELDS];
+};
+
+struct table {
+	const char *path;
+	int row_count;
+	struct row rows[MAX_ROWS];
+};
+
+static struct table reasons, actions, enhanced, basic, exceptions;
+
+static void fail(const char *path, int line, const char *format, ...)
+{
+	va_list args;
+
+	fprintf(stderr, "gentables: %s:%d: ", path, line);
+	va_start(args, format);
+	vfprintf(stderr, format, args);
+	va_end(args);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static char *copy_string(const char *s)
+{
+	char *copy = malloc(strlen(s) + 1);
+
+	if (copy == NULL)
+		fail(s, 0, "out of memory");
+	memcpy(copy, s, strlen(s) + 1);
+	return copy;
+}
+
+static char *read_file(const char *path)
+{
+	FILE *file = fopen(path, "rb");
+	char *data;
+	long size;
+
+	if (file == NULL)
+		fail(path, 0, "%s", strerror(errno));
+	fseek(file, 0, SEEK_END);
+	size = ftell(file);
+	fseek(file, 0, SEEK_SET);
+	data = malloc((size_t)size + 1);
+	if (data == NULL || fread(data, 1, (size_t)size, file) != (size_t)size)
+		fail(path, 0, "cannot read");
+	data[size] = '\0';
+	fclose(file);
+	return data;
+}
+
+/*
+ * Reads a TSV table: '#' lines and blank lines are comments, the first other
+ * line is the header and must equal `header` (tab-separated names).  Every
+ * row must have exactly as many fields as the header.
+ */
+static void load_table(struct table *table, const char *dir, const char *name, const char *header)
+{
+	static char path[4096];
+	char *data, *line, *next;
+	int line_number = 0, seen_header = 0, columns = 1;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	table->path = copy_string(path);
+	for (const char *p = header; *p != '\0'; p++)
+		columns += *p == '\t';
+	data = read_file(path);
+	for (line = data; line != NULL && *line != '\0'; line = next) {
+		struct row *row;
+		char *field;
+
+		line_number++;
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if (line[0] != '\0' && line[strlen(line) - 1] == '\r')
+			line[strlen(line) - 1] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		if (!seen_header) {
+			if (strcmp(line, header) != 0)
+				fail(table->path, line_number, "header must be \"%s\"", header);
+			seen_header = 1;
+			continue;
+		}
+		if (table->row_count == MAX_ROWS)
+			fail(table->path, line_number, "too many rows");
+		row = &table->rows[table->row_count++];
+		row->line = line_number;
+		row->field_count = 0;
+		field = line;
+		for (;;) {
+			char *tab = strchr(field, '\t');
+
+			if (row->field_count == MAX_FIELDS)
+				fail(table->path, line_number, "too many fields");
+			row->fields[row->field_count++] = field;
+			if (tab == NULL)
+				break;
+			*tab = '\0';
+			field = tab + 1;
+		}
+		if (row->field_count != columns)
+			fail(table->path, line_number, "%d fields, expected %d", row->field_count,
+			     columns);
+		for (int i = 0; i < columns; i++)
+			if (row->fields[i][0] == '\0')
+				fail(table->path, line_number, "field %d is empty (use -)", i + 1);
+	}
+	if (!seen_header)
+		fail(table->path, line_number, "no header line");
+}
+
+static int find_name(const struct table *table, const char *name)
+{
+	for (int i = 0; i < table->row_count; i++)
+		if (strcmp(table->rows[i].fields[0], name) == 0)
+			return i;
+	return -1;
+}
+
+static int reason_id(const struct table *table, const struct row *row, int column)
+{
+	int id = find_name(&reasons, row->fields[column]);
+
+	if (id < 0)
+		fail(table->path, row->line, "unknown reason \"%s\"", row->fields[column]);
+	return id;
+}
+
+/* Action id of a column, or -1 for "-" (the reason's default). */
+static int action_id(const struct table *table, const struct row *row, int column)
+{
+	int id;
+
+	if (strcmp(row->fields[column], "-") == 0)
+		return -1;
+	id = find_name(&actions, row->fields[column]);
+	if (id < 0)
+		fail(table->path, row->line, "unknown action \"%s\"", row->fields[column]);
+	return id;
+}
+
+/* Writes s as a C string literal. */
+static void put_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(out, "\\%03o", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void put_upper(FILE *out, const char *s)
+{
+	for (; *s != '\0'; s++)
+		fputc(isalnum((unsigned char)*s) ? toupper((unsigned char)*s) : '_', out);
+}
+
+/* Parses "X.s.d" (or "X.s.d" with 1-3 digit numbers); returns 0 on success. */
+static int parse_enhanced(const char *text, int *subject, int *detail)
+{
+	char *end;
+	long s, d;
+
+	if (text[0] != 'X' || text[1] != '.')
+		return -1;
+	s = strtol(text + 2, &end, 10);
+	if (end == text + 2 || *end != '.' || s < 0 || s > 999)
+		return -1;
+	text = end + 1;
+	d = strtol(text, &end, 10);
+	if (end == text || *end != '\0' || d < 0 || d > 999)
+		return -1;
+	*subject = (int)s;
+	*detail = (int)d;
+	return 0;
+}
+
+struct enhanced_entry {
+	int subject, detail;
+	const struct row *row;
+};
+
+static int compare_enhanced(const void *a, const void *b)
+{
+	const struct enhanced_entry *x = a, *y = b;
+
+	if (x->subject != y->subject)
+		return x->subject - y->subject;
+	return x->detail - y->detail;
+}
+
+static void write_header(FILE *out)
+{
+	fputs("/* generated from data/reasons.tsv and data/actions.tsv by tools/gentables.c: "
+	      "do not edit */\n#ifndef SMTPCLASS_TABLES_H\n#define SMTPCLASS_TABLES_H\n\n",
+	      out);
+	for (int i = 0; i < reasons.row_count; i++) {
+		fputs("#define SC_REASON_", out);
+		put_upper(out, reasons.rows[i].fields[0]);
+		fprintf(out, " %d\n", i);
+	}
+	fprintf(out, "#define SC_REASON_COUNT %d\n\n", reasons.row_count);
+	for (int i = 0; i < actions.row_count; i++) {
+		fputs("#define SC_ACTION_", out);
+		put_upper(out, actions.rows[i].fields[0]);
+		fprintf(out, " %d\n", i);
+	}
+	fprintf(out, "#define SC_ACTION_COUNT %d\n\n#endif\n", actions.row_count);
+}
+
+static void write_reasons_and_actions(FILE *out)
+{
+	fputs("const struct sc_reason_row sc_reasons[] = {\n", out);
+	for (int i = 0; i < reasons.row_count; i++) {
+		const struct row *row = &reasons.rows[i];
+		int hard = action_id(&reasons, row, 1), soft = action_id(&reasons, row, 2);
+
+		if (hard < 0 || soft < 0)
+			fail(reasons.path, row->line, "a reason needs both default actions");
+		fputs("\t{", out);
+		put_string(out, row->fields[0]);
+		fprintf(out, ", %d, %d, ", hard, soft);
+		put_string(out, row->fields[3]);
+		fputs("},\n", out);
+		if (find_name(&reasons, row->fields[0]) != i)
+			fail(reasons.path, row->line, "duplicate reason");
+	}
+	fputs("};\n\nconst struct sc_action_row sc_actions[] = {\n", out);
+	for (int i = 0; i < actions.row_count; i++) {
+		const struct row *row = &actions.rows[i];
+
+		if (find_name(&actions, row->fields[0]) != i)
+			fail(actions.path, row->line, "duplicate action");
+		fputs("\t{", out);
+		put_string(out, row->fields[0]);
+		fputs(", ", out);
+		put_string(out, row->fields[1]);
+		fputs("},\n", out);
+	}
+	fputs("};\n\n", out);
+}
+
+static void write_enhanced(FILE *out)
+{
+	static struct enhanced_entry entries[MAX_ROWS];
+	int count = enhanced.row_count;
+
+	for (int i = 0; i < count; i++) {
+		const struct row *row = &enhanced.rows[i];
+
+		if (parse_enhanced(row->fields[0], &entries[i].subject, &entries[i].detail) != 0)
+			fail(enhanced.path, row->line, "bad code \"%s\"", row->fields[0]);
+		entries[i].row = row;
+	}
+	qsort(entries, (size_t)count, sizeof(entries[0]), compare_enhanced);
+	fputs("/* sorted by subject, then detail */\nconst struct sc_enhanced_row sc_enhanced[] = {\n",
+	      out);
+	for (int i = 0; i < count; i++) {
+		const struct row *row = entries[i].row;
+
+		if (i > 0 && compare_enhanced(&entries[i - 1], &entries[i]) == 0)
+			fail(enhanced.path, row->line, "duplicate code");
+		fprintf(out, "\t{%d, %d, %d, %d, ", entries[i].subject, entries[i].detail,
+		        reason_id(&enhanced, row, 3), action_id(&enhanced, row, 4));
+		put_string(out, row->fields[1]);
+		fputs(", ", out);
+		put_string(out, row->fields[2]);
+		fprintf(out, ", \"enhanced %s\", \"subject X.%d\"},\n", row->fields[0],
+		        entries[i].subject);
+	}
+	fprintf(out, "};\nconst int sc_enhanced_count = %d;\n\n", count);
+}
+
+static int compare_basic(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	return strcmp(x->fields[0], y->fields[0]);
+}
+
+static void write_basic(FILE *out)
+{
+	qsort(basic.rows, (size_t)basic.row_count, sizeof(basic.rows[0]), compare_basic);
+	fputs("/* sorted by code */\nconst struct sc_basic_row sc_basic[] = {\n", out);
+	for (int i = 0; i < basic.row_count; i++) {
+		const struct row *row = &basic.rows[i];
+		const char *code = row->fields[0];
+
+		if (strlen(code) != 3 || code[0] < '2' || code[0] > '5' || code[1] < '0' ||
+		    code[1] > '5' || !isdigit((unsigned char)code[2]))
+			fail(basic.path, row->line, "bad basic code \"%s\"", code);
+		if (i > 0 && compare_basic(&basic.rows[i - 1], row) == 0)
+			fail(basic.path, row->line, "duplicate code");
+		fprintf(out, "\t{%s, %d, %d, ", code, reason_id(&basic, row, 2),
+		        action_id(&basic, row, 3));
+		put_string(out, row->fields[1]);
+		fprintf(out, ", \"basic %s\"},\n", code);
+	}
+	fprintf(out, "};\nconst int sc_basic_count = %d;\n\n", basic.row_count);
+}
+
+static void write_exceptions(FILE *out)
+{
+	fputs("const struct sc_exception_row sc_exceptions[] = {\n", out);
+	for (int i = 0; i < exceptions.row_count; i++) {
+		const struct row *row = &exceptions.rows[i];
+		const char *enhanced_text = row->fields[2], *stage = row->fields[3];
+		const char *verdict = row->fields[4];
+		int subject = -1, detail = -1;
+
+		if (strcmp(enhanced_text, "*") == 0)
+			subject = detail = -2;
+		else if (strcmp(enhanced_text, "-") != 0 &&
+		         parse_enhanced(enhanced_text, &subject, &detail) != 0)
+			fail(exceptions.path, row->line, "bad enhanced code \"%s\"", enhanced_text);
+		if (strcmp(verdict, "soft") != 0 && strcmp(verdict, "hard") != 0)
+			fail(exceptions.path, row->line, "verdict must be soft or hard");
+		fprintf(out, "\t{%d, %d, %d, ", atoi(row->fields[1]), subject, detail);
+		if (strcmp(stage, "*") == 0)
+			fputs("SMTPCLASS_STAGE_UNKNOWN, 1, ", out);
+		else {
+			fputs("SMTPCLASS_STAGE_", out);
+			put_upper(out, stage);
+			fputs(", 0, ", out);
+		}
+		fputs("SMTPCLASS_VERDICT_", out);
+		put_upper(out, verdict);
+		fprintf(out, ", %d, %d, \"exception %s\"},\n", reason_id(&exceptions, row, 5),
+		        action_id(&exceptions, row, 6), row->fields[0]);
+	}
+	fprintf(out, "};\nconst int sc_exception_count = %d;\n\n", exceptions.row_count);
+}
+
+int main(int argc, char **argv)
+{
+	FILE *header, *source;
+
+	if (argc != 4) {
+		fputs("usage: gentables DATADIR OUT.h OUT.c\n", stderr);
+		return 2;
+	}
+	load_table(&reasons, argv[1], "reasons.tsv", "reason\thard_action\tsoft_action\tmeaning");
+	load_table(&actions, argv[1], "actions.tsv", "action\tsentence");
+	load_table(&enhanced, argv[1], "enhanced-codes.tsv",
+	           "code\tsubject\tdetail\treason\taction\treference");
+	load_table(&basic, argv[1], "basic-codes.tsv", "code\tmeaning\treason\taction\treference");
+	load_table(&exceptions, argv[1], "exceptions.tsv",
+	           "id\tcode\tenhanced\tstage\tverdict\treason\taction\tsource");
+
+	header = fopen(argv[2], "w");
+	source = fopen(argv[3], "w");
+	if (header == NULL || source == NULL)
+		fail(argv[2], 0, "cannot write output");
+	write_header(header);
+	fputs("/* generated from data/ by tools/gentables.c: do not edit */\n"
+	      "#include \"tables.h\"\n\n",
+	      source);
+	write_reasons_and_actions(source);
+	write_enhanced(source);
+	write_basic(source);
+	write_exceptions(source);
+	if (fclose(header) != 0 || fclose(source) != 0)
+		fail(argv[2], 0, "write error");
+	return 0;
+}

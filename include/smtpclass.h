@@ -156,6 +156,17 @@ typedef enum smtpclass_rule_kind {
 /* A compiled set of text rules (site rules).  Opaque. */
 typedef struct smtpclass_rules smtpclass_rules;
 
+/*
+ * Compiles site rules written in the format of smtpclass-rules(5).  This is
+ * setup, not a per-reply call: it allocates, and the result must be freed
+ * with smtpclass_rules_free().  On error returns NULL, sets *error_line (the
+ * 1-based line, 0 when not tied to one) and writes a message into error.
+ */
+SMTPCLASS_API smtpclass_rules *smtpclass_rules_compile(const char *text, size_t len,
+                                                       size_t *error_line, char *error,
+                                                       size_t error_size);
+SMTPCLASS_API void smtpclass_rules_free(smtpclass_rules *rules);
+
 /* Options for smtpclass_classify(); zero-initialise for defaults. */
 typedef struct smtpclass_options {
 	smtpclass_stage stage;            /* the command the reply answered, if known */

@@ -12,6 +12,8 @@
  *   provider rule > text rule > exception > enhanced code detail >
  *   enhanced subject (unknown detail) > basic code > class digit.
  * X.0.0 says nothing beyond the class, so a basic code decides over it.
+ * When the stage is known, data/stage-reasons.tsv may then rename the reason
+ * (userunknown after DATA is a filter speaking: filtered).
  * Every result names the rule that decided it, e.g. "enhanced X.1.1".
  */
 #include "classify_internal.h"
@@ -196,7 +198,7 @@ static void classify_digits(const smtpclass_reply *reply, smtpclass_stage stage,
 			return;
 		}
 		row = sc_find_enhanced(reply->enhanced_subject, 0);
-		if (row != NULL && reply->enhanced_subject != 0) {
+		if (row != NULL && (reply->enhanced_subject != 0 || reply->code == 0)) {
 			out->reason = row->reason;
 			*action = row->action;
 			out->rule_kind = SMTPCLASS_RULE_SUBJECT;
@@ -246,6 +248,36 @@ int sc_default_action(smtpclass_verdict verdict, int reason)
 	}
 }
 
+/*
+ * Removing an address is the one action that cannot be undone, so it needs
+ * the words and the digits to agree: when a text rule says remove-address
+ * but a specific enhanced code (a registered X.s.d with d > 0) gave another
+ * reason and action, the code's action stands ("550 5.2.1 ... User Unknown":
+ * Sendmail's generic label on a disabled mailbox).
+ */
+static void keep_address_on_conflict(const smtpclass_reply *reply, smtpclass_result *out,
+                                     int *action,
+                                     smtpclass_rule_kind digits_kind, int digits_reason,
+                                     int digits_action)
+{
+	int text_action, code_action;
+
+	/* Provider rules stand: providers document their reuse of registered
+	 * codes (Microsoft's 5.4.1 is "recipient not found"). */
+	if (out->rule_kind != SMTPCLASS_RULE_TEXT || digits_kind != SMTPCLASS_RULE_ENHANCED)
+		return;
+	/* X.s.0 and qmail's appended "(#5.5.0)" are generic, not counter-evidence. */
+	if (reply->enhanced_detail == 0 || (reply->flags & SMTPCLASS_REPLY_ENHANCED_LATE))
+		return;
+	if (digits_reason == out->reason)
+		return;
+	text_action = *action >= 0 ? *action : sc_default_action(out->verdict, out->reason);
+	code_action = digits_action >= 0 ? digits_action
+	                                 : sc_default_action(out->verdict, digits_reason);
+	if (text_action == SC_ACTION_REMOVE_ADDRESS && code_action != SC_ACTION_REMOVE_ADDRESS)
+		*action = code_action;
+}
+
 smtpclass_verdict smtpclass_classify(const smtpclass_reply *reply, const smtpclass_options *options,
                                      smtpclass_result *out)
 {
@@ -262,8 +294,25 @@ smtpclass_verdict smtpclass_classify(const smtpclass_reply *reply, const smtpcla
 	                reply->code / 100 != reply->enhanced_class;
 
 	classify_digits(reply, options->stage, out, &action);
-	if (!(options->flags & SMTPCLASS_NO_TEXT_RULES))
+	if (!(options->flags & SMTPCLASS_NO_TEXT_RULES)) {
+		int digits_reason = out->reason, digits_action = action;
+		smtpclass_rule_kind digits_kind = out->rule_kind;
+
 		sc_apply_text_rules(reply, options, out, &action);
+		keep_address_on_conflict(reply, out, &action, digits_kind, digits_reason,
+		                         digits_action);
+	}
+	for (int i = 0; i < sc_stage_reason_count; i++) {
+		const struct sc_stage_reason_row *row = &sc_stage_reasons[i];
+
+		if (row->stage == options->stage && row->reason == out->reason) {
+			out->reason = row->becomes;
+			out->rule_kind = SMTPCLASS_RULE_EXCEPTION;
+			out->rule = row->rule;
+			action = -1;
+			break;
+		}
+	}
 
 	if (out->verdict == SMTPCLASS_VERDICT_SUCCESS) {
 		out->reason = SC_REASON_DELIVERED;
@@ -298,32 +347,4 @@ const char *smtpclass_detail_name(int subject, int detail)
 	const struct sc_enhanced_row *row = sc_find_enhanced(subject, detail);
 
 	return row != NULL ? row->detail_name : NULL;
-}
-
-static const char *const mta_names[] = {NULL,        "postfix", "exim",     "sendmail",
-                                        "opensmtpd", "qmail",   "exchange", "generic"};
-
-const char *smtpclass_mta_name(smtpclass_mta mta)
-{
-	if ((unsigned)mta >= sizeof(mta_names) / sizeof(mta_names[0]))
-		return NULL;
-	return mta_names[mta];
-}
-
-int smtpclass_mta_from_name(const char *name, size_t len)
-{
-	for (int i = 1; i < (int)(sizeof(mta_names) / sizeof(mta_names[0])); i++)
-		if (strlen(mta_names[i]) == len && memcmp(mta_names[i], name, len) == 0)
-			return i;
-	return -1;
-}
-
-static const char *const status_names[] = {NULL,      "sent",    "deferred",
-                                           "bounced", "expired", "rejected"};
-
-const char *smtpclass_log_status_name(smtpclass_log_status status)
-{
-	if ((unsigned)status >= sizeof(status_names) / sizeof(status_names[0]))
-		return NULL;
-	return status_names[status];
 }

@@ -39,7 +39,12 @@ enum option_id {
 	OPT_LINE_BUFFERED,
 	OPT_COLOR,
 	OPT_STAGE,
-	OPT_STATS
+	OPT_STATS,
+	OPT_RULES,
+	OPT_EXPLAIN,
+	OPT_ALL,
+	OPT_MTA,
+	OPT_YEAR
 };
 
 struct option_doc {
@@ -61,6 +66,11 @@ static const struct option_doc options[] = {
     {"line-buffered", no_argument, OPT_LINE_BUFFERED, NULL, "flush the output after every record"},
     {"color", optional_argument, OPT_COLOR, "WHEN", "colour the text format: auto (default), always or never"},
     {"stats", no_argument, OPT_STATS, NULL, "print counts of lines, records and skipped lines to stderr"},
+    {"rules", required_argument, OPT_RULES, "FILE", "load site rules from FILE before the built-in ones (repeatable)"},
+    {"explain", no_argument, OPT_EXPLAIN, NULL, "text format: show the rule that decided and its evidence"},
+    {"all", no_argument, OPT_ALL, NULL, "log mode: print successful deliveries too"},
+    {"mta", required_argument, OPT_MTA, "NAME", "log mode: read every line as NAME's format (postfix, exim, sendmail, opensmtpd, qmail, exchange, generic)"},
+    {"year", required_argument, OPT_YEAR, "YYYY", "log mode: the year of syslog timestamps, for time_iso"},
     {"help", no_argument, OPT_HELP, NULL, "show this help and exit"},
     {"version", no_argument, OPT_VERSION, NULL, "show the version and exit"},
 };
@@ -75,10 +85,15 @@ struct settings {
 	int stats;
 	const char **replies;
 	int reply_count;
+	const char **rule_files;
+	int rule_file_count;
+	int all;
+	smtpclass_mta forced_mta;
 };
 
 struct counters {
-	unsigned long long lines, records, skipped, cut;
+	unsigned long long lines, records, skipped, cut, sent_hidden;
+	unsigned long long per_mta[8];
 	int worst_rank; /* see verdict_rank() */
 	int not_a_reply, open_failed, io_error;
 };
@@ -167,7 +182,8 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		long_options[i].val = options[i].id;
 	}
 	settings->replies = calloc((size_t)argc, sizeof(*settings->replies));
-	if (settings->replies == NULL) {
+	settings->rule_files = calloc((size_t)argc, sizeof(*settings->rule_files));
+	if (settings->replies == NULL || settings->rule_files == NULL) {
 		perror(PROGRAM);
 		exit(EX_OSERR);
 	}
@@ -215,6 +231,36 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		case OPT_STATS:
 			settings->stats = 1;
 			break;
+		case OPT_RULES:
+			settings->rule_files[settings->rule_file_count++] = optarg;
+			break;
+		case OPT_EXPLAIN:
+			settings->output.explain = 1;
+			break;
+		case OPT_ALL:
+			settings->all = 1;
+			break;
+		case OPT_MTA: {
+			int mta = smtpclass_mta_from_name(optarg, strlen(optarg));
+
+			if (mta < 0) {
+				fprintf(stderr, "%s: unknown MTA '%s'\n", PROGRAM, optarg);
+				return -1;
+			}
+			settings->forced_mta = (smtpclass_mta)mta;
+			break;
+		}
+		case OPT_YEAR: {
+			char *end;
+			long year = strtol(optarg, &end, 10);
+
+			if (*end != '\0' || year < 1970 || year > 9999) {
+				fprintf(stderr, "%s: --year takes a year such as 2026\n", PROGRAM);
+				return -1;
+			}
+			settings->output.year = (int)year;
+			break;
+		}
 		case OPT_HELP:
 			print_help();
 			exit(EX_OK);
@@ -264,18 +310,21 @@ static int rank_exit_status(int rank)
 	return statuses[rank];
 }
 
+static struct settings *current_settings;
+
 static void flush_output(void)
 {
+	output_flush(&current_settings->output);
 	fflush(stdout);
 }
 
-static void emit(const struct settings *settings, const struct record *record)
+static void emit(struct settings *settings, const struct record *record)
 {
 	int rank = verdict_rank(record->result);
 
 	output_record(&settings->output, record);
 	if (settings->line_buffered)
-		fflush(stdout);
+		flush_output();
 	counts.records++;
 	if (rank > counts.worst_rank)
 		counts.worst_rank = rank;
@@ -289,7 +338,7 @@ static int is_classifiable(smtpclass_parse_status status, const smtpclass_result
 	return status == SMTPCLASS_PARSE_TEXT_ONLY && result->rule_kind != SMTPCLASS_RULE_NONE;
 }
 
-static void classify_arguments(const struct settings *settings)
+static void classify_arguments(struct settings *settings)
 {
 	for (int i = 0; i < settings->reply_count; i++) {
 		const char *text = settings->replies[i];
@@ -308,32 +357,150 @@ static void classify_arguments(const struct settings *settings)
 	}
 }
 
-static struct line_reader reader;
+/* Largest rules file read (a file of 100000 rules is about 10 MB). */
+#define RULES_FILE_MAX (64 * 1024 * 1024)
 
-static void classify_stream(const struct settings *settings, int fd, const char *name)
+/* Reads a whole rules file into a growing buffer; returns 0 or -1 (reported). */
+static int read_rules_file(const char *path, char **text, size_t *len)
+{
+	FILE *file = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+
+	if (file == NULL) {
+		fprintf(stderr, "%s: %s: %s\n", PROGRAM, path, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), file)) > 0) {
+		char *bigger;
+
+		if (*len + n + 1 > RULES_FILE_MAX) {
+			fprintf(stderr, "%s: %s: rules file larger than 64 MiB\n", PROGRAM, path);
+			fclose(file);
+			return -1;
+		}
+		bigger = realloc(*text, *len + n + 2);
+		if (bigger == NULL) {
+			fprintf(stderr, "%s: %s: out of memory\n", PROGRAM, path);
+			fclose(file);
+			return -1;
+		}
+		*text = bigger;
+		memcpy(*text + *len, chunk, n);
+		*len += n;
+	}
+	if (ferror(file)) {
+		fprintf(stderr, "%s: %s: %s\n", PROGRAM, path, strerror(errno));
+		fclose(file);
+		return -1;
+	}
+	fclose(file);
+	return 0;
+}
+
+/*
+ * Loads every --rules file: each is compiled alone first so that an error
+ * names its file and line, then all are compiled together in order.  Any
+ * error leaves nothing loaded (exit 65): no half-loaded rule set.
+ */
+static int load_site_rules(struct settings *settings, smtpclass_rules **rules)
+{
+	char *all = NULL, error[256];
+	size_t all_len = 0, error_line;
+
+	for (int i = 0; i < settings->rule_file_count; i++) {
+		const char *path = settings->rule_files[i];
+		char *text = NULL;
+		size_t len = 0;
+		smtpclass_rules *single;
+
+		if (read_rules_file(path, &text, &len) != 0) {
+			free(text);
+			free(all);
+			return EX_NOINPUT;
+		}
+		single = smtpclass_rules_compile(text != NULL ? text : "", len, &error_line, error,
+		                                 sizeof(error));
+		if (single == NULL) {
+			if (error_line > 0)
+				fprintf(stderr, "%s: %s:%zu: %s\n", PROGRAM, path, error_line, error);
+			else
+				fprintf(stderr, "%s: %s: %s\n", PROGRAM, path, error);
+			free(text);
+			free(all);
+			return EX_DATAERR;
+		}
+		smtpclass_rules_free(single);
+		if (len > 0) {
+			char *bigger = realloc(all, all_len + len + 2);
+
+			if (bigger == NULL) {
+				free(text);
+				free(all);
+				return EX_OSERR;
+			}
+			all = bigger;
+			memcpy(all + all_len, text, len);
+			all_len += len;
+			all[all_len++] = '\n';
+		}
+		free(text);
+	}
+	*rules = smtpclass_rules_compile(all != NULL ? all : "", all_len, &error_line, error,
+	                                 sizeof(error));
+	free(all);
+	if (*rules == NULL) {
+		fprintf(stderr, "%s: rules: %s\n", PROGRAM, error);
+		return EX_DATAERR;
+	}
+	return 0;
+}
+
+static struct line_reader reader;
+static smtpclass_log_state log_state;
+/* Room for a normalised reply: a line is at most LINE_CAP bytes. */
+static char scratch[LINE_CAP];
+
+static void classify_stream(struct settings *settings, int fd, const char *name)
 {
 	const char *line;
 	size_t len;
 	int cut, got;
 
 	line_reader_init(&reader, fd, flush_output);
+	smtpclass_log_state_init(&log_state, settings->forced_mta);
 	while ((got = line_reader_next(&reader, &line, &len, &cut)) == 1) {
 		smtpclass_reply reply;
 		smtpclass_result result;
 		smtpclass_parse_status status;
 		struct record record = {name, reader.line_number, &reply, &result, NULL, cut};
 
+		smtpclass_log_record log;
+
 		counts.lines++;
 		counts.cut += (unsigned)cut;
 		if (len > 0 && line[len - 1] == '\r')
 			len--;
-		status = smtpclass_parse(line, len, &reply);
-		smtpclass_classify(&reply, &settings->classify, &result);
-		if (!is_classifiable(status, &result)) {
-			counts.skipped++;
-			continue;
+		if (smtpclass_log_scan(line, len, &log_state, &log) == 1) {
+			if (log.status == SMTPCLASS_STATUS_SENT && !settings->all) {
+				counts.sent_hidden++;
+				continue;
+			}
+			smtpclass_log_classify(&log, &settings->classify, scratch, sizeof(scratch),
+			                       &reply, &result);
+			record.log = &log;
+			counts.per_mta[log.mta & 7]++;
+			emit(settings, &record);
+		} else {
+			/* A line that is itself a reply (a file of replies). */
+			status = smtpclass_parse(line, len, &reply);
+			if (status != SMTPCLASS_PARSE_OK) {
+				counts.skipped++;
+				continue;
+			}
+			smtpclass_classify(&reply, &settings->classify, &result);
+			emit(settings, &record);
 		}
-		emit(settings, &record);
 		if (ferror(stdout))
 			return;
 	}
@@ -343,7 +510,7 @@ static void classify_stream(const struct settings *settings, int fd, const char 
 	}
 }
 
-static void classify_files(const struct settings *settings, int argc, char **argv)
+static void classify_files(struct settings *settings, int argc, char **argv)
 {
 	if (optind == argc) {
 		classify_stream(settings, STDIN_FILENO, "-");
@@ -371,6 +538,9 @@ static void classify_files(const struct settings *settings, int argc, char **arg
 static int finish_output(void)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
+		/* The reader went away (| head with SIGPIPE ignored): end quietly. */
+		if (errno == EPIPE)
+			return 0;
 		fprintf(stderr, "%s: write error: %s\n", PROGRAM, strerror(errno));
 		return -1;
 	}
@@ -380,25 +550,44 @@ static int finish_output(void)
 int main(int argc, char **argv)
 {
 	static struct settings settings;
+	smtpclass_rules *site_rules = NULL;
 	int write_failed;
 
 	settings.output.stream = stdout;
+	current_settings = &settings;
 	if (parse_arguments(argc, argv, &settings) != 0) {
 		usage_hint();
 		return EX_USAGE;
 	}
+	if (settings.rule_file_count > 0) {
+		int status = load_site_rules(&settings, &site_rules);
+
+		if (status != 0)
+			return status;
+		settings.classify.site_rules = site_rules;
+	}
+	settings.output.log_fields = settings.reply_count == 0;
 	if (settings.header)
 		output_header(&settings.output);
 	if (settings.reply_count > 0)
 		classify_arguments(&settings);
 	else
 		classify_files(&settings, argc, argv);
+	output_flush(&settings.output);
 	write_failed = finish_output() != 0;
 	free(settings.replies);
-	if (settings.stats)
+	free(settings.rule_files);
+	smtpclass_rules_free(site_rules);
+	if (settings.stats) {
 		fprintf(stderr,
-		        "%s: lines %llu, records %llu, skipped %llu, cut %llu\n", PROGRAM,
-		        counts.lines, counts.records, counts.skipped, counts.cut);
+		        "%s: lines %llu, records %llu, skipped %llu, sent not shown %llu, cut %llu\n",
+		        PROGRAM, counts.lines, counts.records, counts.skipped, counts.sent_hidden,
+		        counts.cut);
+		for (int mta = 1; mta < 8; mta++)
+			if (counts.per_mta[mta] > 0)
+				fprintf(stderr, "%s: %s records %llu\n", PROGRAM,
+				        smtpclass_mta_name((smtpclass_mta)mta), counts.per_mta[mta]);
+	}
 	if (write_failed || counts.io_error)
 		return EX_IOERR;
 	if (counts.open_failed)

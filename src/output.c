@@ -8,7 +8,52 @@
  */
 #include "output.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/* Buffered writing: records are built in output->buffer and handed to the
+ * stream in large blocks, which is several times faster than stdio per byte. */
+void output_flush(struct output *output)
+{
+	if (output->used > 0) {
+		fwrite(output->buffer, 1, output->used, output->stream);
+		output->used = 0;
+	}
+}
+
+static void out_bytes(struct output *output, const void *bytes, size_t len)
+{
+	if (output->used + len > sizeof(output->buffer)) {
+		output_flush(output);
+		if (len > sizeof(output->buffer)) {
+			fwrite(bytes, 1, len, output->stream);
+			return;
+		}
+	}
+	memcpy(output->buffer + output->used, bytes, len);
+	output->used += len;
+}
+
+static void out_char(struct output *output, int c)
+{
+	if (output->used == sizeof(output->buffer))
+		output_flush(output);
+	output->buffer[output->used++] = (char)c;
+}
+
+static void out_string(struct output *output, const char *s)
+{
+	out_bytes(output, s, strlen(s));
+}
+
+static void out_number(struct output *output, long long n)
+{
+	char digits_buf[24];
+	int len = snprintf(digits_buf, sizeof(digits_buf), "%lld", n);
+
+	out_bytes(output, digits_buf, (size_t)len);
+}
 
 enum value_kind { V_NULL, V_STRING, V_NUMBER, V_BOOL, V_TEXT };
 
@@ -65,9 +110,99 @@ static int class_digit_of(const smtpclass_reply *reply)
 	return reply->code != 0 ? reply->code / 100 : reply->enhanced_class;
 }
 
-/* The value of column i (reply columns first, then log columns). */
-static struct value column_value(const struct record *record, size_t i)
+static int digits(const char *s, int n)
 {
+	int value = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		value = value * 10 + (s[i] - '0');
+	}
+	return value;
+}
+
+/* The local UTC offset at a broken-down local time, as "+hh:mm". */
+static void local_offset(struct tm *tm, char out[16])
+{
+	time_t t;
+	struct tm utc;
+	long offset;
+
+	tm->tm_isdst = -1;
+	t = mktime(tm);
+	if (t == (time_t)-1 || gmtime_r(&t, &utc) == NULL) {
+		snprintf(out, 16, "+00:00");
+		return;
+	}
+	utc.tm_isdst = tm->tm_isdst;
+	offset = (long)difftime(t, mktime(&utc));
+	if (offset < -86400 || offset > 86400)
+		offset = 0;
+	snprintf(out, 16, "%c%02ld:%02ld", offset < 0 ? '-' : '+', labs(offset) / 3600,
+	         labs(offset) % 3600 / 60);
+}
+
+/*
+ * RFC 3339 form of a log timestamp, or 0 when it cannot be known: RFC 3339
+ * stamps are kept as written; "YYYY-MM-DD HH:MM:SS" (Exim) and syslog's
+ * "Mmm dd HH:MM:SS" (with --year) are local time and get the local offset.
+ */
+static size_t time_iso(const smtpclass_span *time, int year, char *buf, size_t size)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const char *s = time->ptr;
+	size_t n = time->len;
+	struct tm tm;
+	char offset[16];
+
+	if (s == NULL)
+		return 0;
+	memset(&tm, 0, sizeof(tm));
+	if (n >= 19 && s[4] == '-' && s[7] == '-' && s[13] == ':' && s[16] == ':') {
+		if (s[10] == 'T')
+			return (size_t)snprintf(buf, size, "%.*s", (int)n, s);
+		tm.tm_year = digits(s, 4) - 1900;
+		tm.tm_mon = digits(s + 5, 2) - 1;
+		tm.tm_mday = digits(s + 8, 2);
+		tm.tm_hour = digits(s + 11, 2);
+		tm.tm_min = digits(s + 14, 2);
+		tm.tm_sec = digits(s + 17, 2);
+	} else if (n >= 15 && year > 0 && s[3] == ' ' && s[12] == ':') {
+		const char *month = NULL;
+
+		for (int m = 0; m < 12 && month == NULL; m++)
+			if (memcmp(months + 3 * m, s, 3) == 0)
+				month = months + 3 * m;
+		if (month == NULL)
+			return 0;
+		tm.tm_year = year - 1900;
+		tm.tm_mon = (int)(month - months) / 3;
+		tm.tm_mday = digits(s + 4, 2) >= 0 ? digits(s + 4, 2) : digits(s + 5, 1);
+		tm.tm_hour = digits(s + 7, 2);
+		tm.tm_min = digits(s + 10, 2);
+		tm.tm_sec = digits(s + 13, 2);
+	} else {
+		return 0;
+	}
+	if (tm.tm_year < -1899 || tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31 || tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 ||
+	    tm.tm_min > 59 || tm.tm_sec < 0 || tm.tm_sec > 60)
+		return 0;
+	{
+		struct tm copy = tm;
+
+		local_offset(&copy, offset);
+	}
+	return (size_t)snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d%s", tm.tm_year + 1900,
+	                        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, offset);
+}
+
+/* The value of column i (reply columns first, then log columns). */
+static struct value column_value(struct output *output, const struct record *record,
+                                 size_t i)
+{
+	static char iso[64];
 	const smtpclass_reply *reply = record->reply;
 	const smtpclass_result *result = record->result;
 	const smtpclass_log_record *log = record->log;
@@ -115,7 +250,12 @@ static struct value column_value(const struct record *record, size_t i)
 	case 0:
 		return span_value(log->time);
 	case 1:
-		return v; /* time_iso: needs the year (log mode) */
+		v.len = time_iso(&log->time, output->year, iso, sizeof(iso));
+		if (v.len > 0 && v.len < sizeof(iso)) {
+			v.kind = V_STRING;
+			v.s = iso;
+		}
+		return v;
 	case 2:
 		return span_value(log->host);
 	case 3:
@@ -141,7 +281,7 @@ static struct value column_value(const struct record *record, size_t i)
 	}
 }
 
-static size_t column_count(const struct output *output)
+static size_t column_count(struct output *output)
 {
 	return REPLY_COLUMN_COUNT + (output->log_fields ? LOG_COLUMN_COUNT : 0);
 }
@@ -188,7 +328,7 @@ static size_t utf8_sequence_length(const unsigned char *s, size_t len)
 	return need;
 }
 
-static void json_escape(FILE *stream, const char *s, size_t len)
+static void json_escape(struct output *output, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
@@ -199,55 +339,64 @@ static void json_escape(FILE *stream, const char *s, size_t len)
 		size_t n;
 
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			putc(c, stream);
+			out_char(output, c);
 			i++;
 			continue;
 		}
 		if (c == '"' || c == '\\') {
-			putc('\\', stream);
-			putc(c, stream);
+			out_char(output, '\\');
+			out_char(output, c);
 			i++;
 			continue;
 		}
 		if (c < 0x20 || c == 0x7f) {
 			switch (c) {
 			case '\n':
-				fputs("\\n", stream);
+				out_string(output, "\\n");
 				break;
 			case '\r':
-				fputs("\\r", stream);
+				out_string(output, "\\r");
 				break;
 			case '\t':
-				fputs("\\t", stream);
+				out_string(output, "\\t");
 				break;
 			default:
-				fputs("\\u00", stream);
-				putc(hex[c >> 4], stream);
-				putc(hex[c & 15], stream);
+				out_string(output, "\\u00");
+				out_char(output, hex[c >> 4]);
+				out_char(output, hex[c & 15]);
 			}
 			i++;
 			continue;
 		}
 		n = utf8_sequence_length(p + i, len - i);
 		if (n == 0) {
-			fputs("\xef\xbf\xbd", stream); /* U+FFFD */
+			out_string(output, "\xef\xbf\xbd"); /* U+FFFD */
 			i++;
 			continue;
 		}
-		fwrite(p + i, 1, n, stream);
+		out_bytes(output, p + i, n);
 		i += n;
 	}
 }
 
+static void output_json_string_buffered(struct output *output, const char *s, size_t len)
+{
+	out_char(output, '"');
+	json_escape(output, s, len);
+	out_char(output, '"');
+}
+
 void output_json_string(FILE *stream, const char *s, size_t len)
 {
-	putc('"', stream);
-	json_escape(stream, s, len);
-	putc('"', stream);
+	static struct output direct;
+
+	direct.stream = stream;
+	output_json_string_buffered(&direct, s, len);
+	output_flush(&direct);
 }
 
 /* Writes bytes for TSV/CSV/text: control characters become spaces. */
-static void write_flat(FILE *stream, const char *s, size_t len, int quote_doubling)
+static void write_flat(struct output *output, const char *s, size_t len, int quote_doubling)
 {
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -255,97 +404,95 @@ static void write_flat(FILE *stream, const char *s, size_t len, int quote_doubli
 		if (c < 0x20 || c == 0x7f)
 			c = ' ';
 		if (quote_doubling && c == '"')
-			putc('"', stream);
-		putc(c, stream);
+			out_char(output, '"');
+		out_char(output, c);
 	}
 }
 
-static void write_text_segments(FILE *stream, const smtpclass_reply *reply,
+static void write_text_segments(struct output *output, const smtpclass_reply *reply,
                                 enum output_format format)
 {
 	for (size_t i = 0; i < reply->segment_count; i++) {
 		if (i > 0)
-			putc(' ', stream);
+			out_char(output, ' ');
 		if (format == FORMAT_JSON)
-			json_escape(stream, reply->segments[i].ptr, reply->segments[i].len);
+			json_escape(output, reply->segments[i].ptr, reply->segments[i].len);
 		else
-			write_flat(stream, reply->segments[i].ptr, reply->segments[i].len,
+			write_flat(output, reply->segments[i].ptr, reply->segments[i].len,
 			           format == FORMAT_CSV);
 	}
 }
 
-static void write_json(const struct output *output, const struct record *record)
+static void write_json(struct output *output, const struct record *record)
 {
-	FILE *stream = output->stream;
 
-	putc('{', stream);
+	out_char(output, '{');
 	for (size_t i = 0; i < column_count(output); i++) {
-		struct value v = column_value(record, i);
+		struct value v = column_value(output, record, i);
 
 		if (i > 0)
-			putc(',', stream);
-		putc('"', stream);
-		fputs(column_name(i), stream);
-		fputs("\":", stream);
+			out_char(output, ',');
+		out_char(output, '"');
+		out_string(output, column_name(i));
+		out_string(output, "\":");
 		switch (v.kind) {
 		case V_NULL:
-			fputs("null", stream);
+			out_string(output, "null");
 			break;
 		case V_STRING:
-			output_json_string(stream, v.s, v.len);
+			output_json_string_buffered(output, v.s, v.len);
 			break;
 		case V_NUMBER:
-			fprintf(stream, "%lld", v.number);
+			out_number(output, v.number);
 			break;
 		case V_BOOL:
-			fputs(v.number ? "true" : "false", stream);
+			out_string(output, v.number ? "true" : "false");
 			break;
 		case V_TEXT:
-			putc('"', stream);
-			write_text_segments(stream, record->reply, FORMAT_JSON);
-			putc('"', stream);
+			out_char(output, '"');
+			write_text_segments(output, record->reply, FORMAT_JSON);
+			out_char(output, '"');
 			break;
 		}
 	}
-	fputs("}\n", stream);
+	out_string(output, "}\n");
 }
 
-static void write_separated(const struct output *output, const struct record *record)
+static void write_separated(struct output *output, const struct record *record)
 {
-	FILE *stream = output->stream;
 	int csv = output->format == FORMAT_CSV;
 
 	for (size_t i = 0; i < column_count(output); i++) {
-		struct value v = column_value(record, i);
+		struct value v = column_value(output, record, i);
 
 		if (i > 0)
-			putc(csv ? ',' : '\t', stream);
+			out_char(output, csv ? ',' : '\t');
 		switch (v.kind) {
 		case V_NULL:
 			break;
 		case V_STRING:
 			if (csv)
-				putc('"', stream);
-			write_flat(stream, v.s, v.len, csv);
+				out_char(output, '"');
+			write_flat(output, v.s, v.len, csv);
 			if (csv)
-				putc('"', stream);
+				out_char(output, '"');
 			break;
 		case V_NUMBER:
-			fprintf(stream, "%lld", v.number);
+			out_number(output, v.number);
 			break;
 		case V_BOOL:
-			fputs(v.number ? "true" : "false", stream);
+			out_string(output, v.number ? "true" : "false");
 			break;
 		case V_TEXT:
 			if (csv)
-				putc('"', stream);
-			write_text_segments(stream, record->reply, output->format);
+				out_char(output, '"');
+			write_text_segments(output, record->reply, output->format);
 			if (csv)
-				putc('"', stream);
+				out_char(output, '"');
 			break;
 		}
 	}
-	putc('\n', stream);
+	out_char(output, '\n');
 }
 
 static const char *verdict_color(smtpclass_verdict verdict)
@@ -364,16 +511,15 @@ static const char *verdict_color(smtpclass_verdict verdict)
 	}
 }
 
-static void write_padded(FILE *stream, const char *s, size_t len, int width)
+static void write_padded(struct output *output, const char *s, size_t len, int width)
 {
-	write_flat(stream, s, len, 0);
+	write_flat(output, s, len, 0);
 	for (int i = (int)len; i < width; i++)
-		putc(' ', stream);
+		out_char(output, ' ');
 }
 
-static void write_text(const struct output *output, const struct record *record)
+static void write_text(struct output *output, const struct record *record)
 {
-	FILE *stream = output->stream;
 	const smtpclass_reply *reply = record->reply;
 	const smtpclass_result *result = record->result;
 	const smtpclass_log_record *log = record->log;
@@ -382,50 +528,63 @@ static void write_text(const struct output *output, const struct record *record)
 	const char *action = smtpclass_action_name(result->action);
 	char code[8] = "-";
 
-	if (record->line > 0 && record->log != NULL)
-		fprintf(stream, "%s:%llu: ", record->source, record->line);
-	if (log != NULL && log->recipient.ptr != NULL) {
-		write_flat(stream, log->recipient.ptr, log->recipient.len, 0);
-		putc(' ', stream);
+	if (record->line > 0 && record->source != NULL && strcmp(record->source, "arg") != 0)
+	{
+		out_string(output, record->source);
+		out_char(output, ':');
+		out_number(output, (long long)record->line);
+		out_string(output, ": ");
 	}
 	if (output->color)
-		fputs(verdict_color(result->verdict), stream);
-	write_padded(stream, verdict, strlen(verdict), output->color ? 0 : 13);
+		out_string(output, verdict_color(result->verdict));
+	write_padded(output, verdict, strlen(verdict), output->color ? 0 : 13);
 	if (output->color) {
-		fputs("\033[0m", stream);
-		write_padded(stream, "", 0, 13 - (int)strlen(verdict));
+		out_string(output, "\033[0m");
+		write_padded(output, "", 0, 13 - (int)strlen(verdict));
 	}
 	if (reply->code != 0)
 		snprintf(code, sizeof(code), "%d", reply->code);
-	write_padded(stream, code, strlen(code), 4);
+	write_padded(output, code, strlen(code), 4);
 	if (reply->enhanced.ptr != NULL)
-		write_padded(stream, reply->enhanced.ptr, reply->enhanced.len, 8);
+		write_padded(output, reply->enhanced.ptr, reply->enhanced.len, 8);
 	else
-		write_padded(stream, "-", 1, 8);
-	write_padded(stream, reason, strlen(reason), 16);
-	write_padded(stream, action, strlen(action), 19);
-	fputs(smtpclass_action_sentence(result->action), stream);
-	putc('\n', stream);
+		write_padded(output, "-", 1, 8);
+	write_padded(output, reason, strlen(reason), 16);
+	write_padded(output, action, strlen(action), 19);
+	if (log != NULL) {
+		/* log mode: who and what the MTA said, instead of the sentence */
+		const char *status = smtpclass_log_status_name(log->status);
+
+		write_padded(output, status != NULL ? status : "-", status != NULL ? strlen(status) : 1,
+		             9);
+		if (log->recipient.ptr != NULL)
+			write_flat(output, log->recipient.ptr, log->recipient.len, 0);
+		else
+			out_char(output, '-');
+	} else {
+		out_string(output, smtpclass_action_sentence(result->action));
+	}
+	out_char(output, '\n');
 	if (output->explain) {
-		fputs("    rule: ", stream);
-		fputs(result->rule != NULL ? result->rule : "none (no code, no matching text)", stream);
+		out_string(output, "    rule: ");
+		out_string(output, result->rule != NULL ? result->rule : "none (no code, no matching text)");
 		if (result->evidence != NULL) {
-			fputs("; matched \"", stream);
-			fputs(result->evidence, stream);
-			putc('"', stream);
+			out_string(output, "; matched \"");
+			out_string(output, result->evidence);
+			out_char(output, '"');
 		}
 		if (result->mismatch)
-			fputs("; basic and enhanced classes disagree: the basic code decides", stream);
-		putc('\n', stream);
+			out_string(output, "; basic and enhanced classes disagree: the basic code decides");
+		out_char(output, '\n');
 		if (reply->segment_count > 0) {
-			fputs("    text: ", stream);
-			write_text_segments(stream, reply, FORMAT_TEXT);
-			putc('\n', stream);
+			out_string(output, "    text: ");
+			write_text_segments(output, reply, FORMAT_TEXT);
+			out_char(output, '\n');
 		}
 	}
 }
 
-void output_header(const struct output *output)
+void output_header(struct output *output)
 {
 	int csv = output->format == FORMAT_CSV;
 
@@ -433,13 +592,13 @@ void output_header(const struct output *output)
 		return;
 	for (size_t i = 0; i < column_count(output); i++) {
 		if (i > 0)
-			putc(csv ? ',' : '\t', output->stream);
-		fputs(column_name(i), output->stream);
+			out_char(output, csv ? ',' : '\t');
+		out_string(output, column_name(i));
 	}
-	putc('\n', output->stream);
+	out_char(output, '\n');
 }
 
-void output_record(const struct output *output, const struct record *record)
+void output_record(struct output *output, const struct record *record)
 {
 	switch (output->format) {
 	case FORMAT_JSON:

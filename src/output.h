@@ -16,6 +16,9 @@ struct output {
 	int color;       /* text only */
 	int explain;     /* text only: print the deciding rule and its evidence */
 	int log_fields;  /* records carry the log-mode columns */
+	int year;        /* for syslog timestamps without a year (--year), or 0 */
+	size_t used;     /* bytes waiting in buffer */
+	char buffer[65536];
 };
 
 /* One record to write.  log is NULL for a reply given on the command line. */
@@ -29,10 +32,13 @@ struct record {
 };
 
 /* Writes the header line of tsv/csv output. */
-void output_header(const struct output *output);
+void output_header(struct output *output);
 
 /* Writes one record. */
-void output_record(const struct output *output, const struct record *record);
+void output_record(struct output *output, const struct record *record);
+
+/* Hands the buffered output to the stream (call before fflush). */
+void output_flush(struct output *output);
 
 /* Writes s[0..len) as a JSON string (quotes included), invalid UTF-8 as U+FFFD. */
 void output_json_string(FILE *stream, const char *s, size_t len);

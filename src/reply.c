@@ -89,6 +89,14 @@ static const char *skip_spaces(const char *p, const char *end)
 	return p;
 }
 
+/* Skips spaces and line ends: DSN fields may be folded (RFC 5322 s2.2.3). */
+static const char *skip_folding(const char *p, const char *end)
+{
+	while (p < end && is_space_or_eol((unsigned char)*p))
+		p++;
+	return p;
+}
+
 /*
  * Recognises a basic reply code at p: three digits (2-5, 0-5, 0-9) followed
  * by the end, a space, a dash or an end of line.  Returns the code or 0.
@@ -180,10 +188,8 @@ static const char *scan_enhanced_code(const char *p, const char *end, struct enh
 static const char *skip_dsn_prefix(const char *p, const char *end, unsigned *flags)
 {
 	if (starts_with_nocase(p, end, "diagnostic-code:")) {
-		const char *q = skip_spaces(p + 16, end), *type = q;
+		const char *q = skip_folding(p + 16, end), *type = q;
 
-		while (q < end && (lower((unsigned char)*q) >= 'a' && lower((unsigned char)*q) <= 'z'))
-			q++;
 		while (q < end && (class_of((unsigned char)*q) == B_DASH ||
 		                   (lower((unsigned char)*q) >= 'a' && lower((unsigned char)*q) <= 'z')))
 			q++;
@@ -192,15 +198,15 @@ static const char *skip_dsn_prefix(const char *p, const char *end, unsigned *fla
 		else
 			q = type;
 		*flags |= SMTPCLASS_REPLY_DSN;
-		return skip_spaces(q, end);
+		return skip_folding(q, end);
 	}
 	if (starts_with_nocase(p, end, "smtp;")) {
 		*flags |= SMTPCLASS_REPLY_DSN;
-		return skip_spaces(p + 5, end);
+		return skip_folding(p + 5, end);
 	}
 	if (starts_with_nocase(p, end, "status:")) {
 		*flags |= SMTPCLASS_REPLY_DSN;
-		return skip_spaces(p + 7, end);
+		return skip_folding(p + 7, end);
 	}
 	return p;
 }
@@ -282,6 +288,11 @@ static void split_text(const char *p, const char *end, smtpclass_reply *out)
 {
 	const char *segment = p;
 	int changed = 0;
+	/* With real line ends only line starts are structure (RFC 5321 s4.2.1:
+	 * "250-234 Text beginning with numbers"); a reply flattened onto one
+	 * line has its continuation prefixes in mid-line. */
+	int flattened = memchr(p, '\n', (size_t)(end - p)) == NULL &&
+	                memchr(p, '\r', (size_t)(end - p)) == NULL;
 
 	while (p < end) {
 		int cls = class_of((unsigned char)*p);
@@ -298,7 +309,8 @@ static void split_text(const char *p, const char *end, smtpclass_reply *out)
 			segment = after != NULL ? after : line;
 			p = segment;
 			continue;
-		} else if (cls == B_SPACE && next < end && class_of((unsigned char)*next) == B_DIGIT) {
+		} else if (flattened && cls == B_SPACE && next < end &&
+		           class_of((unsigned char)*next) == B_DIGIT) {
 			const char *after = scan_continuation(next, end, out, 0, &changed);
 
 			if (after != NULL) {
@@ -368,7 +380,8 @@ smtpclass_parse_status smtpclass_parse(const char *input, size_t len, smtpclass_
 		p = skip_spaces(p + (p + 3 < end && class_of((unsigned char)p[3]) != B_EOL ? 4 : 3),
 		                end);
 	}
-	after = scan_enhanced_code(p, end, &code);
+	/* 3xx replies carry no enhanced code (RFC 2034 s3): digits are text. */
+	after = out->code / 100 == 3 ? NULL : scan_enhanced_code(p, end, &code);
 	if (after != NULL) {
 		set_enhanced(out, &code);
 		p = after;

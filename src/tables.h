@@ -54,7 +54,16 @@ struct sc_exception_row {
 	const char *rule; /* "exception ID" */
 };
 
+struct sc_stage_reason_row {
+	smtpclass_stage stage;
+	int reason;
+	int becomes;
+	const char *rule; /* "exception ID" */
+};
+
 extern const struct sc_reason_row sc_reasons[];
+extern const struct sc_stage_reason_row sc_stage_reasons[];
+extern const int sc_stage_reason_count;
 extern const struct sc_action_row sc_actions[];
 extern const struct sc_enhanced_row sc_enhanced[];
 extern const int sc_enhanced_count;

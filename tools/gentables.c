@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules_internal.h"
+
 #define MAX_ROWS 4096
 #define MAX_FIELDS 12
 
@@ -34,7 +36,7 @@ struct table {
 	struct row rows[MAX_ROWS];
 };
 
-static struct table reasons, actions, enhanced, basic, exceptions;
+static struct table reasons, actions, enhanced, basic, exceptions, stage_reasons;
 
 static void fail(const char *path, int line, const char *format, ...)
 {
@@ -368,6 +370,108 @@ static void write_exceptions(FILE *out)
 	fprintf(out, "};\nconst int sc_exception_count = %d;\n\n", exceptions.row_count);
 }
 
+static int lookup_name(const struct table *table, const char *name, size_t len)
+{
+	for (int i = 0; i < table->row_count; i++) {
+		const char *candidate = table->rows[i].fields[0];
+
+		if (strlen(candidate) == len && memcmp(candidate, name, len) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static int generator_reason(const char *name, size_t len)
+{
+	return lookup_name(&reasons, name, len);
+}
+
+static int generator_action(const char *name, size_t len)
+{
+	return lookup_name(&actions, name, len);
+}
+
+static void put_int32_array(FILE *out, const char *name, const int32_t *values, int count)
+{
+	fprintf(out, "static const int32_t %s[] = {", name);
+	for (int i = 0; i < count; i++)
+		fprintf(out, "%s%d,", i % 16 == 0 ? "\n\t" : "", values[i]);
+	if (count == 0)
+		fputs("0", out); /* C has no empty arrays */
+	fputs("\n};\n", out);
+}
+
+/* Compiles data/rules.tsv with the library's own builder and writes the DFA. */
+static void write_rules(FILE *out, const char *dir)
+{
+	static const struct sc_rule_names names = {generator_reason, generator_action};
+	static char path[4096], error[256];
+	struct sc_rule_build build;
+	const struct sc_automaton *a = &build.automaton;
+	size_t error_line;
+	char *text;
+	int cells;
+
+	snprintf(path, sizeof(path), "%s/rules.tsv", dir);
+	text = read_file(path);
+	if (sc_rules_build(text, strlen(text), &names, 0, &build, &error_line, error,
+	                   sizeof(error)) != 0)
+		fail(path, (int)error_line, "%s", error);
+	cells = a->state_count * a->class_count;
+	fprintf(out, "/* data/rules.tsv: %d rules, %d phrases, %d states x %d byte classes */\n",
+	        a->rule_count, a->phrase_count, a->state_count, a->class_count);
+	fputs("static const uint32_t builtin_transitions[] = {", out);
+	for (int i = 0; i < cells; i++)
+		fprintf(out, "%s%u,", i % 16 == 0 ? "\n\t" : "", a->transitions[i]);
+	fputs("\n};\n", out);
+	put_int32_array(out, "builtin_state_phrase", a->state_phrase, a->state_count);
+	put_int32_array(out, "builtin_output_link", a->output_link, a->state_count);
+	put_int32_array(out, "builtin_phrase_rules_start", a->phrase_rules_start, a->phrase_count + 1);
+	put_int32_array(out, "builtin_phrase_rules", a->phrase_rules,
+	                a->phrase_rules_start[a->phrase_count]);
+	put_int32_array(out, "builtin_rule_phrases", a->rule_phrases,
+	                a->rule_count > 0 ? a->rules[a->rule_count - 1].phrase_first +
+	                                        a->rules[a->rule_count - 1].phrase_count
+	                                  : 0);
+	fputs("static const struct sc_rule builtin_rule_rows[] = {\n", out);
+	for (int r = 0; r < a->rule_count; r++) {
+		const struct sc_rule *rule = &a->rules[r];
+
+		fputs("\t{", out);
+		put_string(out, rule->rule);
+		fputs(", ", out);
+		put_string(out, rule->evidence);
+		fprintf(out, ", %d, %d, %d, %d, %d, %d, %d},\n", rule->reason, rule->action,
+		        rule->verdict, rule->bare_verdict, rule->provider, rule->phrase_first,
+		        rule->phrase_count);
+	}
+	fputs("};\n\nconst struct sc_automaton sc_builtin_rules = {\n\t{", out);
+	for (int c = 0; c < 256; c++)
+		fprintf(out, "%s%d,", c % 32 == 0 ? "\n\t\t" : "", a->byte_class[c]);
+	fprintf(out, "\n\t},\n\t%d, %d, builtin_transitions, builtin_state_phrase, "
+	             "builtin_output_link,\n\t%d, builtin_phrase_rules_start, builtin_phrase_rules,\n"
+	             "\tbuiltin_rule_phrases, builtin_rule_rows, %d};\n",
+	        a->class_count, a->state_count, a->phrase_count, a->rule_count);
+	sc_rules_free(&build);
+	free(text);
+}
+
+static void write_stage_reasons(FILE *out)
+{
+	fputs("const struct sc_stage_reason_row sc_stage_reasons[] = {\n", out);
+	for (int i = 0; i < stage_reasons.row_count; i++) {
+		const struct row *row = &stage_reasons.rows[i];
+
+		fputs("\t{SMTPCLASS_STAGE_", out);
+		put_upper(out, row->fields[1]);
+		fprintf(out, ", %d, %d, \"exception %s\"},\n", reason_id(&stage_reasons, row, 2),
+		        reason_id(&stage_reasons, row, 3), row->fields[0]);
+	}
+	if (stage_reasons.row_count == 0)
+		fputs("\t{SMTPCLASS_STAGE_UNKNOWN, -1, -1, 0},\n", out);
+	fprintf(out, "};\nconst int sc_stage_reason_count = %d;\n\n", stage_reasons.row_count);
+}
+
 int main(int argc, char **argv)
 {
 	FILE *header, *source;
@@ -383,6 +487,8 @@ int main(int argc, char **argv)
 	load_table(&basic, argv[1], "basic-codes.tsv", "code\tmeaning\treason\taction\treference");
 	load_table(&exceptions, argv[1], "exceptions.tsv",
 	           "id\tcode\tenhanced\tstage\tverdict\treason\taction\tsource");
+	load_table(&stage_reasons, argv[1], "stage-reasons.tsv",
+	           "id\tstage\treason\tbecomes\tsource");
 
 	header = fopen(argv[2], "w");
 	source = fopen(argv[3], "w");
@@ -390,12 +496,14 @@ int main(int argc, char **argv)
 		fail(argv[2], 0, "cannot write output");
 	write_header(header);
 	fputs("/* generated from data/ by tools/gentables.c: do not edit */\n"
-	      "#include \"tables.h\"\n\n",
+	      "#include \"tables.h\"\n#include \"rules_internal.h\"\n\n",
 	      source);
 	write_reasons_and_actions(source);
 	write_enhanced(source);
 	write_basic(source);
 	write_exceptions(source);
+	write_stage_reasons(source);
+	write_rules(source, argv[1]);
 	if (fclose(header) != 0 || fclose(source) != 0)
 		fail(argv[2], 0, "write error");
 	return 0;

@@ -1,0 +1,91 @@
+/*
+ * logclassify.c: classify a delivery outcome found in a log line.
+ *
+ * The reply is normalised into the caller's scratch buffer (Exim's literal
+ * \n, qmail's underscores), parsed and classified with the stage the MTA
+ * logged.  The MTA's own outcome then has the last word on the verdict: a
+ * line that says status=deferred is soft even when the reply was a 554
+ * (Postfix defers 5xx greetings), bounced and expired are hard, sent is
+ * success.  Where the reply has no code the MTA's dsn= stands in for the
+ * enhanced code.  Inbound rejects keep the verdict of the reply they quote.
+ */
+#include "classify_internal.h"
+#include "tables.h"
+
+#include <string.h>
+
+static smtpclass_verdict verdict_of_status(smtpclass_log_status status)
+{
+	switch (status) {
+	case SMTPCLASS_STATUS_SENT:
+		return SMTPCLASS_VERDICT_SUCCESS;
+	case SMTPCLASS_STATUS_DEFERRED:
+		return SMTPCLASS_VERDICT_SOFT;
+	case SMTPCLASS_STATUS_BOUNCED:
+	case SMTPCLASS_STATUS_EXPIRED:
+		return SMTPCLASS_VERDICT_HARD;
+	default:
+		return SMTPCLASS_VERDICT_UNKNOWN;
+	}
+}
+
+/* Takes the MTA's dsn= ("5.1.1") as the enhanced code of a reply without one. */
+static void use_dsn(const smtpclass_log_record *record, smtpclass_reply *reply)
+{
+	smtpclass_reply dsn;
+
+	if (record->dsn.ptr == NULL || reply->enhanced_class != 0 || reply->code != 0)
+		return;
+	if (smtpclass_parse(record->dsn.ptr, record->dsn.len, &dsn) != SMTPCLASS_PARSE_OK ||
+	    dsn.code != 0 || dsn.enhanced_class == 0)
+		return;
+	reply->enhanced_class = dsn.enhanced_class;
+	reply->enhanced_subject = dsn.enhanced_subject;
+	reply->enhanced_detail = dsn.enhanced_detail;
+	reply->enhanced = dsn.enhanced;
+}
+
+smtpclass_verdict smtpclass_log_classify(const smtpclass_log_record *record,
+                                         const smtpclass_options *options, char *scratch,
+                                         size_t scratch_size, smtpclass_reply *reply,
+                                         smtpclass_result *out)
+{
+	smtpclass_options with_stage = {0};
+	smtpclass_verdict by_status = verdict_of_status(record->status);
+	size_t len = smtpclass_log_reply_normalise(record, scratch, scratch_size);
+
+	if (options != NULL)
+		with_stage = *options;
+	if (with_stage.stage == SMTPCLASS_STAGE_UNKNOWN)
+		with_stage.stage = record->stage;
+	smtpclass_parse(scratch, len, reply);
+	use_dsn(record, reply);
+	smtpclass_classify(reply, &with_stage, out);
+
+	if (record->status == SMTPCLASS_STATUS_EXPIRED) {
+		out->reason = SC_REASON_EXPIRED;
+		out->rule_kind = SMTPCLASS_RULE_EXCEPTION;
+		out->rule = "status expired";
+		out->evidence = NULL;
+	}
+	if (by_status == SMTPCLASS_VERDICT_UNKNOWN) {
+		/* An inbound reject without a code: the reject itself is final. */
+		if (out->verdict == SMTPCLASS_VERDICT_UNKNOWN &&
+		    record->status == SMTPCLASS_STATUS_REJECTED)
+			by_status = SMTPCLASS_VERDICT_HARD;
+		else
+			return out->verdict;
+	}
+	if (by_status != out->verdict) {
+		int was_default = out->action == sc_default_action(out->verdict, out->reason);
+
+		out->verdict = by_status;
+		if (by_status == SMTPCLASS_VERDICT_SUCCESS) {
+			out->reason = SC_REASON_DELIVERED;
+			out->action = SC_ACTION_NONE;
+		} else if (was_default) {
+			out->action = sc_default_action(by_status, out->reason);
+		}
+	}
+	return out->verdict;
+}

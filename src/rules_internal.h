@@ -1,0 +1,85 @@
+/*
+ * rules_internal.h: the compiled form of text rules, shared by the build-time
+ * generator (tools/gentables.c, for data/rules.tsv) and the library (for site
+ * rule files loaded at run time), so both use one builder and one matcher.
+ *
+ * Phrases are compiled into one Aho-Corasick automaton turned into a full
+ * DFA over a small alphabet: bytes that occur in no phrase share class 0, so
+ * the transition table stays small.  Matching costs one table lookup per
+ * input byte whatever the number of rules.
+ */
+#ifndef SMTPCLASS_RULES_INTERNAL_H
+#define SMTPCLASS_RULES_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "smtpclass.h"
+
+/* Bounds that keep a rules file from taking unbounded memory. */
+#define SC_RULES_MAX 100000
+#define SC_RULE_MAX_PHRASES 4
+#define SC_PHRASE_MAX 200
+
+struct sc_rule {
+	const char *rule;     /* "text ID" or "provider ID" */
+	const char *evidence; /* the phrases as written, joined with " & " */
+	int reason;
+	int action;           /* -1: the reason's default */
+	int verdict;          /* smtpclass_verdict override, 0 for none */
+	int bare_verdict;     /* verdict when the reply has no code, 0 for unknown */
+	int provider;         /* 1: a provider-scoped rule */
+	int phrase_first;     /* index into rule_phrases */
+	int phrase_count;
+};
+
+struct sc_automaton {
+	unsigned char byte_class[256];
+	int class_count;
+	int state_count;
+	const uint32_t *transitions;     /* [state * class_count + class] */
+	const int32_t *state_phrase;     /* phrase that ends in this state, or -1 */
+	const int32_t *output_link;      /* next state on the failure chain with a phrase, or -1 */
+	int phrase_count;
+	const int32_t *phrase_rules_start; /* [phrase_count + 1]: rules using phrase p are */
+	const int32_t *phrase_rules;       /* phrase_rules[start[p] .. start[p+1]) */
+	const int32_t *rule_phrases;
+	const struct sc_rule *rules;       /* in priority order: lower index wins */
+	int rule_count;
+};
+
+/* Name lookups the builder needs: the generator and the library differ. */
+struct sc_rule_names {
+	int (*reason)(const char *name, size_t len);
+	int (*action)(const char *name, size_t len);
+};
+
+/* A compiled rule set that owns its memory. */
+struct sc_rule_build {
+	struct sc_automaton automaton;
+	uint32_t *transitions;
+	int32_t *state_phrase, *output_link, *phrase_rules_start, *phrase_rules, *rule_phrases;
+	struct sc_rule *rules;
+	char *strings;
+	char **phrases; /* phrase texts, for the generator */
+};
+
+/*
+ * Parses a rules file (the format of data/rules.tsv) and compiles it.  Rules
+ * are named "text ID" and "provider ID", or "site ID" when site is set.
+ * Returns 0, or -1 with *error_line (1-based, 0 when not tied to a line) and
+ * a message in error (size bytes).  Allocates; free with sc_rules_free().
+ */
+int sc_rules_build(const char *text, size_t len, const struct sc_rule_names *names, int site,
+                   struct sc_rule_build *out, size_t *error_line, char *error, size_t size);
+
+void sc_rules_free(struct sc_rule_build *build);
+
+/* The best rule of the automaton matching the reply's text, or NULL. */
+const struct sc_rule *sc_rules_match(const struct sc_automaton *automaton,
+                                     const smtpclass_reply *reply);
+
+/* The built-in rules, generated from data/rules.tsv. */
+extern const struct sc_automaton sc_builtin_rules;
+
+#endif

@@ -1409,27 +1409,14 @@ static int scan_exim_reject(const char *p, const char *end, const char *rejected
 	return 1;
 }
 
-/* Start of the first " NNN" reply code (2xx, 4xx, 5xx) in [p, end), or
- * NULL. */
-static const char *find_reply_code(const char *p, const char *end)
-{
-	const char *space;
-
-	while ((space = find_byte(p, end, ' ')) != NULL) {
-		if (is_reply_code(space + 1, end))
-			return space + 1;
-		p = space + 1;
-	}
-	return NULL;
-}
-
 /* Scans the message of an Exim main log line (after the timestamp and
- * optional [pid], or after "exim[pid]: "). */
+ * optional [pid], or after "exim[pid]: ").  Like Postfix's SASL warnings,
+ * "authenticator failed ...: 535 ..." lines are not mail refused and give
+ * no record. */
 static int scan_exim(const char *p, const char *end, smtpclass_log_record *out)
 {
 	const char *id_end = match_exim_id(p, end);
 	const char *rejected;
-	const char *authenticator;
 
 	if (id_end != NULL) {
 		out->queue_id = span_of(p, id_end);
@@ -1450,16 +1437,6 @@ static int scan_exim(const char *p, const char *end, smtpclass_log_record *out)
 		if (*rejected == ' ')
 			rejected++;
 		return scan_exim_reject(p, end, rejected, out);
-	}
-	authenticator = find_text(p, end, "authenticator failed ");
-	if (authenticator != NULL) {
-		const char *code = find_reply_code(authenticator, end);
-		if (code == NULL)
-			return 0;
-		out->mta = SMTPCLASS_MTA_EXIM;
-		out->status = SMTPCLASS_STATUS_REJECTED;
-		out->reply = span_of(code, end);
-		return 1;
 	}
 	return 0;
 }
@@ -1827,12 +1804,14 @@ static int scan_exchange(const char *p, const char *end, smtpclass_log_record *o
 
 /* ---- Courier -------------------------------------------------------------- */
 
-/* Scans courieresmtpd's "error,relay=IP,[ident=x,]from=<s>,to=<r>: REPLY"
- * and "error,relay=IP,msg="535 ...",cmd: ...": replies this server sent.
- * Reported as mta generic (the API has no Courier value). */
+/* Scans courieresmtpd's "error,relay=IP,[ident=x,]from=<s>,to=<r>: REPLY":
+ * a reply this server sent.  Reported as mta generic (the API has no
+ * Courier value). */
 static int scan_courier(const char *p, const char *end, smtpclass_log_record *out)
 {
 	const char *text = NULL;
+	int has_from = 0;
+	int has_to = 0;
 
 	if (!starts_with(p, end, "error,"))
 		return 0;
@@ -1858,14 +1837,15 @@ static int scan_courier(const char *p, const char *end, smtpclass_log_record *ou
 			       !(*value_end == ':' && value_end + 1 < end && value_end[1] == ' '))
 				value_end++;
 		}
-		if (key_is(key, key_len, "relay"))
+		if (key_is(key, key_len, "relay")) {
 			out->relay = span_of(value, value_end);
-		else if (key_is(key, key_len, "from"))
+		} else if (key_is(key, key_len, "from")) {
 			out->sender = address_of(value, value_end);
-		else if (key_is(key, key_len, "to"))
+			has_from = 1;
+		} else if (key_is(key, key_len, "to")) {
 			out->recipient = address_of(value, value_end);
-		else if (key_is(key, key_len, "msg"))
-			out->reply = unquoted(value, value_end);
+			has_to = 1;
+		}
 		p = value_end;
 		if (starts_with(p, end, ": ")) {
 			text = p + 2;
@@ -1875,16 +1855,14 @@ static int scan_courier(const char *p, const char *end, smtpclass_log_record *ou
 			break;
 		p++;
 	}
-	if (text != NULL && out->reply.len == 0)
-		out->reply = span_of(text, end);
-	if (out->reply.len == 0)
+	/* Without from= or to= (an AUTH failure: msg="535 ...") no mail was
+	 * refused. */
+	if (!(has_from || has_to) || text == NULL)
 		return 0;
+	out->reply = span_of(text, end);
 	out->mta = SMTPCLASS_MTA_GENERIC;
 	out->status = SMTPCLASS_STATUS_REJECTED;
-	if (out->recipient.ptr != NULL)
-		out->stage = SMTPCLASS_STAGE_RCPT;
-	else if (out->sender.ptr != NULL)
-		out->stage = SMTPCLASS_STAGE_MAIL;
+	out->stage = has_to ? SMTPCLASS_STAGE_RCPT : SMTPCLASS_STAGE_MAIL;
 	return 1;
 }
 

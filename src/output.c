@@ -50,9 +50,16 @@ static void out_string(struct output *output, const char *s)
 static void out_number(struct output *output, long long n)
 {
 	char digits_buf[24];
-	int len = snprintf(digits_buf, sizeof(digits_buf), "%lld", n);
+	size_t at = sizeof(digits_buf);
+	unsigned long long magnitude = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
 
-	out_bytes(output, digits_buf, (size_t)len);
+	do {
+		digits_buf[--at] = (char)('0' + magnitude % 10);
+		magnitude /= 10;
+	} while (magnitude > 0);
+	if (n < 0)
+		digits_buf[--at] = '-';
+	out_bytes(output, digits_buf + at, sizeof(digits_buf) - at);
 }
 
 enum value_kind { V_NULL, V_STRING, V_NUMBER, V_BOOL, V_TEXT };
@@ -328,6 +335,15 @@ static size_t utf8_sequence_length(const unsigned char *s, size_t len)
 	return need;
 }
 
+/* Bytes JSON strings carry as they are: printable ASCII but '"' and '\\'. */
+static unsigned char json_plain[256];
+
+static void init_json_plain(void)
+{
+	for (int c = 0x20; c < 0x7f; c++)
+		json_plain[c] = c != '"' && c != '\\';
+}
+
 static void json_escape(struct output *output, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -336,11 +352,14 @@ static void json_escape(struct output *output, const char *s, size_t len)
 
 	while (i < len) {
 		unsigned char c = p[i];
-		size_t n;
+		size_t n, run = i;
 
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			out_char(output, c);
-			i++;
+		/* Fast path: copy a run of bytes that need no escaping at once. */
+		while (run < len && json_plain[p[run]])
+			run++;
+		if (run > i) {
+			out_bytes(output, p + i, run - i);
+			i = run;
 			continue;
 		}
 		if (c == '"' || c == '\\') {
@@ -390,6 +409,7 @@ void output_json_string(FILE *stream, const char *s, size_t len)
 {
 	static struct output direct;
 
+	init_json_plain();
 	direct.stream = stream;
 	output_json_string_buffered(&direct, s, len);
 	output_flush(&direct);
@@ -426,15 +446,21 @@ static void write_text_segments(struct output *output, const smtpclass_reply *re
 static void write_json(struct output *output, const struct record *record)
 {
 
+	static char keys[REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT][24];
+	static size_t key_lengths[REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT];
+
+	if (key_lengths[0] == 0) {
+		/* ',"name":' once per column, so a record is mostly memcpy */
+		init_json_plain();
+		for (size_t i = 0; i < REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT; i++)
+			key_lengths[i] = (size_t)snprintf(keys[i], sizeof(keys[i]), ",\"%s\":",
+			                                  column_name(i));
+	}
 	out_char(output, '{');
 	for (size_t i = 0; i < column_count(output); i++) {
 		struct value v = column_value(output, record, i);
 
-		if (i > 0)
-			out_char(output, ',');
-		out_char(output, '"');
-		out_string(output, column_name(i));
-		out_string(output, "\":");
+		out_bytes(output, keys[i] + (i == 0), key_lengths[i] - (i == 0));
 		switch (v.kind) {
 		case V_NULL:
 			out_string(output, "null");

@@ -294,9 +294,8 @@ static const struct scan_row rows[] = {
 	/* rejected text with a literal \n (noreply-exim.log:15) */
 	{"2013-06-16 02:50:43 H=dbs.marsukov.com [111.67.203.114] F=<trudofspiori@mail.ru> rejected RCPT <info@nanomedtech.ua>: rejected because 111.67.203.114 is in a black list at dnsbl.sorbs.net\\nCurrently Sending Spam See: http://www.sorbs.net/lookup.shtml?111.67.203.114",
 	 1, EXIM, REJECTED, RCPT, NULL, "info@nanomedtech.ua", "nanomedtech.ua", "dbs.marsukov.com [111.67.203.114]", NULL, "rejected because 111.67.203.114 is in a black list at dnsbl.sorbs.net\\nCurrently Sending Spam See: http://www.sorbs.net/lookup.shtml?111.67.203.114"},
-	/* authenticator failed: our 535 (exim.log:2) */
-	{"2014-01-12 02:07:48 dovecot_login authenticator failed for h1832461.stratoserver.net (User) [85.214.85.40]: 535 Incorrect authentication data (set_id=scanner)",
-	 1, EXIM, REJECTED, NOSTAGE, NULL, NULL, NULL, NULL, NULL, "535 Incorrect authentication data (set_id=scanner)"},
+	/* authenticator failed: no mail refused, as Postfix's SASL warnings (exim.log:2) */
+	{.line = "2014-01-12 02:07:48 dovecot_login authenticator failed for h1832461.stratoserver.net (User) [85.214.85.40]: 535 Incorrect authentication data (set_id=scanner)", .found = 0},
 	/* stat=Deferred: REPLY (web-sendmail.log:4) */
 	{"Jan 15 08:29:53 newsfeeder sm-mta[1543]: q0F5TqIT001541: to=<test@iann0036.com>, ctladdr=<root@newsfeeder.co> (0/0), delay=00:00:01, xdelay=00:00:01, mailer=esmtp, pri=120354, relay=iann0036.com. [69.175.14.34], dsn=4.3.0, stat=Deferred: 451 Temporary local problem - please try later",
 	 1, SENDMAIL, DEFERRED, NOSTAGE, "q0F5TqIT001541", "test@iann0036.com", "iann0036.com", "iann0036.com. [69.175.14.34]", "4.3.0", "451 Temporary local problem - please try later"},
@@ -389,9 +388,11 @@ static const struct scan_row rows[] = {
 	/* courieresmtpd RCPT refused (courier.log:1) */
 	{"Apr 10 03:47:57 web courieresmtpd: error,relay=::ffff:1.2.3.4,ident=tmf,from=<tmf@example.com>,to=<mailman-subscribe@example.com>: 550 User unknown.",
 	 1, GENERIC, REJECTED, RCPT, NULL, "mailman-subscribe@example.com", "example.com", "::ffff:1.2.3.4", NULL, "550 User unknown."},
-	/* courieresmtpd msg="535 ..." (courier.log:2) */
-	{"Jul  3 23:07:20 szerver courieresmtpd: error,relay=::ffff:1.2.3.4,msg=\"535 Authentication failed.\",cmd: YWRvYmVhZG9iZQ==",
-	 1, GENERIC, REJECTED, NOSTAGE, NULL, NULL, NULL, "::ffff:1.2.3.4", NULL, "535 Authentication failed."},
+	/* courieresmtpd, empty from=<> and to=<> (courier.log:5) */
+	{"Nov 21 23:16:17 server courieresmtpd: error,relay=::ffff:1.2.3.4,from=<>,to=<>: 550 User unknown.",
+	 1, GENERIC, REJECTED, RCPT, NULL, NULL, NULL, "::ffff:1.2.3.4", NULL, "550 User unknown."},
+	/* courieresmtpd AUTH failure msg="535 ...": no mail refused (courier.log:2) */
+	{.line = "Jul  3 23:07:20 szerver courieresmtpd: error,relay=::ffff:1.2.3.4,msg=\"535 Authentication failed.\",cmd: YWRvYmVhZG9iZQ==", .found = 0},
 	/* ASSP [SMTP Error] (assp.log:2) */
 	{"Jul-30-16 17:07:25 [Worker_1] [TLS-out] 0.0.0.0 [SMTP Error] 535 5.7.8 Error: authentication failed: UGFzc3dvcmQ6",
 	 1, GENERIC, BOUNCED, NOSTAGE, NULL, NULL, NULL, NULL, NULL, "535 5.7.8 Error: authentication failed: UGFzc3dvcmQ6"},
@@ -531,9 +532,10 @@ static const struct header_row header_rows[] = {
 	 "Apr 10 14:50:16", "mail", "noreply@domain.com", SMTPCLASS_LOG_REPLY_PLAIN},
 	{"2020-06-20 02:32:57 -0200 [789] 1jmKso-0009d4-Uf ** molly@zee.corp R=dnslookup T=remote_smtp H=mail.zee.corp [3.3.3.3] X=TLS1.2:ECDHE_RSA_AES_256_GCM_SHA384:256 CV=yes DN=\"C=US,ST=Fake,L=Lost,O=Zee Corp,CN=mail.zee.corp\": SMTP error from remote mail server after end of data: 554 5.2.0 mKr3jsd25ZIfXmKr4jFD2w Recipient Mailbox Full [504]",
 	 "2020-06-20 02:32:57 -0200", NULL, NULL, SMTPCLASS_LOG_REPLY_PLAIN},
-	{"2023-05-30 06:10:13.345 login authenticator failed for millis.example.org [192.0.2.12]:5432: 535 Incorrect authentication data (set_id=user)",
-	 "2023-05-30 06:10:13.345", NULL, NULL, SMTPCLASS_LOG_REPLY_PLAIN},
-	{"2019-10-22 03:39:17 mx1.fqdn.local exim[29786]: dovecot_login authenticator failed for (User) [192.0.2.37]: 535 Incorrect authentication data (set_id=test@domain.com)",
+	{"2017-07-30 18:51:05.712 10HmbB-000000005vi-0000 == e@test.ex R=to_server T=remote_smtp defer (-46) H=127.0.0.1 [127.0.0.1]: SMTP error from remote mail server after end of data: 400 not right now",
+	 "2017-07-30 18:51:05.712", NULL, NULL, SMTPCLASS_LOG_REPLY_PLAIN},
+	/* constructed: Exim's timestamp with a syslog host and tag, as in exim.log:3 */
+	{"2019-10-22 03:39:17 mx1.fqdn.local exim[29786]: 1jmFYj-00039V-QX == bob@null.corp R=dnslookup T=remote_smtp defer (110): Connection timed out",
 	 "2019-10-22 03:39:17", "mx1.fqdn.local", NULL, SMTPCLASS_LOG_REPLY_PLAIN},
 	{"1999-03-02 09:44:33 10HmaY-000000005vi-0000 ** userxy@myhost.test.ex F=<CALLER@myhost.test.ex> R=smartuser T=lmtp H=127.0.0.1 [127.0.0.1] : LMTP error after DATA: 550 Bad user",
 	 "1999-03-02 09:44:33", NULL, "CALLER@myhost.test.ex", SMTPCLASS_LOG_REPLY_PLAIN},

@@ -19,12 +19,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sysexits.h>
 #include <unistd.h>
 
 #include "linereader.h"
 #include "output.h"
+#include "rsyslog.h"
 #include "smtpclass.h"
+#include "summary.h"
 
 #define PROGRAM "smtpclass"
 
@@ -44,7 +47,12 @@ enum option_id {
 	OPT_EXPLAIN,
 	OPT_ALL,
 	OPT_MTA,
-	OPT_YEAR
+	OPT_YEAR,
+	OPT_SUMMARY,
+	OPT_TOP,
+	OPT_MERGE,
+	OPT_ADDRESSES,
+	OPT_RSYSLOG
 };
 
 struct option_doc {
@@ -71,6 +79,11 @@ static const struct option_doc options[] = {
     {"all", no_argument, OPT_ALL, NULL, "log mode: print successful deliveries too"},
     {"mta", required_argument, OPT_MTA, "NAME", "log mode: read every line as NAME's format (postfix, exim, sendmail, opensmtpd, qmail, exchange, generic)"},
     {"year", required_argument, OPT_YEAR, "YYYY", "log mode: the year of syslog timestamps, for time_iso"},
+    {"summary", no_argument, OPT_SUMMARY, NULL, "summary mode: one report on all records (sent included) instead of one line each"},
+    {"top", required_argument, OPT_TOP, "N", "summary mode: list the top N domains, hosts and reply groups (default 20, 0 all)"},
+    {"merge", no_argument, OPT_MERGE, NULL, "summary mode: the files are JSON summaries to add up"},
+    {"addresses", required_argument, OPT_ADDRESSES, "KIND", "summary mode: print the recipients to remove (remove) or that failed only softly (soft)"},
+    {"rsyslog", no_argument, OPT_RSYSLOG, NULL, "run as an rsyslog mmexternal plugin: one JSON object per input line"},
     {"help", no_argument, OPT_HELP, NULL, "show this help and exit"},
     {"version", no_argument, OPT_VERSION, NULL, "show the version and exit"},
 };
@@ -89,6 +102,11 @@ struct settings {
 	int rule_file_count;
 	int all;
 	smtpclass_mta forced_mta;
+	int summary;   /* summary mode */
+	int top;       /* summary lists: top N, 0 all */
+	int merge;     /* the files are JSON summaries */
+	int addresses; /* 1: --addresses=remove, 2: --addresses=soft */
+	int rsyslog;   /* --rsyslog: mmexternal protocol on stdin and stdout */
 };
 
 struct counters {
@@ -169,6 +187,29 @@ static int parse_color(const char *when, int *color)
 	return 0;
 }
 
+/* --merge and --addresses imply --summary; summaries are text or JSON. */
+static int check_summary_options(struct settings *settings)
+{
+	if (settings->merge || settings->addresses != 0)
+		settings->summary = 1;
+	if (!settings->summary)
+		return 0;
+	if (settings->output.format == FORMAT_TSV || settings->output.format == FORMAT_CSV) {
+		fprintf(stderr, "%s: a summary is written as text or json\n", PROGRAM);
+		return -1;
+	}
+	if (settings->reply_count > 0) {
+		fprintf(stderr, "%s: --summary reads log files, not -r replies\n", PROGRAM);
+		return -1;
+	}
+	if (settings->merge && settings->addresses != 0) {
+		fprintf(stderr, "%s: JSON summaries hold no address lists: use --addresses on logs\n",
+		        PROGRAM);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_arguments(int argc, char **argv, struct settings *settings)
 {
 	struct option long_options[OPTION_COUNT + 1];
@@ -187,6 +228,7 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		perror(PROGRAM);
 		exit(EX_OSERR);
 	}
+	settings->top = 20;
 	while ((option = getopt_long(argc, argv, "r:jehV", long_options, NULL)) != -1) {
 		switch (option) {
 		case OPT_REPLY:
@@ -261,6 +303,34 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 			settings->output.year = (int)year;
 			break;
 		}
+		case OPT_SUMMARY:
+			settings->summary = 1;
+			break;
+		case OPT_TOP: {
+			char *end;
+			long top = strtol(optarg, &end, 10);
+
+			if (*end != '\0' || end == optarg || top < 0 || top > 1000000) {
+				fprintf(stderr, "%s: --top takes a number from 0 (all) to 1000000\n",
+				        PROGRAM);
+				return -1;
+			}
+			settings->top = (int)top;
+			break;
+		}
+		case OPT_MERGE:
+			settings->merge = 1;
+			break;
+		case OPT_ADDRESSES:
+			if (strcmp(optarg, "remove") != 0 && strcmp(optarg, "soft") != 0) {
+				fprintf(stderr, "%s: --addresses takes remove or soft\n", PROGRAM);
+				return -1;
+			}
+			settings->addresses = strcmp(optarg, "remove") == 0 ? 1 : 2;
+			break;
+		case OPT_RSYSLOG:
+			settings->rsyslog = 1;
+			break;
 		case OPT_HELP:
 			print_help();
 			exit(EX_OK);
@@ -279,7 +349,12 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		fprintf(stderr, "%s: give either -r REPLY or files, not both\n", PROGRAM);
 		return -1;
 	}
-	return 0;
+	if (settings->rsyslog && (settings->reply_count > 0 || optind < argc || settings->summary ||
+	                          settings->merge || settings->addresses != 0)) {
+		fprintf(stderr, "%s: --rsyslog reads standard input only\n", PROGRAM);
+		return -1;
+	}
+	return check_summary_options(settings);
 }
 
 /* Rank of a result for -e: the highest rank seen decides the exit status. */
@@ -318,12 +393,18 @@ static void flush_output(void)
 	fflush(stdout);
 }
 
+/* The summary being built in summary mode, else NULL. */
+static struct summary *summary_report;
+
 static void emit(struct settings *settings, const struct record *record)
 {
 	int rank = verdict_rank(record->result);
 
-	output_record(&settings->output, record);
-	if (settings->line_buffered)
+	if (summary_report != NULL)
+		summary_add(summary_report, record);
+	else
+		output_record(&settings->output, record);
+	if (settings->line_buffered && summary_report == NULL)
 		flush_output();
 	counts.records++;
 	if (rank > counts.worst_rank)
@@ -456,10 +537,116 @@ static int load_site_rules(struct settings *settings, smtpclass_rules **rules)
 	return 0;
 }
 
+/* A line that opens with a reply code ("550 ", "421-") is a bare reply, not
+ * a log line: no log format starts that way, so the scanner is skipped. */
+static int starts_with_reply_code(const char *line, size_t len)
+{
+	return len >= 4 && line[0] >= '2' && line[0] <= '5' && line[1] >= '0' && line[1] <= '5' &&
+	       line[2] >= '0' && line[2] <= '9' && (line[3] == ' ' || line[3] == '-');
+}
+
+/* True when [s, s+len) starts with word, ignoring ASCII case. */
+static int starts_with_nocase(const char *s, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (len < n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]) != word[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * Whether a line that holds no log outcome can be a bare reply: it opens
+ * (after blanks) with a reply code, an enhanced code ("5.1.1", "#5.1.1",
+ * "(5.1.1)") or a DSN field.  Log noise is rejected here in a few compares
+ * instead of a full parse of every skipped line.
+ */
+static int may_be_reply(const char *line, size_t len)
+{
+	while (len > 0 && (*line == ' ' || *line == '\t')) {
+		line++;
+		len--;
+	}
+	if (starts_with_reply_code(line, len))
+		return 1;
+	if (len == 3 && line[0] >= '2' && line[0] <= '5' && line[1] >= '0' && line[1] <= '5' &&
+	    line[2] >= '0' && line[2] <= '9')
+		return 1; /* a code alone */
+	if (len > 0 && (*line == '#' || *line == '(')) {
+		line++;
+		len--;
+	}
+	if (len >= 3 && (line[0] == '2' || line[0] == '4' || line[0] == '5') && line[1] == '.' &&
+	    line[2] >= '0' && line[2] <= '9')
+		return 1;
+	return starts_with_nocase(line, len, "diagnostic-code:") ||
+	       starts_with_nocase(line, len, "smtp;") || starts_with_nocase(line, len, "status:");
+}
+
 static struct line_reader reader;
 static smtpclass_log_state log_state;
 /* Room for a normalised reply: a line is at most LINE_CAP bytes. */
 static char scratch[LINE_CAP];
+
+/*
+ * Summary mode counts a sent record without parsing its reply: the MTA says
+ * the message was delivered, log classification makes that a success (with
+ * reason delivered and action none for every 2xx reply), the summary keeps
+ * nothing else of a success, and sent lines are most of a log.
+ */
+static void delivered_result(smtpclass_reply *reply, smtpclass_result *result)
+{
+	static int delivered = -1, none = -1;
+
+	if (delivered < 0) {
+		delivered = smtpclass_reason_from_name("delivered", 9);
+		none = smtpclass_action_from_name("none", 4);
+	}
+	memset(reply, 0, sizeof(*reply));
+	memset(result, 0, sizeof(*result));
+	result->verdict = SMTPCLASS_VERDICT_SUCCESS;
+	result->reason = delivered;
+	result->action = none;
+	result->rule_kind = SMTPCLASS_RULE_EXCEPTION;
+	result->rule = "status sent";
+}
+
+/* Classifies one line: a log line with a delivery outcome, or a bare reply. */
+static void classify_line(struct settings *settings, const char *name, const char *line,
+                          size_t len, int cut)
+{
+	smtpclass_reply reply;
+	smtpclass_result result;
+	smtpclass_log_record log;
+	struct record record = {name, reader.line_number, &reply, &result, NULL, cut};
+
+	if (!starts_with_reply_code(line, len) &&
+	    smtpclass_log_scan(line, len, &log_state, &log) == 1) {
+		if (log.status == SMTPCLASS_STATUS_SENT && !settings->all && !settings->summary) {
+			counts.sent_hidden++;
+			return;
+		}
+		if (log.status == SMTPCLASS_STATUS_SENT && settings->summary)
+			delivered_result(&reply, &result);
+		else
+			smtpclass_log_classify(&log, &settings->classify, scratch, sizeof(scratch),
+			                       &reply, &result);
+		record.log = &log;
+		counts.per_mta[log.mta & 7]++;
+		emit(settings, &record);
+		return;
+	}
+	/* A line that is itself a reply (a file of replies). */
+	if (!may_be_reply(line, len) || smtpclass_parse(line, len, &reply) != SMTPCLASS_PARSE_OK) {
+		counts.skipped++;
+		return;
+	}
+	smtpclass_classify(&reply, &settings->classify, &result);
+	emit(settings, &record);
+}
 
 static void classify_stream(struct settings *settings, int fd, const char *name)
 {
@@ -470,37 +657,20 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 	line_reader_init(&reader, fd, flush_output);
 	smtpclass_log_state_init(&log_state, settings->forced_mta);
 	while ((got = line_reader_next(&reader, &line, &len, &cut)) == 1) {
-		smtpclass_reply reply;
-		smtpclass_result result;
-		smtpclass_parse_status status;
-		struct record record = {name, reader.line_number, &reply, &result, NULL, cut};
-
-		smtpclass_log_record log;
+		const char *cr;
 
 		counts.lines++;
 		counts.cut += (unsigned)cut;
 		if (len > 0 && line[len - 1] == '\r')
 			len--;
-		if (smtpclass_log_scan(line, len, &log_state, &log) == 1) {
-			if (log.status == SMTPCLASS_STATUS_SENT && !settings->all) {
-				counts.sent_hidden++;
-				continue;
-			}
-			smtpclass_log_classify(&log, &settings->classify, scratch, sizeof(scratch),
-			                       &reply, &result);
-			record.log = &log;
-			counts.per_mta[log.mta & 7]++;
-			emit(settings, &record);
-		} else {
-			/* A line that is itself a reply (a file of replies). */
-			status = smtpclass_parse(line, len, &reply);
-			if (status != SMTPCLASS_PARSE_OK) {
-				counts.skipped++;
-				continue;
-			}
-			smtpclass_classify(&reply, &settings->classify, &result);
-			emit(settings, &record);
+		/* A lone CR also ends a line (old Mac files, some pastes). */
+		while ((cr = memchr(line, '\r', len)) != NULL) {
+			classify_line(settings, name, line, (size_t)(cr - line), cut);
+			len -= (size_t)(cr - line) + 1;
+			line = cr + 1;
+			counts.lines++;
 		}
+		classify_line(settings, name, line, len, cut);
 		if (ferror(stdout))
 			return;
 	}
@@ -532,6 +702,106 @@ static void classify_files(struct settings *settings, int argc, char **argv)
 		classify_stream(settings, fd, argv[i]);
 		close(fd);
 	}
+}
+
+/* Largest JSON summary --merge reads. */
+#define SUMMARY_FILE_MAX (256 * 1024 * 1024)
+
+/* A JSON summary given to --merge was not valid (exit 65). */
+static int bad_summary;
+
+/* Reads a whole file ("-": standard input); returns 0 or -1 (reported). */
+static int read_summary_file(const char *path, char **text, size_t *len)
+{
+	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
+	size_t size = 0;
+
+	*text = NULL;
+	*len = 0;
+	if (fd < 0) {
+		fprintf(stderr, "%s: %s: %s\n", PROGRAM, path, strerror(errno));
+		counts.open_failed = 1;
+		return -1;
+	}
+	for (;;) {
+		ssize_t got;
+
+		if (*len == size) {
+			char *bigger;
+
+			size = size == 0 ? 65536 : size * 2;
+			bigger = size <= SUMMARY_FILE_MAX ? realloc(*text, size) : NULL;
+			if (bigger == NULL) {
+				fprintf(stderr, "%s: %s: %s\n", PROGRAM, path,
+				        size > SUMMARY_FILE_MAX ? "summary larger than 256 MiB"
+				                                : "out of memory");
+				counts.io_error = 1;
+				break;
+			}
+			*text = bigger;
+		}
+		got = read(fd, *text + *len, size - *len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			fprintf(stderr, "%s: %s: %s\n", PROGRAM, path, strerror(errno));
+			counts.io_error = 1;
+			break;
+		}
+		if (got == 0) {
+			if (fd != STDIN_FILENO)
+				close(fd);
+			return 0;
+		}
+		*len += (size_t)got;
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return -1;
+}
+
+/* --merge: adds up the JSON summaries named on the command line.  A bad
+ * one is reported with the byte offset of the problem and left out. */
+static void merge_summaries(int argc, char **argv)
+{
+	char *default_args[] = {"-"};
+	char **paths = optind < argc ? argv + optind : default_args;
+	int count = optind < argc ? argc - optind : 1;
+
+	for (int i = 0; i < count; i++) {
+		char *text, error[256];
+		size_t len, offset;
+
+		if (read_summary_file(paths[i], &text, &len) != 0) {
+			free(text);
+			continue;
+		}
+		if (summary_merge_json(summary_report, text, len, &offset, error, sizeof(error)) != 0) {
+			fprintf(stderr, "%s: %s: byte %zu: %s\n", PROGRAM, paths[i], offset, error);
+			bad_summary = 1;
+		}
+		free(text);
+	}
+}
+
+/* Columns of the terminal on standard output, or 0 when it is none. */
+static int terminal_width(void)
+{
+	struct winsize size;
+
+	if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0)
+		return 0;
+	return size.ws_col;
+}
+
+static void write_summary(const struct settings *settings)
+{
+	if (settings->addresses != 0)
+		summary_write_addresses(summary_report, stdout, settings->addresses == 2);
+	else if (settings->output.format == FORMAT_JSON)
+		summary_write_json(summary_report, stdout);
+	else
+		summary_write_text(summary_report, stdout, terminal_width());
 }
 
 /* Flushes stdout; a full disk or other write error is reported (74). */
@@ -566,18 +836,36 @@ int main(int argc, char **argv)
 			return status;
 		settings.classify.site_rules = site_rules;
 	}
+	if (settings.rsyslog) {
+		int status = rsyslog_run(&settings.classify, settings.forced_mta);
+
+		smtpclass_rules_free(site_rules);
+		return status;
+	}
 	settings.output.log_fields = settings.reply_count == 0;
-	if (settings.header)
+	if (settings.summary) {
+		summary_report = summary_create(settings.top);
+		if (summary_report == NULL) {
+			fprintf(stderr, "%s: out of memory\n", PROGRAM);
+			return EX_OSERR;
+		}
+	}
+	if (settings.header && !settings.summary)
 		output_header(&settings.output);
 	if (settings.reply_count > 0)
 		classify_arguments(&settings);
+	else if (settings.merge)
+		merge_summaries(argc, argv);
 	else
 		classify_files(&settings, argc, argv);
+	if (summary_report != NULL)
+		write_summary(&settings);
 	output_flush(&settings.output);
 	write_failed = finish_output() != 0;
 	free(settings.replies);
 	free(settings.rule_files);
 	smtpclass_rules_free(site_rules);
+	summary_free(summary_report);
 	if (settings.stats) {
 		fprintf(stderr,
 		        "%s: lines %llu, records %llu, skipped %llu, sent not shown %llu, cut %llu\n",
@@ -592,7 +880,7 @@ int main(int argc, char **argv)
 		return EX_IOERR;
 	if (counts.open_failed)
 		return EX_NOINPUT;
-	if (counts.not_a_reply)
+	if (counts.not_a_reply || bad_summary)
 		return EX_DATAERR;
 	if (settings.exit_status_mode)
 		return rank_exit_status(counts.worst_rank);

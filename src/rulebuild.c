@@ -24,7 +24,7 @@
 
 #define HEADER "id\tphrases\treason\taction\tverdict\tbare_verdict\tprovider\tsource"
 #define FIELD_COUNT 8
-#define MAX_STATES (1 << 18)
+#define MAX_STATES 65535 /* state ids are 16 bits in the matcher */
 
 struct parsed_rule {
 	size_t line;
@@ -356,7 +356,7 @@ static int build_automaton(struct builder *b, struct sc_rule_build *out)
 			if (*slot == UINT32_MAX) {
 				if (states == MAX_STATES) {
 					free(next);
-					return set_error(b, 0, "rules too large (more than 262144 automaton states)", NULL);
+					return set_error(b, 0, "rules too large (more than 65535 automaton states)", NULL);
 				}
 				if (states == capacity) {
 					uint32_t *bigger_next;
@@ -428,7 +428,17 @@ static int build_automaton(struct builder *b, struct sc_rule_build *out)
 	}
 	free(fail);
 	free(queue);
-	out->transitions = next;
+	out->transitions = malloc((size_t)states * (size_t)classes * sizeof(uint16_t));
+	out->emits = malloc((size_t)states);
+	if (out->transitions == NULL || out->emits == NULL) {
+		free(next);
+		return set_error(b, 0, "out of memory", NULL);
+	}
+	for (size_t i = 0; i < (size_t)states * (size_t)classes; i++)
+		out->transitions[i] = (uint16_t)next[i];
+	for (int state = 0; state < states; state++)
+		out->emits[state] = out->state_phrase[state] >= 0 || out->output_link[state] >= 0;
+	free(next);
 	a->class_count = classes;
 	a->state_count = states;
 	return 0;
@@ -497,6 +507,7 @@ void sc_rules_free(struct sc_rule_build *build)
 			free(build->phrases[p]);
 	free(build->phrases);
 	free(build->transitions);
+	free(build->emits);
 	free(build->state_phrase);
 	free(build->output_link);
 	free(build->phrase_rules_start);
@@ -539,6 +550,7 @@ int sc_rules_build(const char *text, size_t len, const struct sc_rule_names *nam
 		return -1;
 	}
 	out->automaton.transitions = out->transitions;
+	out->automaton.emits = out->emits;
 	out->automaton.state_phrase = out->state_phrase;
 	out->automaton.output_link = out->output_link;
 	out->automaton.phrase_rules_start = out->phrase_rules_start;

@@ -56,7 +56,8 @@ const struct sc_rule *sc_rules_match(const struct sc_automaton *a, const smtpcla
 	struct found found;
 	uint32_t state = 0;
 	int space = 1, best = -1;
-	const uint32_t *transitions = a->transitions;
+	const uint16_t *transitions = a->transitions;
+	const unsigned char *emits = a->emits;
 	const unsigned char *byte_class = a->byte_class;
 	const uint32_t classes = (uint32_t)a->class_count;
 
@@ -83,6 +84,8 @@ const struct sc_rule *sc_rules_match(const struct sc_automaton *a, const smtpcla
 				space = 0;
 			}
 			state = transitions[state * classes + byte_class[*p]];
+			if (!emits[state])
+				continue;
 			at = a->state_phrase[state] >= 0 ? (int32_t)state : a->output_link[state];
 			while (at >= 0) {
 				remember(&found, a->state_phrase[at]);

@@ -37,7 +37,8 @@ struct sc_automaton {
 	unsigned char byte_class[256];
 	int class_count;
 	int state_count;
-	const uint32_t *transitions;     /* [state * class_count + class] */
+	const uint16_t *transitions;     /* [state * class_count + class]; 16 bits keep it cache-sized */
+	const unsigned char *emits;      /* 1 when a phrase ends in the state or on its output chain */
 	const int32_t *state_phrase;     /* phrase that ends in this state, or -1 */
 	const int32_t *output_link;      /* next state on the failure chain with a phrase, or -1 */
 	int phrase_count;
@@ -57,7 +58,8 @@ struct sc_rule_names {
 /* A compiled rule set that owns its memory. */
 struct sc_rule_build {
 	struct sc_automaton automaton;
-	uint32_t *transitions;
+	uint16_t *transitions;
+	unsigned char *emits;
 	int32_t *state_phrase, *output_link, *phrase_rules_start, *phrase_rules, *rule_phrases;
 	struct sc_rule *rules;
 	char *strings;

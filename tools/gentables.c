@@ -420,7 +420,11 @@ static void write_rules(FILE *out, const char *dir)
 	cells = a->state_count * a->class_count;
 	fprintf(out, "/* data/rules.tsv: %d rules, %d phrases, %d states x %d byte classes */\n",
 	        a->rule_count, a->phrase_count, a->state_count, a->class_count);
-	fputs("static const uint32_t builtin_transitions[] = {", out);
+	fputs("static const unsigned char builtin_emits[] = {", out);
+	for (int i = 0; i < a->state_count; i++)
+		fprintf(out, "%s%d,", i % 32 == 0 ? "\n\t" : "", a->emits[i]);
+	fputs("\n};\n", out);
+	fputs("static const uint16_t builtin_transitions[] = {", out);
 	for (int i = 0; i < cells; i++)
 		fprintf(out, "%s%u,", i % 16 == 0 ? "\n\t" : "", a->transitions[i]);
 	fputs("\n};\n", out);
@@ -448,7 +452,7 @@ static void write_rules(FILE *out, const char *dir)
 	fputs("};\n\nconst struct sc_automaton sc_builtin_rules = {\n\t{", out);
 	for (int c = 0; c < 256; c++)
 		fprintf(out, "%s%d,", c % 32 == 0 ? "\n\t\t" : "", a->byte_class[c]);
-	fprintf(out, "\n\t},\n\t%d, %d, builtin_transitions, builtin_state_phrase, "
+	fprintf(out, "\n\t},\n\t%d, %d, builtin_transitions, builtin_emits, builtin_state_phrase, "
 	             "builtin_output_link,\n\t%d, builtin_phrase_rules_start, builtin_phrase_rules,\n"
 	             "\tbuiltin_rule_phrases, builtin_rule_rows, %d};\n",
 	        a->class_count, a->state_count, a->phrase_count, a->rule_count);

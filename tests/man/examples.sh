@@ -1,10 +1,11 @@
 #!/bin/sh
 # Runs every command of the EXAMPLES section of man/smtpclass.1 against a
-# built binary and checks its exit status and output (for the lookups, the
-# first word and the whole output the page shows).  The commands are copied
-# by hand from the page, with the same text: change the two together.
-# The examples run in a scratch directory, with "smtpclass" on PATH pointing
-# at the binary under test.
+# built binary and checks its exit status and output: for the lookups the
+# first word, and the whole output wherever the page shows it.  The commands
+# are copied by hand from the page, with the same text: change the two
+# together.  They run in a scratch directory holding the files the page
+# names (mail.log, local.rules, bounces.txt), with "smtpclass" on PATH
+# pointing at the binary under test.
 # Usage: examples.sh SMTPCLASS
 set -u
 if [ $# -ne 1 ]; then
@@ -31,7 +32,9 @@ trap cleanup EXIT
 trap 'exit 70' HUP INT TERM
 mkdir "$tmp/bin" && ln -s "$bin" "$tmp/bin/smtpclass" || exit 70
 PATH=$tmp/bin:$PATH
-export PATH
+TZ=UTC
+LC_ALL=C
+export PATH TZ LC_ALL
 unset NO_COLOR
 cd "$tmp" || exit 70
 
@@ -52,26 +55,39 @@ first_word() {
 	printf '%s\n' "$1" | sed -n '1s/[[:space:]].*//p'
 }
 
-# 1. tail -f replies.log | smtpclass --line-buffered
-# tail -f never ends, so the example runs in the background with tail
-# wrapped to record its process id; a reply is appended to the log, and the
-# record must come out while tail still runs.  Killing tail then ends the
-# input, and smtpclass must exit 0.
-: >replies.log
+# The Postfix log of the examples: a bounce, a deferral, a delivery and a
+# line that reports no outcome.
+bounce='Nov 27 06:25:01 mx postfix/smtp[4711]: 3F2A1C0042: to=<bob@example.com>, relay=mx.example.com[192.0.2.25]:25, delay=0.9, delays=0.1/0/0.4/0.4, dsn=5.1.1, status=bounced (host mx.example.com[192.0.2.25] said: 550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown in local recipient table (in reply to RCPT TO command))'
+cat >mail.log <<EOF
+$bounce
+Nov 27 06:25:02 mx postfix/smtp[4712]: 4B3C2D0043: to=<ann@example.org>, relay=mx.example.org[198.51.100.7]:25, delay=1.1, delays=0.1/0/0.5/0.5, dsn=4.7.1, status=deferred (host mx.example.org[198.51.100.7] said: 451 4.7.1 Greylisted, please try again later (in reply to RCPT TO command))
+Nov 27 06:25:03 mx postfix/smtp[4713]: 5C4D3E0044: to=<joe@example.net>, relay=mx.example.net[203.0.113.9]:25, delay=0.5, delays=0.1/0/0.2/0.2, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 9XyZ)
+Nov 27 06:25:04 mx postfix/qmgr[42]: 5C4D3E0044: removed
+EOF
+bob_line='hard         550 5.1.1   userunknown     remove-address     bounced  bob@example.com'
+ann_line='soft         451 4.7.1   onhold          retry              deferred ann@example.org'
+
+# tail -f /var/log/mail.log | smtpclass --line-buffered
+# tail -f never ends, so the pipeline runs in the background with tail
+# wrapped: it follows live.log instead of /var/log/mail.log and records its
+# process id.  A bounce is appended to live.log, and its record must come
+# out while tail still runs; killing tail then ends the input, and
+# smtpclass must exit 0.
+: >live.log
 tail() {
-	command tail "$@" &
+	command tail "$1" live.log &
 	echo $! >"$tmp/tail.pid"
 	wait $! 2>/dev/null
 }
-tail -f replies.log | smtpclass --line-buffered >follow.out &
+tail -f /var/log/mail.log | smtpclass --line-buffered >follow.out &
 pipeline=$!
-printf '%s\n' '550 5.1.1 <bob@example.com>: User unknown' >>replies.log
+printf '%s\n' "$bounce" >>live.log
 waited=0
 while [ ! -s follow.out ] && [ $waited -lt 10 ]; do
 	sleep 1
 	waited=$((waited + 1))
 done
-check "follow: record before the input ends" hard "$(first_word "$(cat follow.out)")"
+check "follow: record while tail runs" "-:1: $bob_line" "$(cat follow.out)"
 while [ ! -s tail.pid ] && [ $waited -lt 10 ]; do
 	sleep 1
 	waited=$((waited + 1))
@@ -87,44 +103,82 @@ check "follow: exit status" 0 $?
 rm -f tail.pid
 unset -f tail
 
-# 2. smtpclass -j --stats replies.txt > replies.jsonl
-cat >replies.txt <<'EOF'
-550 5.1.1 <bob@example.com>: User unknown
-Nov 27 10:00:00 mx postfix/qmgr[42]: ABC123: removed
-452 4.2.2 The email account that you tried to reach is over quota.
-EOF
-stats=$(smtpclass -j --stats replies.txt 2>&1 > replies.jsonl)
-check "jsonl: exit status" 0 $?
-check "jsonl: stats" "smtpclass: lines 3, records 2, skipped 1, cut 0" "$stats"
-check "jsonl: records" 2 "$(wc -l <replies.jsonl | tr -d ' ')"
+# smtpclass --stats mail.log
+out=$(smtpclass --stats mail.log 2>stats.err)
+check "log: exit status" 0 $?
+check "log: output" "mail.log:1: $bob_line
+mail.log:2: $ann_line" "$out"
+check "log: stats" "smtpclass: lines 4, records 2, skipped 1, sent not shown 1, cut 0
+smtpclass: postfix records 2" "$(cat stats.err)"
 
-# 3. smtpclass -r '550 5.1.1 <bob@example.com>: User unknown'
+# smtpclass -j --year=2026 mail.log > failures.jsonl
+smtpclass -j --year=2026 mail.log > failures.jsonl
+check "jsonl: exit status" 0 $?
+check "jsonl: records" 2 "$(wc -l <failures.jsonl | tr -d ' ')"
+check "jsonl: first word" '{"source":"mail.log","line":1,"code":550,"enhanced":"5.1.1","class":"Permanent' \
+	"$(first_word "$(cat failures.jsonl)")"
+check "jsonl: time_iso" 1 "$(grep -c '"time_iso":"2026-11-27T06:25:01+00:00"' failures.jsonl)"
+
+# smtpclass -r '550 5.1.1 <bob@example.com>: User unknown'
 out=$(smtpclass -r '550 5.1.1 <bob@example.com>: User unknown')
 check "lookup: exit status" 0 $?
 check "lookup: first word" hard "$(first_word "$out")"
 check "lookup: output" "hard         550 5.1.1   userunknown     remove-address     Stop mailing this address: it does not exist or no longer accepts mail." "$out"
 
-# 4. smtpclass -j -r '550 4.4.7 QUEUE.Expired; message expired'
+# smtpclass -j -r '451 5.7.1 Delivery not authorized'
 # The page breaks the record over lines; it is one line.
-out=$(smtpclass -j -r '550 4.4.7 QUEUE.Expired; message expired')
+out=$(smtpclass -j -r '451 5.7.1 Delivery not authorized')
 check "json: exit status" 0 $?
-check "json: first word" '{"source":"arg","line":1,"code":550,"enhanced":"4.4.7","class":"Permanent' "$(first_word "$out")"
-check "json: output" '{"source":"arg","line":1,"code":550,"enhanced":"4.4.7","class":"Permanent Failure","subject":"Network and Routing Status","detail":"Delivery time expired","text":"QUEUE.Expired; message expired","verdict":"hard","reason":"expired","action":"investigate","rule":"enhanced X.4.7","mismatch":true}' "$out"
+check "json: first word" '{"source":"arg","line":1,"code":451,"enhanced":"5.7.1","class":"Persistent' "$(first_word "$out")"
+check "json: output" '{"source":"arg","line":1,"code":451,"enhanced":"5.7.1","class":"Persistent Transient Failure","subject":"Security or Policy Status","detail":"Delivery not authorized, message refused","text":"Delivery not authorized","verdict":"soft","reason":"rejected","action":"retry","rule":"enhanced X.7.1","mismatch":true}' "$out"
 
-# 5. smtpclass -r '552 Too many recipients'
-out=$(smtpclass -r '552 Too many recipients')
+# smtpclass --explain -r 552
+out=$(smtpclass --explain -r 552)
 check "552: exit status" 0 $?
 check "552: first word" hard "$(first_word "$out")"
-check "552: output" "hard         552 -       mesgtoobig      reduce-size        Make the message smaller (or split its recipients) and resend." "$out"
+check "552: output" "hard         552 -       mesgtoobig      reduce-size        Make the message smaller (or split its recipients) and resend.
+    rule: basic 552" "$out"
 
-# 6. smtpclass --stage=rcpt -r '552 Too many recipients'
-out=$(smtpclass --stage=rcpt -r '552 Too many recipients')
+# smtpclass --explain --stage=rcpt -r 552
+out=$(smtpclass --explain --stage=rcpt -r 552)
 check "552 rcpt: exit status" 0 $?
 check "552 rcpt: first word" soft "$(first_word "$out")"
-check "552 rcpt: output" "soft         552 -       exceedlimit     retry              Resend later with normal backoff; the condition is temporary." "$out"
+check "552 rcpt: output" "soft         552 -       exceedlimit     retry              Resend later with normal backoff; the condition is temporary.
+    rule: exception rfc5321-552-rcpt" "$out"
 
-# 7. The cron script, on the bounces.txt line the page shows and on one
-# line for each other branch.
+# smtpclass --rules=local.rules --explain \
+#     -r '554 5.7.1 Client host blocked using zen.spamhaus.org'
+printf 'id\tphrases\treason\taction\tverdict\tbare_verdict\tprovider\tsource\n' >local.rules
+printf 'soft-spamhaus\tspamhaus\tblocked\tretry\tsoft\t-\t-\tlocal policy\n' >>local.rules
+out=$(smtpclass --rules=local.rules --explain \
+    -r '554 5.7.1 Client host blocked using zen.spamhaus.org')
+check "rules: exit status" 0 $?
+check "rules: first word" soft "$(first_word "$out")"
+check "rules: output" 'soft         554 5.7.1   blocked         retry              Resend later with normal backoff; the condition is temporary.
+    rule: site soft-spamhaus; matched "spamhaus"
+    text: Client host blocked using zen.spamhaus.org' "$out"
+
+# smtpclass --summary --top=10 mail.log
+out=$(smtpclass --summary --top=10 mail.log)
+check "summary: exit status" 0 $?
+check "summary: first word" smtpclass "$(first_word "$out")"
+
+# smtpclass --addresses=remove mail.log
+out=$(smtpclass --addresses=remove mail.log)
+check "addresses: exit status" 0 $?
+check "addresses: output" bob@example.com "$out"
+
+# smtpclass --summary -j mail.log > monday.json
+# smtpclass --merge monday.json tuesday.json
+smtpclass --summary -j mail.log > monday.json
+check "daily summary: exit status" 0 $?
+cp monday.json tuesday.json
+out=$(smtpclass --merge monday.json tuesday.json)
+check "merge: exit status" 0 $?
+check "merge: first line" "smtpclass summary: 6 records" "$(printf '%s\n' "$out" | sed -n '1s/,.*//p')"
+
+# The cron script, on the bounces.txt line the page shows and on one line
+# for each other branch.
 cat >cron.sh <<'EOF'
 #!/bin/sh
 while read -r id address reply; do
@@ -142,14 +196,14 @@ ABC123 bob@example.com 550 5.1.1 <bob@example.com>: User unknown
 DEF456 ann@example.org 451 4.7.1 Greylisted, please try again later
 GHI789 joe@example.net 552 5.3.4 Message too big for system
 JKL012 amy@example.com 250 2.0.0 Ok: queued as 4XyZ
-MNO345 tom@example.org connection timed out
+MNO345 tom@example.org hello there
 EOF
 sh cron.sh
 check "cron: exit status" 0 $?
 check "cron: unsubscribe.txt" "bob@example.com" "$(cat unsubscribe.txt 2>/dev/null)"
 check "cron: retry.txt" "DEF456" "$(cat retry.txt 2>/dev/null)"
 check "cron: review.txt" "GHI789 552 5.3.4 Message too big for system
-MNO345 connection timed out" "$(cat review.txt 2>/dev/null)"
+MNO345 hello there" "$(cat review.txt 2>/dev/null)"
 
 echo "$count checks, $failures failures"
 [ "$failures" -eq 0 ]

@@ -1,0 +1,86 @@
+/*
+ * summary.h: summary mode, the morning report on failed mail.
+ *
+ * A summary counts classified log records (sent ones included) by status,
+ * verdict, reason and action, per recipient domain, per remote host, per
+ * reply template and per hour, in tables whose size is fixed when the
+ * summary is created: memory does not grow with the input.  A table that
+ * fills up keeps its heaviest entries (Space-Saving) and the summary is
+ * then marked approximate.  Summaries are written as a plain-text report or
+ * as one JSON document, and JSON summaries can be merged back in.
+ */
+#ifndef SMTPCLASS_SUMMARY_H
+#define SMTPCLASS_SUMMARY_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "output.h"
+
+/* The identifier of the JSON schema, the value of its "schema" key. */
+#define SUMMARY_SCHEMA "smtpclass-summary/1"
+
+/* Capacity of each table, in entries.  Zero fields take the default. */
+struct summary_limits {
+	size_t domains;   /* recipient domains (default 4096) */
+	size_t hosts;     /* remote hosts (default 4096) */
+	size_t groups;    /* reply templates (default 4096) */
+	size_t addresses; /* failed recipients (default 32768) */
+	size_t deferred;  /* deferred messages by queue id and recipient (default 131072) */
+	size_t hours;     /* hours covered (default 4096, about 170 days) */
+	size_t group_domains; /* domains kept per reply group (default 5, at most 8) */
+};
+
+struct summary;
+
+/* Creates an empty summary whose lists show the top entries (0: all).
+ * Returns NULL when memory is short. */
+struct summary *summary_create(int top);
+
+/* Same, with table capacities (NULL: defaults); tests use small ones. */
+struct summary *summary_create_limited(int top, const struct summary_limits *limits);
+
+/* Counts one classified record.  Nothing is allocated; the record's text
+ * is copied where it is kept. */
+void summary_add(struct summary *summary, const struct record *record);
+
+/* Writes the plain-text report; no line is longer than width columns
+ * (0: no limit). */
+void summary_write_text(const struct summary *summary, FILE *out, int width);
+
+/* Writes the summary as one JSON document (the schema is in README.md). */
+void summary_write_json(const struct summary *summary, FILE *out);
+
+/*
+ * Adds a JSON summary written by summary_write_json() (text[0..len)) to
+ * summary.  The document is checked completely before anything is added:
+ * on error nothing is changed, 0 is not returned, *error_offset is the byte
+ * offset of the problem and error holds a message.  Returns 0 on success.
+ */
+int summary_merge_json(struct summary *summary, const char *text, size_t len,
+                       size_t *error_offset, char *error, size_t error_size);
+
+/* Writes, one per line and sorted, the recipients whose latest outcome was
+ * a hard failure with action remove-address (soft == 0), or the recipients
+ * that failed only softly (soft == 1). */
+void summary_write_addresses(const struct summary *summary, FILE *out, int soft);
+
+/* Returns 1 when some counts are approximate (a table reached its cap). */
+int summary_approximate(const struct summary *summary);
+
+/* Returns 1 when the summary holds merged JSON summaries, which carry no
+ * address lists. */
+int summary_merged(const struct summary *summary);
+
+void summary_free(struct summary *summary);
+
+/*
+ * Turns a reply text into its template: addresses, IP addresses, host
+ * names, queue and trace ids, numbers, timestamps and the query part of
+ * URLs are replaced by {addr}, {ip}, {host}, {id}, {n}, {time} and {query}
+ * and runs of white space become one space.  Writes at most size bytes to
+ * out (no NUL) and returns the length written.  One pass, no allocation.
+ */
+size_t summary_template(const char *text, size_t len, char *out, size_t size);
+
+#endif

@@ -1,0 +1,384 @@
+#!/bin/sh
+# bench.sh: throughput and memory benchmarks of smtpclass against its floors.
+#
+# Generates a realistic Postfix log and Exim log (tests/bench/genlog.c, fixed
+# seed, so every run reads the same bytes) and times, interleaved round-robin
+# so that a noisy neighbour hurts every command alike, against the same file:
+#   cat FILE, grep -c 'status=' FILE, smtpclass FILE, smtpclass --all FILE,
+#   smtpclass --format=json FILE (and smtpclass --summary FILE when --help
+#   lists it).
+# Each figure is the median of the rounds; cat measured in the same run is
+# the yardstick (ratio column).  Then 1,000,000 bare replies to JSON.
+# Only POSIX sh, coreutils, grep, sed, cc and GNU time (/usr/bin/time) are used.
+set -u
+
+usage() {
+	cat <<'EOF'
+usage: tests/bench/bench.sh [SIZE_MB]
+
+Benchmarks smtpclass on a generated SIZE_MB (default 100; 1 MB = 10^6 bytes)
+Postfix log and Exim log, and on 1,000,000 generated replies, and checks the
+floors (see tests/bench/README.md).  With SIZE_MB >= 1000 each log command runs
+once (a memory check on a 1 GB log); otherwise 5 interleaved rounds, median.
+
+Environment:
+  SMTPCLASS     binary to test (default: build/release/smtpclass in the repo)
+  BENCH_DIR     keep the generated inputs here and reuse them on the next run
+                (default: a temporary directory, removed at the end)
+  BENCH_ROUNDS  rounds for the log commands (default 5, or 1 from 1000 MB)
+  GENLOG        a built genlog (default: tests/bench/genlog.c built with cc -O2)
+  CC            C compiler for genlog (default cc)
+
+Needs GNU time for the peak RSS: apt-get install -y time
+Exit status: 0 all floors met, 1 a floor missed or a command failed,
+2 setup error (no binary, no /usr/bin/time, bad argument).
+EOF
+}
+
+case ${1:-} in
+-h | --help)
+	usage
+	exit 0
+	;;
+esac
+if [ $# -gt 1 ]; then
+	usage >&2
+	exit 2
+fi
+size_mb=${1:-100}
+case $size_mb in
+'' | *[!0-9]* | 0)
+	usage >&2
+	exit 2
+	;;
+esac
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+SMTPCLASS=${SMTPCLASS:-$root/build/release/smtpclass}
+case $SMTPCLASS in
+/*) ;;
+*) SMTPCLASS=$(pwd)/$SMTPCLASS ;;
+esac
+if [ "$size_mb" -ge 1000 ]; then
+	rounds=${BENCH_ROUNDS:-1}
+else
+	rounds=${BENCH_ROUNDS:-5}
+fi
+reply_rounds=5
+reply_count=1000000
+size_bytes=$((size_mb * 1000000))
+
+echo "# command: $0 $*"
+echo "# SMTPCLASS=$SMTPCLASS BENCH_DIR=${BENCH_DIR:-} BENCH_ROUNDS=$rounds"
+
+if [ ! -x /usr/bin/time ]; then
+	echo "bench.sh: /usr/bin/time not found: apt-get install -y time" >&2
+	exit 2
+fi
+if [ ! -x "$SMTPCLASS" ]; then
+	echo "bench.sh: $SMTPCLASS: not an executable; build it first:" >&2
+	echo "  cmake --preset release -DBUILD_TESTING=OFF && cmake --build --preset release" >&2
+	exit 2
+fi
+
+if [ -n "${BENCH_DIR:-}" ]; then
+	work=$BENCH_DIR
+	mkdir -p "$work" || exit 2
+	scratch=$(mktemp -d "${TMPDIR:-/tmp}/smtpclass-bench.XXXXXX") || exit 2
+	trap 'rm -rf "$scratch"' EXIT
+else
+	work=$(mktemp -d "${TMPDIR:-/tmp}/smtpclass-bench.XXXXXX") || exit 2
+	scratch=$work
+	trap 'rm -rf "$work"' EXIT
+fi
+trap 'exit 130' INT TERM
+
+commit=$(git -C "$root" log -1 --format=%h 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$root" --no-optional-locks status --porcelain 2>/dev/null | head -n 1)" ]; then
+	commit="$commit (working tree dirty)"
+fi
+cpu=$(grep -m 1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')
+echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  commit: $commit"
+echo "# machine: $(nproc) cores, ${cpu:-unknown cpu}"
+echo "# smtpclass: $("$SMTPCLASS" --version 2>&1 | head -n 1)"
+echo "# load average before: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)"
+load_whole=$(cut -d . -f 1 /proc/loadavg 2>/dev/null)
+if [ "${load_whole:-0}" -ge 1 ]; then
+	echo "# warning: the machine is busy already: every figure below is lower than on an idle machine"
+fi
+
+# ---- inputs ----
+
+genlog=${GENLOG:-}
+if [ -z "$genlog" ]; then
+	genlog=$scratch/genlog
+	${CC:-cc} -std=c11 -O2 -o "$genlog" "$here/genlog.c" || exit 2
+fi
+
+# generate KIND SIZE FILE: reuses FILE when the same genlog.c made it with the
+# same arguments (FILE.ok records that, and the size it had).
+genlog_source=$(cksum <"$here/genlog.c" | cut -d ' ' -f 1)
+generate() {
+	if [ -f "$3" ] && [ -f "$3.ok" ] &&
+		[ "$(cat "$3.ok")" = "$genlog_source $1 $2 $(wc -c <"$3")" ]; then
+		return 0
+	fi
+	"$genlog" "$1" "$2" >"$3" || exit 2
+	echo "$genlog_source $1 $2 $(wc -c <"$3")" >"$3.ok"
+}
+
+postfix_log=$work/postfix-${size_mb}MB.log
+exim_log=$work/exim-${size_mb}MB.log
+replies=$work/replies-$reply_count.txt
+generate postfix "$size_bytes" "$postfix_log"
+generate exim "$size_bytes" "$exim_log"
+generate replies "$reply_count" "$replies"
+
+cases="cat grep log all json"
+if "$SMTPCLASS" --help 2>&1 | grep -q -- '--summary'; then
+	cases="$cases summary"
+fi
+
+# ---- measuring ----
+
+results=$scratch/results
+: >"$results"
+failed=0
+
+# command_for CASE FILE: prints the command to run, one word per line.
+command_for() {
+	case $1 in
+	cat) printf '%s\n' cat "$2" ;;
+	grep) printf '%s\n' grep -c status= "$2" ;;
+	log) printf '%s\n' "$SMTPCLASS" "$2" ;;
+	all) printf '%s\n' "$SMTPCLASS" --all "$2" ;;
+	json) printf '%s\n' "$SMTPCLASS" --format=json "$2" ;;
+	text) printf '%s\n' "$SMTPCLASS" "$2" ;;
+	summary) printf '%s\n' "$SMTPCLASS" --summary "$2" ;;
+	esac
+}
+
+# label_for CASE: the command as shown in the table.
+label_for() {
+	case $1 in
+	cat) echo "cat FILE" ;;
+	grep) echo "grep -c 'status=' FILE" ;;
+	log) echo "smtpclass FILE" ;;
+	all) echo "smtpclass --all FILE" ;;
+	json) echo "smtpclass --format=json FILE" ;;
+	text) echo "smtpclass FILE" ;;
+	summary) echo "smtpclass --summary FILE" ;;
+	esac
+}
+
+# centiseconds SECONDS: "1.07" -> 107 (GNU time prints two decimals).
+centiseconds() {
+	cs_whole=${1%.*}
+	cs_part=${1#*.}
+	cs_part=${cs_part#0}
+	echo $((cs_whole * 100 + cs_part))
+}
+
+# measure INPUT CASE FILE: one timed run, appended to $results as
+# "INPUT CASE NANOSECONDS RSS_KIB EXIT CPU_CENTISECONDS".  Output goes to /dev/null (grep: a file).
+measure() {
+	m_input=$1
+	m_case=$2
+	m_file=$3
+	# one word per line: file names may hold spaces
+	m_ifs=$IFS
+	IFS='
+'
+	set -f
+	# shellcheck disable=SC2046 # split on purpose, on newlines only
+	set -- $(command_for "$m_case" "$m_file")
+	set +f
+	IFS=$m_ifs
+	# GNU grep stops at the first match when its output is /dev/null
+	m_output=/dev/null
+	if [ "$m_case" = grep ]; then
+		m_output=$scratch/grep-count
+	fi
+	m_start=$(date +%s%N)
+	/usr/bin/time -f '%M %U %S' -o "$scratch/usage" "$@" >"$m_output" 2>"$scratch/stderr"
+	m_status=$?
+	m_end=$(date +%s%N)
+	# the last line: "PEAK_RSS_KIB USER_SECONDS SYSTEM_SECONDS", seconds as 0.00
+	# shellcheck disable=SC2046 # three numbers, split on purpose
+	set -- $(tail -n 1 "$scratch/usage")
+	m_rss=$1
+	m_cpu=$(($(centiseconds "$2") + $(centiseconds "$3")))
+	# grep -c exits 1 when it counts nothing (the Exim log has no status=)
+	if [ "$m_case" = grep ] && [ "$m_status" -eq 1 ]; then
+		m_status=0
+	fi
+	if [ "$m_status" -ne 0 ]; then
+		echo "bench.sh: $* exited $m_status: $(head -c 300 "$scratch/stderr")" >&2
+	fi
+	echo "$m_input $m_case $((m_end - m_start)) $m_rss $m_status $m_cpu" >>"$results"
+}
+
+# median INPUT CASE COLUMN: the median (lower middle) of a results column.
+median() {
+	grep "^$1 $2 " "$results" | cut -d ' ' -f "$3" | sort -n >"$scratch/column"
+	md_count=$(wc -l <"$scratch/column")
+	sed -n "$(((md_count + 1) / 2))p" "$scratch/column"
+}
+
+minimum() {
+	grep "^$1 $2 " "$results" | cut -d ' ' -f "$3" | sort -n | head -n 1
+}
+
+maximum() {
+	grep "^$1 $2 " "$results" | cut -d ' ' -f "$3" | sort -n | tail -n 1
+}
+
+# fixed VALUE DIGITS: VALUE scaled down by 10^DIGITS, e.g. "fixed 1234 2" -> "12.34".
+fixed() {
+	fx_scale=1
+	fx_i=0
+	while [ "$fx_i" -lt "$2" ]; do
+		fx_scale=$((fx_scale * 10))
+		fx_i=$((fx_i + 1))
+	done
+	fx_part=$(($1 % fx_scale + fx_scale))
+	echo "$(($1 / fx_scale)).${fx_part#1}"
+}
+
+# Warm the page cache so the first round is not a disk benchmark.
+cat "$postfix_log" "$exim_log" "$replies" >/dev/null
+
+echo "# $rounds round(s) interleaved over: $cases"
+round=1
+while [ "$round" -le "$rounds" ]; do
+	for c in $cases; do
+		measure postfix "$c" "$postfix_log"
+		measure exim "$c" "$exim_log"
+	done
+	round=$((round + 1))
+done
+round=1
+while [ "$round" -le "$reply_rounds" ]; do
+	for c in cat text json; do
+		measure replies "$c" "$replies"
+	done
+	round=$((round + 1))
+done
+
+# ---- report ----
+
+postfix_lines=$(wc -l <"$postfix_log")
+exim_lines=$(wc -l <"$exim_log")
+postfix_records=$("$SMTPCLASS" "$postfix_log" 2>/dev/null | wc -l)
+exim_records=$("$SMTPCLASS" "$exim_log" 2>/dev/null | wc -l)
+echo
+echo "inputs: postfix $(wc -c <"$postfix_log") bytes, $postfix_lines lines ($postfix_records records printed by smtpclass FILE);"
+echo "        exim $(wc -c <"$exim_log") bytes, $exim_lines lines ($exim_records records printed by smtpclass FILE);"
+echo "        replies $(wc -c <"$replies") bytes, $reply_count lines"
+echo
+
+row() {
+	printf '%-8s %-30s %9s %9s %7s %8s %9s %10s %s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9"
+}
+
+# filled per row below (eval), read by the floor checks
+ns_replies_json=1 mbps_postfix_log=0 mbps_postfix_summary=0
+row input command "MB/s" seconds spread "vs cat" "CPU MB/s" "peak RSS" ""
+row ------- ------------------------------ --------- --------- ------- -------- --------- ---------- ""
+for input in postfix exim replies; do
+	if [ "$input" = replies ]; then
+		input_file=$replies
+		input_cases="cat text json"
+	else
+		input_cases=$cases
+		if [ "$input" = postfix ]; then
+			input_file=$postfix_log
+		else
+			input_file=$exim_log
+		fi
+	fi
+	bytes=$(wc -c <"$input_file")
+	cat_ns=$(median "$input" cat 3)
+	for c in $input_cases; do
+		ns=$(median "$input" "$c" 3)
+		fastest=$(minimum "$input" "$c" 3)
+		slowest=$(maximum "$input" "$c" 3)
+		rss=$(maximum "$input" "$c" 4)
+		cpu=$(median "$input" "$c" 6)
+		worst=$(maximum "$input" "$c" 5)
+		worst_note=""
+		if [ "$worst" -ne 0 ]; then
+			worst_note="FAILED (exit $worst)"
+			failed=1
+		fi
+		note=$worst_note
+		[ "$ns" -gt 0 ] || ns=1
+		mbps=$((bytes * 10000 / ns))               # MB/s x 10
+		ratio=$((cat_ns * 1000 / ns))              # x 1000
+		spread=$(((slowest - fastest) * 100 / ns)) # % of the median
+		rss_mib=$(((rss * 10 + 512) / 1024))       # MiB x 10
+		cpu_mbps=-
+		if [ "$cpu" -gt 0 ]; then
+			cpu_mbps=$(fixed $((bytes / (cpu * 1000))) 1) # on user+system time
+		fi
+		if [ "$input" = replies ] && [ "$c" != cat ]; then
+			note="$((reply_count * 1000000000 / ns)) replies/s"
+			if [ "$cpu" -gt 0 ]; then
+				note="$note (CPU time: $((reply_count * 100 / cpu))/s)"
+			fi
+			note="$note $worst_note"
+		fi
+		row "$input" "$(label_for "$c")" "$(fixed "$mbps" 1)" "$(fixed $((ns / 1000000)) 3)" "$spread%" \
+			"$(fixed "$ratio" 3)x" "$cpu_mbps" "$(fixed "$rss_mib" 1) MiB" "$note"
+		eval "ns_${input}_$c=\$ns rss_${input}_$c=\$rss mbps_${input}_$c=\$mbps"
+	done
+done
+
+# ---- floors ----
+
+echo
+echo "# load average after: $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null)"
+echo "floors:"
+# check OK MESSAGE: prints a floor line; a missed floor fails the run.
+check() {
+	if [ "$1" -eq 1 ]; then
+		echo "  PASS  $2"
+	else
+		failed=1
+		echo "  FAIL  $2"
+	fi
+}
+log_mbps=$mbps_postfix_log
+ok=0
+[ "$log_mbps" -ge 10000 ] && ok=1
+check $ok "smtpclass FILE on the Postfix log >= 1000 MB/s: $(fixed "$log_mbps" 1) MB/s"
+for input in postfix exim; do
+	eval "rss=\$rss_${input}_log"
+	ok=0
+	[ "$rss" -le 16384 ] && ok=1
+	check $ok "peak RSS of smtpclass FILE on the $input log <= 16 MiB: $rss KiB"
+done
+json_ns=$ns_replies_json
+replies_per_second=$((reply_count * 1000000000 / json_ns))
+ok=0
+[ "$replies_per_second" -ge 1000000 ] && ok=1
+check $ok "smtpclass --format=json on $reply_count replies >= 1,000,000 replies/s: $replies_per_second/s"
+case " $cases " in
+*" summary "*)
+	summary_mbps=$mbps_postfix_summary
+	ok=0
+	[ $((summary_mbps * 100)) -ge $((log_mbps * 80)) ] && ok=1
+	check $ok "smtpclass --summary >= 80% of smtpclass FILE (Postfix log): $(fixed "$summary_mbps" 1) MB/s"
+	# shellcheck disable=SC2154 # set by the eval in the table loop
+	echo "  info  peak RSS of smtpclass --summary FILE: $rss_postfix_summary KiB (Postfix), $rss_exim_summary KiB (Exim)"
+	;;
+*)
+	echo "  n/a   smtpclass --summary >= 80% of log mode: --help does not list --summary"
+	;;
+esac
+if [ "$postfix_records" -eq 0 ]; then
+	echo "  note: smtpclass FILE printed nothing for the Postfix log: log mode is not working" >&2
+	failed=1
+fi
+exit "$failed"

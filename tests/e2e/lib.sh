@@ -1,0 +1,120 @@
+# lib.sh: shell functions shared by the end-to-end tests (sourced, POSIX sh).
+#
+# The tests run real daemons (Postfix, Exim, rsyslogd) as root inside their
+# own network, PID and mount namespaces: the network has only a loopback
+# interface, so nothing can leave the machine and no DNS query can be made,
+# and when the test's shell (PID 1 of the namespace) exits, the kernel ends
+# every process that is still running in it.
+
+# Exit status that CTest reports as "skipped" (SKIP_RETURN_CODE).
+E2E_SKIP=77
+
+e2e_log() {
+	printf '%s: %s\n' "${E2E_NAME:-e2e}" "$*"
+}
+
+e2e_fail() {
+	e2e_log "FAIL: $*"
+	exit 1
+}
+
+# Skips the test unless it runs as root: namespaces, daemons and packages
+# need it.
+e2e_require_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		e2e_log "SKIP: needs root (network namespace, mail daemons)"
+		exit "$E2E_SKIP"
+	fi
+}
+
+# Installs the Debian packages named that are missing, non-interactively, in
+# CI (CI=true) or when SMTPCLASS_E2E_INSTALL=1; elsewhere a missing package
+# skips the test rather than changing the developer's machine.  Postfix is
+# preseeded with "No configuration": the tests write their own.
+e2e_ensure_packages() {
+	missing=
+	for package in "$@"; do
+		if ! dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null |
+			grep -q 'install ok installed'; then
+			missing="$missing $package"
+		fi
+	done
+	[ -z "$missing" ] && return 0
+	if [ "${CI:-}" != true ] && [ "${SMTPCLASS_E2E_INSTALL:-}" != 1 ]; then
+		e2e_log "SKIP: not installed:$missing (SMTPCLASS_E2E_INSTALL=1 installs it)"
+		exit "$E2E_SKIP"
+	fi
+	e2e_log "installing$missing"
+	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+	# shellcheck disable=SC2086 # word splitting of the package list is wanted
+	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		$missing >/dev/null 2>&1; then
+		apt-get update >/dev/null 2>&1 || true
+		# shellcheck disable=SC2086
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+			$missing >/dev/null || e2e_fail "cannot install$missing"
+	fi
+}
+
+# Re-runs the calling script ("$0" "$@") as PID 1 of new network, PID and
+# mount namespaces; E2E_INSIDE tells the second run where it is.  If this
+# shell is killed (a CTest timeout), --kill-child takes the namespace down.
+e2e_enter_namespace() {
+	if [ "${E2E_INSIDE:-}" = 1 ]; then
+		ip link set lo up || e2e_fail "cannot bring up the loopback interface"
+		return 0
+	fi
+	E2E_INSIDE=1 exec unshare --net --pid --mount-proc --kill-child -- sh "$0" "$@"
+}
+
+# Waits up to $2 seconds for the file $1 to exist.
+e2e_wait_file() {
+	tries=$(($2 * 10))
+	while [ ! -e "$1" ]; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# Starts the responder: e2e_start_responder RESPONDER SCRIPT DOMAINS ADDRESS WORKDIR.
+# Listens on every port of DOMAINS that is not marked "closed"; sets
+# responder_pid.  The responder ends itself after 300 seconds in any case.
+e2e_start_responder() {
+	ports=$(awk -F '\t' '!/^#/ && NF >= 2 && $3 != "closed" { gsub(",", "\n", $2); print $2 }' "$3" |
+		sort -u)
+	# shellcheck disable=SC2086 # one argument per port
+	"$1" -a "$4" -s "$2" -r "$5/responder.ready" -t 300 $ports 2>"$5/responder.log" &
+	responder_pid=$!
+	e2e_wait_file "$5/responder.ready" 10 || e2e_fail "the responder did not start"
+}
+
+# Stops the responder and its children (it forwards SIGTERM to its group).
+e2e_stop_responder() {
+	if [ -n "${responder_pid:-}" ]; then
+		kill "$responder_pid" 2>/dev/null || true
+		wait "$responder_pid" 2>/dev/null || true
+		responder_pid=
+	fi
+}
+
+# Prints "SENDER RECIPIENT..." for each message of a cases file.
+e2e_messages() {
+	awk -F '\t' '
+		/^#/ || NF < 3 { next }
+		$1 != last { if (line != "") print line; line = $2 "@sender.test " $3; last = $1; next }
+		{ line = line " " $3 }
+		END { if (line != "") print line }' "$1"
+}
+
+# Prints the recipients of a cases file, one per line.
+e2e_recipients() {
+	awk -F '\t' '!/^#/ && NF >= 3 { print $3 }' "$1"
+}
+
+# A small message; $1 is a serial number for the subject.
+e2e_message() {
+	printf 'From: <%s>\nTo: <%s>\nSubject: smtpclass end-to-end test %s\n' "$2" "$3" "$1"
+	printf 'Date: %s\nMessage-ID: <e2e.%s.%s@sender.test>\n\n' "$(date -R)" "$1" "$$"
+	printf 'This message goes to a scripted SMTP responder on the loopback interface.\n'
+}

@@ -1,0 +1,231 @@
+#!/bin/sh
+# postfix.sh: a real Postfix delivers to the scripted responder, and
+# smtpclass reads the log that Postfix itself wrote (CTest label e2e).
+#
+# Usage: postfix.sh SMTPCLASS RESPONDER
+#
+# As root: installs Debian's postfix if it is missing, then, inside a network
+# namespace that has only a loopback interface, runs a private Postfix
+# instance (its own main.cf, master.cf, queue and log file under a temporary
+# directory; nothing of /etc/postfix is used) that routes every test domain
+# to [127.0.0.1]:PORT of the responder, with DNS disabled.  It submits the
+# messages of postfix-cases.tsv with sendmail(1), waits until the queue
+# settles, lets the deferred messages expire, stops everything, and checks
+# the log with check.awk.  Not root: skipped (77).  SMTPCLASS_E2E_KEEP=1
+# keeps the temporary directory for a look.
+set -eu
+
+E2E_NAME=postfix
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+[ $# -eq 2 ] || { echo "usage: $0 SMTPCLASS RESPONDER" >&2; exit 2; }
+smtpclass=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+responder=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+cases=$here/postfix-cases.tsv
+
+if [ "${E2E_INSIDE:-}" != 1 ]; then
+	e2e_require_root
+	e2e_ensure_packages postfix
+fi
+e2e_enter_namespace "$smtpclass" "$responder"
+
+work=$(mktemp -d /tmp/smtpclass-e2e-postfix.XXXXXX)
+conf=$work/etc
+log=$work/maillog
+postfix_started=
+
+cleanup() {
+	status=$?
+	if [ -n "$postfix_started" ]; then
+		postfix -c "$conf" abort >/dev/null 2>&1 || true
+	fi
+	e2e_stop_responder
+	if [ "${SMTPCLASS_E2E_KEEP:-}" = 1 ]; then
+		e2e_log "kept $work"
+	else
+		rm -rf "$work"
+	fi
+	exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# The queue must be reachable by the postfix user; data_directory is its own.
+mkdir -p "$conf" "$work/spool" "$work/data"
+chmod 755 "$work" "$conf"
+chown postfix "$work/data"
+
+# Every domain to its own port of the responder; "[...]" means no MX lookup.
+awk -F '\t' '!/^#/ && NF >= 2 {
+	n = split($2, ports, ",")
+	printf "%s smtp:", $1
+	for (i = 1; i <= n; i++)
+		printf "%s[127.0.0.1]:%s", (i > 1 ? ", " : ""), ports[i]
+	printf "\n"
+}' "$here/domains.tsv" >"$conf/transport"
+
+cat >"$conf/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $work/spool
+data_directory = $work/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = e2e.smtpclass.test
+mydomain = smtpclass.test
+myorigin = sender.test
+mydestination =
+relay_domains =
+local_recipient_maps =
+alias_maps =
+alias_database =
+inet_interfaces = loopback-only
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+# No DNS at all: nexthops are bracketed loopback addresses, hosts come from
+# getaddrinfo on literal IPs, and the namespace has no route to a resolver.
+smtp_dns_support_level = disabled
+smtp_host_lookup = native
+default_transport = smtp:[127.0.0.1]:2525
+transport_maps = texthash:$conf/transport
+# Postfix writes its own log (postlogd), in the usual syslog format.
+maillog_file = $log
+maillog_file_prefixes = $work
+# Short timeouts, so that a responder that never answers costs seconds.
+smtp_connect_timeout = 3s
+smtp_helo_timeout = 3s
+smtp_mail_timeout = 3s
+smtp_rcpt_timeout = 3s
+smtp_data_init_timeout = 3s
+smtp_data_xfer_timeout = 3s
+smtp_data_done_timeout = 3s
+smtp_quit_timeout = 3s
+smtp_connection_cache_on_demand = no
+EOF
+
+# Only the services a client-only Postfix needs: no smtpd listens anywhere.
+cat >"$conf/master.cf" <<'EOF'
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+EOF
+
+started=$(date +%s)
+e2e_start_responder "$responder" "$here/replies.tsv" "$here/domains.tsv" 127.0.0.1 "$work"
+postfix -c "$conf" start >/dev/null 2>&1 || { cat "$log" 2>/dev/null; e2e_fail "postfix did not start"; }
+postfix_started=1
+
+e2e_messages "$cases" >"$work/messages"
+serial=0
+while read -r sender recipients; do
+	serial=$((serial + 1))
+	# shellcheck disable=SC2086 # one argument per recipient
+	e2e_message "$serial" "$sender" "$recipients" |
+		/usr/sbin/sendmail -C "$conf" -f "$sender" $recipients ||
+		e2e_fail "sendmail failed for $recipients"
+done <"$work/messages"
+e2e_log "submitted $serial messages"
+
+# The queue has settled when no message is waiting for a delivery attempt
+# (only deferred ones are left), every recipient has an outcome, and the log
+# stopped growing.
+settled() {
+	if postqueue -c "$conf" -j 2>/dev/null |
+		grep -q '"queue_name": "\(maildrop\|incoming\|active\|hold\)"'; then
+		return 1
+	fi
+	for recipient in $(e2e_recipients "$cases"); do
+		grep -q "postfix/[a-z]*\[[0-9]*\]: [0-9A-F]*: to=<$recipient>,.* status=" "$log" ||
+			return 1
+	done
+	size=$(wc -c <"$log")
+	[ "$size" = "${last_size:-}" ] && return 0
+	last_size=$size
+	return 1
+}
+
+wait_settled() {
+	deadline=$(($(date +%s) + $1))
+	last_size=
+	until settled; do
+		[ "$(date +%s)" -lt "$deadline" ] || e2e_fail "the queue did not settle in $1 s"
+		sleep 1
+	done
+}
+
+wait_settled 90
+e2e_log "first delivery attempts done after $(($(date +%s) - started)) s"
+
+# Let the deferred messages expire: one more attempt each, then Postfix
+# returns them ("status=expired, returned to sender") and delivers the
+# bounce notices.  The queue is empty at the end.
+postconf -c "$conf" -e maximal_queue_lifetime=1s bounce_queue_lifetime=1s
+postfix -c "$conf" reload >/dev/null 2>&1
+sleep 2
+postqueue -c "$conf" -f
+deadline=$(($(date +%s) + 90))
+while [ -n "$(postqueue -c "$conf" -j 2>/dev/null)" ]; do
+	[ "$(date +%s)" -lt "$deadline" ] || e2e_fail "deferred messages did not expire in 90 s"
+	sleep 1
+done
+e2e_log "queue empty after $(($(date +%s) - started)) s"
+
+# Stop Postfix and wait for every process of its master to end.
+master=$(cat "$work/spool/pid/master.pid" | tr -d ' ')
+postfix -c "$conf" stop >/dev/null 2>&1
+postfix_started=
+tries=100
+while kill -0 "-$master" 2>/dev/null; do
+	tries=$((tries - 1))
+	[ "$tries" -gt 0 ] || e2e_fail "postfix did not stop"
+	sleep 0.1
+done
+e2e_stop_responder
+
+# The namespace has no resolver to reach: a lookup would show up as an error.
+if grep -q 'Name service error\|Host or domain name not found\|Host not found' "$log"; then
+	cat "$log"
+	e2e_fail "Postfix tried a DNS lookup"
+fi
+
+# Every delivery outcome Postfix logged: LINE RECIPIENT STATUS DSN.  The
+# pattern is Postfix's own format, independent of smtpclass: "QID: to=<r>,
+# ... dsn=X, status=S" from the delivery agents, and qmgr's
+# "QID: from=<s>, status=expired, returned to sender" (no recipient, no dsn).
+awk '
+	/ postfix\/[a-z]+\[[0-9]+\]: [0-9A-F]+: to=<[^>]*>, .* status=/ {
+		recipient = $0; sub(/.* to=</, "", recipient); sub(/>.*/, "", recipient)
+		dsn = $0; sub(/.* dsn=/, "", dsn); sub(/,.*/, "", dsn)
+		status = $0; sub(/.* status=/, "", status); sub(/[ ,].*/, "", status)
+		printf "%d\t%s\t%s\t%s\n", NR, recipient, status, dsn
+		next
+	}
+	/ postfix\/qmgr\[[0-9]+\]: [0-9A-F]+: from=<[^>]*>, status=expired/ {
+		printf "%d\t\texpired\t\n", NR
+	}' "$log" >"$work/outcomes.tsv"
+
+"$smtpclass" --all --format=tsv --header "$log" >"$work/records.tsv" ||
+	e2e_fail "smtpclass exited with $?"
+
+if ! awk -F '\t' -f "$here/check.awk" "$cases" "$work/outcomes.tsv" "$work/records.tsv"; then
+	echo "--- the Postfix log ---"
+	cat "$log"
+	e2e_fail "smtpclass disagrees with Postfix"
+fi
+e2e_log "passed in $(($(date +%s) - started)) s"

@@ -1,0 +1,181 @@
+#!/bin/sh
+# rsyslog.sh: Debian's rsyslogd enriches mail log messages through
+# mmexternal calling "smtpclass --rsyslog" (CTest label e2e).
+#
+# Usage: rsyslog.sh SMTPCLASS
+#
+# As root: installs Debian's rsyslog if it is missing, then, inside private
+# namespaces, runs rsyslogd in the foreground with its own configuration,
+# socket, work directory and pid file under a temporary directory (nothing of
+# /etc/rsyslog.conf or /dev/log is used).  Each line of rsyslog-input.log (a
+# real Postfix log, a Sendmail line and a cron line) is sent to rsyslogd's
+# private socket with logger(1), with the line's own tag and pid, facility
+# mail (cron for the cron line).  rsyslogd passes the mail messages through
+# mmexternal and writes every message with its $!smtp properties and the whole
+# %$!% JSON to a file.  The check: every message whose line smtpclass
+# classifies in file mode (the oracle: smtpclass --all on the same lines)
+# carries the same verdict, reason, status, code, dsn, queue id and recipient
+# in $!smtp, every other message carries none, the JSON has the documented
+# shape, and rsyslogd reported no error.  Not root: skipped (77).
+set -eu
+
+E2E_NAME=rsyslog
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+[ $# -eq 1 ] || { echo "usage: $0 SMTPCLASS" >&2; exit 2; }
+smtpclass=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+input=$here/rsyslog-input.log
+
+if [ "${E2E_INSIDE:-}" != 1 ]; then
+	e2e_require_root
+	e2e_ensure_packages rsyslog
+fi
+e2e_enter_namespace "$smtpclass"
+
+work=$(mktemp -d /tmp/smtpclass-e2e-rsyslog.XXXXXX)
+rsyslogd_pid=
+
+cleanup() {
+	status=$?
+	if [ -n "$rsyslogd_pid" ]; then
+		kill "$rsyslogd_pid" 2>/dev/null || true
+		wait "$rsyslogd_pid" 2>/dev/null || true
+	fi
+	if [ "${SMTPCLASS_E2E_KEEP:-}" = 1 ]; then
+		e2e_log "kept $work"
+	else
+		rm -rf "$work"
+	fi
+	exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+mkdir "$work/spool"
+# The configuration documented in README.md and smtpclass(1), plus a private
+# socket instead of /dev/log and files instead of /var/log.
+cat >"$work/rsyslog.conf" <<EOF
+global(workDirectory="$work/spool" net.enableDNS="off" localHostName="e2e")
+module(load="imuxsock" SysSock.Use="off")
+input(type="imuxsock" Socket="$work/log.sock")
+module(load="mmexternal")
+
+if \$syslogfacility-text == "mail" then {
+	action(type="mmexternal" binary="$smtpclass --rsyslog" interface.input="msg")
+}
+
+template(name="enriched" type="list") {
+	property(name="syslogtag") constant(value="\t")
+	property(name="\$!smtp!verdict") constant(value="\t")
+	property(name="\$!smtp!reason") constant(value="\t")
+	property(name="\$!smtp!status") constant(value="\t")
+	property(name="\$!smtp!code") constant(value="\t")
+	property(name="\$!smtp!dsn") constant(value="\t")
+	property(name="\$!smtp!queue_id") constant(value="\t")
+	property(name="\$!smtp!recipient") constant(value="\t")
+	property(name="\$!") constant(value="\t")
+	property(name="msg" droplastlf="on") constant(value="\n")
+}
+if \$programname == "rsyslogd" then {
+	action(type="omfile" file="$work/rsyslogd.log")
+	stop
+}
+action(type="omfile" file="$work/enriched.log" template="enriched")
+# A filter on the enrichment, as README.md shows one.
+template(name="hard" type="string" string="%\$!smtp!recipient% %\$!smtp!reason%\\n")
+if \$!smtp!verdict == "hard" then {
+	action(type="omfile" file="$work/hard.log" template="hard")
+}
+EOF
+
+rsyslogd -N1 -f "$work/rsyslog.conf" >"$work/check.log" 2>&1 ||
+	{ cat "$work/check.log"; e2e_fail "rsyslogd rejects the configuration"; }
+started=$(date +%s)
+rsyslogd -n -f "$work/rsyslog.conf" -i "$work/rsyslogd.pid" >"$work/stdout.log" 2>&1 &
+rsyslogd_pid=$!
+e2e_wait_file "$work/log.sock" 10 || e2e_fail "rsyslogd did not create its socket"
+
+# Send each line as the program in it would: "MMM DD HH:MM:SS HOST TAG[PID]: MESSAGE".
+count=0
+while IFS= read -r line; do
+	count=$((count + 1))
+	rest=${line#* * * * }
+	tag=${rest%%: *}
+	message=${rest#*: }
+	program=${tag%%\[*}
+	pid=${tag#*\[}
+	pid=${pid%]}
+	facility=mail
+	[ "$program" = CRON ] && facility=cron
+	logger -u "$work/log.sock" -p "$facility.info" -t "$program" --id="$pid" -- "$message" ||
+		e2e_fail "logger failed on line $count"
+done <"$input"
+
+# rsyslogd writes asynchronously: wait for every message.
+tries=300
+while [ "$(wc -l <"$work/enriched.log" 2>/dev/null || echo 0)" -lt "$count" ]; do
+	tries=$((tries - 1))
+	[ "$tries" -gt 0 ] || e2e_fail "rsyslogd wrote $(wc -l <"$work/enriched.log") of $count messages"
+	sleep 0.1
+done
+kill "$rsyslogd_pid"
+wait "$rsyslogd_pid" || true
+rsyslogd_pid=
+
+if cat "$work/rsyslogd.log" "$work/stdout.log" 2>/dev/null | grep -i 'error\|mmexternal'; then
+	e2e_fail "rsyslogd reported errors"
+fi
+
+"$smtpclass" --all --format=tsv --header "$input" >"$work/oracle.tsv" ||
+	e2e_fail "smtpclass exited with $?"
+
+# Compare message N of enriched.log with line N of the input and its record.
+if ! awk -F '\t' '
+	function fail(message) { failed++; printf "FAIL: message %d: %s\n", n, message }
+	FILENAME == ARGV[1] {
+		if (FNR == 1) { for (i = 1; i <= NF; i++) column[$i] = i; next }
+		line = $column["line"]
+		want[line] = $column["verdict"] "\t" $column["reason"] "\t" $column["status"] "\t" \
+		             $column["code"] "\t" $column["dsn"] "\t" $column["queue_id"] "\t" \
+		             $column["recipient"]
+		next
+	}
+	FILENAME == ARGV[2] { message[FNR] = $0; sub(/^[^ ]+ +[^ ]+ +[^ ]+ +[^ ]+ +[^:]*: /, "", message[FNR]); next }
+	{
+		n = FNR
+		got = $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6 "\t" $7 "\t" $8
+		text = $10
+		sub(/^ /, "", text) # the space after the tag belongs to the message
+		if (text != message[n])
+			fail("the message is not line " n " of the input: " text)
+		if (n in want) {
+			enriched++
+			if (got != want[n])
+				fail("$!smtp is [" got "], smtpclass in file mode says [" want[n] "]")
+			if ($9 !~ /^\{ "smtp": \{ ("code": [0-9]+, )?("enhanced": "[^"]*", )?"verdict": "[a-z]+", "reason": "[a-z]+", .* \} \}$/)
+				fail("unexpected JSON shape: " $9)
+		} else if ($2 != "" || $9 != "{ }" && $9 != "") {
+			fail("enriched, but smtpclass finds no outcome on this line: " $9)
+		}
+	}
+	END {
+		if (n != length(message))
+			fail("rsyslogd wrote " n " messages for " length(message) " lines")
+		if (enriched == 0)
+			fail("no message was enriched")
+		printf "%d messages, %d enriched\n", n, enriched
+		printf "%d passed, %d failed\n", n - failed, failed
+		exit failed > 0
+	}' "$work/oracle.tsv" "$input" "$work/enriched.log"; then
+	echo "--- rsyslogd wrote ---"
+	cat "$work/enriched.log"
+	e2e_fail "rsyslog enrichment differs from smtpclass"
+fi
+# The filter saw the same hard verdicts.
+want=$(awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "verdict") v = i; next }
+	$v == "hard"' "$work/oracle.tsv" | wc -l)
+got=$(wc -l <"$work/hard.log" 2>/dev/null || echo 0)
+[ "$got" -eq "$want" ] && [ "$want" -gt 0 ] ||
+	e2e_fail "the filter on \$!smtp!verdict wrote $got messages, smtpclass finds $want hard"
+e2e_log "passed in $(($(date +%s) - started)) s"

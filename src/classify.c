@@ -294,6 +294,10 @@ smtpclass_verdict smtpclass_classify(const smtpclass_reply *reply, const smtpcla
 	                reply->code / 100 != reply->enhanced_class;
 
 	classify_digits(reply, options->stage, out, &action);
+	/* A code table row names the action for a permanent failure; a soft one
+	 * takes the reason's soft action (a 4.7.0 is retried, not "refused"). */
+	if (out->verdict == SMTPCLASS_VERDICT_SOFT && out->rule_kind != SMTPCLASS_RULE_EXCEPTION)
+		action = -1;
 	if (!(options->flags & SMTPCLASS_NO_TEXT_RULES)) {
 		int digits_reason = out->reason, digits_action = action;
 		smtpclass_rule_kind digits_kind = out->rule_kind;

@@ -93,7 +93,7 @@ static const struct case_row cases[] = {
 	{"550 (5.1.1) nope", 550, "5.1.1", "hard", "userunknown", "remove-address", "enhanced X.1.1", NULL},
 	{"550 (#5.1.1) nope", 550, "5.1.1", "hard", "userunknown", "remove-address", "enhanced X.1.1", NULL},
 	{"550 5.7.606 Access denied, banned sending IP [192.0.2.1]", 550, "5.7.606", "hard", "policyviolation", "check-sender", "subject X.7", NULL},
-	{"451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation.", 451, "4.7.650", "soft", "policyviolation", "check-sender", "subject X.7", NULL},
+	{"451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation.", 451, "4.7.650", "soft", "policyviolation", "retry", "subject X.7", NULL},
 	{"550 5.1.10 RESOLVER.ADR.RecipientNotFound", 550, "5.1.10", "hard", "notaccept", "remove-address", "enhanced X.1.10", NULL},
 	{"550 5.1.100 x", 550, "5.1.100", "hard", "userunknown", "remove-address", "subject X.1", NULL},
 	{"550 5.100.1 x", 550, "5.100.1", "hard", "userunknown", "remove-address", "basic 550", NULL},
@@ -158,7 +158,7 @@ static const struct case_row cases[] = {
 	{"421 mx.example.com Service not available, closing transmission channel", 421, NULL, "soft", "systemerror", "retry", "basic 421", "connect"},
 	{"421 4.4.2 mx.example.com Error: timeout exceeded", 421, "4.4.2", "soft", "networkerror", "retry", "enhanced X.4.2", "rcpt"},
 	{"421 4.3.2 System not accepting network messages", 421, "4.3.2", "soft", "notaccept", "retry", "enhanced X.3.2", "eod"},
-	{"421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints", 421, "4.7.0", "soft", "policyviolation", "check-sender", "enhanced X.7.0", "mail"},
+	{"421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints", 421, "4.7.0", "soft", "policyviolation", "retry", "enhanced X.7.0", "mail"},
 
 	/* 554 at the greeting (RFC 5321 s3.1) versus 521 (RFC 7504 s3). */
 	{"554 mx.example.com No SMTP service here", 554, NULL, "hard", "rejected", "check-sender", "basic 554", "connect"},
@@ -178,7 +178,7 @@ static const struct case_row cases[] = {
 	{"334 VXNlcm5hbWU6", 334, NULL, "intermediate", "undefined", "continue", "basic 334", NULL},
 	{"334 ", 334, NULL, "intermediate", "undefined", "continue", "basic 334", NULL},
 	{"432 4.7.12 A password transition is needed", 432, "4.7.12", "soft", "securityerror", "fix-authentication", "enhanced X.7.12", NULL},
-	{"454 4.7.0 Temporary authentication failure", 454, "4.7.0", "soft", "policyviolation", "check-sender", "enhanced X.7.0", NULL},
+	{"454 4.7.0 Temporary authentication failure", 454, "4.7.0", "soft", "policyviolation", "retry", "enhanced X.7.0", NULL},
 	{"454 Temporary authentication failure", 454, NULL, "soft", "securityerror", "fix-authentication", "basic 454", NULL},
 	{"500 5.5.6 Authentication Exchange line is too long", 500, "5.5.6", "hard", "securityerror", "fix-authentication", "enhanced X.5.6", NULL},
 	{"504 5.5.4 Unrecognized authentication type", 504, "5.5.4", "hard", "syntaxerror", "fix-configuration", "enhanced X.5.4", NULL},
@@ -189,7 +189,7 @@ static const struct case_row cases[] = {
 	{"538 5.7.11 Encryption required for requested authentication mechanism", 538, "5.7.11", "hard", "failedstarttls", "fix-configuration", "enhanced X.7.11", NULL},
 	/* STARTTLS (RFC 3207 s4). */
 	{"220 2.0.0 Ready to start TLS", 220, "2.0.0", "success", "delivered", "none", "basic 220", NULL},
-	{"454 4.7.0 TLS not available due to temporary reason", 454, "4.7.0", "soft", "policyviolation", "check-sender", "enhanced X.7.0", NULL},
+	{"454 4.7.0 TLS not available due to temporary reason", 454, "4.7.0", "soft", "policyviolation", "retry", "enhanced X.7.0", NULL},
 	{"454 TLS not available due to temporary reason", 454, NULL, "soft", "securityerror", "fix-authentication", "basic 454", NULL},
 	{"530 5.7.0 Must issue a STARTTLS command first", 530, "5.7.0", "hard", "policyviolation", "check-sender", "enhanced X.7.0", "mail"},
 	{"530 Must issue a STARTTLS command first", 530, NULL, "hard", "securityerror", "fix-authentication", "basic 530", "mail"},
@@ -910,14 +910,15 @@ static int add_reason(char **fields, int count, void *context)
 
 static struct reason_defaults reason_table;
 
-/* The action a row gives: its own, or its reason's default for the verdict. */
+/* The action a row gives: its own for a hard failure, else its reason's
+ * default for the verdict (a soft failure always takes the soft default). */
 static const char *expected_action(const char *reason, const char *action, int class_digit)
 {
 	if (class_digit == 2)
 		return "none";
 	if (class_digit == 3)
 		return "continue";
-	if (strcmp(action, "-") != 0)
+	if (strcmp(action, "-") != 0 && class_digit == 5)
 		return action;
 	for (int i = 0; i < reason_table.count; i++)
 		if (strcmp(reason_table.name[i], reason) == 0)

@@ -1984,6 +1984,27 @@ static int dispatch(enum family family, const char *line, const struct header *h
  * the state (qmail "starting delivery").  state may be NULL (no forced MTA,
  * no qmail recipients).  Never reads outside line[0..len), never allocates.
  */
+/*
+ * Skips what log shippers put before the line proper: leading blanks (the
+ * message part rsyslog hands to mmexternal starts with the space that
+ * followed the tag) and a syslog priority "<22>" (RFC 3164 s4.1.1, as in
+ * rsyslog's rawmsg).
+ */
+static const char *skip_transport_prefix(const char *line, const char *end)
+{
+	const char *p;
+
+	while (line < end && (*line == ' ' || *line == '\t'))
+		line++;
+	if (line < end && *line == '<') {
+		for (p = line + 1; p < end && p - line <= 4 && *p >= '0' && *p <= '9'; p++)
+			;
+		if (p > line + 1 && p < end && *p == '>')
+			line = p + 1;
+	}
+	return line;
+}
+
 int smtpclass_log_scan(const char *line, size_t len, smtpclass_log_state *state,
                        smtpclass_log_record *out)
 {
@@ -2002,6 +2023,7 @@ int smtpclass_log_scan(const char *line, size_t len, smtpclass_log_state *state,
 	end = line + len;
 	while (end > line && (end[-1] == '\r' || end[-1] == '\n'))
 		end--;
+	line = skip_transport_prefix(line, end);
 
 	parse_header(line, end, &header);
 	if (state != NULL) {

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -117,6 +118,8 @@ struct counters {
 };
 
 static struct counters counts;
+
+static int finish_output(void);
 
 static void usage_hint(void)
 {
@@ -333,10 +336,10 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 			break;
 		case OPT_HELP:
 			print_help();
-			exit(EX_OK);
+			exit(finish_output() == 0 ? EX_OK : EX_IOERR);
 		case OPT_VERSION:
 			printf("%s %s\n", PROGRAM, smtpclass_version());
-			exit(EX_OK);
+			exit(finish_output() == 0 ? EX_OK : EX_IOERR);
 		default:
 			return -1;
 		}
@@ -438,42 +441,49 @@ static void classify_arguments(struct settings *settings)
 	}
 }
 
-/* Largest rules file read (a file of 100000 rules is about 10 MB). */
-#define RULES_FILE_MAX (64 * 1024 * 1024)
+/* Largest rules file read: the limit of 100000 rules is about 10 MB, so
+ * this bounds memory before the rule count can be checked. */
+#define RULES_FILE_MAX (16 * 1024 * 1024)
 
 /* Reads a whole rules file into a growing buffer; returns 0 or -1 (reported). */
 static int read_rules_file(const char *path, char **text, size_t *len)
 {
 	FILE *file = fopen(path, "rb");
+	size_t capacity = 0;
 	char chunk[65536];
 	size_t n;
 
 	if (file == NULL) {
 		fprintf(stderr, "%s: %s: %s\n", PROGRAM, path, strerror(errno));
-		return -1;
+		return EX_NOINPUT;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), file)) > 0) {
-		char *bigger;
-
 		if (*len + n + 1 > RULES_FILE_MAX) {
-			fprintf(stderr, "%s: %s: rules file larger than 64 MiB\n", PROGRAM, path);
+			fprintf(stderr, "%s: %s: rules file larger than 16 MiB\n", PROGRAM, path);
 			fclose(file);
-			return -1;
+			return EX_DATAERR;
 		}
-		bigger = realloc(*text, *len + n + 2);
-		if (bigger == NULL) {
-			fprintf(stderr, "%s: %s: out of memory\n", PROGRAM, path);
-			fclose(file);
-			return -1;
+		if (*len + n + 2 > capacity) {
+			char *bigger;
+
+			capacity = capacity == 0 ? 1 << 20 : capacity * 2;
+			while (capacity < *len + n + 2)
+				capacity *= 2;
+			bigger = realloc(*text, capacity);
+			if (bigger == NULL) {
+				fprintf(stderr, "%s: %s: out of memory\n", PROGRAM, path);
+				fclose(file);
+				return EX_OSERR;
+			}
+			*text = bigger;
 		}
-		*text = bigger;
 		memcpy(*text + *len, chunk, n);
 		*len += n;
 	}
 	if (ferror(file)) {
 		fprintf(stderr, "%s: %s: %s\n", PROGRAM, path, strerror(errno));
 		fclose(file);
-		return -1;
+		return errno == EISDIR ? EX_NOINPUT : EX_IOERR;
 	}
 	fclose(file);
 	return 0;
@@ -495,10 +505,12 @@ static int load_site_rules(struct settings *settings, smtpclass_rules **rules)
 		size_t len = 0;
 		smtpclass_rules *single;
 
-		if (read_rules_file(path, &text, &len) != 0) {
+		int status = read_rules_file(path, &text, &len);
+
+		if (status != 0) {
 			free(text);
 			free(all);
-			return EX_NOINPUT;
+			return status;
 		}
 		single = smtpclass_rules_compile(text != NULL ? text : "", len, &error_line, error,
 		                                 sizeof(error));
@@ -615,13 +627,13 @@ static void delivered_result(smtpclass_reply *reply, smtpclass_result *result)
 }
 
 /* Classifies one line: a log line with a delivery outcome, or a bare reply. */
-static void classify_line(struct settings *settings, const char *name, const char *line,
-                          size_t len, int cut)
+static void classify_line(struct settings *settings, const char *name,
+                          unsigned long long number, const char *line, size_t len, int cut)
 {
 	smtpclass_reply reply;
 	smtpclass_result result;
 	smtpclass_log_record log;
-	struct record record = {name, reader.line_number, &reply, &result, NULL, cut};
+	struct record record = {name, number, &reply, &result, NULL, cut};
 
 	if (!starts_with_reply_code(line, len) &&
 	    smtpclass_log_scan(line, len, &log_state, &log) == 1) {
@@ -653,6 +665,7 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 	const char *line;
 	size_t len;
 	int cut, got;
+	unsigned long long number = 0; /* lines ended by LF, CRLF or a lone CR */
 
 	line_reader_init(&reader, fd, flush_output);
 	smtpclass_log_state_init(&log_state, settings->forced_mta);
@@ -665,12 +678,12 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 			len--;
 		/* A lone CR also ends a line (old Mac files, some pastes). */
 		while ((cr = memchr(line, '\r', len)) != NULL) {
-			classify_line(settings, name, line, (size_t)(cr - line), cut);
+			classify_line(settings, name, ++number, line, (size_t)(cr - line), cut);
 			len -= (size_t)(cr - line) + 1;
 			line = cr + 1;
 			counts.lines++;
 		}
-		classify_line(settings, name, line, len, cut);
+		classify_line(settings, name, ++number, line, len, cut);
 		if (ferror(stdout))
 			return;
 	}
@@ -678,6 +691,13 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 		fprintf(stderr, "%s: %s: %s\n", PROGRAM, name, strerror(reader.error));
 		counts.io_error = 1;
 	}
+}
+
+static int is_directory(int fd)
+{
+	struct stat info;
+
+	return fstat(fd, &info) == 0 && S_ISDIR(info.st_mode);
 }
 
 static void classify_files(struct settings *settings, int argc, char **argv)
@@ -694,9 +714,12 @@ static void classify_files(struct settings *settings, int argc, char **argv)
 			continue;
 		}
 		fd = open(argv[i], O_RDONLY);
-		if (fd < 0) {
-			fprintf(stderr, "%s: %s: %s\n", PROGRAM, argv[i], strerror(errno));
+		if (fd < 0 || is_directory(fd)) {
+			fprintf(stderr, "%s: %s: %s\n", PROGRAM, argv[i],
+			        strerror(fd < 0 ? errno : EISDIR));
 			counts.open_failed = 1;
+			if (fd >= 0)
+				close(fd);
 			continue;
 		}
 		classify_stream(settings, fd, argv[i]);

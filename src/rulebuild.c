@@ -148,7 +148,7 @@ static int intern_phrase(struct builder *b, const char *text, size_t len, size_t
 		unsigned char c = (unsigned char)text[i];
 
 		if (is_space(c)) {
-			if (!space && n < sizeof(normal))
+			if (!space && n < SC_PHRASE_MAX)
 				normal[n++] = ' ';
 			space = 1;
 			continue;

@@ -61,28 +61,6 @@ static const char *const status_keys[STATUS_COUNT] = {NULL,      "sent",    "def
 #define HASH_SEED 0x243f6a8885a308d3ull
 #define HASH_MULTIPLIER 0x9e3779b97f4a7c15ull
 
-/* Hashes s[0..len) eight bytes at a time with a multiply and a shift: keys
- * are hashed once per record, so a byte-at-a-time hash would show.  The
- * table index mixes the result again. */
-static uint64_t hash_bytes(uint64_t h, const char *s, size_t len)
-{
-	uint64_t word;
-
-	h ^= len * HASH_MULTIPLIER;
-	while (len >= 8) {
-		memcpy(&word, s, 8);
-		h = (h ^ word) * HASH_MULTIPLIER;
-		h ^= h >> 32;
-		s += 8;
-		len -= 8;
-	}
-	if (len > 0) {
-		h = (h ^ load_tail(s, len)) * HASH_MULTIPLIER;
-		h ^= h >> 32;
-	}
-	return h;
-}
-
 static char lower(char c)
 {
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
@@ -108,6 +86,28 @@ static uint64_t load_tail(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		word |= (uint64_t)(unsigned char)s[i] << (8 * i);
 	return word;
+}
+
+/* Hashes s[0..len) eight bytes at a time with a multiply and a shift: keys
+ * are hashed once per record, so a byte-at-a-time hash would show.  The
+ * table index mixes the result again. */
+static uint64_t hash_bytes(uint64_t h, const char *s, size_t len)
+{
+	uint64_t word;
+
+	h ^= len * HASH_MULTIPLIER;
+	while (len >= 8) {
+		memcpy(&word, s, 8);
+		h = (h ^ word) * HASH_MULTIPLIER;
+		h ^= h >> 32;
+		s += 8;
+		len -= 8;
+	}
+	if (len > 0) {
+		h = (h ^ load_tail(s, len)) * HASH_MULTIPLIER;
+		h ^= h >> 32;
+	}
+	return h;
 }
 
 /* The hash of s[0..len) in lower case: names (domains, hosts, addresses)
@@ -282,31 +282,33 @@ static long topk_find(const struct topk *t, uint64_t hash, uint16_t tag, const c
 	return (long)t->slots[topk_slot_of(t, hash, tag, key, len)].entry - 1;
 }
 
-static void prefetch(const void *address)
-{
+/*
+ * Lookups miss the cache, so records ask for their lines early and use them
+ * later (see summary_add()).  PREFETCH is used only in functions with other
+ * effects: GCC 12 drops the calls to a function whose only effect is a
+ * prefetch, taking it for a call without effect (ipa-modref).
+ */
 #if defined(__GNUC__)
-	__builtin_prefetch(address);
+#define PREFETCH(address) __builtin_prefetch(address)
 #else
-	(void)address;
+#define PREFETCH(address) ((void)(address))
 #endif
+
+/* The home slot of hash. */
+static const struct topk_slot *topk_home_slot(const struct topk *t, uint64_t hash)
+{
+	return &t->slots[mix(hash) & t->mask];
 }
 
-/* Starts loading the home slot of hash: lookups miss the cache, so a record
- * asks for all its lines first and works while they arrive. */
-static void topk_prefetch_slot(const struct topk *t, uint64_t hash)
+/* The entry in the home slot of hash (most often the entry of hash), or
+ * the slot itself when that is free. */
+static const void *topk_home_entry(const struct topk *t, uint64_t hash)
 {
-	prefetch(&t->slots[mix(hash) & t->mask]);
-}
+	const struct topk_slot *slot = topk_home_slot(t, hash);
 
-/* Starts loading the entry in the home slot of hash (the slot is loaded). */
-static void topk_prefetch_entry(const struct topk *t, uint64_t hash)
-{
-	uint32_t entry = t->slots[mix(hash) & t->mask].entry;
-
-	if (entry != 0) {
-		prefetch(t->entries + (entry - 1) * t->entry_size);
-		prefetch(t->entries + (entry - 1) * t->entry_size + 64);
-	}
+	if (slot->entry == 0)
+		return slot;
+	return t->entries + (slot->entry - 1) * t->entry_size;
 }
 
 /* Frees the slot of entry i, moving later slots of its probe run back (no
@@ -704,8 +706,8 @@ static void template_part(struct text_buffer *o, const char *p, size_t n, int in
 	if (n == 0)
 		return;
 	s = shape_of(p, n);
-	if (s.digits == n) {
-		put_string(o, "{n}");
+	if (s.digits == n || ((p[0] == '+' || p[0] == '-') && s.digits == n - 1 && n > 1)) {
+		put_string(o, "{n}"); /* 42, and time zones such as +0100 */
 	} else if (s.digits + s.dots == n) {
 		if (is_enhanced_code(p, n))
 			put_bytes(o, p, n);
@@ -785,6 +787,12 @@ static void template_word(struct text_buffer *o, const char *p, size_t n)
 	size_t end = n;
 	int address = 0;
 
+	if (n > 1 && p[0] == ':') {
+		/* "]:25" after a bracketed address: the colon is punctuation */
+		put_char(o, ':');
+		template_word(o, p + 1, n - 1);
+		return;
+	}
 	while (end > 0 && is_trailing_punctuation((unsigned char)p[end - 1]))
 		end--;
 	for (size_t i = 1; i + 1 < end && !address; i++)
@@ -1165,6 +1173,20 @@ struct time_point {
 	char text[TIME_TEXT_MAX];
 };
 
+/*
+ * The table work of a record, held back for a few records: its lines are
+ * requested when it comes in, and used PENDING records later, when they
+ * have arrived.  Names are copied: the record's spans die with its line.
+ */
+#define PENDING 8
+
+struct pending_record {
+	int status, reason, failure, verdict, remove, tracked, deferred;
+	uint64_t time, domain_hash, host_hash, address_hash, deferred_hash;
+	size_t domain_len, host_len, address_len;
+	char domain[NAME_MAX_BYTES], host[NAME_MAX_BYTES], address[NAME_MAX_BYTES];
+};
+
 struct summary {
 	int top, reason_count, action_count, remove_action, merged;
 	size_t group_domains;
@@ -1186,9 +1208,16 @@ struct summary {
 	/* A bit per hash of a failed recipient: a sent record whose bit is
 	 * clear is not in the address table, so most need no lookup. */
 	uint64_t *address_filter;
+	/* Records whose table work is held back: pending_seq counts those
+	 * added since the last flush; record n is in pending[n % PENDING]. */
+	struct pending_record pending[PENDING];
+	size_t pending_seq;
 };
 
-#define ADDRESS_FILTER_BITS (1u << 20)
+/* 2^18 bits, 32 KiB: small enough to stay in the cache while the log
+ * streams through it, large enough to pass few sent records on. */
+#define ADDRESS_FILTER_SHIFT 18
+#define ADDRESS_FILTER_BITS (1u << ADDRESS_FILTER_SHIFT)
 
 /* Counts by status of a domain or host entry (its table data). */
 static unsigned long long *party_status(const struct party_table *p, size_t i)
@@ -1217,6 +1246,7 @@ static int party_init(struct party_table *p, size_t capacity, int reason_count)
 	if (topk_init(&p->table, capacity, NAME_MAX_BYTES,
 	              STATUS_COUNT * sizeof(unsigned long long)) != 0)
 		return -1;
+	p->table.fold_case = 1;
 	p->reasons = calloc(capacity * (size_t)reason_count, sizeof(*p->reasons));
 	return p->reasons == NULL ? -1 : 0;
 }
@@ -1258,6 +1288,7 @@ struct summary *summary_create_limited(int top, const struct summary_limits *lim
 	                    sizeof(struct group_info));
 	failed |= topk_init(&s->addresses, limit_or(l.addresses, defaults.addresses), NAME_MAX_BYTES,
 	                    sizeof(struct address_info));
+	s->addresses.fold_case = 1;
 	failed |= topk_init(&s->deferred, limit_or(l.deferred, defaults.deferred), 0, 0);
 	failed |= topk_init(&s->hours, limit_or(l.hours, defaults.hours), 0,
 	                    STATUS_COUNT * sizeof(unsigned long long));
@@ -1303,12 +1334,20 @@ static int table_capped(const struct summary *s, enum table_id id)
 	return t->evicted > 0 || (s->capped & (1u << id)) != 0;
 }
 
-int summary_approximate(const struct summary *s)
+static void summary_flush(struct summary *s);
+
+static int is_approximate(const struct summary *s)
 {
 	for (int id = 0; id < T_COUNT; id++)
 		if (table_capped(s, (enum table_id)id))
 			return 1;
 	return 0;
+}
+
+int summary_approximate(struct summary *s)
+{
+	summary_flush(s);
+	return is_approximate(s);
 }
 
 int summary_merged(const struct summary *s)
@@ -1333,7 +1372,7 @@ static size_t party_add_hashed(struct summary *s, struct party_table *p, const c
 static size_t party_add(struct summary *s, struct party_table *p, const char *name, size_t len,
                         unsigned long long weight, unsigned long long error)
 {
-	return party_add_hashed(s, p, name, len, hash_bytes(HASH_SEED, name, len), weight, error);
+	return party_add_hashed(s, p, name, len, hash_folded(name, len), weight, error);
 }
 
 static void party_count(struct summary *s, struct party_table *p, const char *name, size_t len,
@@ -1466,8 +1505,7 @@ static size_t group_add(struct summary *s, const char *template, size_t len, uin
 	return i;
 }
 
-static void group_count(struct summary *s, const struct record *r, const char *domain,
-                        size_t domain_len)
+static void group_count(struct summary *s, const struct record *r, smtpclass_span domain)
 {
 	const smtpclass_result *result = r->result;
 	char template[TEMPLATE_MAX];
@@ -1481,82 +1519,84 @@ static void group_count(struct summary *s, const struct record *r, const char *d
 	if (fresh)
 		g->example_len =
 		    (unsigned short)reply_line(r->reply, g->example, sizeof(g->example));
-	if (domain_len > 0)
-		group_domain_add(g, s->group_domains, domain, domain_len, 1, 0);
+	if (domain.len > 0) {
+		char name[GROUP_DOMAIN_NAME_MAX];
+		size_t n = domain.len < sizeof(name) ? domain.len : sizeof(name);
+
+		for (size_t k = 0; k < n; k++)
+			name[k] = lower(domain.ptr[k]);
+		group_domain_add(g, s->group_domains, name, n, 1, 0);
+	}
 }
 
-/* A recipient to track: failed ones, and sent ones that may have failed. */
-struct address_key {
-	char text[NAME_MAX_BYTES];
-	size_t len;
-	uint64_t hash;
-};
-
-/* Fills key for the record's recipient; returns 0 when there is nothing to
- * track (no address, or a success whose address never failed). */
-static int address_key_of(struct summary *s, const struct record *r, struct address_key *key)
+/* Copies the record's recipient into p when it is to be tracked: failed
+ * ones, and sent ones that may have failed before (their filter bit). */
+static void pending_address(struct summary *s, const struct record *r, struct pending_record *p)
 {
-	smtpclass_verdict verdict = r->result->verdict;
-	size_t bit;
+	smtpclass_span address = address_span(r->log->recipient);
+	int failed = p->verdict == SMTPCLASS_VERDICT_SOFT || p->verdict == SMTPCLASS_VERDICT_HARD;
+	uint64_t bit_mask;
+	size_t word;
 
-	key->len = address_name(r->log->recipient, key->text, sizeof(key->text));
-	if (key->len == 0)
-		return 0;
-	key->hash = hash_bytes(HASH_SEED, key->text, key->len);
-	bit = (size_t)(key->hash >> 44); /* 20 bits */
-	if (verdict == SMTPCLASS_VERDICT_SOFT || verdict == SMTPCLASS_VERDICT_HARD) {
-		s->address_filter[bit / 64] |= 1ull << bit % 64;
-		return 1;
-	}
-	return (s->address_filter[bit / 64] & 1ull << bit % 64) != 0;
+	p->tracked = 0;
+	if (address.len == 0 || p->status == SMTPCLASS_STATUS_REJECTED)
+		return; /* the addresses of mail this server refused are not ours to clean */
+	p->address_hash = hash_folded(address.ptr, address.len);
+	word = (size_t)(p->address_hash >> (64 - ADDRESS_FILTER_SHIFT)) / 64;
+	bit_mask = 1ull << (p->address_hash >> (64 - ADDRESS_FILTER_SHIFT)) % 64;
+	if (failed)
+		s->address_filter[word] |= bit_mask;
+	else if ((s->address_filter[word] & bit_mask) == 0)
+		return; /* never failed */
+	p->tracked = 1;
+	p->address_len = address.len;
+	memcpy(p->address, address.ptr, address.len);
+	PREFETCH(topk_home_slot(&s->addresses, p->address_hash));
 }
 
 /* Remembers the latest outcome of a recipient; a success only updates a
  * recipient that failed before. */
-static void address_count(struct summary *s, const struct record *r, const struct address_key *key,
-                          uint64_t time)
+static void address_count(struct summary *s, const struct pending_record *p)
 {
-	smtpclass_verdict verdict = r->result->verdict;
 	size_t i;
 	struct address_info *a;
 
-	if (verdict == SMTPCLASS_VERDICT_SOFT || verdict == SMTPCLASS_VERDICT_HARD) {
+	if (p->verdict == SMTPCLASS_VERDICT_SOFT || p->verdict == SMTPCLASS_VERDICT_HARD) {
 		int fresh;
 
-		i = topk_add(&s->addresses, key->hash, 0, key->text, key->len, 1, 0, &fresh);
+		i = topk_add(&s->addresses, p->address_hash, 0, p->address, p->address_len, 1, 0,
+		             &fresh);
 	} else {
-		long found = topk_find(&s->addresses, key->hash, 0, key->text, key->len);
+		long found = topk_find(&s->addresses, p->address_hash, 0, p->address, p->address_len);
 
 		if (found < 0)
 			return;
 		i = (size_t)found;
 	}
 	a = address_of(s, i);
-	if (verdict == SMTPCLASS_VERDICT_HARD)
+	if (p->verdict == SMTPCLASS_VERDICT_HARD)
 		a->hard = 1;
-	if (time != 0 && a->time != 0 && time < a->time)
+	if (p->time != 0 && a->time != 0 && p->time < a->time)
 		return; /* an older outcome, from a file read out of order */
-	a->time = time;
-	a->verdict = (unsigned char)verdict;
-	a->remove = r->result->action == s->remove_action;
+	a->time = p->time;
+	a->verdict = (unsigned char)p->verdict;
+	a->remove = (unsigned char)p->remove;
 }
 
-static void deferred_count(struct summary *s, const smtpclass_log_record *log)
+/* Deferred messages are told apart by queue id and recipient. */
+static uint64_t deferred_hash(const smtpclass_log_record *log)
 {
-	uint64_t h;
-	int fresh;
+	uint64_t h = hash_bytes(HASH_SEED, log->queue_id.ptr,
+	                        log->queue_id.ptr != NULL ? log->queue_id.len : 0);
 
-	if (log->queue_id.ptr == NULL && log->recipient.ptr == NULL)
-		return;
-	h = hash_bytes(HASH_SEED, log->queue_id.ptr, log->queue_id.ptr ? log->queue_id.len : 0);
-	h = hash_bytes(h, log->recipient.ptr, log->recipient.ptr ? log->recipient.len : 0);
-	topk_add(&s->deferred, h, 0, NULL, 0, 1, 0, &fresh);
+	return hash_bytes(h, log->recipient.ptr, log->recipient.ptr != NULL ? log->recipient.len : 0);
 }
 
 static size_t hour_add(struct summary *s, uint64_t key, unsigned long long weight,
                        unsigned long long error)
 {
 	int fresh;
+
 	return topk_add(&s->hours, key, 0, NULL, 0, weight, error, &fresh);
 }
 
@@ -1608,6 +1648,52 @@ static uint64_t count_time(struct summary *s, smtpclass_span time, int status)
 	return s->last_time_key;
 }
 
+/* Copies at most NAME_MAX_BYTES of a name into a pending record. */
+static size_t copy_name(char *out, smtpclass_span name)
+{
+	size_t n = name.len < NAME_MAX_BYTES ? name.len : NAME_MAX_BYTES;
+
+	if (n > 0)
+		memcpy(out, name.ptr, n);
+	return n;
+}
+
+/* Does the table work of a pending record. */
+static void pending_apply(struct summary *s, const struct pending_record *p)
+{
+	int fresh;
+
+	if (p->domain_len > 0)
+		party_count(s, &s->domains, p->domain, p->domain_len, p->domain_hash, p->status,
+		            p->reason, p->failure);
+	if (p->host_len > 0)
+		party_count(s, &s->hosts, p->host, p->host_len, p->host_hash, p->status, p->reason,
+		            p->failure);
+	if (p->deferred)
+		topk_add(&s->deferred, p->deferred_hash, 0, NULL, 0, 1, 0, &fresh);
+	if (p->tracked)
+		address_count(s, p);
+}
+
+/* Does the table work held back; readers of the tables call it first. */
+static void summary_flush(struct summary *s)
+{
+	size_t first = s->pending_seq > PENDING ? s->pending_seq - PENDING : 0;
+
+	for (size_t n = first; n < s->pending_seq; n++)
+		pending_apply(s, &s->pending[n % PENDING]);
+	s->pending_seq = 0;
+}
+
+/*
+ * Counters and the reply group are updated at once.  The domain, host,
+ * address and deferred-message tables are large and the log streaming
+ * through the cache leaves them cold, so their work is pipelined: a record
+ * hashes its names and requests its slots, the record PENDING / 2 before it
+ * requests its entries, and the record PENDING before it does its work,
+ * by when its lines are in the cache.  Waiting for one line at a time cost
+ * more than all the rest of the work.
+ */
 void summary_add(struct summary *s, const struct record *r)
 {
 	const smtpclass_log_record *log = r->log;
@@ -1618,11 +1704,8 @@ void summary_add(struct summary *s, const struct record *r)
 	int failure = status != SMTPCLASS_STATUS_SENT && (verdict == SMTPCLASS_VERDICT_SOFT ||
 	                                                 verdict == SMTPCLASS_VERDICT_HARD ||
 	                                                 verdict == SMTPCLASS_VERDICT_UNKNOWN);
-	char domain[NAME_MAX_BYTES], host[NAME_MAX_BYTES];
-	size_t domain_len = 0, host_len = 0;
-	uint64_t time = 0, domain_hash = 0, host_hash = 0;
-	struct address_key address;
-	int tracked;
+	struct pending_record *p;
+	smtpclass_span domain = {NULL, 0};
 
 	s->records++;
 	s->status[status]++;
@@ -1630,36 +1713,48 @@ void summary_add(struct summary *s, const struct record *r)
 	s->reasons[reason]++;
 	if (result->action >= 0 && result->action < s->action_count)
 		s->actions[result->action]++;
-	/* The addresses of mail this server refused are not ours to clean. */
-	tracked = log != NULL && status != SMTPCLASS_STATUS_REJECTED &&
-	          address_key_of(s, r, &address);
-	if (tracked)
-		topk_prefetch_slot(&s->addresses, address.hash);
-	if (log != NULL) {
-		domain_len = domain_name(log->domain, domain, sizeof(domain));
-		domain_hash = hash_bytes(HASH_SEED, domain, domain_len);
-		topk_prefetch_slot(&s->domains.table, domain_hash);
-		host_len = host_name(log->relay, host, sizeof(host));
-		host_hash = hash_bytes(HASH_SEED, host, host_len);
-		topk_prefetch_slot(&s->hosts.table, host_hash);
-		time = count_time(s, log->time, status);
-		if (domain_len > 0)
-			topk_prefetch_entry(&s->domains.table, domain_hash);
-		if (host_len > 0)
-			topk_prefetch_entry(&s->hosts.table, host_hash);
-		if (tracked)
-			topk_prefetch_entry(&s->addresses, address.hash);
-	}
+	if (log != NULL)
+		domain = domain_span(log->domain);
 	if (failure)
-		group_count(s, r, domain, domain_len);
-	if (domain_len > 0)
-		party_count(s, &s->domains, domain, domain_len, domain_hash, status, reason, failure);
-	if (host_len > 0)
-		party_count(s, &s->hosts, host, host_len, host_hash, status, reason, failure);
-	if (log != NULL && status == SMTPCLASS_STATUS_DEFERRED)
-		deferred_count(s, log);
-	if (tracked)
-		address_count(s, r, &address, time);
+		group_count(s, r, domain);
+	if (log == NULL)
+		return;
+
+	p = &s->pending[s->pending_seq % PENDING];
+	if (s->pending_seq >= PENDING)
+		pending_apply(s, p);
+	if (s->pending_seq >= PENDING / 2) {
+		/* Its slots have arrived: ask for its entries. */
+		const struct pending_record *q = &s->pending[(s->pending_seq - PENDING / 2) % PENDING];
+
+		if (q->domain_len > 0)
+			PREFETCH(topk_home_entry(&s->domains.table, q->domain_hash));
+		if (q->host_len > 0)
+			PREFETCH(topk_home_entry(&s->hosts.table, q->host_hash));
+		if (q->tracked)
+			PREFETCH(topk_home_entry(&s->addresses, q->address_hash));
+	}
+	s->pending_seq++;
+
+	p->status = status;
+	p->reason = reason;
+	p->failure = failure;
+	p->verdict = verdict;
+	p->remove = result->action == s->remove_action;
+	p->time = count_time(s, log->time, status);
+	p->domain_len = copy_name(p->domain, domain);
+	p->domain_hash = hash_folded(p->domain, p->domain_len);
+	PREFETCH(topk_home_slot(&s->domains.table, p->domain_hash));
+	p->host_len = copy_name(p->host, host_span(log->relay));
+	p->host_hash = hash_folded(p->host, p->host_len);
+	PREFETCH(topk_home_slot(&s->hosts.table, p->host_hash));
+	p->deferred = status == SMTPCLASS_STATUS_DEFERRED &&
+	              (log->queue_id.ptr != NULL || log->recipient.ptr != NULL);
+	if (p->deferred) {
+		p->deferred_hash = deferred_hash(log);
+		PREFETCH(topk_home_slot(&s->deferred, p->deferred_hash));
+	}
+	pending_address(s, r, p);
 }
 
 /* ---- Ranking -------------------------------------------------------------- */
@@ -1816,7 +1911,7 @@ static unsigned long long address_total(const struct summary *s, int soft)
 	return n;
 }
 
-void summary_write_addresses(const struct summary *s, FILE *out, int soft)
+static void write_addresses(const struct summary *s, FILE *out, int soft)
 {
 	const struct topk *t = &s->addresses;
 	struct ranked *r = t->used > 0 ? malloc(t->used * sizeof(*r)) : NULL;
@@ -2285,7 +2380,7 @@ static void write_caps_note(FILE *out, int width, const struct summary *s)
 	write_wrapped(out, "", note, o.len, width);
 }
 
-void summary_write_text(const struct summary *s, FILE *out, int width)
+static void write_report(const struct summary *s, FILE *out, int width)
 {
 	static const char *const status_titles[] = {"status", "count", "share"};
 	struct ranked rows[256];
@@ -2299,7 +2394,7 @@ void summary_write_text(const struct summary *s, FILE *out, int width)
 		snprintf(line + len, sizeof(line) - (size_t)len, ", %.*s to %.*s", (int)s->first.len,
 		         s->first.text, (int)s->last.len, s->last.text);
 	write_wrapped(out, "", line, strlen(line), width);
-	if (summary_approximate(s))
+	if (is_approximate(s))
 		write_caps_note(out, width, s);
 
 	putc('\n', out);
@@ -2478,12 +2573,12 @@ static void json_hours(FILE *out, const struct summary *s)
 	free(rows);
 }
 
-void summary_write_json(const struct summary *s, FILE *out)
+static void write_document(const struct summary *s, FILE *out)
 {
 	int first = 1;
 
 	fprintf(out, "{\n  \"schema\": \"%s\",\n  \"approximate\": %s,\n  \"capped\": [",
-	        SUMMARY_SCHEMA, summary_approximate(s) ? "true" : "false");
+	        SUMMARY_SCHEMA, is_approximate(s) ? "true" : "false");
 	for (int id = 0; id < T_COUNT; id++) {
 		if (!table_capped(s, (enum table_id)id))
 			continue;
@@ -2520,6 +2615,24 @@ void summary_write_json(const struct summary *s, FILE *out)
 	json_hours(out, s);
 	fprintf(out, "  \"addresses\": {\"remove\": %llu, \"soft\": %llu}\n}\n", address_total(s, 0),
 	        address_total(s, 1));
+}
+
+void summary_write_addresses(struct summary *s, FILE *out, int soft)
+{
+	summary_flush(s);
+	write_addresses(s, out, soft);
+}
+
+void summary_write_text(struct summary *s, FILE *out, int width)
+{
+	summary_flush(s);
+	write_report(s, out, width);
+}
+
+void summary_write_json(struct summary *s, FILE *out)
+{
+	summary_flush(s);
+	write_document(s, out);
 }
 
 /* ---- A strict JSON reader ------------------------------------------------- */
@@ -3339,6 +3452,7 @@ int summary_merge_json(struct summary *s, const char *text, size_t len, size_t *
 	*error_offset = 0;
 	if (error_size > 0)
 		error[0] = '\0';
+	summary_flush(s);
 	r.tokens = malloc(r.max * sizeof(*r.tokens));
 	if (r.tokens == NULL) {
 		snprintf(error, error_size, "out of memory");

@@ -41,15 +41,16 @@ struct summary *summary_create(int top);
 struct summary *summary_create_limited(int top, const struct summary_limits *limits);
 
 /* Counts one classified record.  Nothing is allocated; the record's text
- * is copied where it is kept. */
+ * is copied where it is kept.  The table work of the last few records is
+ * held back (see summary.c) and done by the functions that read tables. */
 void summary_add(struct summary *summary, const struct record *record);
 
 /* Writes the plain-text report; no line is longer than width columns
  * (0: no limit). */
-void summary_write_text(const struct summary *summary, FILE *out, int width);
+void summary_write_text(struct summary *summary, FILE *out, int width);
 
 /* Writes the summary as one JSON document (the schema is in README.md). */
-void summary_write_json(const struct summary *summary, FILE *out);
+void summary_write_json(struct summary *summary, FILE *out);
 
 /*
  * Adds a JSON summary written by summary_write_json() (text[0..len)) to
@@ -63,10 +64,10 @@ int summary_merge_json(struct summary *summary, const char *text, size_t len,
 /* Writes, one per line and sorted, the recipients whose latest outcome was
  * a hard failure with action remove-address (soft == 0), or the recipients
  * that failed only softly (soft == 1). */
-void summary_write_addresses(const struct summary *summary, FILE *out, int soft);
+void summary_write_addresses(struct summary *summary, FILE *out, int soft);
 
 /* Returns 1 when some counts are approximate (a table reached its cap). */
-int summary_approximate(const struct summary *summary);
+int summary_approximate(struct summary *summary);
 
 /* Returns 1 when the summary holds merged JSON summaries, which carry no
  * address lists. */

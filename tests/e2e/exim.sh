@@ -32,7 +32,7 @@ cases=$here/exim-cases.tsv
 # the test's temporary directory, which the run inside then uses and removes.
 if [ "${E2E_INSIDE:-}" != 1 ]; then
 	e2e_require_root
-	e2e_ensure_packages libidn12 libgnutls-dane0
+	e2e_ensure_packages libidn12 libgnutls-dane0 iproute2
 	E2E_WORK=$(mktemp -d /tmp/smtpclass-e2e-exim.XXXXXX)
 	export E2E_WORK
 	if ! (cd "$E2E_WORK" && apt-get download exim4-daemon-light >/dev/null 2>&1); then

@@ -26,7 +26,7 @@ cases=$here/postfix-cases.tsv
 
 if [ "${E2E_INSIDE:-}" != 1 ]; then
 	e2e_require_root
-	e2e_ensure_packages postfix
+	e2e_ensure_packages postfix iproute2
 fi
 e2e_enter_namespace "$smtpclass" "$responder"
 

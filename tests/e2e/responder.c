@@ -42,8 +42,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#define MAX_PORTS 32
-#define MAX_ROWS 1024
+#define MAX_PORTS      32
+#define MAX_ROWS       1024
 #define LINE_MAX_BYTES 8192
 
 struct row {
@@ -62,7 +62,8 @@ static const struct {
 	const char *reply;
 } defaults[] = {
     {"greeting", "220 mx.responder.test ESMTP responder"},
-    {"ehlo", "250-mx.responder.test\n250-PIPELINING\n250-SIZE 35882577\n250-ENHANCEDSTATUSCODES\n250 8BITMIME"},
+    {"ehlo", "250-mx.responder.test\n250-PIPELINING\n250-SIZE "
+             "35882577\n250-ENHANCEDSTATUSCODES\n250 8BITMIME"},
     {"mail", "250 2.1.0 Ok"},
     {"rcpt", "250 2.1.5 Ok"},
     {"data", "354 End data with <CR><LF>.<CR><LF>"},
@@ -110,9 +111,10 @@ static char *read_file(const char *path)
 	char *text;
 	long size;
 
-	if (file == NULL)
+	if (file == NULL || fseek(file, 0, SEEK_END) != 0)
 		die(path);
-	if (fseek(file, 0, SEEK_END) != 0 || (size = ftell(file)) < 0 || fseek(file, 0, SEEK_SET) != 0)
+	size = ftell(file);
+	if (size < 0 || fseek(file, 0, SEEK_SET) != 0)
 		die(path);
 	text = malloc((size_t)size + 1);
 	if (text == NULL)
@@ -208,7 +210,8 @@ static int answer(struct session *session, const char *key, const char *stage)
 		if (strcmp(rows[i].stage, stage) != 0 || strcmp(rows[i].key, key) != 0)
 			continue;
 		if (strcmp(rows[i].reply, "DROP") == 0) {
-			fprintf(stderr, "responder: port %d: %s %s: DROP\n", session->port, stage, key);
+			fprintf(stderr, "responder: port %d: %s %s: DROP\n", session->port, stage,
+			        key);
 			close(session->fd);
 			exit(0);
 		}
@@ -299,7 +302,8 @@ static void serve(int fd, int port)
 			}
 			if (answer(&session, session.rcpt_key, "data") != 354)
 				continue;
-			while (read_line(&session, line, sizeof(line)) == 1 && strcmp(line, ".") != 0)
+			while (read_line(&session, line, sizeof(line)) == 1 &&
+			       strcmp(line, ".") != 0)
 				continue;
 			answer(&session, session.rcpt_key, "eod");
 			have_mail = 0;
@@ -318,6 +322,11 @@ static void serve(int fd, int port)
 		}
 	}
 	exit(0);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: responder -a ADDRESS -s SCRIPT -r READYFILE -t SECONDS PORT...\n");
 }
 
 static void stop_group(int signal_number)
@@ -358,9 +367,11 @@ int main(int argc, char **argv)
 	int ports[MAX_PORTS];
 	size_t port_count = 0;
 	struct sigaction ignore_children;
-	int option;
+	for (;;) {
+		int option = getopt(argc, argv, "a:s:r:t:");
 
-	while ((option = getopt(argc, argv, "a:s:r:t:")) != -1) {
+		if (option == -1)
+			break;
 		switch (option) {
 		case 'a':
 			address = optarg;
@@ -375,12 +386,12 @@ int main(int argc, char **argv)
 			lifetime = (unsigned)strtoul(optarg, NULL, 10);
 			break;
 		default:
-			fprintf(stderr, "usage: responder -a ADDRESS -s SCRIPT -r READYFILE -t SECONDS PORT...\n");
+			usage();
 			return 2;
 		}
 	}
 	if (script == NULL || optind == argc || argc - optind > MAX_PORTS) {
-		fprintf(stderr, "usage: responder -a ADDRESS -s SCRIPT -r READYFILE -t SECONDS PORT...\n");
+		usage();
 		return 2;
 	}
 	load_script(read_file(script));

@@ -29,7 +29,7 @@ input=$here/rsyslog-input.log
 
 if [ "${E2E_INSIDE:-}" != 1 ]; then
 	e2e_require_root
-	e2e_ensure_packages rsyslog
+	e2e_ensure_packages rsyslog iproute2
 fi
 e2e_enter_namespace "$smtpclass"
 

@@ -49,9 +49,11 @@ size_t json_utf8_length(const unsigned char *s, size_t len)
 	return need;
 }
 
+/* RFC 8259 whitespace; json_check_line() itself refuses a newline inside a
+ * JSON Lines record, so a document (a summary) may span lines. */
 static const char *skip_white(const char *p, const char *end)
 {
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
 		p++;
 	return p;
 }

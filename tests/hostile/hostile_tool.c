@@ -38,6 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json_check.h"
+
 /* ---- random ---------------------------------------------------------------- */
 
 static uint64_t splitmix64(uint64_t *state)
@@ -111,212 +113,8 @@ static int write_replies(unsigned long long bytes, uint64_t seed)
 
 /* ---- jsonl ----------------------------------------------------------------- */
 
-/* A strict RFC 8259 reader over [p, end); each function returns the position
- * after what it read or NULL. */
-#define MAX_DEPTH 32
-
-static const char *json_value(const char *p, const char *end, int depth);
-
-/* JSON Lines keep a record on one line: a newline is white space only when
- * a whole document is checked. */
-static int newline_is_space;
-
-static const char *skip_space(const char *p, const char *end)
-{
-	while (p < end &&
-	       (*p == ' ' || *p == '\t' || *p == '\r' || (newline_is_space && *p == '\n')))
-		p++;
-	return p;
-}
-
-/* Length of one well-formed UTF-8 sequence at p (no overlongs, surrogates or
- * code points above U+10FFFF), or 0. */
-static size_t utf8_length(const unsigned char *p, const unsigned char *end)
-{
-	unsigned char c = p[0], low = 0x80, high = 0xbf;
-	size_t need;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		need = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		need = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		need = 4;
-	else
-		return 0;
-	if (c == 0xe0)
-		low = 0xa0;
-	else if (c == 0xed)
-		high = 0x9f;
-	else if (c == 0xf0)
-		low = 0x90;
-	else if (c == 0xf4)
-		high = 0x8f;
-	if ((size_t)(end - p) < need || p[1] < low || p[1] > high)
-		return 0;
-	for (size_t i = 2; i < need; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return need;
-}
-
-static int is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static unsigned hex4(const char *p)
-{
-	unsigned value = 0;
-
-	for (int i = 0; i < 4; i++) {
-		char c = p[i];
-
-		value = value * 16 + (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-	}
-	return value;
-}
-
-static const char *json_string(const char *p, const char *end)
-{
-	p++; /* the opening quote */
-	while (p < end) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c == '"')
-			return p + 1;
-		if (c < 0x20)
-			return NULL;
-		if (c == '\\') {
-			if (end - p < 2)
-				return NULL;
-			if (strchr("\"\\/bfnrt", p[1]) != NULL && p[1] != '\0') {
-				p += 2;
-				continue;
-			}
-			if (p[1] != 'u' || end - p < 6 || !is_hex(p[2]) || !is_hex(p[3]) ||
-			    !is_hex(p[4]) || !is_hex(p[5]))
-				return NULL;
-			unsigned unit = hex4(p + 2);
-
-			p += 6;
-			if (unit >= 0xdc00 && unit <= 0xdfff)
-				return NULL; /* a lone low surrogate */
-			if (unit >= 0xd800 && unit <= 0xdbff) {
-				if (end - p < 6 || p[0] != '\\' || p[1] != 'u' || !is_hex(p[2]) ||
-				    !is_hex(p[3]) || !is_hex(p[4]) || !is_hex(p[5]))
-					return NULL;
-				unit = hex4(p + 2);
-				if (unit < 0xdc00 || unit > 0xdfff)
-					return NULL;
-				p += 6;
-			}
-			continue;
-		}
-		size_t n = utf8_length((const unsigned char *)p, (const unsigned char *)end);
-
-		if (n == 0)
-			return NULL;
-		p += n;
-	}
-	return NULL;
-}
-
-static const char *json_number(const char *p, const char *end)
-{
-	if (p < end && *p == '-')
-		p++;
-	if (p < end && *p == '0')
-		p++;
-	else if (p < end && *p >= '1' && *p <= '9')
-		while (p < end && *p >= '0' && *p <= '9')
-			p++;
-	else
-		return NULL;
-	if (p < end && *p == '.') {
-		p++;
-		if (p == end || *p < '0' || *p > '9')
-			return NULL;
-		while (p < end && *p >= '0' && *p <= '9')
-			p++;
-	}
-	if (p < end && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (p < end && (*p == '+' || *p == '-'))
-			p++;
-		if (p == end || *p < '0' || *p > '9')
-			return NULL;
-		while (p < end && *p >= '0' && *p <= '9')
-			p++;
-	}
-	return p;
-}
-
-static const char *json_literal(const char *p, const char *end, const char *word)
-{
-	size_t n = strlen(word);
-
-	if ((size_t)(end - p) < n || memcmp(p, word, n) != 0)
-		return NULL;
-	return p + n;
-}
-
-static const char *json_container(const char *p, const char *end, int depth, char close)
-{
-	p = skip_space(p + 1, end);
-	if (p < end && *p == close)
-		return p + 1;
-	for (;;) {
-		if (close == '}') {
-			if (p == end || *p != '"')
-				return NULL;
-			p = json_string(p, end);
-			if (p == NULL)
-				return NULL;
-			p = skip_space(p, end);
-			if (p == end || *p != ':')
-				return NULL;
-			p++;
-		}
-		p = json_value(p, end, depth + 1);
-		if (p == NULL)
-			return NULL;
-		p = skip_space(p, end);
-		if (p < end && *p == close)
-			return p + 1;
-		if (p == end || *p != ',')
-			return NULL;
-		p = skip_space(p + 1, end);
-	}
-}
-
-static const char *json_value(const char *p, const char *end, int depth)
-{
-	if (depth > MAX_DEPTH)
-		return NULL;
-	p = skip_space(p, end);
-	if (p == end)
-		return NULL;
-	switch (*p) {
-	case '{':
-		return json_container(p, end, depth, '}');
-	case '[':
-		return json_container(p, end, depth, ']');
-	case '"':
-		return json_string(p, end);
-	case 't':
-		return json_literal(p, end, "true");
-	case 'f':
-		return json_literal(p, end, "false");
-	case 'n':
-		return json_literal(p, end, "null");
-	default:
-		return json_number(p, end);
-	}
-}
-
+/* JSON is checked by the strict RFC 8259 validator of the fuzz targets
+ * (tests/fuzz/json_check.c), written independently of src/output.c. */
 /* Every line of the file must be one JSON object; the last line must end
  * with a newline. */
 static int check_jsonl(const char *path)
@@ -332,20 +130,15 @@ static int check_jsonl(const char *path)
 		return 2;
 	}
 	while ((len = getline(&line, &capacity, file)) > 0) {
-		const char *end = line + len, *after;
+		struct json_member members[64];
+		size_t count;
 
 		number++;
 		if (line[len - 1] != '\n') {
 			fprintf(stderr, "jsonl: %s:%llu: no newline at the end\n", path, number);
 			break;
 		}
-		end--;
-		after = skip_space(line, end);
-		if (after == end || *after != '{')
-			after = NULL;
-		else
-			after = json_value(line, end, 0);
-		if (after == NULL || skip_space(after, end) != end) {
+		if (line[0] != '{' || json_check_line(line, (size_t)len, members, 64, &count) != 0) {
 			fprintf(stderr, "jsonl: %s:%llu: not one JSON object\n", path, number);
 			break;
 		}
@@ -367,7 +160,6 @@ static int check_json(const char *path)
 	FILE *file = fopen(path, "rb");
 	char *text = NULL;
 	size_t len = 0, capacity = 0, n;
-	const char *after;
 	int valid;
 
 	if (file == NULL) {
@@ -392,13 +184,8 @@ static int check_json(const char *path)
 		len += n;
 	} while (n > 0);
 	fclose(file);
-	newline_is_space = 1;
-	after = skip_space(text, text + len);
-	valid = after < text + len && *after == '{';
-	if (valid)
-		after = json_value(text, text + len, 0);
-	valid = valid && after != NULL && len > 0 && text[len - 1] == '\n' &&
-	        skip_space(after, text + len) == text + len;
+	valid = len > 1 && text[0] == '{' && text[len - 1] == '\n' &&
+	        json_check_value(text, len - 1) == 0;
 	free(text);
 	if (!valid)
 		fprintf(stderr, "json: %s: not one JSON object\n", path);

@@ -118,7 +118,7 @@ stats() { grep '^smtpclass: lines ' "$1"; }
 
 # ---- Setup --------------------------------------------------------------------
 tool=$tmp/hostile_tool
-if ! ${CC:-cc} -std=c11 -O2 -o "$tool" "$here/hostile_tool.c"; then
+if ! ${CC:-cc} -std=c11 -O2 -I"$here/../fuzz" -o "$tool" "$here/hostile_tool.c" "$here/../fuzz/json_check.c"; then
 	echo "setup: cannot compile $here/hostile_tool.c with ${CC:-cc}"
 	exit 1
 fi

@@ -27,6 +27,7 @@ void line_reader_init(struct line_reader *reader, int fd, void (*before_block)(v
 	reader->eof = 0;
 	reader->error = 0;
 	reader->skipping = 0;
+	reader->seen_cr = 0;
 	reader->line_number = 0;
 }
 
@@ -55,6 +56,9 @@ static int fill(struct line_reader *reader)
 	}
 	if (n == 0)
 		reader->eof = 1;
+	/* One look per read: most logs have no CR and skip the per-line check. */
+	if (!reader->seen_cr && memchr(reader->buf + reader->end, '\r', (size_t)n) != NULL)
+		reader->seen_cr = 1;
 	reader->end += (size_t)n;
 	return (int)(n > 0);
 }

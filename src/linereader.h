@@ -19,6 +19,7 @@ struct line_reader {
 	int eof;
 	int error;            /* errno of a failed read, or 0 */
 	int skipping;         /* dropping the rest of a cut line */
+	int seen_cr;          /* a CR was read: lines must be checked for lone CRs */
 	unsigned long long line_number;
 	char buf[READ_BUFFER_SIZE];
 };

@@ -674,10 +674,10 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 
 		counts.lines++;
 		counts.cut += (unsigned)cut;
-		if (len > 0 && line[len - 1] == '\r')
+		if (reader.seen_cr && len > 0 && line[len - 1] == '\r')
 			len--;
 		/* A lone CR also ends a line (old Mac files, some pastes). */
-		while ((cr = memchr(line, '\r', len)) != NULL) {
+		while (reader.seen_cr && (cr = memchr(line, '\r', len)) != NULL) {
 			classify_line(settings, name, ++number, line, (size_t)(cr - line), cut);
 			len -= (size_t)(cr - line) + 1;
 			line = cr + 1;

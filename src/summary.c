@@ -9,19 +9,23 @@
  * when the summary is created and does not grow with the input:
  *
  *   - Each keyed table is a Space-Saving table (Metwally, Agrawal and El
- *     Abbadi, 2005): a fixed array of entries, a chained hash index for O(1)
- *     lookups and a min-heap on the counts.  A new key that finds the table
- *     full replaces the entry with the smallest count and inherits that
- *     count as its error, so heavy keys are kept and every count is an upper
- *     bound off by at most its error.  Any replacement marks the summary
- *     approximate, and the report says so.
+ *     Abbadi, 2005): a fixed array of entries, an open-addressing index for
+ *     O(1) lookups and a lazy min-heap on the counts.  A new key that finds
+ *     the table full replaces the entry with the smallest count and inherits
+ *     that count as its error, so heavy keys are kept and every count is an
+ *     upper bound off by at most its error.  Any replacement marks the
+ *     summary approximate, and the report says so.
  *   - Reply texts are grouped by template, which summary_template() makes
- *     in one pass with a hand-written byte scanner: words are classified by
- *     their bytes (all digits, dotted quad, colon-hex, dotted host name,
- *     letters mixed with digits, ...) and variable ones become placeholders.
- *     No regular expressions: the scanner runs once per failed record.
- *   - Sent records only touch counters and the domain, host and hour
- *     tables; templating, grouping and address tracking are for failures.
+ *     in one pass with a hand-written byte scanner: plain words are copied
+ *     as they are, and the other words are classified by their bytes (all
+ *     digits, dotted quad, colon-hex, dotted host name, letters mixed with
+ *     digits, ...); variable ones become placeholders.  No regular
+ *     expressions.
+ *   - Records cost little: names (domains, hosts, addresses) are hashed
+ *     straight from the log line in lower case, without copies; the table
+ *     lines a record needs are prefetched before they are used; sent
+ *     records (most of a log) touch the counters, the domain, host and hour
+ *     tables and a small filter of failed addresses, nothing else.
  *
  * The JSON form holds the same content as the text report and can be read
  * back by summary_merge_json(), a small strict JSON reader (RFC 8259) that
@@ -36,17 +40,17 @@
 
 #include "smtpclass.h"
 
-#define STATUS_COUNT 6  /* smtpclass_log_status, NONE included */
+#define STATUS_COUNT  6 /* smtpclass_log_status, NONE included */
 #define VERDICT_COUNT 5 /* smtpclass_verdict */
 
 /* Longest kept texts, in bytes.  An RFC 5321 path is at most 256 octets,
  * so 255 holds any real address or domain. */
-#define NAME_MAX_BYTES 255
-#define TEMPLATE_MAX 384
-#define EXAMPLE_MAX 384
+#define NAME_MAX_BYTES        255
+#define TEMPLATE_MAX          384
+#define EXAMPLE_MAX           384
 #define GROUP_DOMAIN_NAME_MAX 63
-#define GROUP_DOMAINS_MAX 8
-#define TIME_TEXT_MAX 47
+#define GROUP_DOMAINS_MAX     8
+#define TIME_TEXT_MAX         47
 
 /* Tables, also the bits of summary->capped and the names in "capped". */
 enum table_id { T_DOMAINS, T_HOSTS, T_GROUPS, T_ADDRESSES, T_DEFERRED, T_HOURS, T_COUNT };
@@ -58,7 +62,7 @@ static const char *const status_keys[STATUS_COUNT] = {NULL,      "sent",    "def
 
 /* ---- Hashing -------------------------------------------------------------- */
 
-#define HASH_SEED 0x243f6a8885a308d3ull
+#define HASH_SEED       0x243f6a8885a308d3ull
 #define HASH_MULTIPLIER 0x9e3779b97f4a7c15ull
 
 static char lower(char c)
@@ -78,14 +82,23 @@ static uint64_t lower_word(uint64_t word)
 	return word | capitals >> 2;
 }
 
-/* Loads the n < 8 bytes of s into a word, the rest zero. */
+/* Loads the n < 8 bytes of s into a word, the rest zero, with overlapping
+ * loads instead of a byte loop (names end in such a tail and are hashed and
+ * compared on every record): 4 bytes from each end, or bytes 0, n/2 and
+ * n-1; a byte loaded twice lands in the same place. */
 static uint64_t load_tail(const char *s, size_t n)
 {
-	uint64_t word = 0;
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t first, last;
 
-	for (size_t i = 0; i < n; i++)
-		word |= (uint64_t)(unsigned char)s[i] << (8 * i);
-	return word;
+	if (n >= 4) {
+		memcpy(&first, s, 4);
+		memcpy(&last, s + n - 4, 4);
+		return first | (uint64_t)last << (8 * (n - 4));
+	}
+	if (n == 0)
+		return 0;
+	return u[0] | (uint64_t)u[n / 2] << (8 * (n / 2)) | (uint64_t)u[n - 1] << (8 * (n - 1));
 }
 
 /* Hashes s[0..len) eight bytes at a time with a multiply and a shift: keys
@@ -203,7 +216,7 @@ struct topk_heap_item {
 
 struct topk {
 	size_t capacity, used, key_max, payload_size, entry_size, mask;
-	int fold_case; /* keys are names: compared in lower case, kept in lower case */
+	int fold_case;              /* keys are names: compared in lower case, kept in lower case */
 	unsigned long long fresh;   /* keys inserted: distinct keys while nothing was evicted */
 	unsigned long long evicted; /* entries replaced */
 	char *entries;              /* capacity * entry_size */
@@ -400,10 +413,17 @@ static void topk_store_key(struct topk *t, size_t i, size_t slot, uint64_t hash,
 	e->tag = tag;
 	e->key_len = (uint16_t)len;
 	memset(topk_payload(t, i), 0, t->payload_size);
-	for (size_t k = 0; k < len && t->fold_case; k++)
-		stored[k] = lower(key[k]);
-	if (len > 0 && !t->fold_case)
+	if (len > 0)
 		memcpy(stored, key, len);
+	for (size_t k = 0; k + 8 <= len && t->fold_case; k += 8) {
+		uint64_t word;
+
+		memcpy(&word, stored + k, 8);
+		word = lower_word(word);
+		memcpy(stored + k, &word, 8);
+	}
+	for (size_t k = len & ~(size_t)7; k < len && t->fold_case; k++)
+		stored[k] = lower(stored[k]);
 	t->slots[slot].hash = hash;
 	t->slots[slot].tag = tag;
 	t->slots[slot].len = (uint16_t)len;
@@ -530,15 +550,15 @@ static size_t utf8_trim(const char *s, size_t len)
 	size_t start = len, need;
 	unsigned char lead;
 
-	while (start > 0 && len - start < 4 && ((unsigned char)s[start - 1] & 0xc0) == 0x80)
+	while (start > 0 && len - start < 3 && ((unsigned char)s[start - 1] & 0xc0) == 0x80)
 		start--;
-	if (start == 0 || start == len)
+	if (start == 0)
 		return len;
-	lead = (unsigned char)s[start - 1];
+	lead = (unsigned char)s[start - 1]; /* s[start - 1] leads the last sequence */
 	if (lead < 0xc0)
 		return len;
 	need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
-	return len - start + 1 < need ? start - 1 : len;
+	return len - (start - 1) < need ? start - 1 : len;
 }
 
 static int is_digit(unsigned char c)
@@ -682,8 +702,8 @@ static int is_host_name(const char *p, size_t n, const struct shape *s)
 {
 	size_t last = n;
 
-	if (s->dots == 0 || s->colons > 0 || !(is_alpha((unsigned char)p[0]) ||
-	                                       is_digit((unsigned char)p[0])))
+	if (s->dots == 0 || s->colons > 0 ||
+	    !(is_alpha((unsigned char)p[0]) || is_digit((unsigned char)p[0])))
 		return 0;
 	for (size_t i = 1; i < n; i++)
 		if (p[i] == '.' && p[i - 1] == '.')
@@ -785,7 +805,7 @@ static int is_trailing_punctuation(unsigned char c)
 static void template_word(struct text_buffer *o, const char *p, size_t n)
 {
 	size_t end = n;
-	int address = 0;
+	int address;
 
 	if (n > 1 && p[0] == ':') {
 		/* "]:25" after a bracketed address: the colon is punctuation */
@@ -795,8 +815,7 @@ static void template_word(struct text_buffer *o, const char *p, size_t n)
 	}
 	while (end > 0 && is_trailing_punctuation((unsigned char)p[end - 1]))
 		end--;
-	for (size_t i = 1; i + 1 < end && !address; i++)
-		address = p[i] == '@';
+	address = end > 2 && memchr(p + 1, '@', end - 2) != NULL;
 	if (starts_with_nocase(p, end, "http://") || starts_with_nocase(p, end, "https://"))
 		template_url(o, p, end);
 	else if (address)
@@ -844,38 +863,49 @@ static int is_plain_word(const char *p, size_t n, size_t letters)
 	return 1;
 }
 
+/*
+ * Text that needs no change (plain words, single spaces, punctuation) is
+ * not copied word by word: text[literal..i) grows until something must be
+ * rewritten (a variable word, a quoted mailbox, a run of white space) and
+ * is then copied at once.
+ */
 size_t summary_template(const char *text, size_t len, char *out, size_t size)
 {
 	struct text_buffer o = {out, size, 0, 0};
-	size_t i = 0, other;
-	int space = 0;
+	size_t i = 0, literal, end, other;
 
+	while (i < len && template_classes[(unsigned char)text[i]] == TC_SPACE)
+		i++;
+	literal = i;
 	while (i < len && !o.full) {
 		unsigned char c = (unsigned char)text[i];
-		size_t end;
+		int class = template_classes[c];
 
-		if (template_classes[c] == TC_SPACE) {
-			space = 1;
-			i++;
+		if (class == TC_SPACE) {
+			end = i + 1;
+			while (end < len && template_classes[(unsigned char)text[end]] == TC_SPACE)
+				end++;
+			if (c == ' ' && end == i + 1 && end < len) {
+				i = end; /* one plain space between words stays as it is */
+				continue;
+			}
+			put_bytes(&o, text + literal, i - literal);
+			if (end < len)
+				put_char(&o, ' ');
+			i = literal = end;
 			continue;
 		}
-		if (space && o.len > 0)
-			put_char(&o, ' ');
-		space = 0;
-		end = c == '<' || c == '"' ? quoted_word_length(text + i, len - i) : 0;
-		if (end > 0) {
+		if (class < TC_WORD) {
+			end = c == '<' || c == '"' ? quoted_word_length(text + i, len - i) : 0;
+			if (end == 0 || is_protocol_word(text + i + 1, end - 2)) {
+				i += end > 0 ? end : 1;
+				continue;
+			}
+			put_bytes(&o, text + literal, i - literal);
 			put_char(&o, (char)c);
-			if (is_protocol_word(text + i + 1, end - 2))
-				put_bytes(&o, text + i + 1, end - 2);
-			else
-				put_string(&o, "{addr}");
+			put_string(&o, "{addr}");
 			put_char(&o, text[i + end - 1]);
-			i += end;
-			continue;
-		}
-		if (template_classes[c] < TC_WORD) {
-			put_char(&o, (char)c);
-			i++;
+			i = literal = i + end;
 			continue;
 		}
 		end = i;
@@ -885,12 +915,15 @@ size_t summary_template(const char *text, size_t len, char *out, size_t size)
 				other = end;
 			end++;
 		}
-		if (is_plain_word(text + i, end - i, other == len ? end - i : other - i))
-			put_bytes(&o, text + i, end - i);
-		else
+		if (!is_plain_word(text + i, end - i, other == len ? end - i : other - i)) {
+			put_bytes(&o, text + literal, i - literal);
 			template_word(&o, text + i, end - i);
+			literal = end;
+		}
 		i = end;
 	}
+	if (!o.full)
+		put_bytes(&o, text + literal, i - literal);
 	return o.full ? utf8_trim(out, o.len) : o.len;
 }
 
@@ -934,7 +967,8 @@ static void civil_from_days(long long days, struct stamp *t)
 	days += 719468;
 	era = (days >= 0 ? days : days - 146096) / 146097;
 	day_of_era = (unsigned)(days - era * 146097);
-	year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+	year_of_era =
+	    (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
 	year = (long long)year_of_era + era * 400;
 	day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
 	mp = (5 * day_of_year + 2) / 153;
@@ -982,8 +1016,8 @@ static int parse_clock(const char *s, size_t n, size_t i, struct stamp *t)
 		i++;
 		t->second = number_at(s, n, &i, 2, 2);
 	}
-	return t->hour >= 0 && t->hour < 24 && t->minute >= 0 && t->minute < 60 &&
-	       t->second >= 0 && t->second <= 60;
+	return t->hour >= 0 && t->hour < 24 && t->minute >= 0 && t->minute < 60 && t->second >= 0 &&
+	       t->second <= 60;
 }
 
 /*
@@ -1032,7 +1066,7 @@ static int parse_stamp(const char *s, size_t n, struct stamp *t)
 static uint64_t hour_key(const struct stamp *t)
 {
 	return (((uint64_t)t->year * 12 + (uint64_t)(t->month - 1)) * 31 + (uint64_t)(t->day - 1)) *
-	               24 +
+	           24 +
 	       (uint64_t)t->hour + 1;
 }
 
@@ -1051,7 +1085,8 @@ static size_t hour_label(uint64_t key, char *buf, size_t size)
 	int n;
 
 	if (year == 0)
-		n = snprintf(buf, size, "%.3s %2d %02d:00", month_names + 3 * (month - 1), day, hour);
+		n = snprintf(buf, size, "%.3s %2d %02d:00", month_names + 3 * (month - 1), day,
+		             hour);
 	else
 		n = snprintf(buf, size, "%04d-%02d-%02d %02d:00", year, month, day, hour);
 	return n < 0 ? 0 : (size_t)n;
@@ -1102,7 +1137,8 @@ static smtpclass_span host_span(smtpclass_span relay)
 		const char *colon = memchr(s, ':', relay.len);
 		size_t after = colon != NULL ? relay.len - (size_t)(colon + 1 - s) : 0;
 
-		if (colon != NULL && memchr(colon + 1, ':', after) == NULL && is_port(colon + 1, after))
+		if (colon != NULL && memchr(colon + 1, ':', after) == NULL &&
+		    is_port(colon + 1, after))
 			name.len = (size_t)(colon - s); /* 127.0.0.1:2525 */
 	}
 	while (name.len > 0 && (name.ptr[name.len - 1] == ' ' || name.ptr[name.len - 1] == '.'))
@@ -1173,20 +1209,6 @@ struct time_point {
 	char text[TIME_TEXT_MAX];
 };
 
-/*
- * The table work of a record, held back for a few records: its lines are
- * requested when it comes in, and used PENDING records later, when they
- * have arrived.  Names are copied: the record's spans die with its line.
- */
-#define PENDING 8
-
-struct pending_record {
-	int status, reason, failure, verdict, remove, tracked, deferred;
-	uint64_t time, domain_hash, host_hash, address_hash, deferred_hash;
-	size_t domain_len, host_len, address_len;
-	char domain[NAME_MAX_BYTES], host[NAME_MAX_BYTES], address[NAME_MAX_BYTES];
-};
-
 struct summary {
 	int top, reason_count, action_count, remove_action, merged;
 	size_t group_domains;
@@ -1208,16 +1230,12 @@ struct summary {
 	/* A bit per hash of a failed recipient: a sent record whose bit is
 	 * clear is not in the address table, so most need no lookup. */
 	uint64_t *address_filter;
-	/* Records whose table work is held back: pending_seq counts those
-	 * added since the last flush; record n is in pending[n % PENDING]. */
-	struct pending_record pending[PENDING];
-	size_t pending_seq;
 };
 
 /* 2^18 bits, 32 KiB: small enough to stay in the cache while the log
  * streams through it, large enough to pass few sent records on. */
 #define ADDRESS_FILTER_SHIFT 18
-#define ADDRESS_FILTER_BITS (1u << ADDRESS_FILTER_SHIFT)
+#define ADDRESS_FILTER_BITS  (1u << ADDRESS_FILTER_SHIFT)
 
 /* Counts by status of a domain or host entry (its table data). */
 static unsigned long long *party_status(const struct party_table *p, size_t i)
@@ -1286,8 +1304,8 @@ struct summary *summary_create_limited(int top, const struct summary_limits *lim
 	failed |= party_init(&s->hosts, limit_or(l.hosts, defaults.hosts), s->reason_count);
 	failed |= topk_init(&s->groups, limit_or(l.groups, defaults.groups), TEMPLATE_MAX,
 	                    sizeof(struct group_info));
-	failed |= topk_init(&s->addresses, limit_or(l.addresses, defaults.addresses), NAME_MAX_BYTES,
-	                    sizeof(struct address_info));
+	failed |= topk_init(&s->addresses, limit_or(l.addresses, defaults.addresses),
+	                    NAME_MAX_BYTES, sizeof(struct address_info));
 	s->addresses.fold_case = 1;
 	failed |= topk_init(&s->deferred, limit_or(l.deferred, defaults.deferred), 0, 0);
 	failed |= topk_init(&s->hours, limit_or(l.hours, defaults.hours), 0,
@@ -1334,8 +1352,6 @@ static int table_capped(const struct summary *s, enum table_id id)
 	return t->evicted > 0 || (s->capped & (1u << id)) != 0;
 }
 
-static void summary_flush(struct summary *s);
-
 static int is_approximate(const struct summary *s)
 {
 	for (int id = 0; id < T_COUNT; id++)
@@ -1344,9 +1360,8 @@ static int is_approximate(const struct summary *s)
 	return 0;
 }
 
-int summary_approximate(struct summary *s)
+int summary_approximate(const struct summary *s)
 {
-	summary_flush(s);
 	return is_approximate(s);
 }
 
@@ -1511,9 +1526,9 @@ static void group_count(struct summary *s, const struct record *r, smtpclass_spa
 	char template[TEMPLATE_MAX];
 	size_t len = reply_template(r->reply, template, sizeof(template));
 	int fresh;
-	size_t i = group_add(s, template, len,
-	                     group_tag(result->verdict, result->reason, result->action), 1, 0,
-	                     &fresh);
+	size_t i =
+	    group_add(s, template, len, group_tag(result->verdict, result->reason, result->action),
+	              1, 0, &fresh);
 	struct group_info *g = group_of(s, i);
 
 	if (fresh)
@@ -1529,58 +1544,61 @@ static void group_count(struct summary *s, const struct record *r, smtpclass_spa
 	}
 }
 
-/* Copies the record's recipient into p when it is to be tracked: failed
- * ones, and sent ones that may have failed before (their filter bit). */
-static void pending_address(struct summary *s, const struct record *r, struct pending_record *p)
-{
-	smtpclass_span address = address_span(r->log->recipient);
-	int failed = p->verdict == SMTPCLASS_VERDICT_SOFT || p->verdict == SMTPCLASS_VERDICT_HARD;
-	uint64_t bit_mask;
-	size_t word;
+/* A recipient whose latest outcome is to be remembered. */
+struct address_key {
+	smtpclass_span text; /* in the log line */
+	uint64_t hash;
+};
 
-	p->tracked = 0;
-	if (address.len == 0 || p->status == SMTPCLASS_STATUS_REJECTED)
-		return; /* the addresses of mail this server refused are not ours to clean */
-	p->address_hash = hash_folded(address.ptr, address.len);
-	word = (size_t)(p->address_hash >> (64 - ADDRESS_FILTER_SHIFT)) / 64;
-	bit_mask = 1ull << (p->address_hash >> (64 - ADDRESS_FILTER_SHIFT)) % 64;
-	if (failed)
-		s->address_filter[word] |= bit_mask;
-	else if ((s->address_filter[word] & bit_mask) == 0)
-		return; /* never failed */
-	p->tracked = 1;
-	p->address_len = address.len;
-	memcpy(p->address, address.ptr, address.len);
-	PREFETCH(topk_home_slot(&s->addresses, p->address_hash));
+/* Finds the record's recipient when it is to be tracked: failed ones, and
+ * sent ones that may have failed before (their filter bit is set).
+ * Returns 0 when there is nothing to track. */
+static int address_key_of(struct summary *s, const struct record *r, int verdict,
+                          struct address_key *key)
+{
+	uint64_t bit, mask;
+
+	key->text = address_span(r->log->recipient);
+	if (key->text.len == 0)
+		return 0;
+	key->hash = hash_folded(key->text.ptr, key->text.len);
+	bit = key->hash >> (64 - ADDRESS_FILTER_SHIFT);
+	mask = 1ull << bit % 64;
+	if (verdict == SMTPCLASS_VERDICT_SOFT || verdict == SMTPCLASS_VERDICT_HARD) {
+		s->address_filter[bit / 64] |= mask;
+		return 1;
+	}
+	return (s->address_filter[bit / 64] & mask) != 0;
 }
 
 /* Remembers the latest outcome of a recipient; a success only updates a
  * recipient that failed before. */
-static void address_count(struct summary *s, const struct pending_record *p)
+static void address_count(struct summary *s, const struct address_key *key, int verdict, int remove,
+                          uint64_t time)
 {
 	size_t i;
 	struct address_info *a;
 
-	if (p->verdict == SMTPCLASS_VERDICT_SOFT || p->verdict == SMTPCLASS_VERDICT_HARD) {
+	if (verdict == SMTPCLASS_VERDICT_SOFT || verdict == SMTPCLASS_VERDICT_HARD) {
 		int fresh;
 
-		i = topk_add(&s->addresses, p->address_hash, 0, p->address, p->address_len, 1, 0,
+		i = topk_add(&s->addresses, key->hash, 0, key->text.ptr, key->text.len, 1, 0,
 		             &fresh);
 	} else {
-		long found = topk_find(&s->addresses, p->address_hash, 0, p->address, p->address_len);
+		long found = topk_find(&s->addresses, key->hash, 0, key->text.ptr, key->text.len);
 
 		if (found < 0)
 			return;
 		i = (size_t)found;
 	}
 	a = address_of(s, i);
-	if (p->verdict == SMTPCLASS_VERDICT_HARD)
+	if (verdict == SMTPCLASS_VERDICT_HARD)
 		a->hard = 1;
-	if (p->time != 0 && a->time != 0 && p->time < a->time)
+	if (time != 0 && a->time != 0 && time < a->time)
 		return; /* an older outcome, from a file read out of order */
-	a->time = p->time;
-	a->verdict = (unsigned char)p->verdict;
-	a->remove = (unsigned char)p->remove;
+	a->time = time;
+	a->verdict = (unsigned char)verdict;
+	a->remove = (unsigned char)remove;
 }
 
 /* Deferred messages are told apart by queue id and recipient. */
@@ -1589,7 +1607,8 @@ static uint64_t deferred_hash(const smtpclass_log_record *log)
 	uint64_t h = hash_bytes(HASH_SEED, log->queue_id.ptr,
 	                        log->queue_id.ptr != NULL ? log->queue_id.len : 0);
 
-	return hash_bytes(h, log->recipient.ptr, log->recipient.ptr != NULL ? log->recipient.len : 0);
+	return hash_bytes(h, log->recipient.ptr,
+	                  log->recipient.ptr != NULL ? log->recipient.len : 0);
 }
 
 static size_t hour_add(struct summary *s, uint64_t key, unsigned long long weight,
@@ -1648,51 +1667,12 @@ static uint64_t count_time(struct summary *s, smtpclass_span time, int status)
 	return s->last_time_key;
 }
 
-/* Copies at most NAME_MAX_BYTES of a name into a pending record. */
-static size_t copy_name(char *out, smtpclass_span name)
-{
-	size_t n = name.len < NAME_MAX_BYTES ? name.len : NAME_MAX_BYTES;
-
-	if (n > 0)
-		memcpy(out, name.ptr, n);
-	return n;
-}
-
-/* Does the table work of a pending record. */
-static void pending_apply(struct summary *s, const struct pending_record *p)
-{
-	int fresh;
-
-	if (p->domain_len > 0)
-		party_count(s, &s->domains, p->domain, p->domain_len, p->domain_hash, p->status,
-		            p->reason, p->failure);
-	if (p->host_len > 0)
-		party_count(s, &s->hosts, p->host, p->host_len, p->host_hash, p->status, p->reason,
-		            p->failure);
-	if (p->deferred)
-		topk_add(&s->deferred, p->deferred_hash, 0, NULL, 0, 1, 0, &fresh);
-	if (p->tracked)
-		address_count(s, p);
-}
-
-/* Does the table work held back; readers of the tables call it first. */
-static void summary_flush(struct summary *s)
-{
-	size_t first = s->pending_seq > PENDING ? s->pending_seq - PENDING : 0;
-
-	for (size_t n = first; n < s->pending_seq; n++)
-		pending_apply(s, &s->pending[n % PENDING]);
-	s->pending_seq = 0;
-}
-
 /*
- * Counters and the reply group are updated at once.  The domain, host,
- * address and deferred-message tables are large and the log streaming
- * through the cache leaves them cold, so their work is pipelined: a record
- * hashes its names and requests its slots, the record PENDING / 2 before it
- * requests its entries, and the record PENDING before it does its work,
- * by when its lines are in the cache.  Waiting for one line at a time cost
- * more than all the rest of the work.
+ * Counters and the reply group first, then the tables keyed by name.  The
+ * names are hashed straight from the log line (in lower case, without a
+ * copy), and the slots and entries a record needs are requested before
+ * they are used: the log streaming through the cache leaves the tables
+ * cold.
  */
 void summary_add(struct summary *s, const struct record *r)
 {
@@ -1701,11 +1681,13 @@ void summary_add(struct summary *s, const struct record *r)
 	int status = log != NULL && (unsigned)log->status < STATUS_COUNT ? (int)log->status : 0;
 	int verdict = (unsigned)result->verdict < VERDICT_COUNT ? (int)result->verdict : 0;
 	int reason = result->reason >= 0 && result->reason < s->reason_count ? result->reason : 0;
-	int failure = status != SMTPCLASS_STATUS_SENT && (verdict == SMTPCLASS_VERDICT_SOFT ||
-	                                                 verdict == SMTPCLASS_VERDICT_HARD ||
-	                                                 verdict == SMTPCLASS_VERDICT_UNKNOWN);
-	struct pending_record *p;
-	smtpclass_span domain = {NULL, 0};
+	int failure = status != SMTPCLASS_STATUS_SENT &&
+	              (verdict == SMTPCLASS_VERDICT_SOFT || verdict == SMTPCLASS_VERDICT_HARD ||
+	               verdict == SMTPCLASS_VERDICT_UNKNOWN);
+	smtpclass_span domain = {NULL, 0}, host;
+	uint64_t domain_hash, host_hash, time;
+	struct address_key address;
+	int tracked, fresh;
 
 	s->records++;
 	s->status[status]++;
@@ -1720,41 +1702,33 @@ void summary_add(struct summary *s, const struct record *r)
 	if (log == NULL)
 		return;
 
-	p = &s->pending[s->pending_seq % PENDING];
-	if (s->pending_seq >= PENDING)
-		pending_apply(s, p);
-	if (s->pending_seq >= PENDING / 2) {
-		/* Its slots have arrived: ask for its entries. */
-		const struct pending_record *q = &s->pending[(s->pending_seq - PENDING / 2) % PENDING];
+	/* The addresses of mail this server refused are not ours to clean. */
+	tracked = status != SMTPCLASS_STATUS_REJECTED && address_key_of(s, r, verdict, &address);
+	if (tracked)
+		PREFETCH(topk_home_slot(&s->addresses, address.hash));
+	domain_hash = hash_folded(domain.ptr, domain.len);
+	PREFETCH(topk_home_slot(&s->domains.table, domain_hash));
+	host = host_span(log->relay);
+	host_hash = hash_folded(host.ptr, host.len);
+	PREFETCH(topk_home_slot(&s->hosts.table, host_hash));
+	time = count_time(s, log->time, status);
+	if (domain.len > 0)
+		PREFETCH(topk_home_entry(&s->domains.table, domain_hash));
+	if (host.len > 0)
+		PREFETCH(topk_home_entry(&s->hosts.table, host_hash));
+	if (tracked)
+		PREFETCH(topk_home_entry(&s->addresses, address.hash));
 
-		if (q->domain_len > 0)
-			PREFETCH(topk_home_entry(&s->domains.table, q->domain_hash));
-		if (q->host_len > 0)
-			PREFETCH(topk_home_entry(&s->hosts.table, q->host_hash));
-		if (q->tracked)
-			PREFETCH(topk_home_entry(&s->addresses, q->address_hash));
-	}
-	s->pending_seq++;
-
-	p->status = status;
-	p->reason = reason;
-	p->failure = failure;
-	p->verdict = verdict;
-	p->remove = result->action == s->remove_action;
-	p->time = count_time(s, log->time, status);
-	p->domain_len = copy_name(p->domain, domain);
-	p->domain_hash = hash_folded(p->domain, p->domain_len);
-	PREFETCH(topk_home_slot(&s->domains.table, p->domain_hash));
-	p->host_len = copy_name(p->host, host_span(log->relay));
-	p->host_hash = hash_folded(p->host, p->host_len);
-	PREFETCH(topk_home_slot(&s->hosts.table, p->host_hash));
-	p->deferred = status == SMTPCLASS_STATUS_DEFERRED &&
-	              (log->queue_id.ptr != NULL || log->recipient.ptr != NULL);
-	if (p->deferred) {
-		p->deferred_hash = deferred_hash(log);
-		PREFETCH(topk_home_slot(&s->deferred, p->deferred_hash));
-	}
-	pending_address(s, r, p);
+	if (domain.len > 0)
+		party_count(s, &s->domains, domain.ptr, domain.len, domain_hash, status, reason,
+		            failure);
+	if (host.len > 0)
+		party_count(s, &s->hosts, host.ptr, host.len, host_hash, status, reason, failure);
+	if (status == SMTPCLASS_STATUS_DEFERRED &&
+	    (log->queue_id.ptr != NULL || log->recipient.ptr != NULL))
+		topk_add(&s->deferred, deferred_hash(log), 0, NULL, 0, 1, 0, &fresh);
+	if (tracked)
+		address_count(s, &address, verdict, result->action == s->remove_action, time);
 }
 
 /* ---- Ranking -------------------------------------------------------------- */
@@ -1851,8 +1825,8 @@ static struct ranked *rank_hours(const struct summary *s, size_t *n)
 }
 
 /* Names with non-zero counts (reasons, actions, verdicts), largest first. */
-static size_t rank_counts(const unsigned long long *counts, int count,
-                          const char *(*name)(int), struct ranked *r)
+static size_t rank_counts(const unsigned long long *counts, int count, const char *(*name)(int),
+                          struct ranked *r)
 {
 	size_t n = 0;
 
@@ -1911,7 +1885,7 @@ static unsigned long long address_total(const struct summary *s, int soft)
 	return n;
 }
 
-static void write_addresses(const struct summary *s, FILE *out, int soft)
+void summary_write_addresses(const struct summary *s, FILE *out, int soft)
 {
 	const struct topk *t = &s->addresses;
 	struct ranked *r = t->used > 0 ? malloc(t->used * sizeof(*r)) : NULL;
@@ -2116,8 +2090,7 @@ static void write_table(FILE *out, int width, const struct table_shape *shape,
 
 /* ---- Sections ---- */
 
-static void count_cell(const struct table_rows *t, size_t row, size_t column,
-                       struct text_buffer *o)
+static void count_cell(const struct table_rows *t, size_t row, size_t column, struct text_buffer *o)
 {
 	const struct ranked *r = &t->rows[row];
 
@@ -2169,8 +2142,7 @@ static void put_top_reasons(struct text_buffer *o, const struct summary *s,
 	}
 }
 
-static void party_cell(const struct table_rows *t, size_t row, size_t column,
-                       struct text_buffer *o)
+static void party_cell(const struct table_rows *t, size_t row, size_t column, struct text_buffer *o)
 {
 	const struct party_table *p = t->party;
 	size_t i = t->rows[row].index;
@@ -2196,7 +2168,8 @@ static void party_cell(const struct table_rows *t, size_t row, size_t column,
 		put_number(o, topk_entry(&p->table, i)->error);
 		break;
 	default:
-		put_top_reasons(o, t->summary, p->reasons + i * (size_t)t->summary->reason_count, 3);
+		put_top_reasons(o, t->summary, p->reasons + i * (size_t)t->summary->reason_count,
+		                3);
 		break;
 	}
 }
@@ -2207,11 +2180,12 @@ static void write_heading(FILE *out, int width, const char *text)
 	write_line(out, text, strlen(text), width);
 }
 
-static void write_party(FILE *out, int width, const struct summary *s,
-                        const struct party_table *p, const char *title, enum table_id id)
+static void write_party(FILE *out, int width, const struct summary *s, const struct party_table *p,
+                        const char *title, enum table_id id)
 {
-	static const char *const titles[] = {"",        "records", "sent",     "deferred", "bounced",
-	                                     "expired", "rejected", "error",   "top reasons"};
+	static const char *const titles[] = {"",         "records", "sent",
+	                                     "deferred", "bounced", "expired",
+	                                     "rejected", "error",   "top reasons"};
 	const char *with_error[9], *without_error[8];
 	char heading[256];
 	size_t n;
@@ -2255,8 +2229,7 @@ static void put_group_domains(struct text_buffer *o, const struct group_info *g)
 	}
 }
 
-static void group_cell(const struct table_rows *t, size_t row, size_t column,
-                       struct text_buffer *o)
+static void group_cell(const struct table_rows *t, size_t row, size_t column, struct text_buffer *o)
 {
 	const struct summary *s = t->summary;
 	size_t i = t->rows[row].index;
@@ -2298,18 +2271,18 @@ static void group_lines(FILE *out, int width, const struct table_rows *t, size_t
 	if (topk_entry(&s->groups, i)->key_len == 0)
 		write_wrapped(out, "      template: ", "(no reply text)", 15, width);
 	else
-		write_wrapped(out, "      template: ", topk_key(&s->groups, i), topk_entry(&s->groups, i)->key_len,
-		              width);
+		write_wrapped(out, "      template: ", topk_key(&s->groups, i),
+		              topk_entry(&s->groups, i)->key_len, width);
 	if (g->example_len > 0)
 		write_wrapped(out, "      example:  ", g->example, g->example_len, width);
 }
 
 static void write_groups(FILE *out, int width, const struct summary *s)
 {
-	static const char *const with_error[] = {"#",       "count",  "error", "verdict",
+	static const char *const with_error[] = {"#",      "count",  "error",  "verdict",
 	                                         "reason", "action", "domains"};
-	static const char *const without_error[] = {"#",      "count",  "verdict", "reason",
-	                                            "action", "domains"};
+	static const char *const without_error[] = {"#",      "count",  "verdict",
+	                                            "reason", "action", "domains"};
 	char heading[256];
 	size_t n;
 	struct ranked *rows = rank_groups(s, &n);
@@ -2325,15 +2298,15 @@ static void write_groups(FILE *out, int width, const struct summary *s)
 	free(rows);
 }
 
-static void hour_cell(const struct table_rows *t, size_t row, size_t column,
-                      struct text_buffer *o)
+static void hour_cell(const struct table_rows *t, size_t row, size_t column, struct text_buffer *o)
 {
 	const struct summary *s = t->summary;
 	size_t i = t->rows[row].index;
 	char label[32];
 
 	if (column == 0) {
-		put_bytes(o, label, hour_label(topk_entry(&s->hours, i)->hash, label, sizeof(label)));
+		put_bytes(o, label,
+		          hour_label(topk_entry(&s->hours, i)->hash, label, sizeof(label)));
 		return;
 	}
 	if (column == 1) {
@@ -2352,8 +2325,8 @@ static void write_hours(FILE *out, int width, const struct summary *s)
 	struct ranked *rows = rank_hours(s, &n);
 	struct table_rows t = {s, rows, NULL, 0};
 
-	write_heading(out, width, table_capped(s, T_HOURS) ? "Per hour (the busiest hours)"
-	                                                   : "Per hour");
+	write_heading(out, width,
+	              table_capped(s, T_HOURS) ? "Per hour (the busiest hours)" : "Per hour");
 	write_table(out, width, &shape, &t, n, hour_cell, NULL);
 	free(rows);
 }
@@ -2362,25 +2335,28 @@ static void write_caps_note(FILE *out, int width, const struct summary *s)
 {
 	char note[512];
 	struct text_buffer o = {note, sizeof(note), 0, 0};
-	int first = 1;
+	int capped = 0, named = 0;
 
+	for (int id = 0; id < T_COUNT; id++)
+		capped += table_capped(s, (enum table_id)id);
 	put_string(&o, "Approximate: the ");
 	for (int id = 0; id < T_COUNT; id++) {
 		if (!table_capped(s, (enum table_id)id))
 			continue;
-		if (!first)
-			put_string(&o, ", ");
+		named++;
+		if (named > 1)
+			put_string(&o, named == capped ? " and " : ", ");
 		put_string(&o, table_names[id]);
-		first = 0;
 	}
-	put_string(&o, " table(s) reached their cap (or a merged summary listed only its top "
-	               "entries).  They keep the heaviest entries: the counts of the tail are "
-	               "approximate, each count is at most its error too high, and totals are "
-	               "exact.");
+	put_string(&o,
+	           capped > 1 ? " tables reached their capacity" : " table reached its capacity");
+	put_string(&o, ", or a merged summary listed only its top entries.  The heaviest entries "
+	               "are kept: counts lower in those lists are "
+	               "upper bounds, at most their error too high.  Totals are exact.");
 	write_wrapped(out, "", note, o.len, width);
 }
 
-static void write_report(const struct summary *s, FILE *out, int width)
+void summary_write_text(const struct summary *s, FILE *out, int width)
 {
 	static const char *const status_titles[] = {"status", "count", "share"};
 	struct ranked rows[256];
@@ -2391,8 +2367,8 @@ static void write_report(const struct summary *s, FILE *out, int width)
 
 	len = snprintf(line, sizeof(line), "smtpclass summary: %llu records", s->records);
 	if (s->first.key != 0 && len > 0 && (size_t)len < sizeof(line))
-		snprintf(line + len, sizeof(line) - (size_t)len, ", %.*s to %.*s", (int)s->first.len,
-		         s->first.text, (int)s->last.len, s->last.text);
+		snprintf(line + len, sizeof(line) - (size_t)len, ", %.*s to %.*s",
+		         (int)s->first.len, s->first.text, (int)s->last.len, s->last.text);
 	write_wrapped(out, "", line, strlen(line), width);
 	if (is_approximate(s))
 		write_caps_note(out, width, s);
@@ -2450,8 +2426,8 @@ static void write_report(const struct summary *s, FILE *out, int width)
 	         "remove-address (list them with --addresses=remove).",
 	         address_total(s, 0));
 	write_wrapped(out, "  ", line, strlen(line), width);
-	snprintf(line, sizeof(line),
-	         "%llu failed only softly (list them with --addresses=soft).", address_total(s, 1));
+	snprintf(line, sizeof(line), "%llu failed only softly (list them with --addresses=soft).",
+	         address_total(s, 1));
 	write_wrapped(out, "  ", line, strlen(line), width);
 }
 
@@ -2491,8 +2467,8 @@ static void json_party(FILE *out, const struct summary *s, const struct party_ta
 
 		fprintf(out, "%s\n    {\"%s\": ", k > 0 ? "," : "", name_key);
 		output_json_string(out, topk_key(&p->table, i), topk_entry(&p->table, i)->key_len);
-		fprintf(out, ", \"records\": %llu, \"error\": %llu", topk_entry(&p->table, i)->count,
-		        topk_entry(&p->table, i)->error);
+		fprintf(out, ", \"records\": %llu, \"error\": %llu",
+		        topk_entry(&p->table, i)->count, topk_entry(&p->table, i)->error);
 		json_status_counts(out, party_status(p, i));
 		fputs(", \"reasons\": ", out);
 		json_count_object(out, p->reasons + i * (size_t)s->reason_count, s->reason_count,
@@ -2537,12 +2513,14 @@ static void json_groups(FILE *out, const struct summary *s)
 		const struct group_info *g = group_of(s, i);
 
 		fputs(k > 0 ? ",\n    {\"template\": " : "\n    {\"template\": ", out);
-		output_json_string(out, topk_key(&s->groups, i), topk_entry(&s->groups, i)->key_len);
+		output_json_string(out, topk_key(&s->groups, i),
+		                   topk_entry(&s->groups, i)->key_len);
 		fprintf(out, ", \"count\": %llu, \"error\": %llu, \"verdict\": \"%s\"",
 		        topk_entry(&s->groups, i)->count, topk_entry(&s->groups, i)->error,
 		        smtpclass_verdict_name((smtpclass_verdict)tag_verdict(tag)));
 		fprintf(out, ", \"reason\": \"%s\", \"action\": \"%s\", \"domains\": ",
-		        smtpclass_reason_name(tag_reason(tag)), smtpclass_action_name(tag_action(tag)));
+		        smtpclass_reason_name(tag_reason(tag)),
+		        smtpclass_action_name(tag_action(tag)));
 		json_group_domains(out, g);
 		fputs(", \"example\": ", out);
 		output_json_string(out, g->example, g->example_len);
@@ -2573,7 +2551,7 @@ static void json_hours(FILE *out, const struct summary *s)
 	free(rows);
 }
 
-static void write_document(const struct summary *s, FILE *out)
+void summary_write_json(const struct summary *s, FILE *out)
 {
 	int first = 1;
 
@@ -2613,26 +2591,8 @@ static void write_document(const struct summary *s, FILE *out)
 	json_party(out, s, &s->hosts, "host", "hosts");
 	json_groups(out, s);
 	json_hours(out, s);
-	fprintf(out, "  \"addresses\": {\"remove\": %llu, \"soft\": %llu}\n}\n", address_total(s, 0),
-	        address_total(s, 1));
-}
-
-void summary_write_addresses(struct summary *s, FILE *out, int soft)
-{
-	summary_flush(s);
-	write_addresses(s, out, soft);
-}
-
-void summary_write_text(struct summary *s, FILE *out, int width)
-{
-	summary_flush(s);
-	write_report(s, out, width);
-}
-
-void summary_write_json(struct summary *s, FILE *out)
-{
-	summary_flush(s);
-	write_document(s, out);
+	fprintf(out, "  \"addresses\": {\"remove\": %llu, \"soft\": %llu}\n}\n",
+	        address_total(s, 0), address_total(s, 1));
 }
 
 /* ---- A strict JSON reader ------------------------------------------------- */
@@ -2649,7 +2609,7 @@ struct json_token {
 };
 
 #define JSON_DEPTH_MAX 32
-#define JSON_NONE ((size_t)-1)
+#define JSON_NONE      ((size_t)-1)
 
 struct json_reader {
 	const char *text;
@@ -2763,10 +2723,13 @@ static int json_scan_string(struct json_reader *r)
 		if (unit >= 0xdc00 && unit <= 0xdfff)
 			return json_fail(r, r->pos, "lone low surrogate in a string");
 		if (unit >= 0xd800 && unit <= 0xdbff) {
+			if ((r->pos + 6 < r->len && s[r->pos + 6] != '\\') ||
+			    (r->pos + 7 < r->len && s[r->pos + 7] != 'u'))
+				return json_fail(r, r->pos, "lone high surrogate in a string");
 			if (r->pos + 12 > r->len)
 				break;
-			if (s[r->pos + 6] != '\\' || s[r->pos + 7] != 'u' ||
-			    json_hex4(r->text + r->pos + 8, &low) != 0 || low < 0xdc00 || low > 0xdfff)
+			if (json_hex4(r->text + r->pos + 8, &low) != 0 || low < 0xdc00 ||
+			    low > 0xdfff)
 				return json_fail(r, r->pos, "lone high surrogate in a string");
 			r->pos += 6;
 		}
@@ -2784,8 +2747,9 @@ static int json_scan_number(struct json_reader *r)
 		r->pos++;
 	digits = skip_digits(s, r->pos, r->len);
 	if (digits == r->pos)
-		return json_fail(r, r->pos, r->pos == r->len ? "unexpected end of input in a number"
-		                                             : "invalid number");
+		return json_fail(r, r->pos,
+		                 r->pos == r->len ? "unexpected end of input in a number"
+		                                  : "invalid number");
 	if (s[r->pos] == '0' && digits - r->pos > 1)
 		return json_fail(r, r->pos, "number with a leading zero");
 	r->pos = digits;
@@ -2861,7 +2825,8 @@ static int json_children(struct json_reader *r, size_t token, int depth)
 			return 0;
 		}
 		if (r->text[r->pos] != ',')
-			return json_fail(r, r->pos, object ? "expected ',' or '}'" : "expected ',' or ']'");
+			return json_fail(r, r->pos,
+			                 object ? "expected ',' or '}'" : "expected ',' or ']'");
 		r->pos++;
 	}
 }
@@ -2988,7 +2953,8 @@ static size_t json_decode(const struct json_reader *r, size_t token, char *out, 
 		if (unit >= 0xd800 && unit <= 0xdbff) {
 			json_hex4(r->text + i + 2, &low);
 			i += 6;
-			put_utf8(&o, 0x10000 + ((unsigned long)(unit - 0xd800) << 10) + (low - 0xdc00));
+			put_utf8(&o,
+			         0x10000 + ((unsigned long)(unit - 0xd800) << 10) + (low - 0xdc00));
 		} else {
 			put_utf8(&o, unit);
 		}
@@ -3047,10 +3013,9 @@ static size_t member(const struct merge *m, size_t object, const char *name)
 
 static int expect(struct merge *m, size_t token, int type, const char *what)
 {
-	static const char *const expected[] = {"expected null",   "expected false",
-	                                       "expected true",   "expected a number",
-	                                       "expected a string", "expected an array",
-	                                       "expected an object"};
+	static const char *const expected[] = {
+	    "expected null",     "expected false",    "expected true",     "expected a number",
+	    "expected a string", "expected an array", "expected an object"};
 
 	if (m->r->tokens[token].type == type)
 		return 0;
@@ -3200,7 +3165,8 @@ static int merge_party(struct merge *m, size_t root, const char *list_key, const
 			return -1;
 		name_token = required(m, i, name_key, J_STRING);
 		if (name_token == JSON_NONE || read_member_count(m, i, "records", &records) != 0 ||
-		    read_member_count(m, i, "error", &error) != 0 || read_statuses(m, i, status) != 0 ||
+		    read_member_count(m, i, "error", &error) != 0 ||
+		    read_statuses(m, i, status) != 0 ||
 		    required(m, i, "reasons", J_OBJECT) == JSON_NONE)
 			return -1;
 		len = json_decode(m->r, name_token, name, sizeof(name));
@@ -3259,8 +3225,8 @@ static int merge_groups(struct merge *m, size_t root)
 	size_t list = required(m, root, "groups", J_ARRAY), i;
 	unsigned long long distinct;
 
-	if (list == JSON_NONE || merge_list_length(m, root, "group_count", list, T_GROUPS,
-	                                           &distinct) != 0)
+	if (list == JSON_NONE ||
+	    merge_list_length(m, root, "group_count", list, T_GROUPS, &distinct) != 0)
 		return -1;
 	i = list + 1;
 	for (size_t k = 0; k < m->r->tokens[list].count; k++, i = m->r->tokens[i].next) {
@@ -3280,17 +3246,18 @@ static int merge_groups(struct merge *m, size_t root)
 		    read_group_name(m, i, "action", smtpclass_action_from_name, &action) != 0)
 			return -1;
 		domains = required(m, i, "domains", J_OBJECT);
-		example_token = domains == JSON_NONE ? JSON_NONE : required(m, i, "example", J_STRING);
+		example_token =
+		    domains == JSON_NONE ? JSON_NONE : required(m, i, "example", J_STRING);
 		if (example_token == JSON_NONE)
 			return -1;
 		if (m->apply) {
 			len = json_decode(m->r, template_token, template, sizeof(template));
 			g = group_of(m->s, group_add(m->s, template, len,
-			                             group_tag(verdict, reason, action), count, error,
-			                             &fresh));
+			                             group_tag(verdict, reason, action), count,
+			                             error, &fresh));
 			if (fresh)
-				g->example_len = (unsigned short)json_decode(m->r, example_token,
-				                                             g->example, sizeof(g->example));
+				g->example_len = (unsigned short)json_decode(
+				    m->r, example_token, g->example, sizeof(g->example));
 		}
 		if (merge_group_domains(m, domains, g) != 0)
 			return -1;
@@ -3321,7 +3288,8 @@ static int merge_hours(struct merge *m, size_t root)
 			return -1;
 		len = json_decode(m->r, token, label, sizeof(label));
 		if (!parse_stamp(label, len, &stamp))
-			return merge_fail(m, token, "hour", "not an hour such as \"2024-02-21 09:00\"");
+			return merge_fail(m, token, "hour",
+			                  "not an hour such as \"2024-02-21 09:00\"");
 		if (m->apply) {
 			size_t entry = hour_add(m->s, hour_key(&stamp), records, 0);
 
@@ -3389,8 +3357,8 @@ static int merge_totals(struct merge *m, size_t root)
 	if (read_member_count(m, root, "records", &records) != 0)
 		return -1;
 	if (required(m, root, "totals", J_OBJECT) == JSON_NONE ||
-	    merge_name_counts(m, member(m, root, "totals"), "totals", s->status, status_from_name) !=
-	        0 ||
+	    merge_name_counts(m, member(m, root, "totals"), "totals", s->status,
+	                      status_from_name) != 0 ||
 	    required(m, root, "verdicts", J_OBJECT) == JSON_NONE ||
 	    merge_name_counts(m, member(m, root, "verdicts"), "verdicts", s->verdicts,
 	                      verdict_from_name) != 0 ||
@@ -3452,7 +3420,6 @@ int summary_merge_json(struct summary *s, const char *text, size_t len, size_t *
 	*error_offset = 0;
 	if (error_size > 0)
 		error[0] = '\0';
-	summary_flush(s);
 	r.tokens = malloc(r.max * sizeof(*r.tokens));
 	if (r.tokens == NULL) {
 		snprintf(error, error_size, "out of memory");

@@ -22,12 +22,12 @@
 
 /* Capacity of each table, in entries.  Zero fields take the default. */
 struct summary_limits {
-	size_t domains;   /* recipient domains (default 4096) */
-	size_t hosts;     /* remote hosts (default 4096) */
-	size_t groups;    /* reply templates (default 4096) */
-	size_t addresses; /* failed recipients (default 32768) */
-	size_t deferred;  /* deferred messages by queue id and recipient (default 131072) */
-	size_t hours;     /* hours covered (default 4096, about 170 days) */
+	size_t domains;       /* recipient domains (default 4096) */
+	size_t hosts;         /* remote hosts (default 4096) */
+	size_t groups;        /* reply templates (default 4096) */
+	size_t addresses;     /* failed recipients (default 32768) */
+	size_t deferred;      /* deferred messages by queue id and recipient (default 131072) */
+	size_t hours;         /* hours covered (default 4096, about 170 days) */
 	size_t group_domains; /* domains kept per reply group (default 5, at most 8) */
 };
 
@@ -41,33 +41,33 @@ struct summary *summary_create(int top);
 struct summary *summary_create_limited(int top, const struct summary_limits *limits);
 
 /* Counts one classified record.  Nothing is allocated; the record's text
- * is copied where it is kept.  The table work of the last few records is
- * held back (see summary.c) and done by the functions that read tables. */
+ * is copied where it is kept. */
 void summary_add(struct summary *summary, const struct record *record);
 
 /* Writes the plain-text report; no line is longer than width columns
  * (0: no limit). */
-void summary_write_text(struct summary *summary, FILE *out, int width);
+void summary_write_text(const struct summary *summary, FILE *out, int width);
 
 /* Writes the summary as one JSON document (the schema is in README.md). */
-void summary_write_json(struct summary *summary, FILE *out);
+void summary_write_json(const struct summary *summary, FILE *out);
 
 /*
  * Adds a JSON summary written by summary_write_json() (text[0..len)) to
- * summary.  The document is checked completely before anything is added:
- * on error nothing is changed, 0 is not returned, *error_offset is the byte
- * offset of the problem and error holds a message.  Returns 0 on success.
+ * summary.  The document is checked completely before anything is added.
+ * Returns 0, or -1 when the document is not such a summary (or memory is
+ * short): then nothing was added, *error_offset is the byte offset of the
+ * problem and error holds a message.  Allocates a token array per call.
  */
-int summary_merge_json(struct summary *summary, const char *text, size_t len,
-                       size_t *error_offset, char *error, size_t error_size);
+int summary_merge_json(struct summary *summary, const char *text, size_t len, size_t *error_offset,
+                       char *error, size_t error_size);
 
 /* Writes, one per line and sorted, the recipients whose latest outcome was
  * a hard failure with action remove-address (soft == 0), or the recipients
  * that failed only softly (soft == 1). */
-void summary_write_addresses(struct summary *summary, FILE *out, int soft);
+void summary_write_addresses(const struct summary *summary, FILE *out, int soft);
 
 /* Returns 1 when some counts are approximate (a table reached its cap). */
-int summary_approximate(struct summary *summary);
+int summary_approximate(const struct summary *summary);
 
 /* Returns 1 when the summary holds merged JSON summaries, which carry no
  * address lists. */

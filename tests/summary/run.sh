@@ -1,0 +1,134 @@
+#!/bin/sh
+# Summary mode against golden files: the text and JSON reports of the
+# shipped sample log, the address lists, merging (a summary merged with
+# itself doubles every count; merging one complete summary gives the same
+# report back), the width of the report on a terminal, and the errors.
+#
+# Usage: run.sh SMTPCLASS SOURCE_DIR
+# With SUMMARY_UPDATE=1 the golden files are rewritten from the current
+# output instead (then review the diff: git diff tests/summary).
+set -u
+bin=$1
+src=$2
+here=$src/tests/summary
+log=$src/data/sample-mail.log
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+count=0
+
+fail() {
+	echo "FAIL $1"
+	failures=$((failures + 1))
+}
+
+# golden NAME COMMAND...: the standard output of COMMAND must equal NAME.
+golden() {
+	name=$1
+	shift
+	count=$((count + 1))
+	"$@" >"$work/$name" 2>"$work/stderr"
+	status=$?
+	if [ "$status" -ne 0 ]; then
+		fail "$name: exit $status: $(cat "$work/stderr")"
+		return
+	fi
+	if [ "${SUMMARY_UPDATE:-0}" = 1 ]; then
+		cp "$work/$name" "$here/$name"
+		return
+	fi
+	if ! cmp -s "$work/$name" "$here/$name"; then
+		fail "$name differs from tests/summary/$name:"
+		diff -u "$here/$name" "$work/$name" | head -40
+	fi
+}
+
+# status NAME EXPECTED MESSAGE COMMAND...: exit status and a stderr line.
+status() {
+	name=$1
+	expected=$2
+	message=$3
+	shift 3
+	count=$((count + 1))
+	"$@" >/dev/null 2>"$work/stderr"
+	got=$?
+	if [ "$got" -ne "$expected" ]; then
+		fail "$name: exit $got, expected $expected: $(cat "$work/stderr")"
+	elif ! grep -qF -- "$message" "$work/stderr"; then
+		fail "$name: stderr lacks [$message]: $(cat "$work/stderr")"
+	fi
+}
+
+golden sample.txt "$bin" --summary "$log"
+golden sample.json "$bin" --summary --format=json "$log"
+golden sample-top3.txt "$bin" --summary --top=3 "$log"
+golden sample-all.json "$bin" --summary --format=json --top=0 "$log"
+golden addresses-remove.txt "$bin" --addresses=remove "$log"
+golden addresses-soft.txt "$bin" --addresses=soft "$log"
+golden merged-twice.json "$bin" --merge --format=json --top=0 "$here/sample-all.json" \
+	"$here/sample-all.json"
+
+# One complete summary merged alone gives the same report back.
+count=$((count + 1))
+"$bin" --summary --top=0 "$log" >"$work/direct.txt"
+"$bin" --merge --top=0 "$here/sample-all.json" >"$work/merged.txt"
+cmp -s "$work/direct.txt" "$work/merged.txt" || fail "merge of one summary: the report changed"
+count=$((count + 1))
+"$bin" --merge --format=json --top=0 - <"$here/sample-all.json" >"$work/merged.json"
+cmp -s "$here/sample-all.json" "$work/merged.json" || fail "merge from standard input"
+
+# Merging a summary with itself doubles every count (and keeps the rest).
+count=$((count + 1))
+sed -n 's/^  "totals": //p' "$here/sample-all.json" |
+	awk -F'[:,{} ]+' '{ for (i = 2; i < NF; i += 2) printf "%s %d\n", $i, 2 * $(i + 1) }' \
+		>"$work/doubled"
+sed -n 's/^  "totals": //p' "$work/merged-twice.json" |
+	awk -F'[:,{} ]+' '{ for (i = 2; i < NF; i += 2) printf "%s %d\n", $i, $(i + 1) }' \
+		>"$work/twice"
+if [ ! -s "$work/doubled" ] || ! cmp -s "$work/doubled" "$work/twice"; then
+	fail "merge with itself: totals not doubled"
+	paste "$work/doubled" "$work/twice"
+fi
+count=$((count + 1))
+records=$(sed -n 's/^  "records": \([0-9]*\),/\1/p' "$here/sample-all.json")
+twice=$(sed -n 's/^  "records": \([0-9]*\),/\1/p' "$work/merged-twice.json")
+[ -n "$records" ] && [ "$twice" = $((2 * records)) ] ||
+	fail "merge with itself: records $twice, expected 2 x $records"
+
+# On a terminal no line is longer than its width (script(1) makes a pty).
+if command -v script >/dev/null 2>&1; then
+	for width in 50 80; do
+		count=$((count + 1))
+		script -qec "stty cols $width; '$bin' --summary '$log'" /dev/null |
+			tr -d '\r' >"$work/tty.txt"
+		longest=$(LC_ALL=C.UTF-8 awk '{ if (length($0) > n) n = length($0) } END { print n + 0 }' \
+			"$work/tty.txt")
+		if [ "$longest" -gt "$width" ] || [ "$longest" -lt 20 ]; then
+			fail "terminal of $width columns: longest line $longest"
+		fi
+	done
+fi
+
+# Errors: a bad summary names the file and the byte, is left out, exit 65.
+head -c 200 "$here/sample-all.json" >"$work/truncated.json"
+sed 's/"sent": \([0-9]*\),/"sent": "\1",/' "$here/sample-all.json" >"$work/wrong-type.json"
+offset=$(grep -bo '"sent": "' "$work/wrong-type.json" | head -n 1 | cut -d: -f1)
+status truncated 65 "truncated.json: byte 200: unexpected end of input" \
+	"$bin" --merge "$work/truncated.json"
+status wrong-type 65 "wrong-type.json: byte $((offset + 8)): totals: expected a count" \
+	"$bin" --merge "$work/wrong-type.json"
+status bad-and-good 65 "truncated.json: byte 200" \
+	"$bin" --merge "$work/truncated.json" "$here/sample-all.json"
+count=$((count + 1))
+"$bin" --merge --format=json --top=0 "$work/truncated.json" "$here/sample-all.json" \
+	2>/dev/null >"$work/partial.json"
+cmp -s "$here/sample-all.json" "$work/partial.json" || fail "a bad summary was partly merged"
+status missing 66 "no-such.json" "$bin" --merge "$work/no-such.json"
+status not-json 65 "byte 0: unexpected character" "$bin" --merge "$log"
+status top 64 "--top takes" "$bin" --summary --top=x "$log"
+status addresses 64 "--addresses takes" "$bin" --addresses=all "$log"
+status merge-addresses 64 "no address lists" "$bin" --merge --addresses=remove "$here/sample.json"
+status csv 64 "text or json" "$bin" --summary --format=csv "$log"
+
+echo "$count checks, $failures failures"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,842 @@
+/*
+ * test_summary.c: summary mode (src/summary.c).
+ *
+ * The tables:
+ *   same_template[]   pairs of real replies that differ only in their
+ *                     variables (addresses, IPs, trace ids, host names,
+ *                     times, URL queries) and must give one template;
+ *   other_template[]  pairs of different replies that must not;
+ *   templates[]       replies with the exact template they give;
+ *   bad_json[]        broken summaries with the byte offset and the message
+ *                     the reader must report.
+ * The other tests build records by hand (no log scanner involved) and read
+ * the JSON the summary writes: Space-Saving when a table is full and the
+ * approximate flag, merging (sums, a merge of a summary with itself doubles
+ * it, a bad document changes nothing), the address lists, the time span and
+ * hours, and the width of the text report.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smtpclass.h"
+#include "summary.h"
+
+#define COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+/* ---- Templates ------------------------------------------------------------ */
+
+struct template_pair {
+	const char *name;
+	const char *a, *b;
+};
+
+/* clang-format off */
+static const struct template_pair same_template[] = {
+	{"gmail multiline, trace ids",
+	 "The email account that you tried to reach does not exist. Please try 550-5.1.1 double-checking the recipient's email address for typos or 550-5.1.1 unnecessary spaces. Learn more at 550 5.1.1 https://support.google.com/mail/?p=NoSuchUser d75a77b69052e-4ac7b1e7b6fsi12345678qtb.123 - gsmtp",
+	 "The email account that you tried to reach does not exist. Please try 550-5.1.1 double-checking the recipient's email address for typos or 550-5.1.1 unnecessary spaces. Learn more at 550 5.1.1 https://support.google.com/mail/?p=NoSuchUser a640c23a62f3a-a9a1234567si123456.8 - gsmtp"},
+	{"gmail rate limit, IP and count",
+	 "[203.0.113.7      15] Our system has detected an unusual rate of unsolicited mail originating from your IP address. 5si1234567wrz.88 - gsmtp",
+	 "[198.51.100.42 3] Our system has detected an unusual rate of unsolicited mail originating from your IP address. a640c23a62f3a-a9a1234567si123456.8 - gsmtp"},
+	{"microsoft, server names and times",
+	 "Requested action not taken: mailbox unavailable (S2017062302). [BN8NAM11FT066.eop-nam11.prod.protection.outlook.com 2024-02-21T09:21:54.123Z 08DC2F1234567890]",
+	 "Requested action not taken: mailbox unavailable (S2017062302). [DB5EUR03FT034.eop-EUR03.prod.protection.outlook.com 2024-03-01T23:01:02.001Z 08DC3A0987654321]"},
+	{"microsoft, sending IP",
+	 "Server busy. Please try again later from [40.107.22.44]. (S77714) [VI1EUR05FT012.eop-eur05.prod.protection.outlook.com]",
+	 "Server busy. Please try again later from [2a01:111:f400:7e1b::200]. (S77714) [AM6PR01MB1234.eurprd01.prod.exchangelabs.com]"},
+	{"yahoo, code and IPs",
+	 "[TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes",
+	 "[TSS04] Messages from 203.0.113.250 temporarily deferred due to unexpected volume or user complaints - 4.16.56.1; see https://postmaster.yahooinc.com/error-codes"},
+	{"addresses in angle brackets",
+	 "<bob@example.com>: Recipient address rejected: User unknown in virtual mailbox table",
+	 "<Alice.Smith+tag@mail.example.org>: Recipient address rejected: User unknown in virtual mailbox table"},
+	{"bare address",
+	 "sorry, no mailbox here by that name. bob@example.com (#5.1.1 - chkuser)",
+	 "sorry, no mailbox here by that name. x.y@other.example.net (#5.1.1 - chkuser)"},
+	{"quoted mailbox name",
+	 "unknown user: \"bob\"",
+	 "unknown user: \"alice.smith\""},
+	{"queue ids",
+	 "Ok: queued as 4XyZ1234AbC",
+	 "Ok: queued as 732BB407C3"},
+	{"exim message ids",
+	 "OK id=1rA2bC-000123-Ab",
+	 "OK id=1sQ9zz-0007Kp-4x"},
+	{"URL queries",
+	 "Rejected: IP in SpamHaus PBL, see http://www.spamhaus.org/query/bl?ip=186.54.117.93",
+	 "Rejected: IP in SpamHaus PBL, see http://www.spamhaus.org/query/bl?ip=203.0.113.9&x=1"},
+	{"host names in URL paths",
+	 "Greylisted, see http://postgrey.schweikert.ch/help/example.com.html",
+	 "Greylisted, see http://postgrey.schweikert.ch/help/mail.example.co.uk.html"},
+	{"timestamps and zones",
+	 "deferred at 2024-02-21 09:21:54 +0000 for 15 minutes",
+	 "deferred at 2023-12-31 23:59:59 -0800 for 30 minutes"},
+	{"clock times",
+	 "try again after 09:21",
+	 "try again after 23:05:59"},
+	{"connect errors, host and port",
+	 "connect to mx.example.com[192.0.2.1]:25: Connection timed out",
+	 "connect to alt4.gmail-smtp-in.l.google.com[2607:f8b0:4001:c1d::1b]:25: Connection timed out"},
+	{"white space",
+	 "Mailbox   full\tplease retry",
+	 " Mailbox full please retry "},
+	{"DNS names",
+	 "Host or domain name not found. Name service error for name=example.com type=MX: Host not found, try again",
+	 "Host or domain name not found. Name service error for name=mail.example.org type=MX: Host not found, try again"},
+};
+
+static const struct template_pair other_template[] = {
+	{"user unknown and mailbox full", "User unknown", "Mailbox full"},
+	{"gmail NoSuchUser and DisabledUser",
+	 "The email account that you tried to reach does not exist.",
+	 "The email account that you tried to reach is disabled."},
+	{"enhanced codes in the text are kept", "see 5.7.1 policy", "see 5.7.26 policy"},
+	{"different URL paths", "see https://example.com/a", "see https://example.com/b"},
+	{"case of words", "User unknown", "user unknown"},
+	{"protocol words in angle brackets", "expected <CRLF>.<CRLF>", "expected <bob>.<bob>"},
+};
+
+static const struct {
+	const char *input, *template;
+} templates[] = {
+	{"<bob@example.com>: Recipient address rejected: User unknown in local recipient table",
+	 "<{addr}>: Recipient address rejected: User unknown in local recipient table"},
+	{"Requested action not taken: mailbox unavailable (S2017062302). [BN8NAM11FT066.eop-nam11.prod.protection.outlook.com 2024-02-21T09:21:54.123Z 08DC2F1234567890]",
+	 "Requested action not taken: mailbox unavailable ({id}). [{host} {time} {id}]"},
+	{"[TSS04] Messages from 192.0.2.1 temporarily deferred - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes",
+	 "[{id}] Messages from {ip} temporarily deferred - {ip}; see https://postmaster.yahooinc.com/error-codes"},
+	{"Learn more at https://support.google.com/mail/?p=NoSuchUser d75a77b69052e-4ac7b1e7b6fsi12345678qtb.123 - gsmtp",
+	 "Learn more at https://support.google.com/mail/?{query} {id} - gsmtp"},
+	{"connect to mx.example.com[192.0.2.1]:25: Connection refused",
+	 "connect to {host}[{ip}]:{n}: Connection refused"},
+	{"Service unavailable; client [2001:db8::1] blocked using zen.spamhaus.org",
+	 "Service unavailable; client [{ip}] blocked using {host}"},
+	{"Message size exceeds fixed maximum message size (10485760)",
+	 "Message size exceeds fixed maximum message size ({n})"},
+	{"deferred at 2024-02-21 09:21:54 +0000", "deferred at {time} {time} {n}"},
+	{"Ok: queued as 4XyZ1234AbC", "Ok: queued as {id}"},
+	{"unknown user: \"bob\"", "unknown user: \"{addr}\""},
+	{"expected <CRLF>.<CRLF>", "expected <CRLF>.<CRLF>"},
+	{"see http://www.spamhaus.org/query/bl?ip=192.0.2.1", "see http://www.spamhaus.org/query/bl?{query}"},
+	{"   padded   text   ", "padded text"},
+	{"", ""},
+};
+/* clang-format on */
+
+static size_t template_of(const char *text, char *out, size_t size)
+{
+	return summary_template(text, strlen(text), out, size);
+}
+
+static void test_same_template(void **state)
+{
+	char a[512], b[512];
+
+	(void)state;
+	for (size_t i = 0; i < COUNT(same_template); i++) {
+		size_t la = template_of(same_template[i].a, a, sizeof(a));
+		size_t lb = template_of(same_template[i].b, b, sizeof(b));
+
+		if (la != lb || memcmp(a, b, la) != 0)
+			fail_msg("%s:\n  %.*s\n  %.*s", same_template[i].name, (int)la, a, (int)lb,
+			         b);
+	}
+}
+
+static void test_other_template(void **state)
+{
+	char a[512], b[512];
+
+	(void)state;
+	for (size_t i = 0; i < COUNT(other_template); i++) {
+		size_t la = template_of(other_template[i].a, a, sizeof(a));
+		size_t lb = template_of(other_template[i].b, b, sizeof(b));
+
+		if (la == lb && memcmp(a, b, la) == 0)
+			fail_msg("%s: both give %.*s", other_template[i].name, (int)la, a);
+	}
+}
+
+static void test_templates(void **state)
+{
+	char out[512];
+
+	(void)state;
+	for (size_t i = 0; i < COUNT(templates); i++) {
+		size_t n = template_of(templates[i].input, out, sizeof(out));
+
+		if (n != strlen(templates[i].template) ||
+		    memcmp(out, templates[i].template, n) != 0)
+			fail_msg("%s\n  got      %.*s\n  expected %s", templates[i].input, (int)n,
+			         out, templates[i].template);
+	}
+}
+
+/* A small buffer is filled, never overrun, and no UTF-8 sequence is cut. */
+static void test_template_bounds(void **state)
+{
+	const char *text = "Bo\xc3\xaete pleine: \xc3\xa9\xc3\xa9\xc3\xa9 user@example.com 12345";
+	char out[64];
+
+	(void)state;
+	for (size_t size = 0; size < sizeof(out); size++) {
+		size_t n;
+
+		memset(out, 'X', sizeof(out));
+		n = summary_template(text, strlen(text), out, size);
+		assert_true(n <= size);
+		for (size_t i = size; i < sizeof(out); i++)
+			assert_int_equal(out[i], 'X');
+		if (n > 0 && ((unsigned char)out[n - 1] & 0xc0) == 0xc0)
+			fail_msg("size %zu: cut inside a UTF-8 sequence", size);
+	}
+}
+
+/* ---- Records built by hand -------------------------------------------------- */
+
+struct test_record {
+	smtpclass_log_record log;
+	smtpclass_reply reply;
+	smtpclass_result result;
+	struct record record;
+};
+
+static smtpclass_span span_of(const char *s)
+{
+	smtpclass_span span = {s, s != NULL ? strlen(s) : 0};
+
+	return span;
+}
+
+/*
+ * Adds a record: status, time, recipient (its domain taken from it), relay,
+ * the reply, and the classification given by name (the log scanner and the
+ * classifier are tested elsewhere).
+ */
+static void add(struct summary *s, smtpclass_log_status status, const char *time,
+                const char *recipient, const char *relay, const char *reply, const char *verdict,
+                const char *reason, const char *action)
+{
+	struct test_record t;
+	const char *at = recipient != NULL ? strchr(recipient, '@') : NULL;
+	int v;
+
+	memset(&t, 0, sizeof(t));
+	t.log.mta = SMTPCLASS_MTA_POSTFIX;
+	t.log.status = status;
+	t.log.time = span_of(time);
+	t.log.queue_id = span_of(recipient != NULL ? "ABC123" : NULL);
+	t.log.recipient = span_of(recipient);
+	t.log.domain = span_of(at != NULL ? at + 1 : NULL);
+	t.log.relay = span_of(relay);
+	t.log.reply = span_of(reply);
+	smtpclass_parse(reply, strlen(reply), &t.reply);
+	for (v = 0; v <= SMTPCLASS_VERDICT_HARD; v++)
+		if (strcmp(smtpclass_verdict_name((smtpclass_verdict)v), verdict) == 0)
+			t.result.verdict = (smtpclass_verdict)v;
+	t.result.reason = smtpclass_reason_from_name(reason, strlen(reason));
+	t.result.action = smtpclass_action_from_name(action, strlen(action));
+	assert_true(t.result.reason >= 0);
+	assert_true(t.result.action >= 0);
+	t.record.source = "test";
+	t.record.line = 1;
+	t.record.reply = &t.reply;
+	t.record.result = &t.result;
+	t.record.log = &t.log;
+	summary_add(s, &t.record);
+}
+
+static void add_sent(struct summary *s, const char *time, const char *recipient, const char *relay)
+{
+	add(s, SMTPCLASS_STATUS_SENT, time, recipient, relay, "250 2.0.0 Ok: queued as 4XyZ",
+	    "success", "delivered", "none");
+}
+
+static void add_unknown_user(struct summary *s, const char *time, const char *recipient)
+{
+	char reply[300];
+
+	snprintf(reply, sizeof(reply), "550 5.1.1 <%s>: Recipient address rejected: User unknown",
+	         recipient);
+	add(s, SMTPCLASS_STATUS_BOUNCED, time, recipient, "mx.example.com[192.0.2.1]:25", reply,
+	    "hard", "userunknown", "remove-address");
+}
+
+static void add_mailbox_full(struct summary *s, const char *time, const char *recipient)
+{
+	add(s, SMTPCLASS_STATUS_DEFERRED, time, recipient, "mx.example.com[192.0.2.1]:25",
+	    "452 4.2.2 Mailbox full", "soft", "mailboxfull", "retry");
+}
+
+/* The summary's JSON, malloc'd. */
+static char *json_of(struct summary *s, size_t *len)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	assert_non_null(out);
+	summary_write_json(s, out);
+	assert_int_equal(fclose(out), 0);
+	if (len != NULL)
+		*len = size;
+	return text;
+}
+
+static char *text_of(struct summary *s, int width)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	assert_non_null(out);
+	summary_write_text(s, out, width);
+	assert_int_equal(fclose(out), 0);
+	return text;
+}
+
+static char *addresses_of(struct summary *s, int soft)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	assert_non_null(out);
+	summary_write_addresses(s, out, soft);
+	assert_int_equal(fclose(out), 0);
+	return text;
+}
+
+static void assert_contains(const char *text, const char *part)
+{
+	if (strstr(text, part) == NULL)
+		fail_msg("expected %s in:\n%s", part, text);
+}
+
+static void assert_lacks(const char *text, const char *part)
+{
+	if (strstr(text, part) != NULL)
+		fail_msg("did not expect %s in:\n%s", part, text);
+}
+
+/* A day of mixed records used by several tests. */
+static struct summary *sample_summary(int top)
+{
+	struct summary *s = summary_create(top);
+
+	assert_non_null(s);
+	add_sent(s, "Feb 21 09:00:01", "a@gmail.com",
+	         "gmail-smtp-in.l.google.com[142.250.1.26]:25");
+	add_sent(s, "Feb 21 09:10:01", "b@gmail.com",
+	         "gmail-smtp-in.l.google.com[142.250.1.27]:25");
+	add_unknown_user(s, "Feb 21 09:20:00", "gone@example.com");
+	add_unknown_user(s, "Feb 21 10:20:00", "left@example.com");
+	add_mailbox_full(s, "Feb 21 10:30:00", "full@example.org");
+	add_mailbox_full(s, "Feb 21 11:30:00", "full@example.org");
+	add(s, SMTPCLASS_STATUS_REJECTED, "Feb 21 11:40:00", "postmaster@our.example",
+	    "unknown[203.0.113.5]", "554 5.7.1 Service unavailable; client [203.0.113.5] blocked",
+	    "hard", "blocked", "check-reputation");
+	return s;
+}
+
+static void test_totals(void **state)
+{
+	struct summary *s = sample_summary(20);
+	char *json = json_of(s, NULL);
+
+	(void)state;
+	assert_contains(json, "\"schema\": \"" SUMMARY_SCHEMA "\"");
+	assert_contains(json, "\"records\": 7,");
+	assert_contains(json, "\"totals\": {\"sent\": 2, \"deferred\": 2, \"bounced\": 2, "
+	                      "\"expired\": 0, \"rejected\": 1}");
+	/* two deferral events of one message (same queue id and recipient) */
+	assert_contains(json, "\"deferrals\": {\"events\": 2, \"messages\": 1}");
+	assert_contains(json, "\"verdicts\": {\"unknown\": 0, \"success\": 2, \"intermediate\": 0, "
+	                      "\"soft\": 2, \"hard\": 3}");
+	assert_contains(json, "\"reasons\": {\"delivered\": 2, \"mailboxfull\": 2, "
+	                      "\"userunknown\": 2, \"blocked\": 1}");
+	assert_contains(json, "\"time_span\": {\"first\": \"Feb 21 09:00:01\", "
+	                      "\"last\": \"Feb 21 11:40:00\"}");
+	assert_contains(json, "{\"domain\": \"example.com\", \"records\": 2, \"error\": 0, "
+	                      "\"sent\": 0, \"deferred\": 0, \"bounced\": 2, \"expired\": 0, "
+	                      "\"rejected\": 0, \"reasons\": {\"userunknown\": 2}}");
+	/* a host is its name without address and port */
+	assert_contains(json, "{\"host\": \"gmail-smtp-in.l.google.com\", \"records\": 2,");
+	assert_contains(json, "{\"host\": \"203.0.113.5\", \"records\": 1,");
+	/* one group for both unknown users, with both domains' counts */
+	assert_contains(json, "{\"template\": \"550 5.1.1 <{addr}>: Recipient address rejected: "
+	                      "User unknown\", \"count\": 2, \"error\": 0, \"verdict\": \"hard\", "
+	                      "\"reason\": \"userunknown\", \"action\": \"remove-address\", "
+	                      "\"domains\": {\"example.com\": 2}, \"example\": \"550 5.1.1 "
+	                      "<gone@example.com>: Recipient address rejected: User unknown\"}");
+	assert_contains(json, "{\"hour\": \"Feb 21 09:00\", \"records\": 3, \"sent\": 2, "
+	                      "\"deferred\": 0, \"bounced\": 1,");
+	assert_contains(json, "\"approximate\": false");
+	assert_contains(json, "\"capped\": []");
+	assert_contains(json, "\"addresses\": {\"remove\": 2, \"soft\": 1}");
+	free(json);
+	summary_free(s);
+}
+
+static void test_addresses(void **state)
+{
+	struct summary *s = summary_create(20);
+	char *remove, *soft;
+
+	(void)state;
+	assert_non_null(s);
+	add_unknown_user(s, "Feb 21 09:00:00", "gone@example.com");
+	add_unknown_user(s, "Feb 21 09:00:01", "gone@example.com"); /* listed once */
+	add_unknown_user(s, "Feb 21 09:00:02", "Back@Example.COM");
+	add_sent(s, "Feb 21 10:00:00", "back@example.com", "mx.example.com"); /* delivered later */
+	add_mailbox_full(s, "Feb 21 09:00:03", "full@example.org");
+	add_mailbox_full(s, "Feb 21 09:00:04", "soft-then-hard@example.org");
+	add_unknown_user(s, "Feb 21 09:00:05", "soft-then-hard@example.org");
+	add_unknown_user(s, "Feb 21 09:00:06", "hard-then-soft@example.org");
+	add_mailbox_full(s, "Feb 21 09:00:07", "hard-then-soft@example.org");
+	add(s, SMTPCLASS_STATUS_BOUNCED, "Feb 21 09:00:08", "blocked@example.net", "mx",
+	    "554 5.7.1 blocked", "hard", "blocked", "check-reputation");
+	add(s, SMTPCLASS_STATUS_REJECTED, "Feb 21 09:00:09", "local@our.example", "client",
+	    "550 5.1.1 <local@our.example>: User unknown", "hard", "userunknown", "remove-address");
+	remove = addresses_of(s, 0);
+	soft = addresses_of(s, 1);
+	assert_string_equal(remove, "gone@example.com\nsoft-then-hard@example.org\n");
+	assert_string_equal(soft, "full@example.org\n");
+	free(remove);
+	free(soft);
+	summary_free(s);
+}
+
+/* A file read out of order does not make an old outcome the latest. */
+static void test_addresses_out_of_order(void **state)
+{
+	struct summary *s = summary_create(20);
+	char *remove;
+
+	(void)state;
+	assert_non_null(s);
+	add_sent(s, "Feb 21 12:00:00", "x@example.com", "mx");
+	add_unknown_user(s, "Feb 21 13:00:00", "x@example.com");
+	add_sent(s, "Feb 21 11:00:00", "x@example.com", "mx"); /* an older line */
+	remove = addresses_of(s, 0);
+	assert_string_equal(remove, "x@example.com\n");
+	free(remove);
+	summary_free(s);
+}
+
+/* ---- Space-Saving ------------------------------------------------------------- */
+
+static void test_space_saving(void **state)
+{
+	struct summary_limits limits = {4, 4, 4, 4, 4, 4, 2};
+	struct summary *s = summary_create_limited(0, &limits);
+	char recipient[64], *json;
+
+	(void)state;
+	assert_non_null(s);
+	/* three heavy domains, then a stream of one-off domains: Space-Saving
+	 * keeps the heavy ones while the one-offs stay lighter than them (a
+	 * longer stream would climb past heavy3's 10 and replace it) */
+	for (int i = 0; i < 30; i++) {
+		add_unknown_user(s, "Feb 21 09:00:00", "a@heavy1.example");
+		if (i % 2 == 0)
+			add_unknown_user(s, "Feb 21 09:00:00", "a@heavy2.example");
+		if (i % 3 == 0)
+			add_unknown_user(s, "Feb 21 09:00:00", "a@heavy3.example");
+	}
+	for (int i = 0; i < 8; i++) {
+		snprintf(recipient, sizeof(recipient), "a@light%d.example", i);
+		add_unknown_user(s, "Feb 21 09:00:00", recipient);
+	}
+	json = json_of(s, NULL);
+	/* the heavy ones are kept with exact counts (they never left) */
+	assert_contains(json, "{\"domain\": \"heavy1.example\", \"records\": 30, \"error\": 0,");
+	assert_contains(json, "{\"domain\": \"heavy2.example\", \"records\": 15, \"error\": 0,");
+	assert_contains(json, "{\"domain\": \"heavy3.example\", \"records\": 10, \"error\": 0,");
+	/* the last slot churned: light k replaced light k - 1 and inherited its
+	 * count, so its count (k + 1) is an upper bound off by its error (k) */
+	assert_contains(json, "{\"domain\": \"light7.example\", \"records\": 8, \"error\": 7,");
+	assert_lacks(json, "light0.example");
+	assert_contains(json, "\"approximate\": true");
+	assert_contains(json, "\"capped\": [\"domains\", \"addresses\"]");
+	assert_contains(json, "\"domain_count\": 11,");
+	/* totals stay exact */
+	assert_contains(json, "\"bounced\": 63,");
+	assert_int_equal(summary_approximate(s), 1);
+	free(json);
+	summary_free(s);
+}
+
+static void test_not_capped(void **state)
+{
+	struct summary *s = sample_summary(20);
+
+	(void)state;
+	assert_int_equal(summary_approximate(s), 0);
+	summary_free(s);
+}
+
+/* --top cuts the lists, not the counts. */
+static void test_top(void **state)
+{
+	struct summary *s = sample_summary(1);
+	char *json = json_of(s, NULL);
+
+	(void)state;
+	assert_contains(json, "\"domain_count\": 4,");
+	assert_lacks(json, "\"domain\": \"example.org\"");
+	assert_contains(json, "\"approximate\": false");
+	free(json);
+	summary_free(s);
+}
+
+/* ---- Merging ------------------------------------------------------------------- */
+
+static void test_merge_round_trip(void **state)
+{
+	struct summary *s = sample_summary(0), *merged = summary_create(0);
+	size_t len, offset;
+	char error[256], *json = json_of(s, &len), *again;
+
+	(void)state;
+	assert_non_null(merged);
+	assert_int_equal(summary_merge_json(merged, json, len, &offset, error, sizeof(error)), 0);
+	again = json_of(merged, NULL);
+	assert_string_equal(again, json);
+	assert_int_equal(summary_merged(merged), 1);
+	free(again);
+	free(json);
+	summary_free(merged);
+	summary_free(s);
+}
+
+static void test_merge_doubles(void **state)
+{
+	struct summary *s = sample_summary(0), *merged = summary_create(0);
+	size_t len, offset;
+	char error[256], *json = json_of(s, &len), *twice;
+
+	(void)state;
+	assert_non_null(merged);
+	assert_int_equal(summary_merge_json(merged, json, len, &offset, error, sizeof(error)), 0);
+	assert_int_equal(summary_merge_json(merged, json, len, &offset, error, sizeof(error)), 0);
+	twice = json_of(merged, NULL);
+	assert_contains(twice, "\"records\": 14,");
+	assert_contains(twice, "\"totals\": {\"sent\": 4, \"deferred\": 4, \"bounced\": 4, "
+	                       "\"expired\": 0, \"rejected\": 2}");
+	assert_contains(twice, "\"deferrals\": {\"events\": 4, \"messages\": 2}");
+	assert_contains(twice, "{\"domain\": \"example.com\", \"records\": 4, \"error\": 0, "
+	                       "\"sent\": 0, \"deferred\": 0, \"bounced\": 4,");
+	assert_contains(twice, "\"count\": 4, \"error\": 0, \"verdict\": \"hard\", "
+	                       "\"reason\": \"userunknown\", \"action\": \"remove-address\", "
+	                       "\"domains\": {\"example.com\": 4}");
+	assert_contains(twice, "{\"hour\": \"Feb 21 09:00\", \"records\": 6, \"sent\": 4,");
+	assert_contains(twice, "\"addresses\": {\"remove\": 4, \"soft\": 2}");
+	assert_contains(twice, "\"time_span\": {\"first\": \"Feb 21 09:00:01\", "
+	                       "\"last\": \"Feb 21 11:40:00\"}");
+	free(twice);
+	free(json);
+	summary_free(merged);
+	summary_free(s);
+}
+
+/* Two hosts' summaries: sums, and the union of the lists re-ranked. */
+static void test_merge_two_hosts(void **state)
+{
+	struct summary *a = summary_create(0), *b = summary_create(0), *merged = summary_create(0);
+	size_t len_a, len_b, offset;
+	char error[256], *json_a, *json_b, *json;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(merged);
+	add_unknown_user(a, "2024-02-21 09:00:00", "x@one.example");
+	add_unknown_user(b, "2024-02-22 09:00:00", "y@two.example");
+	add_unknown_user(b, "2024-02-22 09:00:01", "z@two.example");
+	json_a = json_of(a, &len_a);
+	json_b = json_of(b, &len_b);
+	assert_int_equal(summary_merge_json(merged, json_a, len_a, &offset, error, sizeof(error)),
+	                 0);
+	assert_int_equal(summary_merge_json(merged, json_b, len_b, &offset, error, sizeof(error)),
+	                 0);
+	json = json_of(merged, NULL);
+	assert_contains(json, "\"time_span\": {\"first\": \"2024-02-21 09:00:00\", "
+	                      "\"last\": \"2024-02-22 09:00:01\"}");
+	assert_contains(json, "\"domains\": [\n    {\"domain\": \"two.example\", \"records\": 2,");
+	assert_contains(json, "{\"domain\": \"one.example\", \"records\": 1,");
+	assert_contains(json, "\"domains\": {\"two.example\": 2, \"one.example\": 1}");
+	assert_contains(json, "{\"hour\": \"2024-02-21 09:00\", \"records\": 1,");
+	assert_contains(json, "{\"hour\": \"2024-02-22 09:00\", \"records\": 2,");
+	free(json);
+	free(json_a);
+	free(json_b);
+	summary_free(a);
+	summary_free(b);
+	summary_free(merged);
+}
+
+/* A summary listing only its top entries makes the merge approximate. */
+static void test_merge_cut_lists(void **state)
+{
+	struct summary *s = sample_summary(1), *merged = summary_create(0);
+	size_t len, offset;
+	char error[256], *json = json_of(s, &len), *out;
+
+	(void)state;
+	assert_int_equal(summary_merge_json(merged, json, len, &offset, error, sizeof(error)), 0);
+	out = json_of(merged, NULL);
+	assert_contains(out, "\"approximate\": true");
+	assert_contains(out, "\"capped\": [\"domains\", \"hosts\", \"groups\"]");
+	assert_contains(out, "\"domain_count\": 4,");
+	free(out);
+	free(json);
+	summary_free(merged);
+	summary_free(s);
+}
+
+/* ---- The JSON reader ------------------------------------------------------------ */
+
+struct bad_json {
+	const char *name;
+	const char *text;
+	size_t offset; /* (size_t)-1: the length of the text */
+	const char *message;
+};
+
+#define AT_END ((size_t)-1)
+
+/* clang-format off */
+static const struct bad_json bad_json[] = {
+	{"empty", "", AT_END, "unexpected end of input"},
+	{"blank", "  \n", AT_END, "unexpected end of input"},
+	{"truncated object", "{\"schema\": \"smtpclass-summary/1\"", AT_END, "unexpected end of input"},
+	{"truncated string", "{\"schema\": \"smtpcl", AT_END, "unexpected end of input in a string"},
+	{"truncated literal", "{\"approximate\": tr", AT_END, "unexpected end of input"},
+	{"truncated escape", "[\"\\u00", AT_END, "unexpected end of input in a string"},
+	{"trailing data", "{} {}", 3, "data after the JSON document"},
+	{"trailing comma", "[1,]", 3, "unexpected character"},
+	{"single quotes", "{'a': 1}", 1, "expected a string as member name"},
+	{"missing colon", "{\"a\" 1}", 5, "expected ':' after a member name"},
+	{"leading zero", "[01]", 1, "number with a leading zero"},
+	{"bare minus", "[-]", 2, "invalid number"},
+	{"fraction without digits", "[1.]", 3, "invalid number"},
+	{"control character", "[\"a\tb\"]", 3, "control character in a string"},
+	{"bad escape", "[\"\\x\"]", 2, "invalid escape in a string"},
+	{"lone low surrogate", "[\"\\udc00\"]", 2, "lone low surrogate in a string"},
+	{"lone high surrogate", "[\"\\ud800x\"]", 2, "lone high surrogate in a string"},
+	{"invalid UTF-8", "[\"\xc3\x28\"]", 2, "invalid UTF-8 in a string"},
+	{"too deep", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", 33, "nested too deeply"},
+	{"not an object", "[1]", 0, "document: expected an object"},
+	{"no schema", "{}", 0, "member \"schema\": missing"},
+	{"schema not a string", "{\"schema\": 1}", 11, "schema: expected a string"},
+	{"other schema", "{\"schema\": \"other/1\"}", 11, "schema: not \"smtpclass-summary/1\""},
+};
+/* clang-format on */
+
+/* A valid summary with one value replaced: a key's value in the sample. */
+static char *sample_with(const char *find, const char *replace, size_t *offset)
+{
+	struct summary *s = sample_summary(0);
+	char *json = json_of(s, NULL), *at = strstr(json, find), *out;
+	size_t head;
+
+	assert_non_null(at);
+	head = (size_t)(at - json);
+	out = malloc(strlen(json) - strlen(find) + strlen(replace) + 1);
+	assert_non_null(out);
+	memcpy(out, json, head);
+	memcpy(out + head, replace, strlen(replace));
+	memcpy(out + head + strlen(replace), at + strlen(find), strlen(at + strlen(find)) + 1);
+	*offset = head;
+	free(json);
+	summary_free(s);
+	return out;
+}
+
+static void expect_error(struct summary *s, const char *name, const char *text, size_t len,
+                         size_t offset, const char *message)
+{
+	size_t got_offset = 0;
+	char error[256];
+
+	if (summary_merge_json(s, text, len, &got_offset, error, sizeof(error)) == 0)
+		fail_msg("%s: accepted", name);
+	if (got_offset != offset || strstr(error, message) == NULL)
+		fail_msg("%s: byte %zu: %s (expected byte %zu: %s)", name, got_offset, error,
+		         offset, message);
+}
+
+static void test_json_errors(void **state)
+{
+	struct summary *s = summary_create(0);
+	char *before = json_of(s, NULL), *after;
+
+	(void)state;
+	for (size_t i = 0; i < COUNT(bad_json); i++) {
+		size_t len = strlen(bad_json[i].text);
+
+		expect_error(s, bad_json[i].name, bad_json[i].text, len,
+		             bad_json[i].offset == AT_END ? len : bad_json[i].offset,
+		             bad_json[i].message);
+	}
+	after = json_of(s, NULL);
+	assert_string_equal(before, after); /* nothing was added */
+	free(before);
+	free(after);
+	summary_free(s);
+}
+
+/* Wrong types inside a valid document: reported at the value, nothing added. */
+static void test_json_wrong_types(void **state)
+{
+	static const struct {
+		const char *find, *replace, *message;
+		size_t shift; /* from the start of find to the value */
+	} cases[] = {
+	    {"\"sent\": 2,", "\"sent\": \"2\",", "totals: expected a count", 8},
+	    {"\"sent\": 2,", "\"sent\": -2,", "totals: expected a count", 8},
+	    {"\"sent\": 2,", "\"sent\": 2.5,", "totals: expected a count", 8},
+	    {"\"sent\": 2,", "\"sent\": 99999999999999999999,", "totals: count too large", 8},
+	    {"\"delivered\": 2", "\"lost\": 2", "reasons: unknown name", 0},
+	    {"\"approximate\": false", "\"approximate\": 0", "approximate: expected true or false",
+	     15},
+	    {"\"domains\": [", "\"domains\": {\"a\": 1}, \"x\": [", "domains: expected an array",
+	     11},
+	    {"\"verdict\": \"hard\"", "\"verdict\": \"fatal\"", "verdict: unknown name", 11},
+	    {"\"hour\": \"Feb 21 09:00\"", "\"hour\": \"morning\"", "hour: not an hour", 8},
+	    {"\"capped\": []", "\"capped\": [\"everything\"]", "capped: unknown table name", 11},
+	    {"\"template\": ", "\"templat\": ", "member \"template\": missing", 0},
+	};
+	struct summary *s = summary_create(0);
+	char *before = json_of(s, NULL), *after;
+
+	(void)state;
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		size_t offset;
+		char *text = sample_with(cases[i].find, cases[i].replace, &offset);
+
+		if (strstr(cases[i].message, "missing") != NULL) {
+			/* reported at the object that lacks the member */
+			while (offset > 0 && text[offset] != '{')
+				offset--;
+		} else {
+			offset += cases[i].shift;
+		}
+		expect_error(s, cases[i].find, text, strlen(text), offset, cases[i].message);
+		free(text);
+	}
+	after = json_of(s, NULL);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	summary_free(s);
+}
+
+/* Escapes and non-ASCII text survive a round trip. */
+static void test_json_strings(void **state)
+{
+	struct summary *s = summary_create(0), *merged = summary_create(0);
+	size_t len, offset;
+	char error[256], *json, *again;
+
+	(void)state;
+	add(s, SMTPCLASS_STATUS_BOUNCED, "Feb 21 09:00:00", "b\xc3\xb6rje@example.se", "mx",
+	    "550 5.1.1 \"quoted\\path\" Bo\xc3\xaete inconnue \xf0\x9f\x93\xaa", "hard",
+	    "userunknown", "remove-address");
+	json = json_of(s, &len);
+	assert_int_equal(summary_merge_json(merged, json, len, &offset, error, sizeof(error)), 0);
+	again = json_of(merged, NULL);
+	assert_string_equal(again, json);
+	free(json);
+	free(again);
+	summary_free(s);
+	summary_free(merged);
+}
+
+/* ---- The text report ------------------------------------------------------------- */
+
+static size_t columns(const char *s, size_t n)
+{
+	size_t width = 0;
+
+	for (size_t i = 0; i < n; i++)
+		width += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return width;
+}
+
+static void test_text_width(void **state)
+{
+	struct summary *s = sample_summary(20);
+
+	(void)state;
+	for (int width = 40; width <= 120; width += 20) {
+		char *text = text_of(s, width), *line = text;
+
+		while (*line != '\0') {
+			char *end = strchr(line, '\n');
+			size_t n = end != NULL ? (size_t)(end - line) : strlen(line);
+
+			if (columns(line, n) > (size_t)width)
+				fail_msg("width %d: %.*s", width, (int)n, line);
+			line += n + (end != NULL);
+		}
+		free(text);
+	}
+	summary_free(s);
+}
+
+static void test_text_content(void **state)
+{
+	struct summary *s = sample_summary(20);
+	char *text = text_of(s, 0);
+
+	(void)state;
+	assert_contains(text, "smtpclass summary: 7 records, Feb 21 09:00:01 to Feb 21 11:40:00\n");
+	assert_contains(text, "Deferred: 2 deferral events for 1 distinct messages");
+	assert_contains(text, "Recipient domains: 4 of 4, most failures first\n");
+	assert_contains(text, "      template: 550 5.1.1 <{addr}>: Recipient address rejected: "
+	                      "User unknown\n");
+	assert_contains(text, "2 to remove");
+	assert_lacks(text, "Approximate");
+	free(text);
+	summary_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_same_template),
+	    cmocka_unit_test(test_other_template),
+	    cmocka_unit_test(test_templates),
+	    cmocka_unit_test(test_template_bounds),
+	    cmocka_unit_test(test_totals),
+	    cmocka_unit_test(test_addresses),
+	    cmocka_unit_test(test_addresses_out_of_order),
+	    cmocka_unit_test(test_space_saving),
+	    cmocka_unit_test(test_not_capped),
+	    cmocka_unit_test(test_top),
+	    cmocka_unit_test(test_merge_round_trip),
+	    cmocka_unit_test(test_merge_doubles),
+	    cmocka_unit_test(test_merge_two_hosts),
+	    cmocka_unit_test(test_merge_cut_lists),
+	    cmocka_unit_test(test_json_errors),
+	    cmocka_unit_test(test_json_wrong_types),
+	    cmocka_unit_test(test_json_strings),
+	    cmocka_unit_test(test_text_width),
+	    cmocka_unit_test(test_text_content),
+	};
+
+	print_message("%zu same-template pairs, %zu different pairs, %zu templates, "
+	              "%zu broken documents\n",
+	              COUNT(same_template), COUNT(other_template), COUNT(templates),
+	              COUNT(bad_json));
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -24,8 +24,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 [ $# -eq 2 ] || { echo "usage: $0 SMTPCLASS RESPONDER" >&2; exit 2; }
-smtpclass=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-responder=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+smtpclass=$(e2e_absolute "$1")
+responder=$(e2e_absolute "$2")
 cases=$here/exim-cases.tsv
 
 # Outside the namespace (which has no network): fetch and unpack Exim into
@@ -53,11 +53,7 @@ log=$work/log/mainlog
 cleanup() {
 	status=$?
 	e2e_stop_responder
-	if [ "${SMTPCLASS_E2E_KEEP:-}" = 1 ]; then
-		e2e_log "kept $work"
-	else
-		rm -rf "$work"
-	fi
+	e2e_remove_work "$work"
 	exit "$status"
 }
 trap cleanup EXIT

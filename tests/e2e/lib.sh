@@ -118,3 +118,18 @@ e2e_message() {
 	printf 'Date: %s\nMessage-ID: <e2e.%s.%s@sender.test>\n\n' "$(date -R)" "$1" "$$"
 	printf 'This message goes to a scripted SMTP responder on the loopback interface.\n'
 }
+
+# e2e_remove_work DIR: removes the test's directory, or keeps it (and says
+# where) when SMTPCLASS_E2E_KEEP=1.
+e2e_remove_work() {
+	if [ "${SMTPCLASS_E2E_KEEP:-}" = 1 ]; then
+		e2e_log "kept $1"
+	else
+		rm -rf "$1"
+	fi
+}
+
+# e2e_absolute PATH: PATH made absolute (tests cd into their namespace).
+e2e_absolute() {
+	echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+}

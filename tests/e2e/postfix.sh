@@ -20,8 +20,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 [ $# -eq 2 ] || { echo "usage: $0 SMTPCLASS RESPONDER" >&2; exit 2; }
-smtpclass=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-responder=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+smtpclass=$(e2e_absolute "$1")
+responder=$(e2e_absolute "$2")
 cases=$here/postfix-cases.tsv
 
 if [ "${E2E_INSIDE:-}" != 1 ]; then
@@ -41,11 +41,7 @@ cleanup() {
 		postfix -c "$conf" abort >/dev/null 2>&1 || true
 	fi
 	e2e_stop_responder
-	if [ "${SMTPCLASS_E2E_KEEP:-}" = 1 ]; then
-		e2e_log "kept $work"
-	else
-		rm -rf "$work"
-	fi
+	e2e_remove_work "$work"
 	exit "$status"
 }
 trap cleanup EXIT

@@ -24,7 +24,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 [ $# -eq 1 ] || { echo "usage: $0 SMTPCLASS" >&2; exit 2; }
-smtpclass=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+smtpclass=$(e2e_absolute "$1")
 input=$here/rsyslog-input.log
 
 if [ "${E2E_INSIDE:-}" != 1 ]; then
@@ -42,11 +42,7 @@ cleanup() {
 		kill "$rsyslogd_pid" 2>/dev/null || true
 		wait "$rsyslogd_pid" 2>/dev/null || true
 	fi
-	if [ "${SMTPCLASS_E2E_KEEP:-}" = 1 ]; then
-		e2e_log "kept $work"
-	else
-		rm -rf "$work"
-	fi
+	e2e_remove_work "$work"
 	exit "$status"
 }
 trap cleanup EXIT

@@ -8,6 +8,7 @@
  */
 #include "output.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -344,6 +345,28 @@ static void init_json_plain(void)
 		json_plain[c] = c != '"' && c != '\\';
 }
 
+/*
+ * True when none of 8 bytes needs escaping: no control byte (< 0x20), no
+ * byte >= 0x7f (DEL, or UTF-8 to validate), no '"' and no '\\'.  The usual
+ * SWAR tests: (x - 0x01..) & ~x & 0x80.. flags bytes below a bound or equal
+ * to zero after an XOR.
+ */
+static int plain_word(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t w, quote, backslash, low, high;
+
+	memcpy(&w, p, 8);
+	quote = w ^ (ones * '"');
+	backslash = w ^ (ones * '\\');
+	low = (w - ones * 0x20) & ~w;
+	high = (w + ones * 0x01) | w; /* 0x7f + 1 sets the high bit, as does >= 0x80 */
+	return (((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | low | high) &
+	               highs
+	           ? 0
+	           : 1;
+}
+
 static void json_escape(struct output *output, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -354,7 +377,10 @@ static void json_escape(struct output *output, const char *s, size_t len)
 		unsigned char c = p[i];
 		size_t n, run = i;
 
-		/* Fast path: copy a run of bytes that need no escaping at once. */
+		/* Fast path: copy a run of bytes that need no escaping at once,
+		 * testing eight at a time. */
+		while (len - run >= 8 && plain_word(p + run))
+			run += 8;
 		while (run < len && json_plain[p[run]])
 			run++;
 		if (run > i) {

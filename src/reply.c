@@ -294,6 +294,29 @@ static void split_text(const char *p, const char *end, smtpclass_reply *out)
 	int flattened = memchr(p, '\n', (size_t)(end - p)) == NULL &&
 	                memchr(p, '\r', (size_t)(end - p)) == NULL;
 
+	if (flattened) {
+		/* Only " CODE-" or " CODE ENHANCED" can start a continuation: jump
+		 * from one occurrence of the code's first digit to the next. */
+		const char *q = p;
+
+		while (out->code != 0 &&
+		       (q = memchr(q, '0' + out->code / 100, (size_t)(end - q))) != NULL) {
+			const char *after = NULL;
+
+			if (q > p && class_of((unsigned char)q[-1]) == B_SPACE)
+				after = scan_continuation(q, end, out, 0, &changed);
+			if (after == NULL) {
+				q++;
+				continue;
+			}
+			add_segment(out, segment, q - 1, end);
+			out->flags |= SMTPCLASS_REPLY_MULTILINE;
+			segment = q = after;
+		}
+		add_segment(out, segment, end, end);
+		return;
+	}
+
 	while (p < end) {
 		int cls = class_of((unsigned char)*p);
 		const char *next = p + 1;
@@ -309,17 +332,6 @@ static void split_text(const char *p, const char *end, smtpclass_reply *out)
 			segment = after != NULL ? after : line;
 			p = segment;
 			continue;
-		} else if (flattened && cls == B_SPACE && next < end &&
-		           class_of((unsigned char)*next) == B_DIGIT) {
-			const char *after = scan_continuation(next, end, out, 0, &changed);
-
-			if (after != NULL) {
-				add_segment(out, segment, p, end);
-				out->flags |= SMTPCLASS_REPLY_MULTILINE;
-				segment = after;
-				p = after;
-				continue;
-			}
 		}
 		p = next;
 	}

@@ -328,12 +328,18 @@ static int build_automaton(struct builder *b, struct sc_rule_build *out)
 	int head = 0, tail = 0;
 
 	memset(a->byte_class, 0, sizeof(a->byte_class));
+	a->class_shift = 0;
 	for (int p = 0; p < b->phrase_count; p++)
 		for (const unsigned char *s = (const unsigned char *)b->phrases[p]; *s; s++)
 			if (a->byte_class[*s] == 0)
 				a->byte_class[*s] = (unsigned char)classes++;
 	if (classes > 255)
 		return set_error(b, 0, "too many distinct bytes in phrases", NULL);
+	/* Rows are a power of two wide: the matcher shifts instead of multiplying
+	 * (the state lookup is a chain of dependent loads, one per byte). */
+	while ((1 << a->class_shift) < classes)
+		a->class_shift++;
+	classes = 1 << a->class_shift;
 	/* Upper case letters and whitespace fold onto their phrase classes. */
 	for (int c = 'A'; c <= 'Z'; c++)
 		a->byte_class[c] = a->byte_class[c + 32];

@@ -24,10 +24,10 @@ struct smtpclass_rules {
 	struct sc_rule_build build;
 };
 
-static int is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
+/* The blanks collapsed to one space: SP HT LF VT FF CR. */
+static const unsigned char blank[256] = {
+    ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
+};
 
 struct found {
 	int32_t phrases[MAX_FOUND];
@@ -59,7 +59,7 @@ const struct sc_rule *sc_rules_match(const struct sc_automaton *a, const smtpcla
 	const uint16_t *transitions = a->transitions;
 	const unsigned char *emits = a->emits;
 	const unsigned char *byte_class = a->byte_class;
-	const uint32_t classes = (uint32_t)a->class_count;
+	const unsigned shift = (unsigned)a->class_shift;
 
 	if (a->rule_count == 0)
 		return NULL;
@@ -70,20 +70,20 @@ const struct sc_rule *sc_rules_match(const struct sc_automaton *a, const smtpcla
 
 		if (!space) {
 			/* segments are joined with one space */
-			state = transitions[state * classes + byte_class[' ']];
+			state = transitions[(state << shift) + byte_class[' ']];
 			space = 1;
 		}
 		for (; p < end; p++) {
 			int32_t at;
 
-			if (is_space(*p)) {
+			if (blank[*p]) {
 				if (space)
 					continue;
 				space = 1;
 			} else {
 				space = 0;
 			}
-			state = transitions[state * classes + byte_class[*p]];
+			state = transitions[(state << shift) + byte_class[*p]];
 			if (!emits[state])
 				continue;
 			at = a->state_phrase[state] >= 0 ? (int32_t)state : a->output_link[state];

@@ -35,9 +35,10 @@ struct sc_rule {
 
 struct sc_automaton {
 	unsigned char byte_class[256];
-	int class_count;
+	int class_count;                 /* 1 << class_shift: the width of a row */
+	int class_shift;
 	int state_count;
-	const uint16_t *transitions;     /* [state * class_count + class]; 16 bits keep it cache-sized */
+	const uint16_t *transitions;     /* [(state << class_shift) + class]; 16 bits keep it small */
 	const unsigned char *emits;      /* 1 when a phrase ends in the state or on its output chain */
 	const int32_t *state_phrase;     /* phrase that ends in this state, or -1 */
 	const int32_t *output_link;      /* next state on the failure chain with a phrase, or -1 */

@@ -452,10 +452,10 @@ static void write_rules(FILE *out, const char *dir)
 	fputs("};\n\nconst struct sc_automaton sc_builtin_rules = {\n\t{", out);
 	for (int c = 0; c < 256; c++)
 		fprintf(out, "%s%d,", c % 32 == 0 ? "\n\t\t" : "", a->byte_class[c]);
-	fprintf(out, "\n\t},\n\t%d, %d, builtin_transitions, builtin_emits, builtin_state_phrase, "
+	fprintf(out, "\n\t},\n\t%d, %d, %d, builtin_transitions, builtin_emits, builtin_state_phrase, "
 	             "builtin_output_link,\n\t%d, builtin_phrase_rules_start, builtin_phrase_rules,\n"
 	             "\tbuiltin_rule_phrases, builtin_rule_rows, %d};\n",
-	        a->class_count, a->state_count, a->phrase_count, a->rule_count);
+	        a->class_count, a->class_shift, a->state_count, a->phrase_count, a->rule_count);
 	sc_rules_free(&build);
 	free(text);
 }

@@ -218,7 +218,7 @@ static void add_segment(smtpclass_reply *out, const char *start, const char *end
 		start++;
 	while (end > start && is_space_or_eol((unsigned char)end[-1]))
 		end--;
-	if (start == end)
+	if (end <= start)
 		return;
 	if (out->segment_count == SMTPCLASS_MAX_SEGMENTS) {
 		/* Full: the last segment swallows the rest of the input. */
@@ -303,7 +303,7 @@ static void split_text(const char *p, const char *end, smtpclass_reply *out)
 		       (q = memchr(q, '0' + out->code / 100, (size_t)(end - q))) != NULL) {
 			const char *after = NULL;
 
-			if (q > p && class_of((unsigned char)q[-1]) == B_SPACE)
+			if (q > segment && class_of((unsigned char)q[-1]) == B_SPACE)
 				after = scan_continuation(q, end, out, 0, &changed);
 			if (after == NULL) {
 				q++;

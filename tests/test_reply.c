@@ -645,6 +645,9 @@ static const struct text_row texts[] = {
 	/* qmail's trailing code: the text is kept whole. */
 	{"Sorry, I couldn't find any host named cx.libsisimai.com. (#5.1.2)",
 	 "Sorry, I couldn't find any host named cx.libsisimai.com. (#5.1.2)", LATE},
+	/* A continuation prefix right after another one is text (found by
+	 * fuzz_reply: it once gave a segment of negative length). */
+	{"550 a 550- 550-x", "a 550-x", ML},
 	/* With real line breaks only the start of each line is structure
 	 * (RFC 5321 s4.2.1); the "550 " inside the first line is text. */
 	{"550-You have sent 550 messages today\r\n550 Daily limit reached",

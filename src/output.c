@@ -168,8 +168,6 @@ static size_t time_iso(const smtpclass_span *time, int year, char *buf, size_t s
 		return 0;
 	memset(&tm, 0, sizeof(tm));
 	if (n >= 19 && s[4] == '-' && s[7] == '-' && s[13] == ':' && s[16] == ':') {
-		if (s[10] == 'T')
-			return (size_t)snprintf(buf, size, "%.*s", (int)n, s);
 		tm.tm_year = digits(s, 4) - 1900;
 		tm.tm_mon = digits(s + 5, 2) - 1;
 		tm.tm_mday = digits(s + 8, 2);
@@ -197,10 +195,22 @@ static size_t time_iso(const smtpclass_span *time, int year, char *buf, size_t s
 	    tm.tm_mday > 31 || tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 ||
 	    tm.tm_min > 59 || tm.tm_sec < 0 || tm.tm_sec > 60)
 		return 0;
+	if (s[10] == 'T') {
+		/* RFC 3339 already: kept as written once the fields are a real date */
+		struct tm copy = tm;
+
+		copy.tm_isdst = -1;
+		if (mktime(&copy) == (time_t)-1 || copy.tm_mday != tm.tm_mday)
+			return 0;
+		return (size_t)snprintf(buf, size, "%.*s", (int)n, s);
+	}
 	{
 		struct tm copy = tm;
 
 		local_offset(&copy, offset);
+		/* mktime() normalised the copy: Feb 31 became Mar 3, so it was no date */
+		if (copy.tm_mday != tm.tm_mday || copy.tm_mon != tm.tm_mon)
+			return 0;
 	}
 	return (size_t)snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d%s", tm.tm_year + 1900,
 	                        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, offset);

@@ -85,6 +85,15 @@ typedef struct smtpclass_reply {
 SMTPCLASS_API smtpclass_parse_status smtpclass_parse(const char *input, size_t len,
                                                      smtpclass_reply *out);
 
+/*
+ * Whether input opens like a reply (after blanks: a reply code, an enhanced
+ * code, or a DSN field name), in a few compares and without parsing the
+ * rest: lets a caller skip lines of a log that cannot be replies.  A line
+ * for which it returns 0 never parses as SMTPCLASS_PARSE_OK except through
+ * qmail's trailing "(#5.1.1)".
+ */
+SMTPCLASS_API int smtpclass_opens_reply(const char *input, size_t len);
+
 /* Length of the reply's text joined with single spaces. */
 SMTPCLASS_API size_t smtpclass_reply_text_length(const smtpclass_reply *reply);
 

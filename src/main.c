@@ -557,47 +557,6 @@ static int starts_with_reply_code(const char *line, size_t len)
 	       line[2] >= '0' && line[2] <= '9' && (line[3] == ' ' || line[3] == '-');
 }
 
-/* True when [s, s+len) starts with word, ignoring ASCII case. */
-static int starts_with_nocase(const char *s, size_t len, const char *word)
-{
-	size_t n = strlen(word);
-
-	if (len < n)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if ((s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]) != word[i])
-			return 0;
-	return 1;
-}
-
-/*
- * Whether a line that holds no log outcome can be a bare reply: it opens
- * (after blanks) with a reply code, an enhanced code ("5.1.1", "#5.1.1",
- * "(5.1.1)") or a DSN field.  Log noise is rejected here in a few compares
- * instead of a full parse of every skipped line.
- */
-static int may_be_reply(const char *line, size_t len)
-{
-	while (len > 0 && (*line == ' ' || *line == '\t')) {
-		line++;
-		len--;
-	}
-	if (starts_with_reply_code(line, len))
-		return 1;
-	if (len == 3 && line[0] >= '2' && line[0] <= '5' && line[1] >= '0' && line[1] <= '5' &&
-	    line[2] >= '0' && line[2] <= '9')
-		return 1; /* a code alone */
-	if (len > 0 && (*line == '#' || *line == '(')) {
-		line++;
-		len--;
-	}
-	if (len >= 3 && (line[0] == '2' || line[0] == '4' || line[0] == '5') && line[1] == '.' &&
-	    line[2] >= '0' && line[2] <= '9')
-		return 1;
-	return starts_with_nocase(line, len, "diagnostic-code:") ||
-	       starts_with_nocase(line, len, "smtp;") || starts_with_nocase(line, len, "status:");
-}
-
 static struct line_reader reader;
 static smtpclass_log_state log_state;
 /* Room for a normalised reply: a line is at most LINE_CAP bytes. */
@@ -652,7 +611,8 @@ static void classify_line(struct settings *settings, const char *name,
 		return;
 	}
 	/* A line that is itself a reply (a file of replies). */
-	if (!may_be_reply(line, len) || smtpclass_parse(line, len, &reply) != SMTPCLASS_PARSE_OK) {
+	if (!smtpclass_opens_reply(line, len) ||
+	    smtpclass_parse(line, len, &reply) != SMTPCLASS_PARSE_OK) {
 		counts.skipped++;
 		return;
 	}

@@ -365,6 +365,24 @@ static void find_late_enhanced(const char *p, const char *end, smtpclass_reply *
 	}
 }
 
+int smtpclass_opens_reply(const char *input, size_t len)
+{
+	const char *p = input, *end = input + len;
+	struct enhanced_code code;
+	unsigned flags = 0;
+
+	if (input == NULL)
+		return 0;
+	while (p < end && is_space_or_eol((unsigned char)*p))
+		p++;
+	while (end > p && is_space_or_eol((unsigned char)end[-1]))
+		end--;
+	p = skip_dsn_prefix(p, end, &flags);
+	if (flags & SMTPCLASS_REPLY_DSN)
+		return 1;
+	return scan_basic_code(p, end) != 0 || scan_enhanced_code(p, end, &code) != NULL;
+}
+
 smtpclass_parse_status smtpclass_parse(const char *input, size_t len, smtpclass_reply *out)
 {
 	const char *p, *end, *after;

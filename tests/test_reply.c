@@ -1161,6 +1161,27 @@ static void test_no_out_of_bounds_read(void **state)
 	parse_every_prefix(long_reply, build_long_reply(long_reply, sizeof(long_reply), 100, " "));
 }
 
+/* smtpclass_opens_reply() agrees with the parser on every row: whatever
+ * parses with a code at its start opens like a reply, and log noise does not. */
+static void test_opens_reply(void **state)
+{
+	static const char *const noise[] = {
+	    "Nov 27 21:57:04 mx postfix/qmgr[1]: ABC: from=<a@b.c>, size=1, nrcpt=1",
+	    "2026-11-27 21:55:53 1xX3v5-00007e-1t <= a@b.c", "hello", "", "   "};
+
+	(void)state;
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		smtpclass_reply reply;
+		const char *input = cases[i].input;
+
+		if (smtpclass_parse(input, strlen(input), &reply) == SMTPCLASS_PARSE_OK &&
+		    !(reply.flags & SMTPCLASS_REPLY_ENHANCED_LATE))
+			assert_true(smtpclass_opens_reply(input, strlen(input)));
+	}
+	for (size_t i = 0; i < COUNT(noise); i++)
+		assert_false(smtpclass_opens_reply(noise[i], strlen(noise[i])));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1169,6 +1190,7 @@ int main(void)
 	    cmocka_unit_test(test_known_bugs),
 	    cmocka_unit_test(test_texts),
 	    cmocka_unit_test(test_known_text_bugs),
+	    cmocka_unit_test(test_opens_reply),
 	    cmocka_unit_test(test_long_replies),
 	    cmocka_unit_test(test_text_copy),
 	    cmocka_unit_test(test_parse_status),

@@ -549,14 +549,6 @@ static int load_site_rules(struct settings *settings, smtpclass_rules **rules)
 	return 0;
 }
 
-/* A line that opens with a reply code ("550 ", "421-") is a bare reply, not
- * a log line: no log format starts that way, so the scanner is skipped. */
-static int starts_with_reply_code(const char *line, size_t len)
-{
-	return len >= 4 && line[0] >= '2' && line[0] <= '5' && line[1] >= '0' && line[1] <= '5' &&
-	       line[2] >= '0' && line[2] <= '9' && (line[3] == ' ' || line[3] == '-');
-}
-
 static struct line_reader reader;
 static smtpclass_log_state log_state;
 /* Room for a normalised reply: a line is at most LINE_CAP bytes. */
@@ -593,9 +585,11 @@ static void classify_line(struct settings *settings, const char *name,
 	smtpclass_result result;
 	smtpclass_log_record log;
 	struct record record = {name, number, &reply, &result, NULL, cut};
+	/* No log format opens like a reply, so a line that does is not scanned
+	 * as a log line, and a line that does not is no bare reply either. */
+	int reply_like = smtpclass_opens_reply(line, len);
 
-	if (!starts_with_reply_code(line, len) &&
-	    smtpclass_log_scan(line, len, &log_state, &log) == 1) {
+	if (!reply_like && smtpclass_log_scan(line, len, &log_state, &log) == 1) {
 		if (log.status == SMTPCLASS_STATUS_SENT && !settings->all && !settings->summary) {
 			counts.sent_hidden++;
 			return;
@@ -611,8 +605,7 @@ static void classify_line(struct settings *settings, const char *name,
 		return;
 	}
 	/* A line that is itself a reply (a file of replies). */
-	if (!smtpclass_opens_reply(line, len) ||
-	    smtpclass_parse(line, len, &reply) != SMTPCLASS_PARSE_OK) {
+	if (!reply_like || smtpclass_parse(line, len, &reply) != SMTPCLASS_PARSE_OK) {
 		counts.skipped++;
 		return;
 	}

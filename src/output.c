@@ -309,8 +309,7 @@ static const char *column_name(size_t i)
 	return i < REPLY_COLUMN_COUNT ? reply_columns[i] : log_columns[i - REPLY_COLUMN_COUNT];
 }
 
-/* Length of a valid UTF-8 sequence at s (1-4), or 0 when invalid. */
-static size_t utf8_sequence_length(const unsigned char *s, size_t len)
+size_t utf8_sequence_length(const unsigned char *s, size_t len)
 {
 	unsigned char c = s[0];
 	size_t need;

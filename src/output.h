@@ -40,6 +40,11 @@ void output_record(struct output *output, const struct record *record);
 /* Hands the buffered output to the stream (call before fflush). */
 void output_flush(struct output *output);
 
+/* Length of the well-formed UTF-8 sequence at s[0..len) (1 for ASCII,
+ * up to 4), or 0 when it is ill-formed: no overlongs, no surrogates, nothing
+ * above U+10FFFF.  The JSON writer and the summary's JSON reader share it. */
+size_t utf8_sequence_length(const unsigned char *s, size_t len);
+
 /* Writes s[0..len) as a JSON string (quotes included), invalid UTF-8 as U+FFFD. */
 void output_json_string(FILE *stream, const char *s, size_t len);
 

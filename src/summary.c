@@ -2650,39 +2650,6 @@ static int json_hex4(const char *s, unsigned *value)
 	return 0;
 }
 
-/* Length of a valid UTF-8 sequence at s[0..n), or 0. */
-static size_t utf8_valid_length(const unsigned char *s, size_t n)
-{
-	unsigned long cp;
-	size_t need;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		need = 2;
-		cp = s[0] & 0x1fu;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		need = 3;
-		cp = s[0] & 0x0fu;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		need = 4;
-		cp = s[0] & 0x07u;
-	} else {
-		return 0;
-	}
-	if (n < need)
-		return 0;
-	for (size_t i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3fu);
-	}
-	if ((need == 3 && cp < 0x800) || (need == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return need;
-}
-
 /* Checks a string from its opening quote; leaves pos after the closing one. */
 static int json_scan_string(struct json_reader *r)
 {
@@ -2701,7 +2668,7 @@ static int json_scan_string(struct json_reader *r)
 		if (c < 0x20)
 			return json_fail(r, r->pos, "control character in a string");
 		if (c != '\\') {
-			n = utf8_valid_length(s + r->pos, r->len - r->pos);
+			n = utf8_sequence_length(s + r->pos, r->len - r->pos);
 			if (n == 0)
 				return json_fail(r, r->pos, "invalid UTF-8 in a string");
 			r->pos += n;

@@ -4,28 +4,57 @@
 #ifndef SMTPCLASS_LINEREADER_H
 #define SMTPCLASS_LINEREADER_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 /* Longest line kept; longer lines are cut to this and counted. */
 #define LINE_CAP (64 * 1024)
-/* Read buffer: several lines per read(2) call. */
-#define READ_BUFFER_SIZE (1024 * 1024)
+/* Input is read in blocks of BLOCK_DATA bytes into a ring of BLOCK_COUNT
+ * slots.  Each slot has LINE_CAP bytes of room in front of its data for the
+ * unfinished line carried over from the previous block. */
+#define BLOCK_COUNT 8
+#define BLOCK_DATA  (128 * 1024)
+#define BLOCK_SLOT  (LINE_CAP + BLOCK_DATA)
+
+/* What one read(2) into a slot gave. */
+struct block_fill {
+	size_t len;
+	int error;  /* errno, or 0 */
+	int has_cr; /* the bytes hold a CR */
+};
 
 struct line_reader {
 	int fd;
-	int poll_before_read; /* a pipe or terminal: flush output before blocking */
-	void (*before_block)(void); /* called when the next read would block */
-	size_t start, end;    /* unread bytes are buf[start..end) */
+	void (*before_block)(void); /* called when the next block is not there yet */
+	int poll_before_read;       /* without the thread: a pipe or terminal */
+	int threaded;               /* a thread reads ahead */
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t filled, emptied;
+	unsigned long long produced; /* blocks read (by the thread) */
+	unsigned long long released; /* blocks given back by the consumer */
+	int stop;                    /* the consumer has gone */
+	unsigned long long taken;    /* blocks the consumer has taken */
+	char *data;                  /* slot of the block being consumed, or NULL */
+	size_t start, end;           /* unread bytes are data[start..end) */
 	int eof;
-	int error;            /* errno of a failed read, or 0 */
-	int skipping;         /* dropping the rest of a cut line */
-	int seen_cr;          /* a CR was read: lines must be checked for lone CRs */
+	int error;    /* errno of a failed read, or 0 */
+	int skipping; /* dropping the rest of a cut line */
+	int seen_cr;  /* a CR was read: lines must be checked for lone CRs */
 	unsigned long long line_number;
-	char buf[READ_BUFFER_SIZE];
+	struct block_fill fills[BLOCK_COUNT];
+	char slots[BLOCK_COUNT][BLOCK_SLOT];
 };
 
-/* Prepares a reader for fd. before_block may be NULL. */
-void line_reader_init(struct line_reader *reader, int fd, void (*before_block)(void));
+/*
+ * Prepares a reader for fd.  before_block may be NULL.  With read_ahead a
+ * thread reads the next blocks while the caller works on the current one
+ * (the read(2) copy then costs no time on the caller's core); without it,
+ * or when no thread can be started, reads happen in line_reader_next().
+ * Every reader must be closed with line_reader_close().
+ */
+void line_reader_init(struct line_reader *reader, int fd, void (*before_block)(void),
+                      int read_ahead);
 
 /*
  * Returns the next line (without its LF; a trailing CR is kept for the
@@ -35,5 +64,9 @@ void line_reader_init(struct line_reader *reader, int fd, void (*before_block)(v
  * The line stays valid until the next call.
  */
 int line_reader_next(struct line_reader *reader, const char **line, size_t *len, int *cut);
+
+/* Stops the read-ahead thread (also when it waits in read(2)) and waits
+ * for it.  The fd is left open. */
+void line_reader_close(struct line_reader *reader);
 
 #endif

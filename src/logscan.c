@@ -801,7 +801,10 @@ static void postfix_reply(const char *text, const char *end, smtpclass_log_recor
 		}
 	}
 	out->reply = span_of(text, end);
-	mark = find_last_text(text, end, " while ");
+	/* "lost connection with H while sending RCPT TO": Postfix's own
+	 * words.  A text that opens with a reply code is the server's, and
+	 * most are the "250 2.0.0 Ok" of sent lines: no stage to look for. */
+	mark = is_reply_code(text, end) ? NULL : find_last_text(text, end, " while ");
 	if (mark != NULL) {
 		const char *phrase = mark + 7;
 		if (starts_with(phrase, end, "sending "))
@@ -952,10 +955,13 @@ static int scan_recipient_fields(const char *p, const char *end, enum family fam
 /* Parses qmgr's "from=<s>, status=expired, returned to sender". */
 static int scan_postfix_expired(const char *p, const char *end, smtpclass_log_record *out)
 {
-	const char *status = find_text(p, end, ", status=");
+	const char *status;
 	const char *word_end;
+	smtpclass_span sender = address_at(p + 5, end, &status);
 
-	if (status == NULL)
+	/* status= follows the sender at once; the "from=<s>, size=N" line of
+	 * every queued message is turned away without a search. */
+	if (!starts_with(status, end, ", status="))
 		return 0;
 	status += 9;
 	word_end = status;
@@ -965,7 +971,7 @@ static int scan_postfix_expired(const char *p, const char *end, smtpclass_log_re
 		return 0;
 	out->mta = SMTPCLASS_MTA_POSTFIX;
 	out->status = SMTPCLASS_STATUS_EXPIRED;
-	out->sender = address_at(p + 5, status, NULL);
+	out->sender = sender;
 	return 1;
 }
 

@@ -620,7 +620,7 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 	int cut, got;
 	unsigned long long number = 0; /* lines ended by LF, CRLF or a lone CR */
 
-	line_reader_init(&reader, fd, flush_output);
+	line_reader_init(&reader, fd, flush_output, 1);
 	smtpclass_log_state_init(&log_state, settings->forced_mta);
 	while ((got = line_reader_next(&reader, &line, &len, &cut)) == 1) {
 		const char *cr;
@@ -637,9 +637,12 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 			counts.lines++;
 		}
 		classify_line(settings, name, ++number, line, len, cut);
-		if (ferror(stdout))
-			return;
+		/* Not ferror(stdout) per line: with the read-ahead thread stdio
+		 * takes a lock for it.  output_flush() looks once per block. */
+		if (settings->output.failed)
+			break;
 	}
+	line_reader_close(&reader);
 	if (got < 0) {
 		fprintf(stderr, "%s: %s: %s\n", PROGRAM, name, strerror(reader.error));
 		counts.io_error = 1;

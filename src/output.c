@@ -18,7 +18,9 @@
 void output_flush(struct output *output)
 {
 	if (output->used > 0) {
-		fwrite(output->buffer, 1, output->used, output->stream);
+		if (fwrite(output->buffer, 1, output->used, output->stream) != output->used ||
+		    ferror(output->stream))
+			output->failed = 1;
 		output->used = 0;
 	}
 }
@@ -28,7 +30,8 @@ static void out_bytes(struct output *output, const void *bytes, size_t len)
 	if (output->used + len > sizeof(output->buffer)) {
 		output_flush(output);
 		if (len > sizeof(output->buffer)) {
-			fwrite(bytes, 1, len, output->stream);
+			if (fwrite(bytes, 1, len, output->stream) != len)
+				output->failed = 1;
 			return;
 		}
 	}

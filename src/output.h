@@ -17,6 +17,7 @@ struct output {
 	int explain;     /* text only: print the deciding rule and its evidence */
 	int log_fields;  /* records carry the log-mode columns */
 	int year;        /* for syslog timestamps without a year (--year), or 0 */
+	int failed;      /* a write to stream failed: no use going on */
 	size_t used;     /* bytes waiting in buffer */
 	char buffer[65536];
 };

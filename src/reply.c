@@ -375,6 +375,12 @@ int smtpclass_opens_reply(const char *input, size_t len)
 		return 0;
 	while (p < end && is_space_or_eol((unsigned char)*p))
 		p++;
+	/* Every log line comes through here: a reply opens with a class
+	 * digit, '#', '(' or a DSN field name (d, s), so one byte turns away
+	 * syslog lines ("Nov 27 ...") without the prefix and code scans. */
+	if (p == end || !((*p >= '2' && *p <= '5') || *p == '#' || *p == '(' ||
+	                  lower((unsigned char)*p) == 'd' || lower((unsigned char)*p) == 's'))
+		return 0;
 	while (end > p && is_space_or_eol((unsigned char)end[-1]))
 		end--;
 	p = skip_dsn_prefix(p, end, &flags);

@@ -111,7 +111,8 @@ static void answer(const char *line, size_t len, const smtpclass_options *option
 
 int rsyslog_run(const smtpclass_options *options, smtpclass_mta forced_mta)
 {
-	line_reader_init(&reader, STDIN_FILENO, NULL);
+	/* One line in, one answer out: nothing to gain from reading ahead. */
+	line_reader_init(&reader, STDIN_FILENO, NULL, 0);
 	smtpclass_log_state_init(&state, forced_mta);
 	for (;;) {
 		const char *line;

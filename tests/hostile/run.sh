@@ -226,6 +226,28 @@ known_bug cr-line-numbers "1 2 3 4 " "$(sed 's/.*"line":\([0-9]*\),.*/\1/' "$tmp
 printf '550 5.1.1 a\r451 4.2.0 b\r' | "$bin" -j >"$tmp/out"
 check cr-only-mac-file 2 "$("$tool" jsonl "$tmp/out")"
 
+# ---- Lines across read blocks --------------------------------------------------
+# Input is read in 128 KiB blocks (by a read-ahead thread); the unfinished
+# line at the end of a block is carried over in front of the next one.  The
+# sample log 200 times over (4.9 MB: 37 blocks, boundaries at every offset
+# of a line) gives the same records 200 times over, from a file and from a
+# pipe, and --stats counts every line.
+"$bin" --all --format=tsv "$src/data/sample-mail.log" | cut -f3- >"$tmp/blocks.one"
+sample_lines=$(lines_of "$src/data/sample-mail.log")
+i=0
+: >"$tmp/blocks.log"
+: >"$tmp/blocks.expected"
+while [ $i -lt 200 ]; do
+	cat "$src/data/sample-mail.log" >>"$tmp/blocks.log"
+	cat "$tmp/blocks.one" >>"$tmp/blocks.expected"
+	i=$((i + 1))
+done
+"$bin" --all --format=tsv --stats "$tmp/blocks.log" 2>"$tmp/err" | cut -f3- >"$tmp/out"
+check_true blocks-file-records cmp -s "$tmp/blocks.expected" "$tmp/out"
+check blocks-file-lines "lines $((sample_lines * 200))" "$(stats "$tmp/err" | sed 's/^smtpclass: \(lines [0-9]*\),.*/\1/')"
+cat "$tmp/blocks.log" | "$bin" --all --format=tsv | cut -f3- >"$tmp/out"
+check_true blocks-pipe-records cmp -s "$tmp/blocks.expected" "$tmp/out"
+
 # ---- 10 MB of random bytes --------------------------------------------------------
 # Raw bytes (NUL, CR, every value), then lines that open like a reply or an
 # MTA log line and go on with random bytes, so that the parser, the log

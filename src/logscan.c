@@ -2075,6 +2075,12 @@ size_t smtpclass_log_reply_normalise(const smtpclass_log_record *record, char *b
 		return 0;
 	p = record->reply.ptr;
 	end = p + record->reply.len;
+	if (record->reply_form == SMTPCLASS_LOG_REPLY_PLAIN) {
+		/* Most replies (Postfix, Sendmail) are copied as they are. */
+		written = record->reply.len < size ? record->reply.len : size;
+		memcpy(buf, p, written);
+		return written;
+	}
 	if (record->reply_form == SMTPCLASS_LOG_REPLY_UNDERSCORES && end > p && end[-1] == '/')
 		end--;
 	while (p < end && written < size) {

@@ -38,15 +38,33 @@ static int read_block(int fd, char *at, struct block_fill *fill)
 	return n > 0;
 }
 
+/* On a pipe or terminal, waits until fd can be read without blocking.
+ * Returns 0 when the consumer asked the thread to stop instead. */
+static int wait_readable(struct line_reader *reader)
+{
+	struct pollfd fds[2] = {{reader->fd, POLLIN, 0}, {reader->wake[0], POLLIN, 0}};
+
+	for (;;) {
+		int n = poll(fds, 2, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || fds[1].revents != 0)
+			return n >= 0 ? 0 : 1; /* a failing poll: let read(2) say why */
+		if (fds[0].revents != 0)
+			return 1;
+	}
+}
+
 /* The read-ahead thread: fills free slots in ring order until end of input,
- * an error, or the consumer stops it.  It can only be cancelled inside
- * read(2), where it holds no lock. */
+ * an error, or the consumer stops it.  On a pipe it waits in poll(2) with
+ * the wake-up pipe, so that line_reader_close() can always stop it (a
+ * cancelled thread would also do, but sanitizers lose track of its stack). */
 static void *read_ahead(void *arg)
 {
 	struct line_reader *reader = arg;
-	int more = 1, old;
+	int more = 1;
 
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 	while (more) {
 		struct block_fill fill;
 		size_t slot;
@@ -61,9 +79,9 @@ static void *read_ahead(void *arg)
 		slot = (size_t)(reader->produced % BLOCK_COUNT);
 		pthread_mutex_unlock(&reader->lock);
 
-		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
+		if (reader->poll_before_read && !wait_readable(reader))
+			break;
 		more = read_block(reader->fd, reader->slots[slot] + LINE_CAP, &fill);
-		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 
 		pthread_mutex_lock(&reader->lock);
 		reader->fills[slot] = fill;
@@ -94,25 +112,32 @@ void line_reader_init(struct line_reader *reader, int fd, void (*before_block)(v
 	reader->threaded = 0;
 	if (!read_ahead_wanted)
 		return;
-	if (pthread_mutex_init(&reader->lock, NULL) != 0)
+	if (reader->poll_before_read && pipe(reader->wake) != 0)
 		return;
+	if (pthread_mutex_init(&reader->lock, NULL) != 0)
+		goto no_lock;
 	if (pthread_cond_init(&reader->filled, NULL) != 0) {
 		pthread_mutex_destroy(&reader->lock);
-		return;
+		goto no_lock;
 	}
 	if (pthread_cond_init(&reader->emptied, NULL) != 0) {
 		pthread_cond_destroy(&reader->filled);
 		pthread_mutex_destroy(&reader->lock);
+		goto no_lock;
+	}
+	if (pthread_create(&reader->thread, NULL, read_ahead, reader) == 0) {
+		reader->threaded = 1;
 		return;
 	}
+	pthread_cond_destroy(&reader->emptied);
+	pthread_cond_destroy(&reader->filled);
+	pthread_mutex_destroy(&reader->lock);
+no_lock:
 	/* Without a thread (none can be started) reads happen in place. */
-	if (pthread_create(&reader->thread, NULL, read_ahead, reader) != 0) {
-		pthread_cond_destroy(&reader->emptied);
-		pthread_cond_destroy(&reader->filled);
-		pthread_mutex_destroy(&reader->lock);
-		return;
+	if (reader->poll_before_read) {
+		close(reader->wake[0]);
+		close(reader->wake[1]);
 	}
-	reader->threaded = 1;
 }
 
 void line_reader_close(struct line_reader *reader)
@@ -123,10 +148,19 @@ void line_reader_close(struct line_reader *reader)
 	reader->stop = 1;
 	pthread_cond_broadcast(&reader->emptied);
 	pthread_mutex_unlock(&reader->lock);
-	/* A thread waiting in read(2) on a pipe that stays open would never
-	 * see stop. */
-	pthread_cancel(reader->thread);
+	if (reader->poll_before_read) {
+		/* The thread may be waiting for a pipe that stays open. */
+		ssize_t n;
+
+		do
+			n = write(reader->wake[1], "", 1);
+		while (n < 0 && errno == EINTR);
+	}
 	pthread_join(reader->thread, NULL);
+	if (reader->poll_before_read) {
+		close(reader->wake[0]);
+		close(reader->wake[1]);
+	}
 	pthread_cond_destroy(&reader->emptied);
 	pthread_cond_destroy(&reader->filled);
 	pthread_mutex_destroy(&reader->lock);

@@ -29,6 +29,7 @@ struct line_reader {
 	int poll_before_read;       /* without the thread: a pipe or terminal */
 	int threaded;               /* a thread reads ahead */
 	pthread_t thread;
+	int wake[2];                 /* a pipe that tells the thread to stop */
 	pthread_mutex_t lock;
 	pthread_cond_t filled, emptied;
 	unsigned long long produced; /* blocks read (by the thread) */
@@ -65,7 +66,7 @@ void line_reader_init(struct line_reader *reader, int fd, void (*before_block)(v
  */
 int line_reader_next(struct line_reader *reader, const char **line, size_t *len, int *cut);
 
-/* Stops the read-ahead thread (also when it waits in read(2)) and waits
+/* Stops the read-ahead thread (also when it waits for a pipe) and waits
  * for it.  The fd is left open. */
 void line_reader_close(struct line_reader *reader);
 

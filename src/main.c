@@ -29,6 +29,7 @@
 #include "rsyslog.h"
 #include "smtpclass.h"
 #include "summary.h"
+#include "summaryfeed.h"
 
 #define PROGRAM "smtpclass"
 
@@ -404,7 +405,7 @@ static void emit(struct settings *settings, const struct record *record)
 	int rank = verdict_rank(record->result);
 
 	if (summary_report != NULL)
-		summary_add(summary_report, record);
+		summary_feed_add(record);
 	else
 		output_record(&settings->output, record);
 	if (settings->line_buffered && summary_report == NULL)
@@ -831,14 +832,18 @@ int main(int argc, char **argv)
 	}
 	if (settings.header && !settings.summary)
 		output_header(&settings.output);
+	if (summary_report != NULL && !settings.merge)
+		summary_feed_start(summary_report);
 	if (settings.reply_count > 0)
 		classify_arguments(&settings);
 	else if (settings.merge)
 		merge_summaries(argc, argv);
 	else
 		classify_files(&settings, argc, argv);
-	if (summary_report != NULL)
+	if (summary_report != NULL) {
+		summary_feed_finish();
 		write_summary(&settings);
+	}
 	output_flush(&settings.output);
 	write_failed = finish_output() != 0;
 	free(settings.replies);

@@ -1,0 +1,250 @@
+/*
+ * summaryfeed.c: count records into a summary on a second thread.
+ *
+ * Summary mode does the work of log mode and then counts every record, the
+ * sent ones too, into its tables.  The counting runs on a thread of its own
+ * so that it overlaps with the scan: the main thread copies what
+ * summary_add() reads of a record into a batch (the record points into a
+ * line and a scratch buffer that the next line reuses) and hands full
+ * batches over; the thread rebuilds each record from its copy and counts
+ * it.  Records are counted one at a time and in input order, so the
+ * summary is the same as if they were counted in place.  Memory is fixed:
+ * a ring of FEED_BATCHES batches; when all are in use the main thread waits.
+ */
+#include "summaryfeed.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+
+#define FEED_BATCHES     4
+#define FEED_BATCH_BYTES (256 * 1024)
+
+/* The spans summary_add() reads, in the order of event.len. */
+enum {
+	SPAN_DOMAIN,
+	SPAN_QUEUE_ID,
+	SPAN_RECIPIENT,
+	SPAN_RELAY,
+	SPAN_TIME,
+	SPAN_ENHANCED,
+	SPAN_SEGMENT /* then one per reply segment */
+};
+#define SPAN_COUNT (SPAN_SEGMENT + SMTPCLASS_MAX_SEGMENTS)
+#define ABSENT     UINT32_MAX /* the span's pointer was NULL */
+
+/* One record as copied into a batch; the bytes of its spans follow it. */
+struct event {
+	uint32_t size; /* with the bytes, a multiple of 8 */
+	int has_log;
+	int status, verdict, reason, action, code;
+	int segment_count;
+	uint32_t len[SPAN_COUNT];
+};
+
+struct batch {
+	size_t used;
+	_Alignas(8) unsigned char bytes[FEED_BATCH_BYTES];
+};
+
+static struct {
+	struct summary *summary;
+	int threaded;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t ready;        /* a batch was handed over, or the end */
+	pthread_cond_t counted_one;  /* a batch was counted */
+	unsigned long long handed;   /* batches handed to the thread */
+	unsigned long long counted;  /* batches the thread has counted */
+	int finished;
+	struct batch *filling;       /* the main thread's batch */
+	struct batch batches[FEED_BATCHES];
+} feed;
+
+static void count_event(const struct event *e)
+{
+	const char *p = (const char *)(e + 1);
+	smtpclass_span spans[SPAN_COUNT];
+	smtpclass_log_record log;
+	smtpclass_reply reply;
+	smtpclass_result result;
+	struct record record = {NULL, 0, &reply, &result, e->has_log ? &log : NULL, 0};
+
+	for (int i = 0; i < SPAN_COUNT; i++) {
+		spans[i].ptr = e->len[i] == ABSENT ? NULL : p;
+		spans[i].len = e->len[i] == ABSENT ? 0 : e->len[i];
+		p += spans[i].len;
+	}
+	memset(&log, 0, sizeof(log));
+	log.status = (smtpclass_log_status)e->status;
+	log.domain = spans[SPAN_DOMAIN];
+	log.queue_id = spans[SPAN_QUEUE_ID];
+	log.recipient = spans[SPAN_RECIPIENT];
+	log.relay = spans[SPAN_RELAY];
+	log.time = spans[SPAN_TIME];
+	memset(&reply, 0, sizeof(reply));
+	reply.code = e->code;
+	reply.enhanced = spans[SPAN_ENHANCED];
+	reply.segment_count = (size_t)e->segment_count;
+	for (int i = 0; i < e->segment_count; i++)
+		reply.segments[i] = spans[SPAN_SEGMENT + i];
+	memset(&result, 0, sizeof(result));
+	result.verdict = (smtpclass_verdict)e->verdict;
+	result.reason = e->reason;
+	result.action = e->action;
+	summary_add(feed.summary, &record);
+}
+
+static void *count_batches(void *unused)
+{
+	(void)unused;
+	for (;;) {
+		const struct batch *b;
+
+		pthread_mutex_lock(&feed.lock);
+		while (feed.counted == feed.handed && !feed.finished)
+			pthread_cond_wait(&feed.ready, &feed.lock);
+		if (feed.counted == feed.handed) {
+			pthread_mutex_unlock(&feed.lock);
+			return NULL;
+		}
+		b = &feed.batches[feed.counted % FEED_BATCHES];
+		pthread_mutex_unlock(&feed.lock);
+
+		for (size_t at = 0; at < b->used;) {
+			const struct event *e = (const struct event *)(const void *)(b->bytes + at);
+			count_event(e);
+			at += e->size;
+		}
+
+		pthread_mutex_lock(&feed.lock);
+		feed.counted++;
+		pthread_cond_signal(&feed.counted_one);
+		pthread_mutex_unlock(&feed.lock);
+	}
+}
+
+void summary_feed_start(struct summary *summary)
+{
+	feed.summary = summary;
+	feed.threaded = 0;
+	feed.handed = feed.counted = 0;
+	feed.finished = 0;
+	feed.filling = &feed.batches[0];
+	feed.filling->used = 0;
+	if (pthread_mutex_init(&feed.lock, NULL) != 0)
+		return;
+	if (pthread_cond_init(&feed.ready, NULL) != 0) {
+		pthread_mutex_destroy(&feed.lock);
+		return;
+	}
+	if (pthread_cond_init(&feed.counted_one, NULL) != 0) {
+		pthread_cond_destroy(&feed.ready);
+		pthread_mutex_destroy(&feed.lock);
+		return;
+	}
+	if (pthread_create(&feed.thread, NULL, count_batches, NULL) != 0) {
+		pthread_cond_destroy(&feed.counted_one);
+		pthread_cond_destroy(&feed.ready);
+		pthread_mutex_destroy(&feed.lock);
+		return;
+	}
+	feed.threaded = 1;
+}
+
+/* Hands the filled batch to the thread and takes the next free one. */
+static void hand_over(void)
+{
+	pthread_mutex_lock(&feed.lock);
+	feed.handed++;
+	pthread_cond_signal(&feed.ready);
+	while (feed.handed - feed.counted >= FEED_BATCHES)
+		pthread_cond_wait(&feed.counted_one, &feed.lock);
+	pthread_mutex_unlock(&feed.lock);
+	feed.filling = &feed.batches[feed.handed % FEED_BATCHES];
+	feed.filling->used = 0;
+}
+
+void summary_feed_add(const struct record *record)
+{
+	const smtpclass_log_record *log = record->log;
+	const smtpclass_reply *reply = record->reply;
+	smtpclass_span spans[SPAN_COUNT];
+	struct event *e;
+	unsigned char *to;
+	size_t size = sizeof(struct event);
+	int segments = 0;
+
+	if (!feed.threaded) {
+		summary_add(feed.summary, record);
+		return;
+	}
+	memset(spans, 0, sizeof(spans));
+	if (log != NULL) {
+		spans[SPAN_DOMAIN] = log->domain;
+		spans[SPAN_QUEUE_ID] = log->queue_id;
+		spans[SPAN_RECIPIENT] = log->recipient;
+		spans[SPAN_RELAY] = log->relay;
+		spans[SPAN_TIME] = log->time;
+	}
+	if (reply != NULL) {
+		spans[SPAN_ENHANCED] = reply->enhanced;
+		segments = reply->segment_count < SMTPCLASS_MAX_SEGMENTS
+		               ? (int)reply->segment_count
+		               : SMTPCLASS_MAX_SEGMENTS;
+		for (int i = 0; i < segments; i++)
+			spans[SPAN_SEGMENT + i] = reply->segments[i];
+	}
+	/* A line and its normalised reply are at most LINE_CAP bytes each and
+	 * the log spans lie in the line (some overlap), so an event is far
+	 * smaller than a batch; the cut below only keeps that true whatever
+	 * a caller hands in. */
+	for (int i = 0; i < SPAN_COUNT; i++) {
+		size_t room = FEED_BATCH_BYTES - size - 8;
+
+		if (spans[i].len > room)
+			spans[i].len = room;
+		size += spans[i].len;
+	}
+	size = (size + 7) / 8 * 8;
+	if (feed.filling->used + size > FEED_BATCH_BYTES)
+		hand_over();
+
+	e = (struct event *)(void *)(feed.filling->bytes + feed.filling->used);
+	e->size = (uint32_t)size;
+	e->has_log = log != NULL;
+	e->status = log != NULL ? (int)log->status : 0;
+	e->verdict = (int)record->result->verdict;
+	e->reason = record->result->reason;
+	e->action = record->result->action;
+	e->code = reply != NULL ? reply->code : 0;
+	e->segment_count = segments;
+	to = (unsigned char *)(e + 1);
+	for (int i = 0; i < SPAN_COUNT; i++) {
+		if (spans[i].ptr == NULL) {
+			e->len[i] = ABSENT;
+			continue;
+		}
+		e->len[i] = (uint32_t)spans[i].len;
+		memcpy(to, spans[i].ptr, spans[i].len);
+		to += spans[i].len;
+	}
+	feed.filling->used += size;
+}
+
+void summary_feed_finish(void)
+{
+	if (!feed.threaded)
+		return;
+	pthread_mutex_lock(&feed.lock);
+	if (feed.filling->used > 0)
+		feed.handed++;
+	feed.finished = 1;
+	pthread_cond_signal(&feed.ready);
+	pthread_mutex_unlock(&feed.lock);
+	pthread_join(feed.thread, NULL);
+	pthread_cond_destroy(&feed.counted_one);
+	pthread_cond_destroy(&feed.ready);
+	pthread_mutex_destroy(&feed.lock);
+	feed.threaded = 0;
+}

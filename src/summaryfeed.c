@@ -61,37 +61,39 @@ static struct {
 	struct batch batches[FEED_BATCHES];
 } feed;
 
+/* The record count_event() rebuilds, used by the counting thread only.
+ * Every field summary_add() reads is set for each event and the others
+ * stay zero, so nothing needs clearing per event. */
+static smtpclass_log_record event_log;
+static smtpclass_reply event_reply;
+static smtpclass_result event_result;
+
 static void count_event(const struct event *e)
 {
 	const char *p = (const char *)(e + 1);
 	smtpclass_span spans[SPAN_COUNT];
-	smtpclass_log_record log;
-	smtpclass_reply reply;
-	smtpclass_result result;
-	struct record record = {NULL, 0, &reply, &result, e->has_log ? &log : NULL, 0};
+	struct record record = {NULL, 0, &event_reply, &event_result,
+	                        e->has_log ? &event_log : NULL, 0};
 
-	for (int i = 0; i < SPAN_COUNT; i++) {
+	for (int i = 0; i < SPAN_SEGMENT + e->segment_count; i++) {
 		spans[i].ptr = e->len[i] == ABSENT ? NULL : p;
 		spans[i].len = e->len[i] == ABSENT ? 0 : e->len[i];
 		p += spans[i].len;
 	}
-	memset(&log, 0, sizeof(log));
-	log.status = (smtpclass_log_status)e->status;
-	log.domain = spans[SPAN_DOMAIN];
-	log.queue_id = spans[SPAN_QUEUE_ID];
-	log.recipient = spans[SPAN_RECIPIENT];
-	log.relay = spans[SPAN_RELAY];
-	log.time = spans[SPAN_TIME];
-	memset(&reply, 0, sizeof(reply));
-	reply.code = e->code;
-	reply.enhanced = spans[SPAN_ENHANCED];
-	reply.segment_count = (size_t)e->segment_count;
+	event_log.status = (smtpclass_log_status)e->status;
+	event_log.domain = spans[SPAN_DOMAIN];
+	event_log.queue_id = spans[SPAN_QUEUE_ID];
+	event_log.recipient = spans[SPAN_RECIPIENT];
+	event_log.relay = spans[SPAN_RELAY];
+	event_log.time = spans[SPAN_TIME];
+	event_reply.code = e->code;
+	event_reply.enhanced = spans[SPAN_ENHANCED];
+	event_reply.segment_count = (size_t)e->segment_count;
 	for (int i = 0; i < e->segment_count; i++)
-		reply.segments[i] = spans[SPAN_SEGMENT + i];
-	memset(&result, 0, sizeof(result));
-	result.verdict = (smtpclass_verdict)e->verdict;
-	result.reason = e->reason;
-	result.action = e->action;
+		event_reply.segments[i] = spans[SPAN_SEGMENT + i];
+	event_result.verdict = (smtpclass_verdict)e->verdict;
+	event_result.reason = e->reason;
+	event_result.action = e->action;
 	summary_add(feed.summary, &record);
 }
 

@@ -20,12 +20,20 @@
  *     as they are, and the other words are classified by their bytes (all
  *     digits, dotted quad, colon-hex, dotted host name, letters mixed with
  *     digits, ...); variable ones become placeholders.  No regular
- *     expressions.
+ *     expressions.  The templates of such words are remembered (a block
+ *     list's name, a help URL come back in many replies).
  *   - Records cost little: names (domains, hosts, addresses) are hashed
  *     straight from the log line in lower case, without copies; the table
  *     lines a record needs are prefetched before they are used; sent
- *     records (most of a log) touch the counters, the domain, host and hour
- *     tables and a small filter of failed addresses, nothing else.
+ *     records (most of a log) touch the counters, one line of the domain
+ *     and host entries, the hour and a small filter of failed addresses,
+ *     nothing else.
+ *   - Memory is reserved for the full capacities but touched as it is
+ *     used: a page touched for the first time costs a fault and a page
+ *     clearing, more than many records, so entries are small (a name
+ *     longer than most is kept apart), indexes grow with their tables and
+ *     a domain's or host's counts by reason are cleared on its first
+ *     failure.
  *
  * The JSON form holds the same content as the text report and can be read
  * back by summary_merge_json(), a small strict JSON reader (RFC 8259) that
@@ -51,6 +59,10 @@
 #define GROUP_DOMAIN_NAME_MAX 63
 #define GROUP_DOMAINS_MAX     8
 #define TIME_TEXT_MAX         47
+
+/* Bytes of a name kept in its table entry, at least: most names are
+ * shorter, and longer ones go to a spill area (see the tables). */
+#define NAME_INLINE 48
 
 /* Tables, also the bits of summary->capped and the names in "capped". */
 enum table_id { T_DOMAINS, T_HOSTS, T_GROUPS, T_ADDRESSES, T_DEFERRED, T_HOURS, T_COUNT };
@@ -123,41 +135,65 @@ static uint64_t hash_bytes(uint64_t h, const char *s, size_t len)
 	return h;
 }
 
-/* The hash of s[0..len) in lower case: names (domains, hosts, addresses)
- * are hashed straight from the log line, without a lower-case copy. */
+/* The last word of s[0..len), which holds its last len % 8 bytes: for a
+ * name of eight bytes or more, its last eight bytes (one load, overlapping
+ * the word before); for a shorter one, its bytes. */
+static uint64_t last_word(const char *s, size_t len)
+{
+	uint64_t word;
+
+	if (len < 8)
+		return load_tail(s, len);
+	memcpy(&word, s + len - 8, 8);
+	return word;
+}
+
+/*
+ * A hash of s[0..len) that ignores case: names (domains, hosts, addresses)
+ * are hashed straight from the log line, without a lower-case copy.  Bit 5
+ * of every byte is set rather than capitals made lower case: names that
+ * are equal in lower case stay equal (a capital's bit 5 is what sets it
+ * apart from its lower case), and it costs one OR per word; the few other
+ * bytes it merges ('@' and '`') are told apart by the comparison of keys.
+ */
 static uint64_t hash_folded(const char *s, size_t len)
 {
+	const uint64_t case_bits = 0x2020202020202020ull;
 	uint64_t h = HASH_SEED ^ len * HASH_MULTIPLIER, word;
+	size_t k;
 
-	while (len >= 8) {
-		memcpy(&word, s, 8);
-		h = (h ^ lower_word(word)) * HASH_MULTIPLIER;
+	for (k = 0; k + 8 <= len; k += 8) {
+		memcpy(&word, s + k, 8);
+		h = (h ^ (word | case_bits)) * HASH_MULTIPLIER;
 		h ^= h >> 32;
-		s += 8;
-		len -= 8;
 	}
-	if (len > 0) {
-		h = (h ^ lower_word(load_tail(s, len))) * HASH_MULTIPLIER;
+	if (k < len) {
+		h = (h ^ (last_word(s, len) | case_bits)) * HASH_MULTIPLIER;
 		h ^= h >> 32;
 	}
 	return h;
 }
 
-/* Whether raw[0..len) in lower case equals folded[0..len) (lower case). */
-static int equal_folded(const char *folded, const char *raw, size_t len)
+/* Whether raw[0..len) in lower case equals folded[0..len) (lower case).
+ * Inline: it runs for two names of every record. */
+static inline int equal_folded(const char *folded, const char *raw, size_t len)
 {
 	uint64_t a, b;
+	size_t k;
 
-	while (len >= 8) {
-		memcpy(&a, folded, 8);
-		memcpy(&b, raw, 8);
-		if (a != lower_word(b))
+	/* Names are mostly written in lower case: a word equal as it is needs
+	 * no folding. */
+	for (k = 0; k + 8 <= len; k += 8) {
+		memcpy(&a, folded + k, 8);
+		memcpy(&b, raw + k, 8);
+		if (a != b && a != lower_word(b))
 			return 0;
-		folded += 8;
-		raw += 8;
-		len -= 8;
 	}
-	return len == 0 || load_tail(folded, len) == lower_word(load_tail(raw, len));
+	if (k == len)
+		return 1;
+	a = last_word(folded, len);
+	b = last_word(raw, len);
+	return a == b || a == lower_word(b);
 }
 
 /* Spreads a hash (or a small number used as one) over the bucket bits. */
@@ -174,15 +210,32 @@ static uint64_t mix(uint64_t h)
 /*
  * A table of at most capacity entries.  An entry is identified by its hash,
  * a tag (a small number, such as the verdict of a reply group) and its key
- * text; with key_max 0 the hash alone is the key.  Each entry holds its
- * count and error, then payload_size bytes of the caller's data (zeroed
- * when topk_add() reports a fresh entry), then its key: what a record
- * updates sits in one or two adjacent cache lines, which matters because
- * the log streaming through the cache evicts the tables all the time.
+ * text; with key_max 0 the hash alone is the key.  An entry starts on a
+ * cache line with its hash, count, a tally for the caller and its key
+ * (the first 32 bytes of it in that line), then its error and
+ * payload_size bytes of the caller's data (zeroed, like the tally, when
+ * topk_add() reports a fresh entry).  So a lookup that finds its key and
+ * bumps the count and tally reads and writes one line: the log streaming
+ * through the cache (and the rule automaton of the classifier) evict the
+ * tables all the time, and most records only do that.
+ *
+ * Memory is reserved for the full capacity when the table is created but
+ * only touched as entries are used (the allocations are large, so they
+ * come straight from the kernel, zeroed, and a page costs nothing until it
+ * is written).  That shapes the layout, since a page touched for the first
+ * time costs a fault and a page clearing, more than the work of many
+ * records:
+ *   - an entry keeps key_inline bytes of key, so that names (most shorter
+ *     than 48 bytes) fill two cache lines rather than six; a longer key
+ *     goes to the entry's own place in a spill area, touched only by them;
+ *   - the index starts small and doubles (rebuilt from the entries, which
+ *     hold every hash) whenever it would be more than half full, so a
+ *     table holding few keys touches a few pages of it, not all of them.
  *
  * The index is open addressing with linear probing, at most half full; a
- * slot holds the hash, tag and key length next to the entry number, so a
- * lookup reads one slot and then the entry, which it needs anyway.
+ * slot holds 32 bits of the mixed hash (its low bits are the home slot)
+ * next to the entry number, so probing past other keys reads no entry and
+ * a lookup reads one slot and then the entry, which it needs anyway.
  *
  * The minimum is found with a lazy min-heap: heap entries are ordered by
  * the count they had when they were placed, and a count that grows leaves
@@ -191,21 +244,24 @@ static uint64_t mix(uint64_t h)
  * the next top is tried.  A hit costs no heap work.
  */
 struct topk_slot {
-	uint64_t hash;
+	uint32_t check; /* the low 32 bits of mix(hash) */
 	uint32_t entry; /* entry + 1, 0 when the slot is free */
-	uint16_t len;
-	uint16_t tag;
 };
 
+/* The head of an entry; then come key_inline bytes of key, the error and
+ * payload_size bytes of the caller's data. */
 struct topk_entry {
-	unsigned long long count, error;
 	uint64_t hash;
+	unsigned long long count;
+	unsigned long long tally; /* the caller's, zeroed in a fresh entry */
 	uint16_t key_len, tag;
-	/* then payload_size bytes of the caller's data, then key_max bytes of key */
+	uint32_t mark; /* the caller's, zeroed in a fresh entry */
 };
 
-/* Room for the header, aligned for the caller's data. */
-#define TOPK_HEADER ((sizeof(struct topk_entry) + 15) / 16 * 16)
+#define TOPK_HEADER sizeof(struct topk_entry)
+
+/* Slots of a new index (it grows up to twice the capacity). */
+#define TOPK_FIRST_INDEX 64
 
 /* A heap item: an entry and the count it had when it was placed, kept here
  * so that sifting reads no entry. */
@@ -215,18 +271,26 @@ struct topk_heap_item {
 };
 
 struct topk {
-	size_t capacity, used, key_max, payload_size, entry_size, mask;
+	size_t capacity, used, key_max, key_inline, payload_size, entry_size;
+	size_t error_offset;        /* of the error in an entry; the payload follows it */
+	size_t mask;                /* slots in use - 1 */
+	size_t index_size;          /* slots allocated: twice the capacity or more */
 	int fold_case;              /* keys are names: compared in lower case, kept in lower case */
 	unsigned long long fresh;   /* keys inserted: distinct keys while nothing was evicted */
 	unsigned long long evicted; /* entries replaced */
-	char *entries;              /* capacity * entry_size */
+	char *block;                /* the allocation that holds the entries */
+	char *entries;              /* capacity * entry_size, from a cache line */
+	char *spill;                /* capacity * key_max: keys longer than key_inline */
 	struct topk_heap_item *heap; /* a min-heap on placed */
-	struct topk_slot *slots;     /* mask + 1 of them */
+	struct topk_slot *slots;     /* index_size of them, mask + 1 in use */
 };
 
-static int topk_init(struct topk *t, size_t capacity, size_t key_max, size_t payload_size)
+/* A table whose entries keep key_inline bytes of key (more when that
+ * fills their last cache line); keys up to key_max bytes. */
+static int topk_init(struct topk *t, size_t capacity, size_t key_max, size_t key_inline,
+                     size_t payload_size)
 {
-	size_t slots = 16;
+	size_t slots = 16, fixed;
 
 	memset(t, 0, sizeof(*t));
 	if (capacity == 0 || capacity > UINT32_MAX / 4 || key_max > UINT16_MAX)
@@ -235,18 +299,37 @@ static int topk_init(struct topk *t, size_t capacity, size_t key_max, size_t pay
 		slots *= 2;
 	t->capacity = capacity;
 	t->key_max = key_max;
-	t->payload_size = (payload_size + 15) / 16 * 16;
-	t->entry_size = (TOPK_HEADER + t->payload_size + key_max + 15) / 16 * 16;
-	t->mask = slots - 1;
-	t->entries = calloc(capacity, t->entry_size);
+	t->payload_size = (payload_size + 7) / 8 * 8;
+	fixed = TOPK_HEADER + sizeof(unsigned long long) + t->payload_size;
+	if (key_inline > key_max)
+		key_inline = key_max;
+	key_inline = (key_inline + 7) / 8 * 8;
+	t->entry_size = key_max == 0 ? fixed : (fixed + key_inline + 63) / 64 * 64;
+	t->key_inline = key_max == 0 ? 0 : t->entry_size - fixed;
+	if (t->key_inline > key_max)
+		t->key_inline = key_max;
+	t->error_offset = TOPK_HEADER + (t->key_inline + 7) / 8 * 8;
+	t->index_size = slots;
+	t->mask = (slots < TOPK_FIRST_INDEX ? slots : TOPK_FIRST_INDEX) - 1;
+	if (capacity > (SIZE_MAX - 64) / t->entry_size)
+		return -1;
+	t->block = calloc(1, capacity * t->entry_size + 64);
+	if (t->block != NULL)
+		t->entries = t->block + (64 - (uintptr_t)t->block % 64) % 64;
+	if (t->key_inline < key_max)
+		t->spill = calloc(capacity, key_max);
 	t->heap = calloc(capacity, sizeof(*t->heap));
 	t->slots = calloc(slots, sizeof(*t->slots));
-	return t->entries == NULL || t->heap == NULL || t->slots == NULL ? -1 : 0;
+	return t->block == NULL || (t->key_inline < key_max && t->spill == NULL) ||
+	               t->heap == NULL || t->slots == NULL
+	           ? -1
+	           : 0;
 }
 
 static void topk_free(struct topk *t)
 {
-	free(t->entries);
+	free(t->block);
+	free(t->spill);
 	free(t->heap);
 	free(t->slots);
 }
@@ -256,32 +339,59 @@ static struct topk_entry *topk_entry(const struct topk *t, size_t i)
 	return (struct topk_entry *)(void *)(t->entries + i * t->entry_size);
 }
 
+/* The error of entry i: its count may be that much too high. */
+static unsigned long long *topk_error(const struct topk *t, size_t i)
+{
+	return (unsigned long long *)(void *)(t->entries + i * t->entry_size + t->error_offset);
+}
+
 /* The caller's data of entry i. */
 static void *topk_payload(const struct topk *t, size_t i)
 {
+	return t->entries + i * t->entry_size + t->error_offset + sizeof(unsigned long long);
+}
+
+/* Where entry i keeps a key of len bytes. */
+static char *topk_key_place(const struct topk *t, size_t i, size_t len)
+{
+	if (len > t->key_inline)
+		return t->spill + i * t->key_max;
 	return t->entries + i * t->entry_size + TOPK_HEADER;
 }
 
 static const char *topk_key(const struct topk *t, size_t i)
 {
-	return t->entries + i * t->entry_size + TOPK_HEADER + t->payload_size;
+	return topk_key_place(t, i, topk_entry(t, i)->key_len);
+}
+
+/* The index's check value of a hash; its low bits are the home slot. */
+static uint32_t topk_check(uint64_t hash)
+{
+	return (uint32_t)mix(hash);
 }
 
 /* The slot of (hash, tag, key), or the free slot where it would go. */
 static size_t topk_slot_of(const struct topk *t, uint64_t hash, uint16_t tag, const char *key,
                            size_t len)
 {
-	size_t slot = mix(hash) & t->mask;
+	uint32_t check = topk_check(hash);
+	size_t slot = check & t->mask;
 
 	for (;; slot = (slot + 1) & t->mask) {
 		const struct topk_slot *s = &t->slots[slot];
+		const struct topk_entry *e;
 
 		if (s->entry == 0)
 			return slot;
-		if (s->hash != hash || s->tag != tag || s->len != len)
+		if (s->check != check)
 			continue;
-		if (t->fold_case ? equal_folded(topk_key(t, s->entry - 1), key, len)
-		                 : len == 0 || memcmp(topk_key(t, s->entry - 1), key, len) == 0)
+		e = topk_entry(t, s->entry - 1);
+		if (e->hash != hash || e->tag != tag || e->key_len != len)
+			continue;
+		if (len == 0)
+			return slot;
+		if (t->fold_case ? equal_folded(topk_key_place(t, s->entry - 1, len), key, len)
+		                 : memcmp(topk_key_place(t, s->entry - 1, len), key, len) == 0)
 			return slot;
 	}
 }
@@ -293,6 +403,25 @@ static long topk_find(const struct topk *t, uint64_t hash, uint16_t tag, const c
 	if (len > t->key_max)
 		len = t->key_max;
 	return (long)t->slots[topk_slot_of(t, hash, tag, key, len)].entry - 1;
+}
+
+/* Doubles the index and indexes every entry again.  Entries are unique, so
+ * each goes to the first free slot from its home. */
+static void topk_grow_index(struct topk *t)
+{
+	size_t size = (t->mask + 1) * 2;
+
+	memset(t->slots, 0, size * sizeof(*t->slots));
+	t->mask = size - 1;
+	for (size_t i = 0; i < t->used; i++) {
+		uint32_t check = topk_check(topk_entry(t, i)->hash);
+		size_t slot = check & t->mask;
+
+		while (t->slots[slot].entry != 0)
+			slot = (slot + 1) & t->mask;
+		t->slots[slot].check = check;
+		t->slots[slot].entry = (uint32_t)(i + 1);
+	}
 }
 
 /*
@@ -310,7 +439,7 @@ static long topk_find(const struct topk *t, uint64_t hash, uint16_t tag, const c
 /* The home slot of hash. */
 static const struct topk_slot *topk_home_slot(const struct topk *t, uint64_t hash)
 {
-	return &t->slots[mix(hash) & t->mask];
+	return &t->slots[topk_check(hash) & t->mask];
 }
 
 /* The entry in the home slot of hash (most often the entry of hash), or
@@ -325,20 +454,22 @@ static const void *topk_home_entry(const struct topk *t, uint64_t hash)
 }
 
 /* Frees the slot of entry i, moving later slots of its probe run back (no
- * tombstones). */
+ * tombstones).  The slot is the one from its home that names entry i. */
 static void topk_unindex(struct topk *t, size_t i)
 {
-	const struct topk_entry *e = topk_entry(t, i);
-	size_t hole = topk_slot_of(t, e->hash, e->tag, topk_key(t, i), e->key_len);
-	size_t slot = hole;
+	size_t hole = topk_check(topk_entry(t, i)->hash) & t->mask;
+	size_t slot;
 
+	while (t->slots[hole].entry != i + 1)
+		hole = (hole + 1) & t->mask;
+	slot = hole;
 	for (;;) {
 		size_t home;
 
 		slot = (slot + 1) & t->mask;
 		if (t->slots[slot].entry == 0)
 			break;
-		home = mix(t->slots[slot].hash) & t->mask;
+		home = t->slots[slot].check & t->mask;
 		/* It stays when its home lies cyclically in (hole, slot]. */
 		if (hole < slot ? (home > hole && home <= slot) : (home > hole || home <= slot))
 			continue;
@@ -348,37 +479,38 @@ static void topk_unindex(struct topk *t, size_t i)
 	t->slots[hole].entry = 0;
 }
 
+/* Sifting moves the item along a hole and writes it once, at the end. */
 static void heap_up(struct topk *t, size_t i)
 {
-	while (i > 0) {
-		size_t parent = (i - 1) / 2;
-		struct topk_heap_item item = t->heap[i];
+	struct topk_heap_item item = t->heap[i];
 
-		if (t->heap[parent].placed <= item.placed)
-			return;
-		t->heap[i] = t->heap[parent];
-		t->heap[parent] = item;
-		i = parent;
+	while (i > 0 && t->heap[(i - 1) / 2].placed > item.placed) {
+		t->heap[i] = t->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
 	}
+	t->heap[i] = item;
 }
 
 static void heap_down(struct topk *t, size_t i)
 {
+	struct topk_heap_item item = t->heap[i];
+
 	for (;;) {
 		size_t left = 2 * i + 1, smallest = i;
-		struct topk_heap_item item;
+		unsigned long long least = item.placed;
 
-		if (left < t->used && t->heap[left].placed < t->heap[smallest].placed)
+		if (left < t->used && t->heap[left].placed < least) {
 			smallest = left;
-		if (left + 1 < t->used && t->heap[left + 1].placed < t->heap[smallest].placed)
+			least = t->heap[left].placed;
+		}
+		if (left + 1 < t->used && t->heap[left + 1].placed < least)
 			smallest = left + 1;
 		if (smallest == i)
-			return;
-		item = t->heap[i];
+			break;
 		t->heap[i] = t->heap[smallest];
-		t->heap[smallest] = item;
 		i = smallest;
 	}
+	t->heap[i] = item;
 }
 
 /* The entry with the smallest count, at the top of the heap. */
@@ -407,26 +539,33 @@ static void topk_store_key(struct topk *t, size_t i, size_t slot, uint64_t hash,
                            const char *key, size_t len)
 {
 	struct topk_entry *e = topk_entry(t, i);
-	char *stored = t->entries + i * t->entry_size + TOPK_HEADER + t->payload_size;
+	char *stored = topk_key_place(t, i, len);
 
 	e->hash = hash;
 	e->tag = tag;
 	e->key_len = (uint16_t)len;
+	e->mark = 0;
+	e->tally = 0;
 	memset(topk_payload(t, i), 0, t->payload_size);
-	if (len > 0)
-		memcpy(stored, key, len);
-	for (size_t k = 0; k + 8 <= len && t->fold_case; k += 8) {
+	if (!t->fold_case) {
+		if (len > 0)
+			memcpy(stored, key, len);
+	} else if (len >= 8) {
+		/* Word by word in lower case, the last word overlapping. */
 		uint64_t word;
 
-		memcpy(&word, stored + k, 8);
-		word = lower_word(word);
-		memcpy(stored + k, &word, 8);
+		for (size_t k = 0; k + 8 <= len; k += 8) {
+			memcpy(&word, key + k, 8);
+			word = lower_word(word);
+			memcpy(stored + k, &word, 8);
+		}
+		word = lower_word(last_word(key, len));
+		memcpy(stored + len - 8, &word, 8);
+	} else {
+		for (size_t k = 0; k < len; k++)
+			stored[k] = lower(key[k]);
 	}
-	for (size_t k = len & ~(size_t)7; k < len && t->fold_case; k++)
-		stored[k] = lower(stored[k]);
-	t->slots[slot].hash = hash;
-	t->slots[slot].tag = tag;
-	t->slots[slot].len = (uint16_t)len;
+	t->slots[slot].check = topk_check(hash);
 	t->slots[slot].entry = (uint32_t)(i + 1);
 }
 
@@ -446,19 +585,23 @@ static size_t topk_add(struct topk *t, uint64_t hash, uint16_t tag, const char *
 		len = t->key_max;
 	slot = topk_slot_of(t, hash, tag, key, len);
 	if (t->slots[slot].entry != 0) {
-		e = topk_entry(t, t->slots[slot].entry - 1);
-		e->count += weight;
-		e->error += error;
+		i = t->slots[slot].entry - 1;
+		topk_entry(t, i)->count += weight;
+		*topk_error(t, i) += error;
 		*fresh = 0;
-		return t->slots[slot].entry - 1;
+		return i;
 	}
 	*fresh = 1;
 	t->fresh++;
 	if (t->used < t->capacity) {
+		if ((t->used + 1) * 2 > t->mask + 1 && t->mask + 1 < t->index_size) {
+			topk_grow_index(t);
+			slot = topk_slot_of(t, hash, tag, key, len);
+		}
 		i = t->used++;
 		e = topk_entry(t, i);
 		e->count = weight;
-		e->error = error;
+		*topk_error(t, i) = error;
 		t->heap[i].placed = weight;
 		t->heap[i].entry = (uint32_t)i;
 		topk_store_key(t, i, slot, hash, tag, key, len);
@@ -470,7 +613,7 @@ static size_t topk_add(struct topk *t, uint64_t hash, uint16_t tag, const char *
 	/* Freeing a slot may have moved the free slot found for the new key. */
 	slot = topk_slot_of(t, hash, tag, key, len);
 	e = topk_entry(t, i);
-	e->error = e->count + error;
+	*topk_error(t, i) = e->count + error;
 	e->count += weight;
 	t->heap[0].placed = e->count;
 	t->evicted++;
@@ -544,6 +687,23 @@ static void put_char(struct text_buffer *o, char c)
 	put_bytes(o, &c, 1);
 }
 
+/* Writes value as "%d" does, without the cost of snprintf() on every
+ * failed record (its reply code). */
+static void put_int(struct text_buffer *o, int value)
+{
+	char digits[16];
+	size_t n = sizeof(digits);
+	unsigned magnitude = value < 0 ? 0u - (unsigned)value : (unsigned)value;
+
+	do {
+		digits[--n] = (char)('0' + magnitude % 10);
+		magnitude /= 10;
+	} while (magnitude > 0);
+	if (value < 0)
+		digits[--n] = '-';
+	put_bytes(o, digits + n, sizeof(digits) - n);
+}
+
 /* Drops an incomplete UTF-8 sequence left at the end by a cut. */
 static size_t utf8_trim(const char *s, size_t len)
 {
@@ -598,27 +758,22 @@ struct shape {
 	size_t digits, letters, hex_letters, dots, colons, case_changes;
 };
 
-static struct shape shape_of(const char *p, size_t n)
+/* Counts byte c of a part in its shape; previous is the byte before it in
+ * the part, or 0 for the first. */
+static void shape_add(struct shape *s, unsigned char c, unsigned char previous)
 {
-	struct shape s = {0, 0, 0, 0, 0, 0};
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (is_digit(c))
-			s.digits++;
-		else if (is_alpha(c))
-			s.letters++;
-		else if (c == '.')
-			s.dots++;
-		else if (c == ':')
-			s.colons++;
-		if (is_hex_letter(c))
-			s.hex_letters++;
-		if (i > 0 && c >= 'A' && c <= 'Z' && p[i - 1] >= 'a' && p[i - 1] <= 'z')
-			s.case_changes++;
-	}
-	return s;
+	if (is_digit(c))
+		s->digits++;
+	else if (is_alpha(c))
+		s->letters++;
+	else if (c == '.')
+		s->dots++;
+	else if (c == ':')
+		s->colons++;
+	if (is_hex_letter(c))
+		s->hex_letters++;
+	if (c >= 'A' && c <= 'Z' && previous >= 'a' && previous <= 'z')
+		s->case_changes++;
 }
 
 /* Counts the digits from p[i]; returns the index after them. */
@@ -718,14 +873,15 @@ static int is_host_name(const char *p, size_t n, const struct shape *s)
 	return 1;
 }
 
-/* Writes one part of a word (no '=', '/' or interior '@' in it). */
-static void template_part(struct text_buffer *o, const char *p, size_t n, int in_path)
+/* Writes one part of a word (no '=', '/' or interior '@' in it), of the
+ * given shape. */
+static void template_part(struct text_buffer *o, const char *p, size_t n, const struct shape *shape,
+                          int in_path)
 {
-	struct shape s;
+	struct shape s = *shape;
 
 	if (n == 0)
 		return;
-	s = shape_of(p, n);
 	if (s.digits == n || ((p[0] == '+' || p[0] == '-') && s.digits == n - 1 && n > 1)) {
 		put_string(o, "{n}"); /* 42, and time zones such as +0100 */
 	} else if (s.digits + s.dots == n) {
@@ -755,19 +911,27 @@ static void template_part(struct text_buffer *o, const char *p, size_t n, int in
 	}
 }
 
-/* Writes the parts of p[0..n) split at '=' and '/', the separators kept. */
+/* Writes the parts of p[0..n) split at '=' and '/', the separators kept;
+ * the shape of a part is counted in the same pass that finds its end. */
 static void template_parts(struct text_buffer *o, const char *p, size_t n, int in_path)
 {
+	const struct shape empty = {0, 0, 0, 0, 0, 0};
+	struct shape shape = empty;
 	size_t start = 0;
 
-	for (size_t i = 0; i <= n; i++) {
-		if (i < n && p[i] != '=' && p[i] != '/')
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c == '=' || c == '/') {
+			template_part(o, p + start, i - start, &shape, in_path);
+			put_char(o, (char)c);
+			start = i + 1;
+			shape = empty;
 			continue;
-		template_part(o, p + start, i - start, in_path);
-		if (i < n)
-			put_char(o, p[i]);
-		start = i + 1;
+		}
+		shape_add(&shape, c, i > start ? (unsigned char)p[i - 1] : 0);
 	}
+	template_part(o, p + start, n - start, &shape, in_path);
 }
 
 /* A URL keeps its scheme, host and path; the query or fragment goes. */
@@ -851,11 +1015,13 @@ static int is_protocol_word(const char *p, size_t n)
  * A word of letters (the first `letters` bytes of p[0..n)) followed only by
  * sentence punctuation is kept as written without a closer look: most
  * words of a reply are such words.  Long runs of letters are looked at, as
- * they may be random ids.
+ * they may be random ids.  A word of punctuation alone (the ":" after
+ * "[192.0.2.1]") is kept as written too: template_word() would write it
+ * back unchanged.
  */
 static int is_plain_word(const char *p, size_t n, size_t letters)
 {
-	if (letters == 0 || letters >= 16)
+	if (letters >= 16)
 		return 0;
 	for (size_t i = letters; i < n; i++)
 		if (!is_trailing_punctuation((unsigned char)p[i]))
@@ -864,12 +1030,60 @@ static int is_plain_word(const char *p, size_t n, size_t letters)
 }
 
 /*
+ * The templates of words seen before.  Words that need a closer look (host
+ * names, addresses, URLs, numbers) come back often, the same ones (a block
+ * list's name, a help URL, a client's IP address), and looking at one
+ * costs tens of times more than finding it here.  A word's template
+ * depends on the word alone, so a remembered one is the one
+ * template_word() would write.  Direct-mapped on the word's hash; a slot
+ * holds a word and its template of at most WORD_MEMO_BYTES bytes.
+ */
+#define WORD_MEMO_SLOTS 256
+#define WORD_MEMO_BYTES 63
+
+struct word_memo {
+	unsigned char len, template_len; /* len 0: empty */
+	char word[WORD_MEMO_BYTES];
+	char template[WORD_MEMO_BYTES];
+};
+
+/* template_word(), through the memo (NULL: none). */
+static void template_word_memo(struct text_buffer *o, const char *p, size_t n,
+                               struct word_memo *memo)
+{
+	struct word_memo *slot;
+	struct text_buffer made;
+
+	if (memo == NULL || n > WORD_MEMO_BYTES) {
+		template_word(o, p, n);
+		return;
+	}
+	slot = &memo[hash_bytes(HASH_SEED, p, n) & (WORD_MEMO_SLOTS - 1)];
+	if (slot->len == n && memcmp(slot->word, p, n) == 0) {
+		put_bytes(o, slot->template, slot->template_len);
+		return;
+	}
+	made = (struct text_buffer){slot->template, sizeof(slot->template), 0, 0};
+	template_word(&made, p, n);
+	if (made.full) {
+		slot->len = 0; /* too long a template to keep */
+		template_word(o, p, n);
+		return;
+	}
+	slot->len = (unsigned char)n;
+	slot->template_len = (unsigned char)made.len;
+	memcpy(slot->word, p, n);
+	put_bytes(o, slot->template, slot->template_len);
+}
+
+/*
  * Text that needs no change (plain words, single spaces, punctuation) is
  * not copied word by word: text[literal..i) grows until something must be
  * rewritten (a variable word, a quoted mailbox, a run of white space) and
  * is then copied at once.
  */
-size_t summary_template(const char *text, size_t len, char *out, size_t size)
+static size_t template_text(const char *text, size_t len, char *out, size_t size,
+                            struct word_memo *memo)
 {
 	struct text_buffer o = {out, size, 0, 0};
 	size_t i = 0, literal, end, other;
@@ -881,6 +1095,21 @@ size_t summary_template(const char *text, size_t len, char *out, size_t size)
 		unsigned char c = (unsigned char)text[i];
 		int class = template_classes[c];
 
+		if (class == TC_LETTER) {
+			end = i + 1;
+			while (end < len && template_classes[(unsigned char)text[end]] == TC_LETTER)
+				end++;
+			/* Most of a reply is words of a few letters, each followed by
+			 * one space and another such word: they stay as they are,
+			 * and the space needs no step of its own. */
+			if (end - i < 16 && end + 1 < len && text[end] == ' ' &&
+			    template_classes[(unsigned char)text[end + 1]] == TC_LETTER) {
+				i = end + 1;
+				continue;
+			}
+		} else {
+			end = i;
+		}
 		if (class == TC_SPACE) {
 			end = i + 1;
 			while (end < len && template_classes[(unsigned char)text[end]] == TC_SPACE)
@@ -908,16 +1137,13 @@ size_t summary_template(const char *text, size_t len, char *out, size_t size)
 			i = literal = i + end;
 			continue;
 		}
-		end = i;
-		other = len;
-		while (end < len && template_classes[(unsigned char)text[end]] >= TC_WORD) {
-			if (other == len && template_classes[(unsigned char)text[end]] == TC_WORD)
-				other = end;
+		/* The word's letters were passed above; now the rest of it, if any. */
+		other = end;
+		while (end < len && template_classes[(unsigned char)text[end]] >= TC_WORD)
 			end++;
-		}
-		if (!is_plain_word(text + i, end - i, other == len ? end - i : other - i)) {
+		if (!is_plain_word(text + i, end - i, other - i)) {
 			put_bytes(&o, text + literal, i - literal);
-			template_word(&o, text + i, end - i);
+			template_word_memo(&o, text + i, end - i, memo);
 			literal = end;
 		}
 		i = end;
@@ -925,6 +1151,11 @@ size_t summary_template(const char *text, size_t len, char *out, size_t size)
 	if (!o.full)
 		put_bytes(&o, text + literal, i - literal);
 	return o.full ? utf8_trim(out, o.len) : o.len;
+}
+
+size_t summary_template(const char *text, size_t len, char *out, size_t size)
+{
+	return template_text(text, len, out, size, NULL);
 }
 
 /* ---- Timestamps ----------------------------------------------------------- */
@@ -1121,18 +1352,9 @@ static smtpclass_span host_span(smtpclass_span relay)
 	smtpclass_span name = relay, address = {NULL, 0};
 
 	if (bracket != NULL) {
-		const char *close;
-
 		name.len = (size_t)(bracket - s);
 		address.ptr = bracket + 1;
 		address.len = relay.len - name.len - 1;
-		close = memchr(address.ptr, ']', address.len);
-		if (close != NULL)
-			address.len = (size_t)(close - address.ptr);
-		if (address.len > 5 && starts_with_nocase(address.ptr, address.len, "ipv6:")) {
-			address.ptr += 5;
-			address.len -= 5;
-		}
 	} else if (s != NULL) {
 		const char *colon = memchr(s, ':', relay.len);
 		size_t after = colon != NULL ? relay.len - (size_t)(colon + 1 - s) : 0;
@@ -1144,19 +1366,33 @@ static smtpclass_span host_span(smtpclass_span relay)
 	while (name.len > 0 && (name.ptr[name.len - 1] == ' ' || name.ptr[name.len - 1] == '.'))
 		name.len--;
 	if ((name.len == 0 || (name.len == 7 && starts_with_nocase(name.ptr, 7, "unknown"))) &&
-	    address.ptr != NULL)
+	    address.ptr != NULL) {
+		/* The address in brackets, looked at only when it is the name. */
+		const char *close = memchr(address.ptr, ']', address.len);
+
+		if (close != NULL)
+			address.len = (size_t)(close - address.ptr);
+		if (address.len > 5 && starts_with_nocase(address.ptr, address.len, "ipv6:")) {
+			address.ptr += 5;
+			address.len -= 5;
+		}
 		name = address;
+	}
 	if (name.len > NAME_MAX_BYTES)
 		name.len = NAME_MAX_BYTES;
 	return name;
 }
 
-/* A recipient address without angle brackets, with a local part and a
- * domain; an empty span when it is not one. */
+/*
+ * A recipient address without angle brackets, with a local part and a
+ * domain: its last '@' is neither its first byte nor its last, that is it
+ * has an '@' after its first byte and does not end with one (memchr()
+ * finds the first such '@' faster than a loop finds the last).  An empty
+ * span when it is not one.
+ */
 static smtpclass_span address_span(smtpclass_span span)
 {
 	smtpclass_span none = {NULL, 0};
-	size_t at;
 
 	if (span.ptr == NULL)
 		return none;
@@ -1164,10 +1400,8 @@ static smtpclass_span address_span(smtpclass_span span)
 		span.ptr++;
 		span.len -= 2;
 	}
-	at = span.len;
-	while (at > 0 && span.ptr[at - 1] != '@')
-		at--;
-	if (at < 2 || at >= span.len || span.len > NAME_MAX_BYTES)
+	if (span.len < 2 || span.len > NAME_MAX_BYTES || span.ptr[span.len - 1] == '@' ||
+	    memchr(span.ptr + 1, '@', span.len - 1) == NULL)
 		return none;
 	return span;
 }
@@ -1230,6 +1464,7 @@ struct summary {
 	/* A bit per hash of a failed recipient: a sent record whose bit is
 	 * clear is not in the address table, so most need no lookup. */
 	uint64_t *address_filter;
+	struct word_memo *word_memo; /* WORD_MEMO_SLOTS of them */
 };
 
 /* 2^18 bits, 32 KiB: small enough to stay in the cache while the log
@@ -1237,10 +1472,36 @@ struct summary {
 #define ADDRESS_FILTER_SHIFT 18
 #define ADDRESS_FILTER_BITS  (1u << ADDRESS_FILTER_SHIFT)
 
-/* Counts by status of a domain or host entry (its table data). */
-static unsigned long long *party_status(const struct party_table *p, size_t i)
+/*
+ * The counts by status of a domain or host entry.  Sent records, most of a
+ * log, are counted in the entry's tally, in its first cache line with the
+ * key; the failed ones in its data, by status from deferred on.  Records
+ * without a status are in the entry's count only: no report shows them.
+ */
+#define PARTY_FAILED_STATUSES (STATUS_COUNT - SMTPCLASS_STATUS_DEFERRED)
+
+/* Adds n records of a status to a domain or host entry. */
+static void party_add_status(const struct party_table *p, size_t i, int status,
+                             unsigned long long n)
 {
-	return topk_payload(&p->table, i);
+	unsigned long long *failed = topk_payload(&p->table, i);
+
+	if (status == SMTPCLASS_STATUS_SENT)
+		topk_entry(&p->table, i)->tally += n;
+	else if (status >= SMTPCLASS_STATUS_DEFERRED)
+		failed[status - SMTPCLASS_STATUS_DEFERRED] += n;
+}
+
+/* The counts by status of a domain or host entry (none without a status). */
+static void party_statuses(const struct party_table *p, size_t i,
+                           unsigned long long status[STATUS_COUNT])
+{
+	const unsigned long long *failed = topk_payload(&p->table, i);
+
+	status[SMTPCLASS_STATUS_NONE] = 0;
+	status[SMTPCLASS_STATUS_SENT] = topk_entry(&p->table, i)->tally;
+	for (int st = SMTPCLASS_STATUS_DEFERRED; st < STATUS_COUNT; st++)
+		status[st] = failed[st - SMTPCLASS_STATUS_DEFERRED];
 }
 
 static struct group_info *group_of(const struct summary *s, size_t i)
@@ -1261,8 +1522,8 @@ static unsigned long long *hour_status(const struct summary *s, size_t i)
 
 static int party_init(struct party_table *p, size_t capacity, int reason_count)
 {
-	if (topk_init(&p->table, capacity, NAME_MAX_BYTES,
-	              STATUS_COUNT * sizeof(unsigned long long)) != 0)
+	if (topk_init(&p->table, capacity, NAME_MAX_BYTES, NAME_INLINE,
+	              PARTY_FAILED_STATUSES * sizeof(unsigned long long)) != 0)
 		return -1;
 	p->table.fold_case = 1;
 	p->reasons = calloc(capacity * (size_t)reason_count, sizeof(*p->reasons));
@@ -1303,17 +1564,19 @@ struct summary *summary_create_limited(int top, const struct summary_limits *lim
 	failed = party_init(&s->domains, limit_or(l.domains, defaults.domains), s->reason_count);
 	failed |= party_init(&s->hosts, limit_or(l.hosts, defaults.hosts), s->reason_count);
 	failed |= topk_init(&s->groups, limit_or(l.groups, defaults.groups), TEMPLATE_MAX,
-	                    sizeof(struct group_info));
+	                    TEMPLATE_MAX, sizeof(struct group_info));
 	failed |= topk_init(&s->addresses, limit_or(l.addresses, defaults.addresses),
-	                    NAME_MAX_BYTES, sizeof(struct address_info));
+	                    NAME_MAX_BYTES, NAME_INLINE, sizeof(struct address_info));
 	s->addresses.fold_case = 1;
-	failed |= topk_init(&s->deferred, limit_or(l.deferred, defaults.deferred), 0, 0);
-	failed |= topk_init(&s->hours, limit_or(l.hours, defaults.hours), 0,
+	failed |= topk_init(&s->deferred, limit_or(l.deferred, defaults.deferred), 0, 0, 0);
+	failed |= topk_init(&s->hours, limit_or(l.hours, defaults.hours), 0, 0,
 	                    STATUS_COUNT * sizeof(unsigned long long));
 	s->reasons = calloc((size_t)s->reason_count, sizeof(*s->reasons));
 	s->actions = calloc((size_t)s->action_count, sizeof(*s->actions));
 	s->address_filter = calloc(ADDRESS_FILTER_BITS / 64, sizeof(*s->address_filter));
-	if (failed || s->reasons == NULL || s->actions == NULL || s->address_filter == NULL) {
+	s->word_memo = calloc(WORD_MEMO_SLOTS, sizeof(*s->word_memo));
+	if (failed || s->reasons == NULL || s->actions == NULL || s->address_filter == NULL ||
+	    s->word_memo == NULL) {
 		summary_free(s);
 		return NULL;
 	}
@@ -1338,6 +1601,7 @@ void summary_free(struct summary *s)
 	free(s->reasons);
 	free(s->actions);
 	free(s->address_filter);
+	free(s->word_memo);
 	free(s);
 }
 
@@ -1370,34 +1634,77 @@ int summary_merged(const struct summary *s)
 	return s->merged;
 }
 
-/* Counts a record for a domain or host: statuses, and reasons of failures. */
-static size_t party_add_hashed(struct summary *s, struct party_table *p, const char *name,
-                               size_t len, uint64_t hash, unsigned long long weight,
-                               unsigned long long error)
+/*
+ * The counts by reason of a domain or host entry, to read: a row of zeros
+ * while the entry has none.  An entry's row is cleared when it first counts
+ * a reason (the entry's mark says it has), not when the entry is made:
+ * most entries count only deliveries, and their rows stay untouched.
+ */
+static const unsigned long long *party_reasons(const struct summary *s, const struct party_table *p,
+                                               size_t i)
 {
-	int fresh;
-	size_t i = topk_add(&p->table, hash, 0, name, len, weight, error, &fresh);
+	static const unsigned long long none[128]; /* summary_create() checks reason_count */
 
-	if (fresh)
-		memset(p->reasons + i * (size_t)s->reason_count, 0,
-		       (size_t)s->reason_count * sizeof(*p->reasons));
-	return i;
+	if (topk_entry(&p->table, i)->mark == 0)
+		return none;
+	return p->reasons + i * (size_t)s->reason_count;
 }
 
-static size_t party_add(struct summary *s, struct party_table *p, const char *name, size_t len,
+/* The counts by reason of a domain or host entry, to add to. */
+static unsigned long long *party_reasons_to_count(const struct summary *s, struct party_table *p,
+                                                  size_t i)
+{
+	struct topk_entry *e = topk_entry(&p->table, i);
+	unsigned long long *row = p->reasons + i * (size_t)s->reason_count;
+
+	if (e->mark == 0) {
+		memset(row, 0, (size_t)s->reason_count * sizeof(*row));
+		e->mark = 1;
+	}
+	return row;
+}
+
+static size_t party_add(struct party_table *p, const char *name, size_t len,
                         unsigned long long weight, unsigned long long error)
 {
-	return party_add_hashed(s, p, name, len, hash_folded(name, len), weight, error);
+	int fresh;
+
+	return topk_add(&p->table, hash_folded(name, len), 0, name, len, weight, error, &fresh);
 }
 
+/*
+ * topk_add() of one record to a name in a table of names (tag 0), the
+ * common case first and on its own: the name is in the table, and this
+ * runs for two names of every record.  Returns the entry.
+ */
+static size_t topk_count_name(struct topk *t, uint64_t hash, const char *name, size_t len)
+{
+	uint32_t check = topk_check(hash);
+	int fresh;
+
+	for (size_t slot = check & t->mask; t->slots[slot].entry != 0;
+	     slot = (slot + 1) & t->mask) {
+		size_t i = t->slots[slot].entry - 1;
+		struct topk_entry *e = topk_entry(t, i);
+
+		if (t->slots[slot].check == check && e->hash == hash && e->tag == 0 &&
+		    e->key_len == len && equal_folded(topk_key_place(t, i, len), name, len)) {
+			e->count++;
+			return i;
+		}
+	}
+	return topk_add(t, hash, 0, name, len, 1, 0, &fresh);
+}
+
+/* Counts a record for a domain or host: statuses, and reasons of failures. */
 static void party_count(struct summary *s, struct party_table *p, const char *name, size_t len,
                         uint64_t hash, int status, int reason, int failure)
 {
-	size_t i = party_add_hashed(s, p, name, len, hash, 1, 0);
+	size_t i = topk_count_name(&p->table, hash, name, len);
 
-	party_status(p, i)[status]++;
+	party_add_status(p, i, status, 1);
 	if (failure)
-		p->reasons[i * (size_t)s->reason_count + (size_t)reason]++;
+		party_reasons_to_count(s, p, i)[reason]++;
 }
 
 /* Adds count to a group's domain, keeping the heaviest few (Space-Saving). */
@@ -1436,12 +1743,9 @@ static void group_domain_add(struct group_info *g, size_t slots, const char *nam
 static size_t reply_line(const smtpclass_reply *reply, char *out, size_t size)
 {
 	struct text_buffer o = {out, size, 0, 0};
-	char code[16];
 
-	if (reply->code != 0) {
-		snprintf(code, sizeof(code), "%d", reply->code);
-		put_string(&o, code);
-	}
+	if (reply->code != 0)
+		put_int(&o, reply->code);
 	if (reply->enhanced.ptr != NULL) {
 		if (o.len > 0)
 			put_char(&o, ' ');
@@ -1462,15 +1766,13 @@ static size_t reply_line(const smtpclass_reply *reply, char *out, size_t size)
 }
 
 /* The template of a reply: its codes as written, then its templated text. */
-static size_t reply_template(const smtpclass_reply *reply, char *out, size_t size)
+static size_t reply_template(const smtpclass_reply *reply, char *out, size_t size,
+                             struct word_memo *memo)
 {
 	struct text_buffer o = {out, size, 0, 0};
-	char code[16];
 
-	if (reply->code != 0) {
-		snprintf(code, sizeof(code), "%d", reply->code);
-		put_string(&o, code);
-	}
+	if (reply->code != 0)
+		put_int(&o, reply->code);
 	if (reply->enhanced.ptr != NULL) {
 		if (o.len > 0)
 			put_char(&o, ' ');
@@ -1481,8 +1783,8 @@ static size_t reply_template(const smtpclass_reply *reply, char *out, size_t siz
 
 		if (o.len > 0)
 			put_char(&o, ' ');
-		n = summary_template(reply->segments[i].ptr, reply->segments[i].len, out + o.len,
-		                     size - o.len);
+		n = template_text(reply->segments[i].ptr, reply->segments[i].len, out + o.len,
+		                  size - o.len, memo);
 		o.len = n > 0 ? o.len + n : before;
 		o.full = o.len == size;
 	}
@@ -1524,7 +1826,7 @@ static void group_count(struct summary *s, const struct record *r, smtpclass_spa
 {
 	const smtpclass_result *result = r->result;
 	char template[TEMPLATE_MAX];
-	size_t len = reply_template(r->reply, template, sizeof(template));
+	size_t len = reply_template(r->reply, template, sizeof(template), s->word_memo);
 	int fresh;
 	size_t i =
 	    group_add(s, template, len, group_tag(result->verdict, result->reason, result->action),
@@ -1544,31 +1846,32 @@ static void group_count(struct summary *s, const struct record *r, smtpclass_spa
 	}
 }
 
-/* A recipient whose latest outcome is to be remembered. */
+/* A recipient whose latest outcome may be remembered. */
 struct address_key {
-	smtpclass_span text; /* in the log line */
+	smtpclass_span text; /* in the log line; empty when it is not an address */
 	uint64_t hash;
 };
 
-/* Finds the record's recipient when it is to be tracked: failed ones, and
- * sent ones that may have failed before (their filter bit is set).
- * Returns 0 when there is nothing to track. */
-static int address_key_of(struct summary *s, const struct record *r, int verdict,
-                          struct address_key *key)
+/* The word of the address filter that holds the bit of a recipient. */
+static uint64_t *address_filter_word(const struct summary *s, uint64_t hash)
 {
-	uint64_t bit, mask;
+	return &s->address_filter[(hash >> (64 - ADDRESS_FILTER_SHIFT)) / 64];
+}
 
-	key->text = address_span(r->log->recipient);
+/* Whether a recipient is tracked: failed ones (their bit is set now), and
+ * sent ones that may have failed before (their bit is set). */
+static int address_tracked(struct summary *s, const struct address_key *key, int verdict)
+{
+	uint64_t *word = address_filter_word(s, key->hash);
+	uint64_t bit = 1ull << (key->hash >> (64 - ADDRESS_FILTER_SHIFT)) % 64;
+
 	if (key->text.len == 0)
 		return 0;
-	key->hash = hash_folded(key->text.ptr, key->text.len);
-	bit = key->hash >> (64 - ADDRESS_FILTER_SHIFT);
-	mask = 1ull << bit % 64;
 	if (verdict == SMTPCLASS_VERDICT_SOFT || verdict == SMTPCLASS_VERDICT_HARD) {
-		s->address_filter[bit / 64] |= mask;
+		*word |= bit;
 		return 1;
 	}
-	return (s->address_filter[bit / 64] & mask) != 0;
+	return (*word & bit) != 0;
 }
 
 /* Remembers the latest outcome of a recipient; a success only updates a
@@ -1671,8 +1974,10 @@ static uint64_t count_time(struct summary *s, smtpclass_span time, int status)
  * Counters and the reply group first, then the tables keyed by name.  The
  * names are hashed straight from the log line (in lower case, without a
  * copy), and the slots and entries a record needs are requested before
- * they are used: the log streaming through the cache leaves the tables
- * cold.
+ * they are used: the log streaming through the cache (and the rule
+ * automaton of the classifier) leave the tables cold.  A record that is
+ * no failure needs the first cache line of its entries, a failure the
+ * second one too.
  */
 void summary_add(struct summary *s, const struct record *r)
 {
@@ -1686,7 +1991,7 @@ void summary_add(struct summary *s, const struct record *r)
 	               verdict == SMTPCLASS_VERDICT_UNKNOWN);
 	smtpclass_span domain = {NULL, 0}, host;
 	uint64_t domain_hash, host_hash, time;
-	struct address_key address;
+	struct address_key address = {{NULL, 0}, 0};
 	int tracked, fresh;
 
 	s->records++;
@@ -1703,7 +2008,11 @@ void summary_add(struct summary *s, const struct record *r)
 		return;
 
 	/* The addresses of mail this server refused are not ours to clean. */
-	tracked = status != SMTPCLASS_STATUS_REJECTED && address_key_of(s, r, verdict, &address);
+	if (status != SMTPCLASS_STATUS_REJECTED)
+		address.text = address_span(log->recipient);
+	if (address.text.len > 0)
+		address.hash = hash_folded(address.text.ptr, address.text.len);
+	tracked = address_tracked(s, &address, verdict);
 	if (tracked)
 		PREFETCH(topk_home_slot(&s->addresses, address.hash));
 	domain_hash = hash_folded(domain.ptr, domain.len);
@@ -1712,12 +2021,26 @@ void summary_add(struct summary *s, const struct record *r)
 	host_hash = hash_folded(host.ptr, host.len);
 	PREFETCH(topk_home_slot(&s->hosts.table, host_hash));
 	time = count_time(s, log->time, status);
-	if (domain.len > 0)
-		PREFETCH(topk_home_entry(&s->domains.table, domain_hash));
-	if (host.len > 0)
-		PREFETCH(topk_home_entry(&s->hosts.table, host_hash));
-	if (tracked)
-		PREFETCH(topk_home_entry(&s->addresses, address.hash));
+	if (domain.len > 0) {
+		const char *entry = topk_home_entry(&s->domains.table, domain_hash);
+
+		PREFETCH(entry);
+		if (failure)
+			PREFETCH(entry + 64);
+	}
+	if (host.len > 0) {
+		const char *entry = topk_home_entry(&s->hosts.table, host_hash);
+
+		PREFETCH(entry);
+		if (failure)
+			PREFETCH(entry + 64);
+	}
+	if (tracked) {
+		const char *entry = topk_home_entry(&s->addresses, address.hash);
+
+		PREFETCH(entry);
+		PREFETCH(entry + 64);
+	}
 
 	if (domain.len > 0)
 		party_count(s, &s->domains, domain.ptr, domain.len, domain_hash, status, reason,
@@ -1761,10 +2084,12 @@ static int compare_ranked(const void *a, const void *b)
 
 static unsigned long long party_failures(const struct party_table *p, size_t i)
 {
-	const unsigned long long *status = party_status(p, i);
+	const unsigned long long *failed = topk_payload(&p->table, i);
+	unsigned long long n = 0;
 
-	return status[SMTPCLASS_STATUS_DEFERRED] + status[SMTPCLASS_STATUS_BOUNCED] +
-	       status[SMTPCLASS_STATUS_EXPIRED] + status[SMTPCLASS_STATUS_REJECTED];
+	for (int k = 0; k < PARTY_FAILED_STATUSES; k++)
+		n += failed[k];
+	return n;
 }
 
 /* Entries of a domain or host table, most failures first.  Returns a
@@ -2146,8 +2471,9 @@ static void party_cell(const struct table_rows *t, size_t row, size_t column, st
 {
 	const struct party_table *p = t->party;
 	size_t i = t->rows[row].index;
-	const unsigned long long *status = party_status(p, i);
+	unsigned long long status[STATUS_COUNT];
 
+	party_statuses(p, i, status);
 	if (!t->error_column && column >= 7)
 		column++;
 	switch (column) {
@@ -2165,11 +2491,10 @@ static void party_cell(const struct table_rows *t, size_t row, size_t column, st
 		put_number(o, status[column - 1]);
 		break;
 	case 7:
-		put_number(o, topk_entry(&p->table, i)->error);
+		put_number(o, *topk_error(&p->table, i));
 		break;
 	default:
-		put_top_reasons(o, t->summary, p->reasons + i * (size_t)t->summary->reason_count,
-		                3);
+		put_top_reasons(o, t->summary, party_reasons(t->summary, p, i), 3);
 		break;
 	}
 }
@@ -2245,7 +2570,7 @@ static void group_cell(const struct table_rows *t, size_t row, size_t column, st
 		put_number(o, topk_entry(&s->groups, i)->count);
 		break;
 	case 2:
-		put_number(o, topk_entry(&s->groups, i)->error);
+		put_number(o, *topk_error(&s->groups, i));
 		break;
 	case 3:
 		put_string(o, smtpclass_verdict_name((smtpclass_verdict)tag_verdict(tag)));
@@ -2464,14 +2789,16 @@ static void json_party(FILE *out, const struct summary *s, const struct party_ta
 	        distinct_of(&p->table, p->distinct), list_key);
 	for (size_t k = 0; k < shown(s, n); k++) {
 		size_t i = rows[k].index;
+		unsigned long long status[STATUS_COUNT];
 
 		fprintf(out, "%s\n    {\"%s\": ", k > 0 ? "," : "", name_key);
 		output_json_string(out, topk_key(&p->table, i), topk_entry(&p->table, i)->key_len);
 		fprintf(out, ", \"records\": %llu, \"error\": %llu",
-		        topk_entry(&p->table, i)->count, topk_entry(&p->table, i)->error);
-		json_status_counts(out, party_status(p, i));
+		        topk_entry(&p->table, i)->count, *topk_error(&p->table, i));
+		party_statuses(p, i, status);
+		json_status_counts(out, status);
 		fputs(", \"reasons\": ", out);
-		json_count_object(out, p->reasons + i * (size_t)s->reason_count, s->reason_count,
+		json_count_object(out, party_reasons(s, p, i), s->reason_count,
 		                  smtpclass_reason_name);
 		putc('}', out);
 	}
@@ -2516,7 +2843,7 @@ static void json_groups(FILE *out, const struct summary *s)
 		output_json_string(out, topk_key(&s->groups, i),
 		                   topk_entry(&s->groups, i)->key_len);
 		fprintf(out, ", \"count\": %llu, \"error\": %llu, \"verdict\": \"%s\"",
-		        topk_entry(&s->groups, i)->count, topk_entry(&s->groups, i)->error,
+		        topk_entry(&s->groups, i)->count, *topk_error(&s->groups, i),
 		        smtpclass_verdict_name((smtpclass_verdict)tag_verdict(tag)));
 		fprintf(out, ", \"reason\": \"%s\", \"action\": \"%s\", \"domains\": ",
 		        smtpclass_reason_name(tag_reason(tag)),
@@ -3140,10 +3467,10 @@ static int merge_party(struct merge *m, size_t root, const char *list_key, const
 		entry = 0;
 		reasons = NULL;
 		if (m->apply) {
-			entry = party_add(m->s, p, name, len, records, error);
+			entry = party_add(p, name, len, records, error);
 			for (int st = 1; st < STATUS_COUNT; st++)
-				party_status(p, entry)[st] += status[st];
-			reasons = p->reasons + entry * (size_t)m->s->reason_count;
+				party_add_status(p, entry, st, status[st]);
+			reasons = party_reasons_to_count(m->s, p, entry);
 		}
 		if (merge_name_counts(m, member(m, i, "reasons"), "reasons", reasons,
 		                      smtpclass_reason_from_name) != 0)

@@ -22,11 +22,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Reads one block to at and says what came.  Returns 1 while there is more
- * to read, 0 at end of input or on an error. */
-static int read_block(int fd, char *at, struct block_fill *fill)
+/* Reads one block to at and says what came, listing its line ends in
+ * newlines[]: the reading thread has the bytes in its cache, the scanning
+ * one then reads only the parts of lines it looks at.  Returns 1 while
+ * there is more to read, 0 at end of input or on an error. */
+static int read_block(int fd, char *at, struct block_fill *fill, uint32_t *newlines)
 {
 	ssize_t n;
+	const char *p, *end;
 
 	do
 		n = read(fd, at, BLOCK_DATA);
@@ -35,6 +38,18 @@ static int read_block(int fd, char *at, struct block_fill *fill)
 	fill->error = n < 0 ? errno : 0;
 	/* One look per block: most logs have no CR and skip the per-line check. */
 	fill->has_cr = n > 0 && memchr(at, '\r', (size_t)n) != NULL;
+	fill->newline_count = 0;
+	fill->newlines_all = 1;
+	for (p = at, end = at + fill->len; p < end; p++) {
+		p = memchr(p, '\n', (size_t)(end - p));
+		if (p == NULL)
+			break;
+		if (fill->newline_count == NEWLINE_CAP) {
+			fill->newlines_all = 0;
+			break;
+		}
+		newlines[fill->newline_count++] = (uint32_t)(p - at);
+	}
 	return n > 0;
 }
 
@@ -81,7 +96,8 @@ static void *read_ahead(void *arg)
 
 		if (reader->poll_before_read && !wait_readable(reader))
 			break;
-		more = read_block(reader->fd, reader->slots[slot] + LINE_CAP, &fill);
+		more = read_block(reader->fd, reader->slots[slot] + LINE_CAP, &fill,
+		                  reader->newline_lists[slot]);
 
 		pthread_mutex_lock(&reader->lock);
 		reader->fills[slot] = fill;
@@ -103,6 +119,9 @@ void line_reader_init(struct line_reader *reader, int fd, void (*before_block)(v
 	reader->produced = reader->released = reader->taken = 0;
 	reader->stop = 0;
 	reader->data = NULL;
+	reader->newlines = NULL;
+	reader->newline_count = reader->newline_next = 0;
+	reader->newlines_all = 1;
 	reader->start = reader->end = 0;
 	reader->eof = 0;
 	reader->error = 0;
@@ -194,7 +213,7 @@ static int take_block(struct line_reader *reader)
 			if (poll(&waiting, 1, 0) == 0)
 				reader->before_block();
 		}
-		read_block(reader->fd, to + LINE_CAP, &fill);
+		read_block(reader->fd, to + LINE_CAP, &fill, reader->newline_lists[slot]);
 	}
 	if (carry > 0)
 		memcpy(to + LINE_CAP - carry, reader->data + reader->start, carry);
@@ -212,6 +231,10 @@ static int take_block(struct line_reader *reader)
 	reader->start = LINE_CAP - carry;
 	reader->end = LINE_CAP + fill.len;
 	reader->seen_cr |= fill.has_cr;
+	reader->newlines = reader->newline_lists[slot];
+	reader->newline_count = fill.newline_count;
+	reader->newline_next = 0;
+	reader->newlines_all = fill.newlines_all;
 	if (fill.error != 0) {
 		reader->error = fill.error;
 		return -1;
@@ -219,6 +242,23 @@ static int take_block(struct line_reader *reader)
 	if (fill.len == 0)
 		reader->eof = 1;
 	return 0;
+}
+
+/* The first line end in the next limit unread bytes, or NULL.  The bytes
+ * carried over in front of a block hold none, so the block's list has
+ * every line end there is, unless it was full. */
+static char *next_newline(struct line_reader *reader, size_t limit)
+{
+	while (reader->newline_next < reader->newline_count &&
+	       LINE_CAP + reader->newlines[reader->newline_next] < reader->start)
+		reader->newline_next++;
+	if (reader->newline_next < reader->newline_count) {
+		size_t at = LINE_CAP + reader->newlines[reader->newline_next];
+		return at - reader->start < limit ? reader->data + at : NULL;
+	}
+	if (reader->newlines_all || limit == 0)
+		return NULL;
+	return memchr(reader->data + reader->start, '\n', limit);
 }
 
 int line_reader_next(struct line_reader *reader, const char **line, size_t *len, int *cut)
@@ -229,7 +269,7 @@ int line_reader_next(struct line_reader *reader, const char **line, size_t *len,
 		char *start = reader->data + reader->start;
 		size_t available = reader->end - reader->start;
 		size_t window = available < LINE_CAP ? available : LINE_CAP;
-		char *newline = memchr(start, '\n', reader->skipping ? available : window);
+		char *newline = next_newline(reader, reader->skipping ? available : window);
 
 		if (reader->skipping) {
 			/* Drop the rest of a cut line up to its newline. */

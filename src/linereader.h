@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Longest line kept; longer lines are cut to this and counted. */
 #define LINE_CAP (64 * 1024)
@@ -16,11 +17,17 @@
 #define BLOCK_DATA  (128 * 1024)
 #define BLOCK_SLOT  (LINE_CAP + BLOCK_DATA)
 
+/* Line ends of a block found by the thread that read it, at most
+ * NEWLINE_CAP (a block of short lines has more: the rest are searched). */
+#define NEWLINE_CAP 4096
+
 /* What one read(2) into a slot gave. */
 struct block_fill {
 	size_t len;
-	int error;  /* errno, or 0 */
-	int has_cr; /* the bytes hold a CR */
+	int error;            /* errno, or 0 */
+	int has_cr;           /* the bytes hold a CR */
+	size_t newline_count; /* line ends listed in the slot's newlines[] */
+	int newlines_all;     /* they are all the line ends of the block */
 };
 
 struct line_reader {
@@ -37,6 +44,9 @@ struct line_reader {
 	int stop;                    /* the consumer has gone */
 	unsigned long long taken;    /* blocks the consumer has taken */
 	char *data;                  /* slot of the block being consumed, or NULL */
+	const uint32_t *newlines;    /* its line ends (offsets in its data) */
+	size_t newline_count, newline_next;
+	int newlines_all;
 	size_t start, end;           /* unread bytes are data[start..end) */
 	int eof;
 	int error;    /* errno of a failed read, or 0 */
@@ -44,6 +54,7 @@ struct line_reader {
 	int seen_cr;  /* a CR was read: lines must be checked for lone CRs */
 	unsigned long long line_number;
 	struct block_fill fills[BLOCK_COUNT];
+	uint32_t newline_lists[BLOCK_COUNT][NEWLINE_CAP];
 	char slots[BLOCK_COUNT][BLOCK_SLOT];
 };
 

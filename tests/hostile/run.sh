@@ -247,6 +247,14 @@ check_true blocks-file-records cmp -s "$tmp/blocks.expected" "$tmp/out"
 check blocks-file-lines "lines $((sample_lines * 200))" "$(stats "$tmp/err" | sed 's/^smtpclass: \(lines [0-9]*\),.*/\1/')"
 cat "$tmp/blocks.log" | "$bin" --all --format=tsv | cut -f3- >"$tmp/out"
 check_true blocks-pipe-records cmp -s "$tmp/blocks.expected" "$tmp/out"
+# Short lines: a block holds more line ends than the reading thread lists
+# (NEWLINE_CAP, 4096), and the rest are searched for.
+awk 'BEGIN { for (i = 0; i < 300000; i++) printf "550 5.1.%d u%d\n", i % 9, i }' >"$tmp/short"
+awk 'BEGIN { for (i = 0; i < 300000; i++) printf "u%d\n", i }' >"$tmp/short.expected"
+"$bin" --format=tsv "$tmp/short" | cut -f8 >"$tmp/out"
+check_true blocks-short-lines-file cmp -s "$tmp/short.expected" "$tmp/out"
+cat "$tmp/short" | "$bin" --format=tsv | cut -f8 >"$tmp/out"
+check_true blocks-short-lines-pipe cmp -s "$tmp/short.expected" "$tmp/out"
 
 # ---- 10 MB of random bytes --------------------------------------------------------
 # Raw bytes (NUL, CR, every value), then lines that open like a reply or an

@@ -561,22 +561,8 @@ static char scratch[LINE_CAP];
  * reason delivered and action none for every 2xx reply), the summary keeps
  * nothing else of a success, and sent lines are most of a log.
  */
-static void delivered_result(smtpclass_reply *reply, smtpclass_result *result)
-{
-	static int delivered = -1, none = -1;
-
-	if (delivered < 0) {
-		delivered = smtpclass_reason_from_name("delivered", 9);
-		none = smtpclass_action_from_name("none", 4);
-	}
-	memset(reply, 0, sizeof(*reply));
-	memset(result, 0, sizeof(*result));
-	result->verdict = SMTPCLASS_VERDICT_SUCCESS;
-	result->reason = delivered;
-	result->action = none;
-	result->rule_kind = SMTPCLASS_RULE_EXCEPTION;
-	result->rule = "status sent";
-}
+static smtpclass_reply delivered_reply;   /* no code, no text */
+static smtpclass_result delivered_result; /* filled by classify_line() once */
 
 /* Classifies one line: a log line with a delivery outcome, or a bare reply. */
 static void classify_line(struct settings *settings, const char *name,
@@ -595,11 +581,20 @@ static void classify_line(struct settings *settings, const char *name,
 			counts.sent_hidden++;
 			return;
 		}
-		if (log.status == SMTPCLASS_STATUS_SENT && settings->summary)
-			delivered_result(&reply, &result);
-		else
+		if (log.status == SMTPCLASS_STATUS_SENT && settings->summary) {
+			if (delivered_result.rule == NULL) {
+				delivered_result.verdict = SMTPCLASS_VERDICT_SUCCESS;
+				delivered_result.reason = smtpclass_reason_from_name("delivered", 9);
+				delivered_result.action = smtpclass_action_from_name("none", 4);
+				delivered_result.rule_kind = SMTPCLASS_RULE_EXCEPTION;
+				delivered_result.rule = "status sent";
+			}
+			record.reply = &delivered_reply;
+			record.result = &delivered_result;
+		} else {
 			smtpclass_log_classify(&log, &settings->classify, scratch, sizeof(scratch),
 			                       &reply, &result);
+		}
 		record.log = &log;
 		counts.per_mta[log.mta & 7]++;
 		emit(settings, &record);

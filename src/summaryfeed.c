@@ -11,11 +11,19 @@
  * summary is the same as if they were counted in place.  Memory is fixed:
  * a ring of FEED_BATCHES batches; when all are in use the main thread waits.
  */
+#ifdef __linux__
+#define _GNU_SOURCE /* syscall(SYS_gettid): a thread's own nice value */
+#endif
 #include "summaryfeed.h"
 
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #define FEED_BATCHES     4
 #define FEED_BATCH_BYTES (256 * 1024)
@@ -33,13 +41,14 @@ enum {
 #define SPAN_COUNT (SPAN_SEGMENT + SMTPCLASS_MAX_SEGMENTS)
 #define ABSENT     UINT32_MAX /* the span's pointer was NULL */
 
-/* One record as copied into a batch; the bytes of its spans follow it. */
+/* One record as copied into a batch: this header, then the lengths of its
+ * first SPAN_SEGMENT + segment_count spans (uint32_t), then their bytes.
+ * Sent records (most of a log) have no segments: a small event is fewer
+ * cache lines to hand from one core to the other. */
 struct event {
-	uint32_t size; /* with the bytes, a multiple of 8 */
-	int has_log;
-	int status, verdict, reason, action, code;
-	int segment_count;
-	uint32_t len[SPAN_COUNT];
+	uint32_t size; /* with the lengths and bytes, a multiple of 8 */
+	unsigned char has_log, status, verdict, segment_count;
+	int32_t reason, action, code;
 };
 
 struct batch {
@@ -70,14 +79,15 @@ static smtpclass_result event_result;
 
 static void count_event(const struct event *e)
 {
-	const char *p = (const char *)(e + 1);
+	const uint32_t *len = (const uint32_t *)(const void *)(e + 1);
+	const char *p = (const char *)(len + SPAN_SEGMENT + e->segment_count);
 	smtpclass_span spans[SPAN_COUNT];
 	struct record record = {NULL, 0, &event_reply, &event_result,
 	                        e->has_log ? &event_log : NULL, 0};
 
 	for (int i = 0; i < SPAN_SEGMENT + e->segment_count; i++) {
-		spans[i].ptr = e->len[i] == ABSENT ? NULL : p;
-		spans[i].len = e->len[i] == ABSENT ? 0 : e->len[i];
+		spans[i].ptr = len[i] == ABSENT ? NULL : p;
+		spans[i].len = len[i] == ABSENT ? 0 : len[i];
 		p += spans[i].len;
 	}
 	event_log.status = (smtpclass_log_status)e->status;
@@ -88,7 +98,7 @@ static void count_event(const struct event *e)
 	event_log.time = spans[SPAN_TIME];
 	event_reply.code = e->code;
 	event_reply.enhanced = spans[SPAN_ENHANCED];
-	event_reply.segment_count = (size_t)e->segment_count;
+	event_reply.segment_count = e->segment_count;
 	for (int i = 0; i < e->segment_count; i++)
 		event_reply.segments[i] = spans[SPAN_SEGMENT + i];
 	event_result.verdict = (smtpclass_verdict)e->verdict;
@@ -100,6 +110,15 @@ static void count_event(const struct event *e)
 static void *count_batches(void *unused)
 {
 	(void)unused;
+#ifdef __linux__
+	/* The scan is the critical path and the read-ahead thread feeds it;
+	 * with three threads on two cores, the counting should take the time
+	 * they leave.  A low priority (not SCHED_IDLE, which a busy machine
+	 * could starve) lets it, and when it falls behind the batches fill up
+	 * and the scan waits for it.  On Linux a thread has its own nice
+	 * value (about 10% less wall time on two cores). */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
+#endif
 	for (;;) {
 		const struct batch *b;
 
@@ -173,15 +192,16 @@ void summary_feed_add(const struct record *record)
 	const smtpclass_reply *reply = record->reply;
 	smtpclass_span spans[SPAN_COUNT];
 	struct event *e;
+	uint32_t *len;
 	unsigned char *to;
-	size_t size = sizeof(struct event);
-	int segments = 0;
+	size_t size;
+	int segments = 0, count;
 
 	if (!feed.threaded) {
 		summary_add(feed.summary, record);
 		return;
 	}
-	memset(spans, 0, sizeof(spans));
+	memset(spans, 0, SPAN_SEGMENT * sizeof(spans[0]));
 	if (log != NULL) {
 		spans[SPAN_DOMAIN] = log->domain;
 		spans[SPAN_QUEUE_ID] = log->queue_id;
@@ -197,11 +217,13 @@ void summary_feed_add(const struct record *record)
 		for (int i = 0; i < segments; i++)
 			spans[SPAN_SEGMENT + i] = reply->segments[i];
 	}
+	count = SPAN_SEGMENT + segments;
+	size = sizeof(struct event) + (size_t)count * sizeof(uint32_t);
 	/* A line and its normalised reply are at most LINE_CAP bytes each and
 	 * the log spans lie in the line (some overlap), so an event is far
 	 * smaller than a batch; the cut below only keeps that true whatever
 	 * a caller hands in. */
-	for (int i = 0; i < SPAN_COUNT; i++) {
+	for (int i = 0; i < count; i++) {
 		size_t room = FEED_BATCH_BYTES - size - 8;
 
 		if (spans[i].len > room)
@@ -215,19 +237,20 @@ void summary_feed_add(const struct record *record)
 	e = (struct event *)(void *)(feed.filling->bytes + feed.filling->used);
 	e->size = (uint32_t)size;
 	e->has_log = log != NULL;
-	e->status = log != NULL ? (int)log->status : 0;
-	e->verdict = (int)record->result->verdict;
+	e->status = log != NULL ? (unsigned char)log->status : 0;
+	e->verdict = (unsigned char)record->result->verdict;
+	e->segment_count = (unsigned char)segments;
 	e->reason = record->result->reason;
 	e->action = record->result->action;
 	e->code = reply != NULL ? reply->code : 0;
-	e->segment_count = segments;
-	to = (unsigned char *)(e + 1);
-	for (int i = 0; i < SPAN_COUNT; i++) {
+	len = (uint32_t *)(void *)(e + 1);
+	to = (unsigned char *)(len + count);
+	for (int i = 0; i < count; i++) {
 		if (spans[i].ptr == NULL) {
-			e->len[i] = ABSENT;
+			len[i] = ABSENT;
 			continue;
 		}
-		e->len[i] = (uint32_t)spans[i].len;
+		len[i] = (uint32_t)spans[i].len;
 		memcpy(to, spans[i].ptr, spans[i].len);
 		to += spans[i].len;
 	}

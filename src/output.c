@@ -53,17 +53,10 @@ static void out_string(struct output *output, const char *s)
 
 static void out_number(struct output *output, long long n)
 {
-	char digits_buf[24];
-	size_t at = sizeof(digits_buf);
-	unsigned long long magnitude = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+	char digits[DECIMAL_MAX];
+	size_t at = decimal_digits(digits, n);
 
-	do {
-		digits_buf[--at] = (char)('0' + magnitude % 10);
-		magnitude /= 10;
-	} while (magnitude > 0);
-	if (n < 0)
-		digits_buf[--at] = '-';
-	out_bytes(output, digits_buf + at, sizeof(digits_buf) - at);
+	out_bytes(output, digits + at, sizeof(digits) - at);
 }
 
 enum value_kind { V_NULL, V_STRING, V_NUMBER, V_BOOL, V_TEXT };

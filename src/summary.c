@@ -691,17 +691,10 @@ static void put_char(struct text_buffer *o, char c)
  * failed record (its reply code). */
 static void put_int(struct text_buffer *o, int value)
 {
-	char digits[16];
-	size_t n = sizeof(digits);
-	unsigned magnitude = value < 0 ? 0u - (unsigned)value : (unsigned)value;
+	char digits[DECIMAL_MAX];
+	size_t at = decimal_digits(digits, value);
 
-	do {
-		digits[--n] = (char)('0' + magnitude % 10);
-		magnitude /= 10;
-	} while (magnitude > 0);
-	if (value < 0)
-		digits[--n] = '-';
-	put_bytes(o, digits + n, sizeof(digits) - n);
+	put_bytes(o, digits + at, sizeof(digits) - at);
 }
 
 /* Drops an incomplete UTF-8 sequence left at the end by a cut. */

@@ -57,7 +57,7 @@ trap 'exit 2' HUP INT TERM
 logs=${RSS_DIR:-$work}
 mkdir -p "$logs" || exit 2
 tool=$work/hostile_tool
-${CC:-cc} -std=c11 -O2 -o "$tool" "$here/hostile_tool.c" || exit 2
+${CC:-cc} -std=c11 -O2 -I"$here/../fuzz" -o "$tool" "$here/hostile_tool.c" "$here/../fuzz/json_check.c" || exit 2
 generator=
 if [ -f "$root/tests/bench/genlog.c" ]; then
 	${CC:-cc} -O2 -o "$work/genlog" "$root/tests/bench/genlog.c" || exit 2

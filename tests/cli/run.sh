@@ -10,69 +10,14 @@
 #       smtpclass --format=$f --color=never replies.txt >expected/replies.$f; done
 #   for f in tsv csv; do
 #       smtpclass --format=$f --header replies.txt >expected/replies-header.$f; done
-# known_bug() records behaviour that is wrong but not fixed yet: it is
-# printed and does not fail the run.
 set -u
 bin=$1
 src=$2
-# Some checks run from another directory: make the paths absolute.
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-case $src in /*) ;; *) src=$(pwd)/$src ;; esac
+checks_name=cli
+. "$src/tests/checks.sh"
 here=$src/tests/cli
-failures=0
-count=0
-known=0
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/smtpclass-cli.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
 
 esc=$(printf '\033')
-
-check() { # check NAME EXPECTED ACTUAL
-	count=$((count + 1))
-	if [ "$2" != "$3" ]; then
-		echo "FAIL $1: expected [$2], got [$3]"
-		failures=$((failures + 1))
-	fi
-}
-
-check_true() { # check_true NAME COMMAND...: the command must succeed
-	name=$1
-	shift
-	count=$((count + 1))
-	if ! "$@"; then
-		echo "FAIL $name: '$*' is false"
-		failures=$((failures + 1))
-	fi
-}
-
-check_file() { # check_file NAME EXPECTED_FILE ACTUAL_FILE
-	count=$((count + 1))
-	if ! cmp -s "$2" "$3"; then
-		echo "FAIL $1: output differs from $2:"
-		diff -u "$2" "$3" | head -40
-		failures=$((failures + 1))
-	fi
-}
-
-known_bug() { # known_bug NAME EXPECTED ACTUAL: printed, not counted
-	if [ "$2" != "$3" ]; then
-		echo "KNOWN BUG $1: expected [$2], got [$3]"
-		known=$((known + 1))
-	else
-		echo "KNOWN BUG FIXED? $1 now passes: turn it into a check"
-	fi
-}
-
-contains() { # contains TEXT PART
-	case $1 in
-	*"$2"*) return 0 ;;
-	*) return 1 ;;
-	esac
-}
-
-is_empty_file() { [ ! -s "$1" ]; }
 
 status_of() { # status_of COMMAND...: prints the exit status, output discarded
 	"$@" >/dev/null 2>&1
@@ -237,5 +182,4 @@ check_true color-never eval '! contains "$out" "$esc"'
 out=$("$bin" --color=always -j -r '550 5.1.1 <a@b.example>: User unknown')
 check_true color-never-in-json eval '! contains "$out" "$esc"'
 
-echo "$count checks, $failures failures, $known known bugs (not counted)"
-[ "$failures" -eq 0 ]
+checks_report

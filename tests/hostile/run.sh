@@ -9,73 +9,21 @@
 # compiled here with ${CC:-cc}.  Every input is generated, with fixed seeds:
 # nothing large is committed.
 #
-# known_bug() records behaviour that is wrong but not fixed yet: the test has
-# the correct expectation, is printed as KNOWN and does not fail the run.
-# When it starts to pass, it says so: turn it into a check().  skip() says
-# why a check could not run.  The 1 GB memory check is rss.sh (not in CTest).
+# The check functions are in tests/checks.sh.  The 1 GB memory check is
+# rss.sh (not in CTest).
 set -u
 LC_ALL=C
 export LC_ALL
 bin=$1
 src=$2
-case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
-case $src in /*) ;; *) src=$(pwd)/$src ;; esac
+checks_name=hostile
+. "$src/tests/checks.sh"
 here=$src/tests/hostile
-failures=0
-count=0
-known=0
-skipped=0
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/smtpclass-hostile.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
 
 # Peak RSS allowed for a run whose input would need far more if it were held
 # in memory (100 MB): the ASan build itself needs about 10 MiB.
 rss_limit_kib=65536
 
-check() { # check NAME EXPECTED ACTUAL
-	count=$((count + 1))
-	if [ "$2" != "$3" ]; then
-		echo "FAIL $1: expected [$2], got [$3]"
-		failures=$((failures + 1))
-	fi
-}
-
-check_true() { # check_true NAME COMMAND...: the command must succeed
-	name=$1
-	shift
-	count=$((count + 1))
-	if ! "$@"; then
-		echo "FAIL $name: '$*' is false"
-		failures=$((failures + 1))
-	fi
-}
-
-known_bug() { # known_bug NAME EXPECTED ACTUAL: printed, not counted as a failure
-	if [ "$2" != "$3" ]; then
-		echo "KNOWN $1: expected [$2], got [$3]"
-		known=$((known + 1))
-	else
-		echo "KNOWN-FIXED? $1 now passes: turn it into a check"
-	fi
-}
-
-skip() { # skip NAME WHY
-	echo "SKIPPED $1: $2"
-	skipped=$((skipped + 1))
-}
-
-contains() { # contains TEXT PART
-	case $1 in
-	*"$2"*) return 0 ;;
-	*) return 1 ;;
-	esac
-}
-
-file_contains() { grep -q -e "$2" "$1"; } # file_contains FILE PATTERN
-file_lacks() { ! grep -q -e "$2" "$1"; }   # file_lacks FILE PATTERN
-is_empty_file() { [ ! -s "$1" ]; }
 lines_of() { wc -l <"$1" | tr -d ' '; }
 bytes_of() { wc -c <"$1" | tr -d ' '; }
 count_byte() { tr -cd "$2" <"$1" | wc -c | tr -d ' '; } # count_byte FILE OCTAL_ESCAPE
@@ -551,5 +499,4 @@ check slow-pipe-first-record-before-second-line 1 "$(lines_of "$tmp/out.slow")"
 wait
 check slow-pipe-both-records 2 "$(lines_of "$tmp/out.slow")"
 
-echo "$count checks, $failures failures, $known known bugs (not counted), $skipped skipped"
-[ "$failures" -eq 0 ]
+checks_report

@@ -583,7 +583,7 @@ static void write_text(struct output *output, const struct record *record)
 	const char *verdict = smtpclass_verdict_name(result->verdict);
 	const char *reason = smtpclass_reason_name(result->reason);
 	const char *action = smtpclass_action_name(result->action);
-	char code[8] = "-";
+	char code[DECIMAL_MAX];
 
 	if (record->line > 0 && record->source != NULL && strcmp(record->source, "arg") != 0)
 	{
@@ -599,15 +599,12 @@ static void write_text(struct output *output, const struct record *record)
 		out_string(output, "\033[0m");
 		write_padded(output, "", 0, 13 - (int)strlen(verdict));
 	}
-	if (reply->code >= 100 && reply->code <= 999) {
-		/* Three digits always (the parser's codes are 200-559): no
-		 * snprintf() per record. */
-		code[0] = (char)('0' + reply->code / 100);
-		code[1] = (char)('0' + reply->code / 10 % 10);
-		code[2] = (char)('0' + reply->code % 10);
-		code[3] = '\0';
+	if (reply->code != 0) {
+		size_t at = decimal_digits(code, reply->code);
+		write_padded(output, code + at, sizeof(code) - at, 4);
+	} else {
+		write_padded(output, "-", 1, 4);
 	}
-	write_padded(output, code, strlen(code), 4);
 	if (reply->enhanced.ptr != NULL)
 		write_padded(output, reply->enhanced.ptr, reply->enhanced.len, 8);
 	else

@@ -561,8 +561,17 @@ static char scratch[LINE_CAP];
  * reason delivered and action none for every 2xx reply), the summary keeps
  * nothing else of a success, and sent lines are most of a log.
  */
-static smtpclass_reply delivered_reply;   /* no code, no text */
-static smtpclass_result delivered_result; /* filled by classify_line() once */
+static smtpclass_reply delivered_reply; /* no code, no text */
+static smtpclass_result delivered_result;
+
+static void prepare_delivered_result(void)
+{
+	delivered_result.verdict = SMTPCLASS_VERDICT_SUCCESS;
+	delivered_result.reason = smtpclass_reason_from_name("delivered", 9);
+	delivered_result.action = smtpclass_action_from_name("none", 4);
+	delivered_result.rule_kind = SMTPCLASS_RULE_EXCEPTION;
+	delivered_result.rule = "status sent";
+}
 
 /* Classifies one line: a log line with a delivery outcome, or a bare reply. */
 static void classify_line(struct settings *settings, const char *name,
@@ -582,13 +591,6 @@ static void classify_line(struct settings *settings, const char *name,
 			return;
 		}
 		if (log.status == SMTPCLASS_STATUS_SENT && settings->summary) {
-			if (delivered_result.rule == NULL) {
-				delivered_result.verdict = SMTPCLASS_VERDICT_SUCCESS;
-				delivered_result.reason = smtpclass_reason_from_name("delivered", 9);
-				delivered_result.action = smtpclass_action_from_name("none", 4);
-				delivered_result.rule_kind = SMTPCLASS_RULE_EXCEPTION;
-				delivered_result.rule = "status sent";
-			}
 			record.reply = &delivered_reply;
 			record.result = &delivered_result;
 		} else {
@@ -827,8 +829,10 @@ int main(int argc, char **argv)
 	}
 	if (settings.header && !settings.summary)
 		output_header(&settings.output);
-	if (summary_report != NULL && !settings.merge)
+	if (summary_report != NULL && !settings.merge) {
+		prepare_delivered_result();
 		summary_feed_start(summary_report);
+	}
 	if (settings.reply_count > 0)
 		classify_arguments(&settings);
 	else if (settings.merge)

@@ -184,11 +184,16 @@ static const char *scan_enhanced_code(const char *p, const char *end, struct enh
 	return p;
 }
 
+/* The DSN prefixes a reply may open with, in lower case; the first one is
+ * followed by "TYPE;". */
+static const char *const dsn_prefixes[] = {"diagnostic-code:", "smtp;", "status:"};
+#define DSN_PREFIX_COUNT (sizeof(dsn_prefixes) / sizeof(dsn_prefixes[0]))
+
 /* Skips a DSN prefix: "Diagnostic-Code: TYPE;", "smtp;", "Status:". */
 static const char *skip_dsn_prefix(const char *p, const char *end, unsigned *flags)
 {
-	if (starts_with_nocase(p, end, "diagnostic-code:")) {
-		const char *q = skip_folding(p + 16, end), *type = q;
+	if (starts_with_nocase(p, end, dsn_prefixes[0])) {
+		const char *q = skip_folding(p + strlen(dsn_prefixes[0]), end), *type = q;
 
 		while (q < end && (class_of((unsigned char)*q) == B_DASH ||
 		                   (lower((unsigned char)*q) >= 'a' && lower((unsigned char)*q) <= 'z')))
@@ -200,15 +205,26 @@ static const char *skip_dsn_prefix(const char *p, const char *end, unsigned *fla
 		*flags |= SMTPCLASS_REPLY_DSN;
 		return skip_folding(q, end);
 	}
-	if (starts_with_nocase(p, end, "smtp;")) {
-		*flags |= SMTPCLASS_REPLY_DSN;
-		return skip_folding(p + 5, end);
-	}
-	if (starts_with_nocase(p, end, "status:")) {
-		*flags |= SMTPCLASS_REPLY_DSN;
-		return skip_folding(p + 7, end);
+	for (size_t i = 1; i < DSN_PREFIX_COUNT; i++) {
+		if (starts_with_nocase(p, end, dsn_prefixes[i])) {
+			*flags |= SMTPCLASS_REPLY_DSN;
+			return skip_folding(p + strlen(dsn_prefixes[i]), end);
+		}
 	}
 	return p;
+}
+
+/* Whether a reply can open with byte c: the first byte of a DSN prefix, of
+ * a basic code (class digit 2-5) or of an enhanced code ('#', '(' or the
+ * class digit).  Every log line is asked this first. */
+static int may_open_reply(unsigned char c)
+{
+	if ((c >= '2' && c <= '5') || class_of(c) == B_HASH || class_of(c) == B_OPEN)
+		return 1;
+	for (size_t i = 0; i < DSN_PREFIX_COUNT; i++)
+		if (lower(c) == (unsigned char)dsn_prefixes[i][0])
+			return 1;
+	return 0;
 }
 
 static void add_segment(smtpclass_reply *out, const char *start, const char *end,
@@ -375,11 +391,9 @@ int smtpclass_opens_reply(const char *input, size_t len)
 		return 0;
 	while (p < end && is_space_or_eol((unsigned char)*p))
 		p++;
-	/* Every log line comes through here: a reply opens with a class
-	 * digit, '#', '(' or a DSN field name (d, s), so one byte turns away
-	 * syslog lines ("Nov 27 ...") without the prefix and code scans. */
-	if (p == end || !((*p >= '2' && *p <= '5') || *p == '#' || *p == '(' ||
-	                  lower((unsigned char)*p) == 'd' || lower((unsigned char)*p) == 's'))
+	/* One byte turns away syslog lines ("Nov 27 ...") without the prefix
+	 * and code scans. */
+	if (p == end || !may_open_reply((unsigned char)*p))
 		return 0;
 	while (end > p && is_space_or_eol((unsigned char)end[-1]))
 		end--;

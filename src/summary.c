@@ -2085,29 +2085,11 @@ static unsigned long long party_failures(const struct party_table *p, size_t i)
 	return n;
 }
 
-/* Entries of a domain or host table, most failures first.  Returns a
- * malloc'd array of *n entries (NULL and 0 when empty or out of memory). */
-static struct ranked *rank_party(const struct party_table *p, size_t *n)
+/* The entries of t as rows to sort: index, key, and the entry's count as
+ * the primary order.  Returns a malloc'd array of *n rows (NULL and 0 when
+ * empty or out of memory). */
+static struct ranked *table_rows(const struct topk *t, size_t *n)
 {
-	struct ranked *r = p->table.used > 0 ? malloc(p->table.used * sizeof(*r)) : NULL;
-
-	*n = r != NULL ? p->table.used : 0;
-	for (size_t i = 0; i < *n; i++) {
-		r[i].index = i;
-		r[i].primary = party_failures(p, i);
-		r[i].secondary = topk_entry(&p->table, i)->count;
-		r[i].key = topk_key(&p->table, i);
-		r[i].key_len = topk_entry(&p->table, i)->key_len;
-	}
-	if (*n > 0)
-		qsort(r, *n, sizeof(*r), compare_ranked);
-	return r;
-}
-
-/* Reply groups, most frequent first. */
-static struct ranked *rank_groups(const struct summary *s, size_t *n)
-{
-	const struct topk *t = &s->groups;
 	struct ranked *r = t->used > 0 ? malloc(t->used * sizeof(*r)) : NULL;
 
 	*n = r != NULL ? t->used : 0;
@@ -2115,31 +2097,48 @@ static struct ranked *rank_groups(const struct summary *s, size_t *n)
 		r[i].index = i;
 		r[i].primary = topk_entry(t, i)->count;
 		r[i].secondary = 0;
-		r[i].key = topk_key(t, i);
-		r[i].key_len = topk_entry(t, i)->key_len;
+		r[i].key = t->key_max > 0 ? topk_key(t, i) : NULL;
+		r[i].key_len = t->key_max > 0 ? topk_entry(t, i)->key_len : 0;
 	}
-	if (*n > 0)
-		qsort(r, *n, sizeof(*r), compare_ranked);
 	return r;
+}
+
+static struct ranked *sorted_rows(struct ranked *r, size_t n)
+{
+	if (n > 0)
+		qsort(r, n, sizeof(*r), compare_ranked);
+	return r;
+}
+
+/* Entries of a domain or host table, most failures first, then most
+ * records. */
+static struct ranked *rank_party(const struct party_table *p, size_t *n)
+{
+	struct ranked *r = table_rows(&p->table, n);
+
+	for (size_t i = 0; i < *n; i++) {
+		r[i].secondary = r[i].primary;
+		r[i].primary = party_failures(p, i);
+	}
+	return sorted_rows(r, *n);
+}
+
+/* Reply groups, most frequent first. */
+static struct ranked *rank_groups(const struct summary *s, size_t *n)
+{
+	struct ranked *r = table_rows(&s->groups, n);
+
+	return sorted_rows(r, *n);
 }
 
 /* Hours in time order. */
 static struct ranked *rank_hours(const struct summary *s, size_t *n)
 {
-	const struct topk *t = &s->hours;
-	struct ranked *r = t->used > 0 ? malloc(t->used * sizeof(*r)) : NULL;
+	struct ranked *r = table_rows(&s->hours, n);
 
-	*n = r != NULL ? t->used : 0;
-	for (size_t i = 0; i < *n; i++) {
-		r[i].index = i;
-		r[i].primary = UINT64_MAX - topk_entry(t, i)->hash;
-		r[i].secondary = 0;
-		r[i].key = NULL;
-		r[i].key_len = 0;
-	}
-	if (*n > 0)
-		qsort(r, *n, sizeof(*r), compare_ranked);
-	return r;
+	for (size_t i = 0; i < *n; i++)
+		r[i].primary = UINT64_MAX - topk_entry(&s->hours, i)->hash;
+	return sorted_rows(r, *n);
 }
 
 /* Names with non-zero counts (reasons, actions, verdicts), largest first. */

@@ -564,13 +564,14 @@ static char scratch[LINE_CAP];
 static smtpclass_reply delivered_reply; /* no code, no text */
 static smtpclass_result delivered_result;
 
-static void prepare_delivered_result(void)
+/* What any 2xx reply classifies as, taken from the tables in data/ rather
+ * than named here. */
+static void prepare_delivered_result(const smtpclass_options *options)
 {
-	delivered_result.verdict = SMTPCLASS_VERDICT_SUCCESS;
-	delivered_result.reason = smtpclass_reason_from_name("delivered", 9);
-	delivered_result.action = smtpclass_action_from_name("none", 4);
-	delivered_result.rule_kind = SMTPCLASS_RULE_EXCEPTION;
-	delivered_result.rule = "status sent";
+	smtpclass_reply ok;
+
+	if (smtpclass_parse("250", 3, &ok) == SMTPCLASS_PARSE_OK)
+		smtpclass_classify(&ok, options, &delivered_result);
 }
 
 /* Classifies one line: a log line with a delivery outcome, or a bare reply. */
@@ -660,7 +661,7 @@ static void classify_files(struct settings *settings, int argc, char **argv)
 		classify_stream(settings, STDIN_FILENO, "-");
 		return;
 	}
-	for (int i = optind; i < argc && !ferror(stdout); i++) {
+	for (int i = optind; i < argc && !settings->output.failed; i++) {
 		int fd;
 
 		if (strcmp(argv[i], "-") == 0) {
@@ -830,7 +831,7 @@ int main(int argc, char **argv)
 	if (settings.header && !settings.summary)
 		output_header(&settings.output);
 	if (summary_report != NULL && !settings.merge) {
-		prepare_delivered_result();
+		prepare_delivered_result(&settings.classify);
 		summary_feed_start(summary_report);
 	}
 	if (settings.reply_count > 0)

@@ -120,8 +120,7 @@ void line_reader_init(struct line_reader *reader, int fd, void (*before_block)(v
 	reader->stop = 0;
 	reader->data = NULL;
 	reader->newlines = NULL;
-	reader->newline_count = reader->newline_next = 0;
-	reader->newlines_all = 1;
+	reader->newline_next = 0;
 	reader->start = reader->end = 0;
 	reader->eof = 0;
 	reader->error = 0;
@@ -231,10 +230,9 @@ static int take_block(struct line_reader *reader)
 	reader->start = LINE_CAP - carry;
 	reader->end = LINE_CAP + fill.len;
 	reader->seen_cr |= fill.has_cr;
+	reader->block = fill;
 	reader->newlines = reader->newline_lists[slot];
-	reader->newline_count = fill.newline_count;
 	reader->newline_next = 0;
-	reader->newlines_all = fill.newlines_all;
 	if (fill.error != 0) {
 		reader->error = fill.error;
 		return -1;
@@ -249,14 +247,14 @@ static int take_block(struct line_reader *reader)
  * every line end there is, unless it was full. */
 static char *next_newline(struct line_reader *reader, size_t limit)
 {
-	while (reader->newline_next < reader->newline_count &&
+	while (reader->newline_next < reader->block.newline_count &&
 	       LINE_CAP + reader->newlines[reader->newline_next] < reader->start)
 		reader->newline_next++;
-	if (reader->newline_next < reader->newline_count) {
+	if (reader->newline_next < reader->block.newline_count) {
 		size_t at = LINE_CAP + reader->newlines[reader->newline_next];
 		return at - reader->start < limit ? reader->data + at : NULL;
 	}
-	if (reader->newlines_all || limit == 0)
+	if (reader->block.newlines_all || limit == 0)
 		return NULL;
 	return memchr(reader->data + reader->start, '\n', limit);
 }

@@ -44,9 +44,9 @@ struct line_reader {
 	int stop;                    /* the consumer has gone */
 	unsigned long long taken;    /* blocks the consumer has taken */
 	char *data;                  /* slot of the block being consumed, or NULL */
+	struct block_fill block;     /* what was read into that slot */
 	const uint32_t *newlines;    /* its line ends (offsets in its data) */
-	size_t newline_count, newline_next;
-	int newlines_all;
+	size_t newline_next;         /* the first of them not passed yet */
 	size_t start, end;           /* unread bytes are data[start..end) */
 	int eof;
 	int error;    /* errno of a failed read, or 0 */

@@ -1,5 +1,5 @@
 /*
- * fuzz_json.c: libFuzzer target for the CLI's record writer (src/output.c).
+ * fuzz_json.c: libFuzzer target for the CLI's record writer (src/cli/output.c).
  *
  * The input is a reply, or, when it holds a 0x1f byte, a log record:
  *   CONTROL 1f time 1f host 1f queue_id 1f sender 1f recipient 1f domain

@@ -1,5 +1,5 @@
 /*
- * fuzz_logscan.c: libFuzzer target for the log scanner (src/logscan.c).
+ * fuzz_logscan.c: libFuzzer target for the log scanner (src/lib/logscan/logscan.c).
  *
  * The input is a piece of a mail log, split on '\n'.  Every line is copied
  * into an exact-size malloc() block (freed after the line, so a span kept

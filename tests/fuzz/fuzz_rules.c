@@ -2,7 +2,7 @@
  * fuzz_rules.c: libFuzzer target for smtpclass_rules_compile().
  *
  * The input is a site rules file (the format of data/rules.tsv, see
- * src/rulebuild.c).  A failed compile must leave a non-empty, NUL-terminated
+ * src/lib/rulebuild.c).  A failed compile must leave a non-empty, NUL-terminated
  * message inside the error buffer and write nothing outside it, whatever its
  * size.  A successful compile is used to classify a few fixed replies and
  * the input itself (whose text holds the rules' own phrases, so rules do

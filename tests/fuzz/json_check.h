@@ -4,7 +4,7 @@
  * RFC 8259 exactly: objects, arrays, strings (escapes checked, surrogate
  * escapes paired, raw bytes valid UTF-8 with no overlongs, surrogates or
  * code points above U+10FFFF, no raw control characters), numbers,
- * true/false/null.  Written independently of src/output.c so the writer is
+ * true/false/null.  Written independently of src/cli/output.c so the writer is
  * checked by code that does not share its assumptions.
  */
 #ifndef SMTPCLASS_FUZZ_JSON_CHECK_H

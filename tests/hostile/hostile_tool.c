@@ -20,7 +20,7 @@
  * Why a program and not awk: the random bytes must be the same on every
  * machine (splitmix64 with the seed given, never rand()), include NUL and
  * every other byte, and come out fast; the JSON check must be strict and must
- * not share code or assumptions with src/output.c; and the peak RSS comes
+ * not share code or assumptions with src/cli/output.c; and the peak RSS comes
  * from wait4(2), so the tests need neither /usr/bin/time nor a shell builtin.
  * The compile command is in run.sh: plain C11 plus POSIX, no other file.
  */
@@ -114,7 +114,7 @@ static int write_replies(unsigned long long bytes, uint64_t seed)
 /* ---- jsonl ----------------------------------------------------------------- */
 
 /* JSON is checked by the strict RFC 8259 validator of the fuzz targets
- * (tests/fuzz/json_check.c), written independently of src/output.c. */
+ * (tests/fuzz/json_check.c), written independently of src/cli/output.c. */
 /* Every line of the file must be one JSON object; the last line must end
  * with a newline. */
 static int check_jsonl(const char *path)

@@ -8,7 +8,7 @@
 #   tests/hostile/rss.sh 100 2048   # any sizes, in MiB
 #
 # The logs come from tests/bench/genlog.c (fixed seed: the same bytes on every
-# machine) or, without it, from data/sample-mail.log repeated.  The peak RSS
+# machine) or, without it, from examples/sample-mail.log repeated.  The peak RSS
 # comes from wait4(2) (tests/hostile/hostile_tool.c), so GNU time is not
 # needed.  Prints a table: mode x size -> peak RSS, and the time as a check
 # that the run read the whole log.  The sizes are given in increasing order.
@@ -63,7 +63,7 @@ if [ -f "$root/tests/bench/genlog.c" ]; then
 	${CC:-cc} -O2 -o "$work/genlog" "$root/tests/bench/genlog.c" || exit 2
 	generator="tests/bench/genlog.c (postfix, fixed seed)"
 else
-	generator="data/sample-mail.log repeated"
+	generator="examples/sample-mail.log repeated"
 fi
 
 # make_log MIB FILE: a Postfix log of at least MIB MiB.
@@ -76,7 +76,7 @@ make_log() {
 		"$work/genlog" postfix "$bytes" >"$2"
 		return
 	fi
-	sample=$root/data/sample-mail.log
+	sample=$root/examples/sample-mail.log
 	copies=$((bytes / $(wc -c <"$sample") + 1))
 	awk -v copies="$copies" '{ line[NR] = $0 } END { for (c = 0; c < copies; c++) for (i = 1; i <= NR; i++) print line[i] }' \
 		"$sample" >"$2"

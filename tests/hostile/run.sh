@@ -180,13 +180,13 @@ check cr-only-mac-file 2 "$("$tool" jsonl "$tmp/out")"
 # sample log 200 times over (4.9 MB: 37 blocks, boundaries at every offset
 # of a line) gives the same records 200 times over, from a file and from a
 # pipe, and --stats counts every line.
-"$bin" --all --format=tsv "$src/data/sample-mail.log" | cut -f3- >"$tmp/blocks.one"
-sample_lines=$(lines_of "$src/data/sample-mail.log")
+"$bin" --all --format=tsv "$src/examples/sample-mail.log" | cut -f3- >"$tmp/blocks.one"
+sample_lines=$(lines_of "$src/examples/sample-mail.log")
 i=0
 : >"$tmp/blocks.log"
 : >"$tmp/blocks.expected"
 while [ $i -lt 200 ]; do
-	cat "$src/data/sample-mail.log" >>"$tmp/blocks.log"
+	cat "$src/examples/sample-mail.log" >>"$tmp/blocks.log"
 	cat "$tmp/blocks.one" >>"$tmp/blocks.expected"
 	i=$((i + 1))
 done
@@ -328,7 +328,7 @@ fi
 
 # ---- JSON summaries given to --merge ---------------------------------------------------
 if "$bin" --help | grep -q -e '--merge'; then
-	"$bin" --summary -j "$src/data/sample-mail.log" >"$tmp/summary.json"
+	"$bin" --summary -j "$src/examples/sample-mail.log" >"$tmp/summary.json"
 	check merge-setup-status 0 $?
 	head -c 200 "$tmp/summary.json" >"$tmp/truncated.json"
 	"$bin" --merge "$tmp/truncated.json" >"$tmp/out" 2>"$tmp/err"
@@ -372,10 +372,10 @@ if [ -w /dev/full ]; then
 	full tsv-header --format=tsv --header "$tmp/many"
 	full csv --format=csv "$tmp/many"
 	full line-buffered --line-buffered "$tmp/many"
-	full all --all "$src/data/sample-mail.log"
+	full all --all "$src/examples/sample-mail.log"
 	full header-only --format=csv --header
-	full summary --summary "$src/data/sample-mail.log"
-	full summary-json --summary -j "$src/data/sample-mail.log"
+	full summary --summary "$src/examples/sample-mail.log"
+	full summary-json --summary -j "$src/examples/sample-mail.log"
 	"$bin" --rsyslog <"$tmp/one" >/dev/full 2>/dev/null
 	check full-rsyslog 74 $? # rsyslog reads nothing from stderr: no message
 	for option in --help --version; do

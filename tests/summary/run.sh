@@ -11,7 +11,7 @@ set -u
 bin=$1
 src=$2
 here=$src/tests/summary
-log=$src/data/sample-mail.log
+log=$src/examples/sample-mail.log
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0

@@ -26,19 +26,19 @@ run() { # run NAME COMMAND...
 }
 
 printf 'id\tphrases\treason\taction\tverdict\tbare_verdict\tprovider\tsource\nsoft-block\tspamhaus\tblocked\tretry\tsoft\t-\t-\tsite\n' >"$work/site.tsv"
-run log-default $vg "$bin" "$src/data/sample-mail.log"
-run log-json $vg "$bin" --all --format=json "$src/data/sample-mail.log"
+run log-default $vg "$bin" "$src/examples/sample-mail.log"
+run log-json $vg "$bin" --all --format=json "$src/examples/sample-mail.log"
 run logs-all $vg "$bin" --all --format=csv "$src"/tests/logs/*.log
-run replies $vg "$bin" --format=tsv --header "$src/data/sample-replies.txt"
+run replies $vg "$bin" --format=tsv --header "$src/examples/sample-replies.txt"
 run lookup $vg "$bin" --explain -r '550 5.1.1 <a@b.example>: User unknown' -r 'Connection timed out'
 run not-a-reply $vg "$bin" -r hello
 run site-rules $vg "$bin" --rules "$work/site.tsv" -r '554 5.7.1 blocked using zen.spamhaus.org'
 run bad-rules $vg "$bin" --rules "$src/README.md" -r 550
-run missing-file $vg "$bin" "$work/missing" "$src/data/sample-replies.txt"
+run missing-file $vg "$bin" "$work/missing" "$src/examples/sample-replies.txt"
 if "$bin" --help | grep -q -- '--summary'; then
-	run summary $vg "$bin" --summary "$src/data/sample-mail.log"
-	run summary-json $vg "$bin" --summary --format=json "$src/data/sample-mail.log"
-	"$bin" --summary --format=json "$src/data/sample-mail.log" >"$work/s.json" 2>/dev/null
+	run summary $vg "$bin" --summary "$src/examples/sample-mail.log"
+	run summary-json $vg "$bin" --summary --format=json "$src/examples/sample-mail.log"
+	"$bin" --summary --format=json "$src/examples/sample-mail.log" >"$work/s.json" 2>/dev/null
 	run merge $vg "$bin" --merge "$work/s.json" "$work/s.json"
 fi
 for test in "$build"/tests/test_*; do

@@ -2,7 +2,7 @@
  * main.c: the smtpclass command: options, input, output and exit codes.
  *
  * The library does the parsing and classifying; this file only reads lines
- * (src/linereader.c), writes records (src/output.c) and turns what happened
+ * (src/cli/linereader.c), writes records (src/cli/output.c) and turns what happened
  * into an exit status from <sysexits.h>.  Options are described once, in
  * the options[] table: getopt_long's table and --help are built from it, and
  * a test checks the man page against --help.

@@ -1,9 +1,10 @@
 /*
  * output.c: the four output formats.
  *
- * The columns are listed once, in column_value(); JSON, TSV and CSV walk the
- * same list, so their keys and column order cannot drift apart.  The text
- * format is for people and picks a few of them.  Nothing here allocates: the
+ * The columns are listed once, in REPLY_COLUMNS and LOG_COLUMNS (name and
+ * value together); JSON, TSV and CSV walk the same list, so their keys and
+ * column order cannot drift apart.  The text format is for people and picks
+ * a few of them.  Nothing here allocates: the
  * reply text is written segment by segment straight from the input buffer.
  */
 #include "output.h"
@@ -67,16 +68,6 @@ struct value {
 	size_t len;
 	long long number;
 };
-
-/* Column names: the first block is the reply record, the second log mode. */
-static const char *const reply_columns[] = {"source", "line",    "code",    "enhanced", "class",
-                                            "subject", "detail", "text",    "verdict",  "reason",
-                                            "action", "rule",    "mismatch"};
-static const char *const log_columns[] = {"time",   "time_iso", "host",  "mta",    "queue_id",
-                                          "sender", "recipient", "domain", "relay", "stage",
-                                          "status", "dsn"};
-#define REPLY_COLUMN_COUNT (sizeof(reply_columns) / sizeof(reply_columns[0]))
-#define LOG_COLUMN_COUNT (sizeof(log_columns) / sizeof(log_columns[0]))
 
 static struct value string_value(const char *s)
 {
@@ -212,86 +203,111 @@ static size_t time_iso(const smtpclass_span *time, int year, char *buf, size_t s
 	                        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, offset);
 }
 
+static struct value bool_value(int b)
+{
+	struct value v = {V_BOOL, NULL, 0, b != 0};
+
+	return v;
+}
+
+/* The reply text, written segment by segment from the input when the record
+ * is written: no copy. */
+static struct value text_value(const smtpclass_reply *reply)
+{
+	struct value v = {reply->segment_count > 0 ? V_TEXT : V_NULL, NULL, 0, 0};
+
+	return v;
+}
+
+static struct value iso_value(struct output *output, const smtpclass_log_record *log)
+{
+	static char iso[64];
+	struct value v = {V_NULL, NULL, 0, 0};
+
+	v.len = time_iso(&log->time, output->year, iso, sizeof(iso));
+	if (v.len > 0 && v.len < sizeof(iso)) {
+		v.kind = V_STRING;
+		v.s = iso;
+	} else {
+		v.len = 0;
+	}
+	return v;
+}
+
+/*
+ * The columns, in output order, each with its name and its value: JSON keys,
+ * the TSV/CSV header and the values all expand from these two lists, so a
+ * column is added in one place.  Reply columns are in every record, log
+ * columns only in log mode.  In the value expressions, record, reply, result,
+ * log, output and none (a null value) are in scope.
+ */
+#define REPLY_COLUMNS(X)                                                                       \
+	X(source, string_value(record->source))                                                \
+	X(line, number_value((long long)record->line))                                         \
+	X(code, reply->code != 0 ? number_value(reply->code) : none)                          \
+	X(enhanced, has_enhanced ? span_value(reply->enhanced) : none)                        \
+	X(class, string_value(smtpclass_class_name(class_digit_of(reply))))                    \
+	X(subject, has_enhanced ? string_value(smtpclass_subject_name(reply->enhanced_subject)) \
+	                        : none)                                                        \
+	X(detail, has_enhanced ? string_value(smtpclass_detail_name(reply->enhanced_subject,    \
+	                                                            reply->enhanced_detail))    \
+	                       : none)                                                         \
+	X(text, text_value(reply))                                                             \
+	X(verdict, string_value(smtpclass_verdict_name(result->verdict)))                      \
+	X(reason, string_value(smtpclass_reason_name(result->reason)))                         \
+	X(action, string_value(smtpclass_action_name(result->action)))                         \
+	X(rule, string_value(result->rule))                                                    \
+	X(mismatch, bool_value(result->mismatch))
+
+#define LOG_COLUMNS(X)                                                \
+	X(time, span_value(log->time))                                \
+	X(time_iso, iso_value(output, log))                           \
+	X(host, span_value(log->host))                                \
+	X(mta, string_value(smtpclass_mta_name(log->mta)))            \
+	X(queue_id, span_value(log->queue_id))                        \
+	X(sender, span_value(log->sender))                            \
+	X(recipient, span_value(log->recipient))                      \
+	X(domain, span_value(log->domain))                            \
+	X(relay, span_value(log->relay))                              \
+	X(stage, string_value(smtpclass_stage_name(log->stage)))      \
+	X(status, string_value(smtpclass_log_status_name(log->status))) \
+	X(dsn, span_value(log->dsn))
+
+#define COLUMN_REPLY_ID(name, value) REPLY_COLUMN_##name,
+#define COLUMN_LOG_ID(name, value)   LOG_COLUMN_##name,
+#define COLUMN_NAME(name, value)     #name,
+#define COLUMN_REPLY_CASE(name, value) \
+	case REPLY_COLUMN_##name:      \
+		return value;
+#define COLUMN_LOG_CASE(name, value) \
+	case LOG_COLUMN_##name:      \
+		return value;
+
+enum reply_column { REPLY_COLUMNS(COLUMN_REPLY_ID) REPLY_COLUMN_COUNT };
+enum log_column { LOG_COLUMNS(COLUMN_LOG_ID) LOG_COLUMN_COUNT };
+static const char *const column_names[] = {REPLY_COLUMNS(COLUMN_NAME) LOG_COLUMNS(COLUMN_NAME)};
+
 /* The value of column i (reply columns first, then log columns). */
 static struct value column_value(struct output *output, const struct record *record,
                                  size_t i)
 {
-	static char iso[64];
 	const smtpclass_reply *reply = record->reply;
 	const smtpclass_result *result = record->result;
 	const smtpclass_log_record *log = record->log;
-	struct value v = {V_NULL, NULL, 0, 0};
+	const struct value none = {V_NULL, NULL, 0, 0};
 	int has_enhanced = reply->enhanced_class != 0;
 
 	switch (i) {
-	case 0:
-		return string_value(record->source);
-	case 1:
-		return number_value((long long)record->line);
-	case 2:
-		return reply->code != 0 ? number_value(reply->code) : v;
-	case 3:
-		return has_enhanced ? span_value(reply->enhanced) : v;
-	case 4:
-		return string_value(smtpclass_class_name(class_digit_of(reply)));
-	case 5:
-		return has_enhanced ? string_value(smtpclass_subject_name(reply->enhanced_subject)) : v;
-	case 6:
-		return has_enhanced ? string_value(smtpclass_detail_name(reply->enhanced_subject,
-		                                                         reply->enhanced_detail))
-		                    : v;
-	case 7:
-		v.kind = reply->segment_count > 0 ? V_TEXT : V_NULL;
-		return v;
-	case 8:
-		return string_value(smtpclass_verdict_name(result->verdict));
-	case 9:
-		return string_value(smtpclass_reason_name(result->reason));
-	case 10:
-		return string_value(smtpclass_action_name(result->action));
-	case 11:
-		return string_value(result->rule);
-	case 12:
-		v.kind = V_BOOL;
-		v.number = result->mismatch;
-		return v;
+		REPLY_COLUMNS(COLUMN_REPLY_CASE)
 	default:
 		break;
 	}
 	if (log == NULL)
-		return v;
+		return none;
 	switch (i - REPLY_COLUMN_COUNT) {
-	case 0:
-		return span_value(log->time);
-	case 1:
-		v.len = time_iso(&log->time, output->year, iso, sizeof(iso));
-		if (v.len > 0 && v.len < sizeof(iso)) {
-			v.kind = V_STRING;
-			v.s = iso;
-		}
-		return v;
-	case 2:
-		return span_value(log->host);
-	case 3:
-		return string_value(smtpclass_mta_name(log->mta));
-	case 4:
-		return span_value(log->queue_id);
-	case 5:
-		return span_value(log->sender);
-	case 6:
-		return span_value(log->recipient);
-	case 7:
-		return span_value(log->domain);
-	case 8:
-		return span_value(log->relay);
-	case 9:
-		return string_value(smtpclass_stage_name(log->stage));
-	case 10:
-		return string_value(smtpclass_log_status_name(log->status));
-	case 11:
-		return span_value(log->dsn);
+		LOG_COLUMNS(COLUMN_LOG_CASE)
 	default:
-		return v;
+		return none;
 	}
 }
 
@@ -302,7 +318,7 @@ static size_t column_count(struct output *output)
 
 static const char *column_name(size_t i)
 {
-	return i < REPLY_COLUMN_COUNT ? reply_columns[i] : log_columns[i - REPLY_COLUMN_COUNT];
+	return column_names[i];
 }
 
 size_t utf8_sequence_length(const unsigned char *s, size_t len)

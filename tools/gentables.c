@@ -310,6 +310,23 @@ static void write_enhanced(FILE *out)
 	fprintf(out, "};\nconst int sc_enhanced_count = %d;\n\n", count);
 }
 
+/* A basic reply code as the tables write it: three digits, 200-559 (RFC 5321
+ * s4.2: the second digit is 0-5).  Returns the code, or 0 when it is not one. */
+static int parse_basic_code(const char *text)
+{
+	char *end;
+	long code;
+
+	if (strlen(text) != 3 || !isdigit((unsigned char)text[0]) ||
+	    !isdigit((unsigned char)text[1]) || !isdigit((unsigned char)text[2]))
+		return 0;
+	errno = 0;
+	code = strtol(text, &end, 10);
+	if (errno != 0 || *end != '\0' || code < 200 || code > 559 || code / 10 % 10 > 5)
+		return 0;
+	return (int)code;
+}
+
 static int compare_basic(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
@@ -325,8 +342,7 @@ static void write_basic(FILE *out)
 		const struct row *row = &basic.rows[i];
 		const char *code = row->fields[0];
 
-		if (strlen(code) != 3 || code[0] < '2' || code[0] > '5' || code[1] < '0' ||
-		    code[1] > '5' || !isdigit((unsigned char)code[2]))
+		if (parse_basic_code(code) == 0)
 			fail(basic.path, row->line, "bad basic code \"%s\"", code);
 		if (i > 0 && compare_basic(&basic.rows[i - 1], row) == 0)
 			fail(basic.path, row->line, "duplicate code");
@@ -345,8 +361,10 @@ static void write_exceptions(FILE *out)
 		const struct row *row = &exceptions.rows[i];
 		const char *enhanced_text = row->fields[2], *stage = row->fields[3];
 		const char *verdict = row->fields[4];
-		int subject = -1, detail = -1;
+		int subject = -1, detail = -1, code = parse_basic_code(row->fields[1]);
 
+		if (code == 0)
+			fail(exceptions.path, row->line, "bad basic code \"%s\"", row->fields[1]);
 		if (strcmp(enhanced_text, "*") == 0)
 			subject = detail = -2;
 		else if (strcmp(enhanced_text, "-") != 0 &&
@@ -354,7 +372,7 @@ static void write_exceptions(FILE *out)
 			fail(exceptions.path, row->line, "bad enhanced code \"%s\"", enhanced_text);
 		if (strcmp(verdict, "soft") != 0 && strcmp(verdict, "hard") != 0)
 			fail(exceptions.path, row->line, "verdict must be soft or hard");
-		fprintf(out, "\t{%d, %d, %d, ", atoi(row->fields[1]), subject, detail);
+		fprintf(out, "\t{%d, %d, %d, ", code, subject, detail);
 		if (strcmp(stage, "*") == 0)
 			fputs("SMTPCLASS_STAGE_UNKNOWN, 1, ", out);
 		else {

@@ -227,7 +227,7 @@ static int measure(const char *out_path, const char *seconds, char **command)
 	memset(&action, 0, sizeof(action));
 	action.sa_handler = on_alarm;
 	sigaction(SIGALRM, &action, NULL);
-	alarm((unsigned)atoi(seconds));
+	alarm((unsigned)strtoul(seconds, NULL, 10));
 	do
 		waited = wait4(child, &status, 0, &usage);
 	while (waited < 0 && errno == EINTR);

@@ -22,10 +22,23 @@
 extern "C" {
 #endif
 
+/* The version, written once: CMake reads these three lines for the
+ * project, the shared library's version and the package.  While MAJOR is 0
+ * a MINOR release may change the ABI, so the SONAME carries MAJOR.MINOR. */
 #define SMTPCLASS_VERSION_MAJOR 0
 #define SMTPCLASS_VERSION_MINOR 1
 #define SMTPCLASS_VERSION_PATCH 0
-#define SMTPCLASS_VERSION_STRING "0.1.0"
+
+/* MAJOR * 10000 + MINOR * 100 + PATCH, for compile-time comparisons. */
+#define SMTPCLASS_VERSION_NUMBER                                                   \
+	(SMTPCLASS_VERSION_MAJOR * 10000 + SMTPCLASS_VERSION_MINOR * 100 +        \
+	 SMTPCLASS_VERSION_PATCH)
+#define SMTPCLASS_EXPAND_STRING_(x) #x
+#define SMTPCLASS_STRING_(x) SMTPCLASS_EXPAND_STRING_(x)
+/* "MAJOR.MINOR.PATCH", e.g. "0.1.0". */
+#define SMTPCLASS_VERSION_STRING                                                   \
+	SMTPCLASS_STRING_(SMTPCLASS_VERSION_MAJOR) "." SMTPCLASS_STRING_(           \
+	    SMTPCLASS_VERSION_MINOR) "." SMTPCLASS_STRING_(SMTPCLASS_VERSION_PATCH)
 
 #if defined(__GNUC__) && __GNUC__ >= 4
 #define SMTPCLASS_API __attribute__((visibility("default")))
@@ -33,8 +46,11 @@ extern "C" {
 #define SMTPCLASS_API
 #endif
 
-/* Returns the library's version string, e.g. "0.1.0". */
+/* Returns the library's version string, e.g. "0.1.0": the version of the
+ * library loaded at run time, which may differ from the header's. */
 SMTPCLASS_API const char *smtpclass_version(void);
+/* Returns the loaded library's SMTPCLASS_VERSION_NUMBER, e.g. 100 for 0.1.0. */
+SMTPCLASS_API unsigned smtpclass_version_number(void);
 
 /* A view into caller memory: ptr is NULL and len 0 when absent. */
 typedef struct smtpclass_span {

@@ -838,6 +838,17 @@ static void test_parse_status(void **state)
 	assert_int_equal(reply.enhanced_subject, 7);
 	assert_int_equal(reply.enhanced_detail, 650);
 	assert_string_equal(smtpclass_version(), SMTPCLASS_VERSION_STRING);
+	assert_int_equal(smtpclass_version_number(), SMTPCLASS_VERSION_NUMBER);
+	{
+		char expected[32];
+
+		snprintf(expected, sizeof(expected), "%d.%d.%d", SMTPCLASS_VERSION_MAJOR,
+		         SMTPCLASS_VERSION_MINOR, SMTPCLASS_VERSION_PATCH);
+		assert_string_equal(smtpclass_version(), expected);
+		assert_int_equal(smtpclass_version_number(),
+		                 SMTPCLASS_VERSION_MAJOR * 10000 + SMTPCLASS_VERSION_MINOR * 100 +
+		                     SMTPCLASS_VERSION_PATCH);
+	}
 }
 
 /* ---- The IANA registry, read from data/ at run time ----------------------- */

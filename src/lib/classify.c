@@ -27,6 +27,11 @@ const char *smtpclass_version(void)
 	return SMTPCLASS_VERSION_STRING;
 }
 
+unsigned smtpclass_version_number(void)
+{
+	return SMTPCLASS_VERSION_NUMBER;
+}
+
 static const char *const verdict_names[] = {"unknown", "success", "intermediate", "soft", "hard"};
 
 const char *smtpclass_verdict_name(smtpclass_verdict verdict)

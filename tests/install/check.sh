@@ -112,7 +112,7 @@ prefix)
 	libdir=$(dirname "$(find "$prefix" -name libsmtpclass.a)")
 	for file in bin/smtpclass include/smtpclass.h \
 		"${libdir#"$prefix"/}/libsmtpclass.a" "${libdir#"$prefix"/}/libsmtpclass.so" \
-		"${libdir#"$prefix"/}/libsmtpclass.so.0" "${libdir#"$prefix"/}/pkgconfig/smtpclass.pc" \
+		"${libdir#"$prefix"/}/libsmtpclass.so.0.1" "${libdir#"$prefix"/}/pkgconfig/smtpclass.pc" \
 		"${libdir#"$prefix"/}/cmake/smtpclass/smtpclassConfig.cmake" \
 		"${libdir#"$prefix"/}/cmake/smtpclass/smtpclassConfigVersion.cmake" \
 		"${libdir#"$prefix"/}/cmake/smtpclass/smtpclassTargets.cmake" \
@@ -150,8 +150,8 @@ prefix)
 	# shellcheck disable=SC2046 # pkg-config prints several words
 	if "$cc" -std=c11 -Wall -Wextra -Wpedantic -Werror -o "$tmp/example" "$tmp/example.c" \
 		$(pkg-config --cflags --libs smtpclass); then
-		readelf -d "$tmp/example" | grep -q 'NEEDED.*libsmtpclass\.so\.0' ||
-			fail "the pkg-config build did not link libsmtpclass.so.0"
+		readelf -d "$tmp/example" | grep -q 'NEEDED.*libsmtpclass\.so\.0\.1' ||
+			fail "the pkg-config build did not link libsmtpclass.so.0.1"
 		run_example "example (pkg-config, shared)" "$tmp/example.expected" \
 			LD_LIBRARY_PATH="$libdir" "$tmp/example"
 	else
@@ -227,7 +227,7 @@ deb)
 	pass
 	dpkg-deb -c "$deb" | awk '{ print $6 }' >"$tmp/contents"
 	for pattern in ./usr/bin/smtpclass ./usr/include/smtpclass.h \
-		'./usr/lib/.*libsmtpclass\.so\.0' './usr/lib/.*libsmtpclass\.a' \
+		'./usr/lib/.*libsmtpclass\.so\.0\.1' './usr/lib/.*libsmtpclass\.a' \
 		'./usr/lib/.*pkgconfig/smtpclass\.pc' './usr/lib/.*cmake/smtpclass/smtpclassConfig\.cmake' \
 		'./usr/share/man/man1/smtpclass\.1' './usr/share/man/man3/libsmtpclass\.3' \
 		./usr/share/bash-completion/completions/smtpclass \

@@ -490,24 +490,36 @@ static void write_text_segments(struct output *output, const smtpclass_reply *re
 	}
 }
 
-static void write_json(struct output *output, const struct record *record)
+/* ',"name":' for every column, made once, so a record is mostly memcpy. */
+static char json_keys[REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT][24];
+static size_t json_key_lengths[REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT];
+
+static void init_json_keys(void)
 {
+	if (json_key_lengths[0] != 0)
+		return;
+	init_json_plain();
+	for (size_t i = 0; i < REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT; i++)
+		json_key_lengths[i] = (size_t)snprintf(json_keys[i], sizeof(json_keys[i]), ",\"%s\":",
+		                                       column_name(i));
+}
 
-	static char keys[REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT][24];
-	static size_t key_lengths[REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT];
+/* Writes the members of one JSON object: the columns listed (all of them
+ * when list is NULL), nulls left out when omit_null is set. */
+static void write_json_members(struct output *output, const struct record *record,
+                               const size_t *list, size_t count, int omit_null)
+{
+	int first = 1;
 
-	if (key_lengths[0] == 0) {
-		/* ',"name":' once per column, so a record is mostly memcpy */
-		init_json_plain();
-		for (size_t i = 0; i < REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT; i++)
-			key_lengths[i] = (size_t)snprintf(keys[i], sizeof(keys[i]), ",\"%s\":",
-			                                  column_name(i));
-	}
-	out_char(output, '{');
-	for (size_t i = 0; i < column_count(output); i++) {
+	init_json_keys();
+	for (size_t n = 0; n < count; n++) {
+		size_t i = list != NULL ? list[n] : n;
 		struct value v = column_value(output, record, i);
 
-		out_bytes(output, keys[i] + (i == 0), key_lengths[i] - (i == 0));
+		if (omit_null && v.kind == V_NULL)
+			continue;
+		out_bytes(output, json_keys[i] + first, json_key_lengths[i] - (size_t)first);
+		first = 0;
 		switch (v.kind) {
 		case V_NULL:
 			out_string(output, "null");
@@ -528,7 +540,30 @@ static void write_json(struct output *output, const struct record *record)
 			break;
 		}
 	}
+}
+
+static void write_json(struct output *output, const struct record *record)
+{
+	out_char(output, '{');
+	write_json_members(output, record, NULL, column_count(output), 0);
 	out_string(output, "}\n");
+}
+
+/* The members of rsyslog's $!smtp, in their order (see rsyslog.c). */
+#define RSYSLOG_REPLY(name) REPLY_COLUMN_##name
+#define RSYSLOG_LOG(name)   REPLY_COLUMN_COUNT + LOG_COLUMN_##name
+static const size_t rsyslog_columns[] = {
+    RSYSLOG_REPLY(code),   RSYSLOG_REPLY(enhanced), RSYSLOG_REPLY(verdict), RSYSLOG_REPLY(reason),
+    RSYSLOG_REPLY(action), RSYSLOG_REPLY(rule),     RSYSLOG_LOG(status),    RSYSLOG_LOG(mta),
+    RSYSLOG_LOG(queue_id), RSYSLOG_LOG(sender),     RSYSLOG_LOG(recipient), RSYSLOG_LOG(domain),
+    RSYSLOG_LOG(relay),    RSYSLOG_LOG(stage),      RSYSLOG_LOG(dsn)};
+
+void output_rsyslog_record(struct output *output, const struct record *record)
+{
+	out_string(output, "{\"$!\":{\"smtp\":{");
+	write_json_members(output, record, rsyslog_columns,
+	                   sizeof(rsyslog_columns) / sizeof(rsyslog_columns[0]), 1);
+	out_string(output, "}}}\n");
 }
 
 static void write_separated(struct output *output, const struct record *record)

@@ -38,6 +38,10 @@ void output_header(struct output *output);
 /* Writes one record. */
 void output_record(struct output *output, const struct record *record);
 
+/* Writes one log record as rsyslog's mmexternal answer: {"$!":{"smtp":{...}}}
+ * with the members rsyslog.c documents, nulls left out. */
+void output_rsyslog_record(struct output *output, const struct record *record);
+
 /* Hands the buffered output to the stream (call before fflush). */
 void output_flush(struct output *output);
 

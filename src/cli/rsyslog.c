@@ -36,56 +36,8 @@ static struct line_reader reader;
 static smtpclass_log_state state;
 /* Room for a normalised reply: a line is at most LINE_CAP bytes. */
 static char scratch[LINE_CAP];
-
-/* Writes ,"key":"value" (or "key":"value" when first); NULL values are left out. */
-static void write_string(const char *key, const char *value, size_t len, int *first)
-{
-	if (value == NULL)
-		return;
-	fputs(*first ? "\"" : ",\"", stdout);
-	fputs(key, stdout);
-	fputs("\":", stdout);
-	output_json_string(stdout, value, len);
-	*first = 0;
-}
-
-static void write_name(const char *key, const char *name, int *first)
-{
-	write_string(key, name, name != NULL ? strlen(name) : 0, first);
-}
-
-static void write_span(const char *key, smtpclass_span span, int *first)
-{
-	write_string(key, span.ptr, span.len, first);
-}
-
-/* Writes the enrichment of one delivery outcome. */
-static void write_outcome(const smtpclass_log_record *record, const smtpclass_reply *reply,
-                          const smtpclass_result *result)
-{
-	int first = 1;
-
-	fputs("{\"$!\":{\"smtp\":{", stdout);
-	if (reply->code != 0) {
-		printf("\"code\":%d", reply->code);
-		first = 0;
-	}
-	write_span("enhanced", reply->enhanced, &first);
-	write_name("verdict", smtpclass_verdict_name(result->verdict), &first);
-	write_name("reason", smtpclass_reason_name(result->reason), &first);
-	write_name("action", smtpclass_action_name(result->action), &first);
-	write_name("rule", result->rule, &first);
-	write_name("status", smtpclass_log_status_name(record->status), &first);
-	write_name("mta", smtpclass_mta_name(record->mta), &first);
-	write_span("queue_id", record->queue_id, &first);
-	write_span("sender", record->sender, &first);
-	write_span("recipient", record->recipient, &first);
-	write_span("domain", record->domain, &first);
-	write_span("relay", record->relay, &first);
-	write_name("stage", smtpclass_stage_name(record->stage), &first);
-	write_span("dsn", record->dsn, &first);
-	fputs("}}}\n", stdout);
-}
+/* The record writer of every other mode, in its rsyslog form. */
+static struct output output = {.format = FORMAT_JSON, .log_fields = 1};
 
 /* Answers one message: its enrichment, or {} when it reports no outcome. */
 static void answer(const char *line, size_t len, const smtpclass_options *options)
@@ -106,12 +58,18 @@ static void answer(const char *line, size_t len, const smtpclass_options *option
 		return;
 	}
 	smtpclass_log_classify(&record, options, scratch, sizeof(scratch), &reply, &result);
-	write_outcome(&record, &reply, &result);
+	{
+		struct record out = {.source = "-", .reply = &reply, .result = &result, .log = &record};
+
+		output_rsyslog_record(&output, &out);
+		output_flush(&output);
+	}
 }
 
 int rsyslog_run(const smtpclass_options *options, smtpclass_mta forced_mta)
 {
 	/* One line in, one answer out: nothing to gain from reading ahead. */
+	output.stream = stdout;
 	line_reader_init(&reader, STDIN_FILENO, NULL, 0);
 	smtpclass_log_state_init(&state, forced_mta);
 	for (;;) {
@@ -123,7 +81,7 @@ int rsyslog_run(const smtpclass_options *options, smtpclass_mta forced_mta)
 		if (got != 1)
 			return got < 0 ? EX_IOERR : EX_OK;
 		answer(line, len, options);
-		if (fflush(stdout) != 0 || ferror(stdout))
+		if (output.failed || fflush(stdout) != 0 || ferror(stdout))
 			return EX_IOERR;
 	}
 }

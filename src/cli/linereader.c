@@ -26,16 +26,15 @@
  * newlines[]: the reading thread has the bytes in its cache, the scanning
  * one then reads only the parts of lines it looks at.  Returns 1 while
  * there is more to read, 0 at end of input or on an error. */
-static int read_block(int fd, char *at, struct block_fill *fill, uint32_t *newlines)
+static int read_block(struct input *input, char *at, struct block_fill *fill,
+                      uint32_t *newlines)
 {
-	ssize_t n;
+	ssize_t n = input_read(input, at, BLOCK_DATA);
 	const char *p, *end;
 
-	do
-		n = read(fd, at, BLOCK_DATA);
-	while (n < 0 && errno == EINTR);
 	fill->len = n > 0 ? (size_t)n : 0;
 	fill->error = n < 0 ? errno : 0;
+	fill->message = n < 0 ? input->message : NULL;
 	/* One look per block: most logs have no CR and skip the per-line check. */
 	fill->has_cr = n > 0 && memchr(at, '\r', (size_t)n) != NULL;
 	fill->newline_count = 0;
@@ -54,9 +53,12 @@ static int read_block(int fd, char *at, struct block_fill *fill, uint32_t *newli
 }
 
 /* On a pipe or terminal, waits until fd can be read without blocking.
- * Returns 0 when the consumer asked the thread to stop instead. */
-static int wait_readable(struct line_reader *reader)
+ * Returns 0 when the consumer asked the thread to stop instead.  The input
+ * calls it before each read(2), as a decompressor may read several times
+ * for one block. */
+static int wait_readable(void *arg)
 {
+	struct line_reader *reader = arg;
 	struct pollfd fds[2] = {{reader->fd, POLLIN, 0}, {reader->wake[0], POLLIN, 0}};
 
 	for (;;) {
@@ -94,9 +96,7 @@ static void *read_ahead(void *arg)
 		slot = (size_t)(reader->produced % BLOCK_COUNT);
 		pthread_mutex_unlock(&reader->lock);
 
-		if (reader->poll_before_read && !wait_readable(reader))
-			break;
-		more = read_block(reader->fd, reader->slots[slot] + LINE_CAP, &fill,
+		more = read_block(&reader->input, reader->slots[slot] + LINE_CAP, &fill,
 		                  reader->newline_lists[slot]);
 
 		pthread_mutex_lock(&reader->lock);
@@ -109,11 +109,12 @@ static void *read_ahead(void *arg)
 }
 
 void line_reader_init(struct line_reader *reader, int fd, void (*before_block)(void),
-                      int read_ahead_wanted)
+                      int read_ahead_wanted, unsigned input_flags)
 {
 	struct stat info;
 
 	reader->fd = fd;
+	input_init(&reader->input, fd, input_flags);
 	reader->before_block = before_block;
 	reader->poll_before_read = fstat(fd, &info) == 0 && !S_ISREG(info.st_mode);
 	reader->produced = reader->released = reader->taken = 0;
@@ -124,6 +125,7 @@ void line_reader_init(struct line_reader *reader, int fd, void (*before_block)(v
 	reader->start = reader->end = 0;
 	reader->eof = 0;
 	reader->error = 0;
+	reader->message = NULL;
 	reader->skipping = 0;
 	reader->seen_cr = 0;
 	reader->line_number = 0;
@@ -143,10 +145,15 @@ void line_reader_init(struct line_reader *reader, int fd, void (*before_block)(v
 		pthread_mutex_destroy(&reader->lock);
 		goto no_lock;
 	}
+	if (reader->poll_before_read) {
+		reader->input.wait = wait_readable;
+		reader->input.wait_arg = reader;
+	}
 	if (pthread_create(&reader->thread, NULL, read_ahead, reader) == 0) {
 		reader->threaded = 1;
 		return;
 	}
+	reader->input.wait = NULL;
 	pthread_cond_destroy(&reader->emptied);
 	pthread_cond_destroy(&reader->filled);
 	pthread_mutex_destroy(&reader->lock);
@@ -160,8 +167,10 @@ no_lock:
 
 void line_reader_close(struct line_reader *reader)
 {
-	if (!reader->threaded)
+	if (!reader->threaded) {
+		input_close(&reader->input);
 		return;
+	}
 	pthread_mutex_lock(&reader->lock);
 	reader->stop = 1;
 	pthread_cond_broadcast(&reader->emptied);
@@ -183,6 +192,7 @@ void line_reader_close(struct line_reader *reader)
 	pthread_cond_destroy(&reader->filled);
 	pthread_mutex_destroy(&reader->lock);
 	reader->threaded = 0;
+	input_close(&reader->input);
 }
 
 /* Moves on to the next block, carrying the unread bytes (fewer than
@@ -212,7 +222,7 @@ static int take_block(struct line_reader *reader)
 			if (poll(&waiting, 1, 0) == 0)
 				reader->before_block();
 		}
-		read_block(reader->fd, to + LINE_CAP, &fill, reader->newline_lists[slot]);
+		read_block(&reader->input, to + LINE_CAP, &fill, reader->newline_lists[slot]);
 	}
 	if (carry > 0)
 		memcpy(to + LINE_CAP - carry, reader->data + reader->start, carry);
@@ -235,6 +245,7 @@ static int take_block(struct line_reader *reader)
 	reader->newline_next = 0;
 	if (fill.error != 0) {
 		reader->error = fill.error;
+		reader->message = fill.message;
 		return -1;
 	}
 	if (fill.len == 0)

@@ -8,7 +8,7 @@
  * a test checks the man page against --help.
  *
  * Exit status: 0 all input processed; 64 usage; 65 a -r argument is not a
- * reply; 66 a file could not be opened (the others are still read); 74 a
+ * reply, or an input is binary or its compressed data corrupt; 66 a file could not be opened (the others are still read); 74 a
  * read or write error; 70 internal error.  With -e the worst verdict decides
  * instead (0 success or intermediate, 65 unknown, 75 soft, 69 hard, 67 hard
  * with reason userunknown or hostunknown), unless an error occurred.
@@ -39,6 +39,7 @@ enum option_id {
 	OPT_EXIT_STATUS = 'e',
 	OPT_HELP = 'h',
 	OPT_VERSION = 'V',
+	OPT_TEXT = 'a',
 	OPT_FORMAT = 256,
 	OPT_HEADER,
 	OPT_LINE_BUFFERED,
@@ -79,6 +80,7 @@ static const struct option_doc options[] = {
     {"rules", required_argument, OPT_RULES, "FILE", "load site rules from FILE before the built-in ones (repeatable)"},
     {"explain", no_argument, OPT_EXPLAIN, NULL, "text format: show the rule that decided and its evidence"},
     {"all", no_argument, OPT_ALL, NULL, "log mode: print successful deliveries too"},
+    {"text", no_argument, OPT_TEXT, NULL, "read a file that does not look like text as text (as grep -a)"},
     {"mta", required_argument, OPT_MTA, "NAME", "log mode: read every line as NAME's format (postfix, exim, sendmail, opensmtpd, qmail, exchange, generic)"},
     {"year", required_argument, OPT_YEAR, "YYYY", "log mode: the year of syslog timestamps, for time_iso"},
     {"summary", no_argument, OPT_SUMMARY, NULL, "summary mode: one report on all records (sent included) instead of one line each"},
@@ -109,6 +111,7 @@ struct settings {
 	int merge;     /* the files are JSON summaries */
 	int addresses; /* 1: --addresses=remove, 2: --addresses=soft */
 	int rsyslog;   /* --rsyslog: mmexternal protocol on stdin and stdout */
+	int text;      /* -a: no binary-file check */
 };
 
 struct counters {
@@ -116,6 +119,7 @@ struct counters {
 	unsigned long long per_mta[8];
 	int worst_rank; /* see verdict_rank() */
 	int not_a_reply, open_failed, io_error;
+	int bad_input; /* an input was binary, or its compressed data corrupt */
 };
 
 static struct counters counts;
@@ -233,7 +237,7 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		exit(EX_OSERR);
 	}
 	settings->top = 20;
-	while ((option = getopt_long(argc, argv, "r:jehV", long_options, NULL)) != -1) {
+	while ((option = getopt_long(argc, argv, "r:jehVa", long_options, NULL)) != -1) {
 		switch (option) {
 		case OPT_REPLY:
 			settings->replies[settings->reply_count++] = optarg;
@@ -338,8 +342,12 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		case OPT_HELP:
 			print_help();
 			exit(finish_output() == 0 ? EX_OK : EX_IOERR);
+		case OPT_TEXT:
+			settings->text = 1;
+			break;
 		case OPT_VERSION:
 			printf("%s %s\n", PROGRAM, smtpclass_version());
+			printf("decompresses: %s\n", input_formats());
 			exit(finish_output() == 0 ? EX_OK : EX_IOERR);
 		default:
 			return -1;
@@ -619,7 +627,7 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 	int cut, got;
 	unsigned long long number = 0; /* lines ended by LF, CRLF or a lone CR */
 
-	line_reader_init(&reader, fd, flush_output, 1);
+	line_reader_init(&reader, fd, flush_output, 1, settings->text ? INPUT_ACCEPT_BINARY : 0);
 	smtpclass_log_state_init(&log_state, settings->forced_mta);
 	while ((got = line_reader_next(&reader, &line, &len, &cut)) == 1) {
 		const char *cr;
@@ -642,7 +650,10 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 			break;
 	}
 	line_reader_close(&reader);
-	if (got < 0) {
+	if (got < 0 && reader.message != NULL) {
+		fprintf(stderr, "%s: %s: %s\n", PROGRAM, name, reader.message);
+		counts.bad_input = 1;
+	} else if (got < 0) {
 		fprintf(stderr, "%s: %s: %s\n", PROGRAM, name, strerror(reader.error));
 		counts.io_error = 1;
 	}
@@ -864,7 +875,7 @@ int main(int argc, char **argv)
 		return EX_IOERR;
 	if (counts.open_failed)
 		return EX_NOINPUT;
-	if (counts.not_a_reply || bad_summary)
+	if (counts.not_a_reply || bad_summary || counts.bad_input)
 		return EX_DATAERR;
 	if (settings.exit_status_mode)
 		return rank_exit_status(counts.worst_rank);

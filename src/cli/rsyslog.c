@@ -70,7 +70,7 @@ int rsyslog_run(const smtpclass_options *options, smtpclass_mta forced_mta)
 {
 	/* One line in, one answer out: nothing to gain from reading ahead. */
 	output.stream = stdout;
-	line_reader_init(&reader, STDIN_FILENO, NULL, 0);
+	line_reader_init(&reader, STDIN_FILENO, NULL, 0, INPUT_RAW);
 	smtpclass_log_state_init(&state, forced_mta);
 	for (;;) {
 		const char *line;

@@ -141,6 +141,62 @@ check missing-file-one-message 1 "$(wc -l <"$tmp/err.missing")"
 "$bin" -e -j "$tmp/missing.txt" "$tmp/one.txt" >/dev/null 2>&1
 check missing-file-beats-e 66 $?
 
+# ---- Compressed and binary inputs -------------------------------------------
+# Rotated logs are compressed: the records of each format are those of the
+# plain log (the file name aside), concatenated streams are read one after
+# the other, truncated or corrupt data is reported (exit 65) after the
+# records before it, and a binary file is refused unless -a.
+log=$src/examples/sample-mail.log
+"$bin" --all -j "$log" | sed 's/"source":"[^"]*"//' >"$tmp/plain.jsonl"
+cat "$log" "$log" | "$bin" --all -j | sed 's/"source":"[^"]*"//' >"$tmp/plain2.jsonl"
+decompresses=$("$bin" --version | sed -n 's/^decompresses: //p')
+for format in gzip:gz bzip2:bz2 xz:xz zstd:zst; do
+	tool=${format%%:*}
+	suffix=${format#*:}
+	case " $decompresses " in
+	*" $tool "*) ;;
+	*)
+		skip "compressed-$tool" "this build does not decompress $tool"
+		continue
+		;;
+	esac
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		skip "compressed-$tool" "no $tool command to compress the test input"
+		continue
+	fi
+	"$tool" -c <"$log" >"$tmp/log.$suffix" 2>/dev/null
+	"$bin" --all -j "$tmp/log.$suffix" >"$tmp/out.$suffix" 2>"$tmp/err.$suffix"
+	check compressed-$tool-status 0 $?
+	sed 's/"source":"[^"]*"//' "$tmp/out.$suffix" >"$tmp/records.$suffix"
+	check_file compressed-$tool-records "$tmp/plain.jsonl" "$tmp/records.$suffix"
+	check compressed-$tool-source-named "$(wc -l <"$tmp/out.$suffix" | tr -d ' ')" "$(grep -c "\"source\":\"$tmp/log.$suffix\"" "$tmp/out.$suffix")"
+	{ "$tool" -c <"$log"; "$tool" -c <"$log"; } 2>/dev/null | "$bin" --all -j >"$tmp/out2.$suffix"
+	check compressed-$tool-pipe-status 0 $?
+	sed 's/"source":"[^"]*"//' "$tmp/out2.$suffix" >"$tmp/records2.$suffix"
+	check_file compressed-$tool-concatenated "$tmp/plain2.jsonl" "$tmp/records2.$suffix"
+	size=$(wc -c <"$tmp/log.$suffix")
+	head -c $((size / 2)) "$tmp/log.$suffix" >"$tmp/half.$suffix"
+	"$bin" --all -j "$tmp/half.$suffix" >"$tmp/out.half" 2>"$tmp/err.half"
+	check compressed-$tool-truncated-status 65 $?
+	check compressed-$tool-truncated-message "smtpclass: $tmp/half.$suffix: the compressed data is truncated" "$(cat "$tmp/err.half")"
+	check_true compressed-$tool-truncated-records-before test "$(wc -l <"$tmp/out.half")" -lt "$(wc -l <"$tmp/plain.jsonl")"
+done
+if [ -x /bin/ls ]; then
+	"$bin" /bin/ls >"$tmp/out.binary" 2>"$tmp/err.binary"
+	check binary-file-status 65 $?
+	check binary-file-message "smtpclass: /bin/ls: binary file, not a mail log (-a reads it as text)" "$(cat "$tmp/err.binary")"
+	check_true binary-file-no-output is_empty_file "$tmp/out.binary"
+	"$bin" -a /bin/ls >/dev/null 2>"$tmp/err.binary"
+	check binary-file-text-option 0 $?
+	"$bin" /bin/ls "$log" >"$tmp/out.binary" 2>/dev/null
+	check binary-file-others-read "$(wc -l <"$tmp/plain.jsonl" | tr -d ' ')" "$("$bin" --all /bin/ls "$log" 2>/dev/null | wc -l | tr -d ' ')"
+fi
+# A few NUL bytes and Latin-1 words do not make a log binary.
+printf 'Nov 27 21:57:04 mx postfix/smtp[1]: 1A2B3C: to=<a@b.example>, relay=none, delay=1, dsn=5.1.1, status=bounced (host x[192.0.2.1] said: 550 5.1.1 caf\351 unknown\000)\n' >"$tmp/nul.log"
+"$bin" "$tmp/nul.log" >"$tmp/out.nul" 2>&1
+check text-with-nul-status 0 $?
+check text-with-nul-records 1 "$(wc -l <"$tmp/out.nul" | tr -d ' ')"
+
 # ---- Write errors and closed pipes ----------------------------------------
 if [ -w /dev/full ]; then
 	"$bin" -r '550 5.1.1 <a@b.example>: User unknown' >/dev/full 2>"$tmp/err.full"

@@ -207,35 +207,41 @@ check_true blocks-short-lines-pipe cmp -s "$tmp/short.expected" "$tmp/out"
 # ---- 10 MB of random bytes --------------------------------------------------------
 # Raw bytes (NUL, CR, every value), then lines that open like a reply or an
 # MTA log line and go on with random bytes, so that the parser, the log
-# scanner, the classifier and every output format see garbage.
+# scanner, the classifier and every output format see garbage.  Such files
+# do not look like text, so they are read with -a (as grep -a); without it
+# they are refused with one message and exit 65.
 "$tool" random 10485760 1 >"$tmp/random"
-measure random-json 120 "$bin" --stats --all -j "$tmp/random" >"$tmp/out" 2>"$tmp/err"
+measure random-json 120 "$bin" -a --stats --all -j "$tmp/random" >"$tmp/out" 2>"$tmp/err"
 check random-json-status 0 "$status"
 check random-json-valid "$(sed -n 's/^smtpclass: lines [0-9]*, records \([0-9]*\),.*/\1/p' "$tmp/err")" "$("$tool" jsonl "$tmp/out")"
 check_true "random-rss ($rss KiB)" at_most "$rss" "$rss_limit_kib"
+"$bin" --all -j "$tmp/random" >"$tmp/out" 2>"$tmp/err"
+check random-without-a-status 65 $?
+check random-without-a-message "smtpclass: $tmp/random: binary file, not a mail log (-a reads it as text)" "$(cat "$tmp/err")"
+check_true random-without-a-no-output is_empty_file "$tmp/out"
 for format in text tsv csv; do
-	"$bin" --all --format=$format "$tmp/random" >/dev/null
+	"$bin" -a --all --format=$format "$tmp/random" >/dev/null
 	check random-$format-status 0 $?
 done
-"$bin" --summary -j "$tmp/random" >"$tmp/out"
+"$bin" -a --summary -j "$tmp/random" >"$tmp/out"
 check random-summary-status 0 $?
 check_true random-summary-valid-json "$tool" json "$tmp/out"
 
 "$tool" replies 10485760 7 >"$tmp/replies"
-"$bin" --stats --all -j "$tmp/replies" >"$tmp/out.json" 2>"$tmp/err"
+"$bin" -a --stats --all -j "$tmp/replies" >"$tmp/out.json" 2>"$tmp/err"
 check random-replies-json-status 0 $?
 records=$(sed -n 's/^smtpclass: lines [0-9]*, records \([0-9]*\),.*/\1/p' "$tmp/err")
 check_true "random-replies-some-records ($records)" test "${records:-0}" -gt 10000
 check random-replies-json-valid "$records" "$("$tool" jsonl "$tmp/out.json")"
 for format in text tsv csv; do
-	"$bin" --all --format=$format "$tmp/replies" >"$tmp/out.$format"
+	"$bin" -a --all --format=$format "$tmp/replies" >"$tmp/out.$format"
 	check random-replies-$format-status 0 $?
 	check random-replies-$format-one-line-each "$records" "$(lines_of "$tmp/out.$format")"
 	check random-replies-$format-no-control-bytes "0 0 0" \
 		"$(count_byte "$tmp/out.$format" '\000') $(count_byte "$tmp/out.$format" '\033') $(count_byte "$tmp/out.$format" '\r')"
 done
 check random-replies-tsv-columns 1 "$(awk -F '\t' '{ print NF }' "$tmp/out.tsv" | sort -u | wc -l | tr -d ' ')"
-"$bin" --summary -j "$tmp/replies" >"$tmp/out"
+"$bin" -a --summary -j "$tmp/replies" >"$tmp/out"
 check random-replies-summary-status 0 $?
 check_true random-replies-summary-valid-json "$tool" json "$tmp/out"
 rm -f "$tmp/random" "$tmp/replies" "$tmp/out".*

@@ -123,7 +123,7 @@ prefix)
 	pass
 
 	# The installed command.
-	version=$("$prefix/bin/smtpclass" --version)
+	version=$("$prefix/bin/smtpclass" --version | head -n 1)
 	case $version in
 	"smtpclass "[0-9]*.[0-9]*.[0-9]*) ;;
 	*) fail "smtpclass --version printed '$version'" ;;
@@ -219,8 +219,10 @@ deb)
 	for field in Package:smtpclass Version:0 Section:mail Depends:libc6 Architecture:; do
 		name=${field%%:*}
 		value=$(dpkg-deb -f "$deb" "$name")
-		case $value in
-		"${field#*:}"*) ;;
+		case $name:$value in
+		Depends:*"${field#*:}"*) ;; # dpkg-shlibdeps lists every library, libc6 among them
+		Depends:*) fail "control field $name is '$value'" ;;
+		*:"${field#*:}"*) ;;
 		*) fail "control field $name is '$value'" ;;
 		esac
 	done

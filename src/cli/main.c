@@ -861,6 +861,11 @@ int main(int argc, char **argv)
 	free(settings.rule_files);
 	smtpclass_rules_free(site_rules);
 	summary_free(summary_report);
+	if (!settings.stats && !settings.merge && settings.reply_count == 0 && counts.lines > 0 &&
+	    counts.records == 0 && counts.sent_hidden == 0)
+		/* A wrong input (not a mail log, an unknown format) is noticed. */
+		fprintf(stderr, "%s: 0 of %llu lines were delivery outcomes or replies; see --stats\n",
+		        PROGRAM, counts.lines);
 	if (settings.stats) {
 		fprintf(stderr,
 		        "%s: lines %llu, records %llu, skipped %llu, sent not shown %llu, cut %llu\n",

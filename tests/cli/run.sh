@@ -191,6 +191,16 @@ if [ -x /bin/ls ]; then
 	"$bin" /bin/ls "$log" >"$tmp/out.binary" 2>/dev/null
 	check binary-file-others-read "$(wc -l <"$tmp/plain.jsonl" | tr -d ' ')" "$("$bin" --all /bin/ls "$log" 2>/dev/null | wc -l | tr -d ' ')"
 fi
+# An input with no outcome and no reply at all says so (a wrong file, an
+# unknown format), with the status unchanged; --stats gives the counts.
+printf 'hello\nworld\n' >"$tmp/words.txt"
+"$bin" "$tmp/words.txt" >"$tmp/out.words" 2>"$tmp/err.words"
+check no-record-status 0 $?
+check no-record-hint "smtpclass: 0 of 2 lines were delivery outcomes or replies; see --stats" "$(cat "$tmp/err.words")"
+"$bin" --stats "$tmp/words.txt" 2>&1 >/dev/null | grep -c 'were delivery outcomes' >"$tmp/count.words"
+check no-record-hint-not-with-stats 0 "$(cat "$tmp/count.words")"
+"$bin" "$log" 2>"$tmp/err.words" >/dev/null
+check no-hint-with-records "" "$(cat "$tmp/err.words")"
 # A few NUL bytes and Latin-1 words do not make a log binary.
 printf 'Nov 27 21:57:04 mx postfix/smtp[1]: 1A2B3C: to=<a@b.example>, relay=none, delay=1, dsn=5.1.1, status=bounced (host x[192.0.2.1] said: 550 5.1.1 caf\351 unknown\000)\n' >"$tmp/nul.log"
 "$bin" "$tmp/nul.log" >"$tmp/out.nul" 2>&1

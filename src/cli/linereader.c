@@ -6,7 +6,7 @@
  * skipped.  Copying a file out of the page cache is a fifth of the work of
  * a log scan; a thread that reads the next blocks while the caller scans
  * the current one takes that copy off the caller's core.  The unfinished
- * line at the end of a block is copied (it is shorter than LINE_CAP) into
+ * line at the end of a block is copied (it is at most LINE_CAP bytes) into
  * the room in front of the next block's data, so lines are contiguous.
  *
  * For `tail -f | smtpclass`, the caller's before_block() (a flush of its
@@ -195,7 +195,7 @@ void line_reader_close(struct line_reader *reader)
 	input_close(&reader->input);
 }
 
-/* Moves on to the next block, carrying the unread bytes (fewer than
+/* Moves on to the next block, carrying the unread bytes (at most
  * LINE_CAP) over in front of it.  Returns 0, or -1 on a read error. */
 static int take_block(struct line_reader *reader)
 {
@@ -277,7 +277,8 @@ int line_reader_next(struct line_reader *reader, const char **line, size_t *len,
 	for (;;) {
 		char *start = reader->data + reader->start;
 		size_t available = reader->end - reader->start;
-		size_t window = available < LINE_CAP ? available : LINE_CAP;
+		/* A line of exactly LINE_CAP bytes has its newline just past them. */
+		size_t window = available < LINE_CAP + 1 ? available : LINE_CAP + 1;
 		char *newline = next_newline(reader, reader->skipping ? available : window);
 
 		if (reader->skipping) {
@@ -296,7 +297,7 @@ int line_reader_next(struct line_reader *reader, const char **line, size_t *len,
 			reader->start += *len + 1;
 			reader->line_number++;
 			return 1;
-		} else if (available >= LINE_CAP) {
+		} else if (available > LINE_CAP) {
 			*line = start;
 			*len = LINE_CAP;
 			*cut = 1;

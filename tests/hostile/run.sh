@@ -127,6 +127,23 @@ check long-line-file-stats "smtpclass: lines 1, records 0, skipped 1, sent not s
 check_true long-line-file-no-output is_empty_file "$tmp/out"
 check_true "long-line-file-rss ($rss KiB)" at_most "$rss" "$rss_limit_kib"
 
+# A line of exactly 65,536 bytes (the cap) is whole; one byte more is cut.
+# Each is followed by a short line, from a file and from a pipe, so the
+# newline just past the cap (and a block boundary near it) is exercised.
+for size in 65535 65536 65537; do
+	{
+		printf '550 5.1.1 '
+		head -c $((size - 10)) /dev/zero | tr '\0' a
+		printf '\n550 5.1.1 x\n'
+	} >"$tmp/cap-line"
+	expected_cut=$((size > 65536 ? 1 : 0))
+	"$bin" --stats -j "$tmp/cap-line" >/dev/null 2>"$tmp/err"
+	check "cap-line-$size-file-stats" "smtpclass: lines 2, records 2, skipped 0, sent not shown 0, cut $expected_cut" "$(stats "$tmp/err")"
+	{ head -c 131000 /dev/zero | tr '\0' '\n'; cat "$tmp/cap-line"; } | "$bin" --stats -j >/dev/null 2>"$tmp/err"
+	check "cap-line-$size-pipe-stats" "smtpclass: lines 131002, records 2, skipped 131000, sent not shown 0, cut $expected_cut" "$(stats "$tmp/err")"
+done
+rm -f "$tmp/cap-line"
+
 # ---- NUL bytes inside lines ---------------------------------------------------
 printf '550 5.1.1 us\000er unknown\n\000\000\n451 4.2.0 \000greylisted\000\n\000550 5.1.1 x\n' >"$tmp/nul"
 "$bin" --stats -j "$tmp/nul" >"$tmp/out" 2>"$tmp/err"

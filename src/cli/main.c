@@ -24,6 +24,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "linereader.h"
 #include "output.h"
 #include "rsyslog.h"
@@ -620,6 +621,26 @@ static void classify_line(struct settings *settings, const char *name,
 	emit(settings, &record);
 }
 
+static struct journal journal;
+
+/* One line of the input: journald's record formats (journalctl -o json,
+ * export, verbose) become the syslog lines they hold first. */
+static void take_line(struct settings *settings, const char *name, unsigned long long number,
+                      const char *line, size_t len, int cut)
+{
+	for (;;) {
+		enum journal_result taken = journal_take(&journal, line, len, number);
+
+		if (taken == JOURNAL_NOT)
+			classify_line(settings, name, number, line, len, cut);
+		else if (taken == JOURNAL_RECORD)
+			classify_line(settings, name, journal.record_line, journal.line, journal.line_len,
+			              cut);
+		if (!journal.again)
+			return;
+	}
+}
+
 static void classify_stream(struct settings *settings, int fd, const char *name)
 {
 	const char *line;
@@ -629,6 +650,7 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 
 	line_reader_init(&reader, fd, flush_output, 1, settings->text ? INPUT_ACCEPT_BINARY : 0);
 	smtpclass_log_state_init(&log_state, settings->forced_mta);
+	journal_init(&journal);
 	while ((got = line_reader_next(&reader, &line, &len, &cut)) == 1) {
 		const char *cr;
 
@@ -638,17 +660,19 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 			len--;
 		/* A lone CR also ends a line (old Mac files, some pastes). */
 		while (reader.seen_cr && (cr = memchr(line, '\r', len)) != NULL) {
-			classify_line(settings, name, ++number, line, (size_t)(cr - line), cut);
+			take_line(settings, name, ++number, line, (size_t)(cr - line), cut);
 			len -= (size_t)(cr - line) + 1;
 			line = cr + 1;
 			counts.lines++;
 		}
-		classify_line(settings, name, ++number, line, len, cut);
+		take_line(settings, name, ++number, line, len, cut);
 		/* Not ferror(stdout) per line: with the read-ahead thread stdio
 		 * takes a lock for it.  output_flush() looks once per block. */
 		if (settings->output.failed)
 			break;
 	}
+	if (journal_finish(&journal) == JOURNAL_RECORD)
+		classify_line(settings, name, journal.record_line, journal.line, journal.line_len, 0);
 	line_reader_close(&reader);
 	if (got < 0 && reader.message != NULL) {
 		fprintf(stderr, "%s: %s: %s\n", PROGRAM, name, reader.message);

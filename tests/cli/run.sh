@@ -207,6 +207,38 @@ printf 'Nov 27 21:57:04 mx postfix/smtp[1]: 1A2B3C: to=<a@b.example>, relay=none
 check text-with-nul-status 0 $?
 check text-with-nul-records 1 "$(wc -l <"$tmp/out.nul" | tr -d ' ')"
 
+# ---- journald's formats ----------------------------------------------------------
+# tests/logs/journal/out.FORMAT: what journalctl -o FORMAT writes for one
+# journal (built by systemd-journal-remote, see make.sh).  Every format gives
+# the records of the others (time and position aside); the line formats show
+# a message that is not UTF-8 as "[N blob data]", json, json-seq and export
+# give its bytes, so they have one record more.
+journal=$src/tests/logs/journal
+records_of() { # the records of a file, without source, line and time columns
+	"$bin" --all --format=tsv --header "$1" | awk -F '\t' '
+		NR == 1 { for (i = 1; i <= NF; i++) keep[i] = $i != "source" && $i != "line" && $i != "time" && $i != "time_iso"; next }
+		{ out = ""; for (i = 1; i <= NF; i++) if (keep[i]) out = out $i "\t"; print out }'
+}
+records_of "$journal/out.short" >"$tmp/journal.short"
+records_of "$journal/out.json" >"$tmp/journal.json"
+check_true journal-short-has-records test "$(wc -l <"$tmp/journal.short")" -gt 30
+for format in short-iso short-iso-precise short-precise verbose; do
+	records_of "$journal/out.$format" >"$tmp/journal.$format"
+	check_file journal-$format "$tmp/journal.short" "$tmp/journal.$format"
+done
+for format in json-seq export; do
+	records_of "$journal/out.$format" >"$tmp/journal.$format"
+	check_file journal-$format "$tmp/journal.json" "$tmp/journal.$format"
+done
+check journal-json-has-the-binary-message 1 "$(grep -c 'adresse inconnue, caf' "$tmp/journal.json")"
+grep -v 'adresse inconnue, caf' "$tmp/journal.json" >"$tmp/journal.json-text"
+check_file journal-json-as-short "$tmp/journal.short" "$tmp/journal.json-text"
+check journal-json-time "2026-11-27T14:37:04.000999+00:00" "$("$bin" -j "$journal/out.json" | sed -n 's/.*"time_iso":"\([^"]*\)".*adresse.*/\1/p; s/.*adresse inconnue.*"time_iso":"\([^"]*\)".*/\1/p' | head -n 1)"
+for format in short-unix short-full short-monotonic with-unit; do
+	records_of "$journal/out.$format" >"$tmp/journal.$format"
+	known_bug "journal-$format-records" "$(wc -l <"$tmp/journal.short" | tr -d ' ')" "$(wc -l <"$tmp/journal.$format" | tr -d ' ')"
+done
+
 # ---- Write errors and closed pipes ----------------------------------------
 if [ -w /dev/full ]; then
 	"$bin" -r '550 5.1.1 <a@b.example>: User unknown' >/dev/full 2>"$tmp/err.full"

@@ -22,12 +22,15 @@
  *     longer than most is kept apart), indexes grow with their tables and
  *     a domain's or host's counts by reason are cleared on its first
  *     failure.
+ *
+ * What is counted of a record is listed once, in fields.h.
  */
 #include "count.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "fields.h"
 #include "stamp.h"
 #include "text.h"
 
@@ -288,24 +291,24 @@ void group_domain_add(struct group_info *g, size_t slots, const char *name, size
 }
 
 /* The reply as people read it: code, enhanced code and text, one line. */
-static size_t reply_line(const smtpclass_reply *reply, char *out, size_t size)
+static size_t reply_line(const struct summary_record *r, char *out, size_t size)
 {
 	struct text_buffer o = {out, size, 0, 0};
 
-	if (reply->code != 0)
-		put_int(&o, reply->code);
-	if (reply->enhanced.ptr != NULL) {
+	if (r->reply_code != 0)
+		put_int(&o, r->reply_code);
+	if (r->reply_enhanced.ptr != NULL) {
 		if (o.len > 0)
 			put_char(&o, ' ');
-		put_bytes(&o, reply->enhanced.ptr, reply->enhanced.len);
+		put_bytes(&o, r->reply_enhanced.ptr, r->reply_enhanced.len);
 	}
-	for (size_t i = 0; i < reply->segment_count; i++) {
+	for (size_t i = 0; i < r->segment_count; i++) {
 		size_t start;
 
 		if (o.len > 0)
 			put_char(&o, ' ');
 		start = o.len;
-		put_bytes(&o, reply->segments[i].ptr, reply->segments[i].len);
+		put_bytes(&o, r->segments[i].ptr, r->segments[i].len);
 		for (size_t k = start; k < o.len; k++)
 			if ((unsigned char)out[k] < 0x20 || out[k] == 0x7f)
 				out[k] = ' ';
@@ -314,25 +317,25 @@ static size_t reply_line(const smtpclass_reply *reply, char *out, size_t size)
 }
 
 /* The template of a reply: its codes as written, then its templated text. */
-static size_t reply_template(const smtpclass_reply *reply, char *out, size_t size,
+static size_t reply_template(const struct summary_record *r, char *out, size_t size,
                              struct word_memo *memo)
 {
 	struct text_buffer o = {out, size, 0, 0};
 
-	if (reply->code != 0)
-		put_int(&o, reply->code);
-	if (reply->enhanced.ptr != NULL) {
+	if (r->reply_code != 0)
+		put_int(&o, r->reply_code);
+	if (r->reply_enhanced.ptr != NULL) {
 		if (o.len > 0)
 			put_char(&o, ' ');
-		put_bytes(&o, reply->enhanced.ptr, reply->enhanced.len);
+		put_bytes(&o, r->reply_enhanced.ptr, r->reply_enhanced.len);
 	}
-	for (size_t i = 0; i < reply->segment_count && !o.full; i++) {
+	for (size_t i = 0; i < r->segment_count && !o.full; i++) {
 		size_t before = o.len, n;
 
 		if (o.len > 0)
 			put_char(&o, ' ');
-		n = template_text(reply->segments[i].ptr, reply->segments[i].len, out + o.len,
-		                  size - o.len, memo);
+		n = template_text(r->segments[i].ptr, r->segments[i].len, out + o.len, size - o.len,
+		                  memo);
 		o.len = n > 0 ? o.len + n : before;
 		o.full = o.len == size;
 	}
@@ -348,20 +351,18 @@ size_t group_add(struct summary *s, const char *template, size_t len, uint16_t t
 	return i;
 }
 
-static void group_count(struct summary *s, const struct record *r, smtpclass_span domain)
+static void group_count(struct summary *s, const struct summary_record *r, smtpclass_span domain)
 {
-	const smtpclass_result *result = r->result;
 	char template[TEMPLATE_MAX];
-	size_t len = reply_template(r->reply, template, sizeof(template), s->word_memo);
+	size_t len = reply_template(r, template, sizeof(template), s->word_memo);
 	int fresh;
-	size_t i =
-	    group_add(s, template, len, group_tag(result->verdict, result->reason, result->action),
-	              1, 0, &fresh);
+	size_t i = group_add(s, template, len,
+	                     group_tag(r->result_verdict, r->result_reason, r->result_action), 1, 0,
+	                     &fresh);
 	struct group_info *g = group_of(s, i);
 
 	if (fresh)
-		g->example_len =
-		    (unsigned short)reply_line(r->reply, g->example, sizeof(g->example));
+		g->example_len = (unsigned short)reply_line(r, g->example, sizeof(g->example));
 	if (domain.len > 0) {
 		char name[GROUP_DOMAIN_NAME_MAX];
 		size_t n = domain.len < sizeof(name) ? domain.len : sizeof(name);
@@ -431,13 +432,13 @@ static void address_count(struct summary *s, const struct address_key *key, int 
 }
 
 /* Deferred messages are told apart by queue id and recipient. */
-static uint64_t deferred_hash(const smtpclass_log_record *log)
+static uint64_t deferred_hash(const struct summary_record *r)
 {
-	uint64_t h = hash_bytes(HASH_SEED, log->queue_id.ptr,
-	                        log->queue_id.ptr != NULL ? log->queue_id.len : 0);
+	uint64_t h = hash_bytes(HASH_SEED, r->log_queue_id.ptr,
+	                        r->log_queue_id.ptr != NULL ? r->log_queue_id.len : 0);
 
-	return hash_bytes(h, log->recipient.ptr,
-	                  log->recipient.ptr != NULL ? log->recipient.len : 0);
+	return hash_bytes(h, r->log_recipient.ptr,
+	                  r->log_recipient.ptr != NULL ? r->log_recipient.len : 0);
 }
 
 size_t hour_add(struct summary *s, uint64_t key, unsigned long long weight,
@@ -505,13 +506,12 @@ static uint64_t count_time(struct summary *s, smtpclass_span time, int status)
  * no failure needs the first cache line of its entries, a failure the
  * second one too.
  */
-void summary_add(struct summary *s, const struct record *r)
+void summary_count(struct summary *s, const struct summary_record *r)
 {
-	const smtpclass_log_record *log = r->log;
-	const smtpclass_result *result = r->result;
-	int status = log != NULL && (unsigned)log->status < STATUS_COUNT ? (int)log->status : 0;
-	int verdict = (unsigned)result->verdict < VERDICT_COUNT ? (int)result->verdict : 0;
-	int reason = result->reason >= 0 && result->reason < s->reason_count ? result->reason : 0;
+	int status = r->has_log && (unsigned)r->log_status < STATUS_COUNT ? r->log_status : 0;
+	int verdict = (unsigned)r->result_verdict < VERDICT_COUNT ? r->result_verdict : 0;
+	int reason =
+	    r->result_reason >= 0 && r->result_reason < s->reason_count ? r->result_reason : 0;
 	int failure = status != SMTPCLASS_STATUS_SENT &&
 	              (verdict == SMTPCLASS_VERDICT_SOFT || verdict == SMTPCLASS_VERDICT_HARD ||
 	               verdict == SMTPCLASS_VERDICT_UNKNOWN);
@@ -524,18 +524,18 @@ void summary_add(struct summary *s, const struct record *r)
 	s->status[status]++;
 	s->verdicts[verdict]++;
 	s->reasons[reason]++;
-	if (result->action >= 0 && result->action < s->action_count)
-		s->actions[result->action]++;
-	if (log != NULL)
-		domain = domain_span(log->domain);
+	if (r->result_action >= 0 && r->result_action < s->action_count)
+		s->actions[r->result_action]++;
+	if (r->has_log)
+		domain = domain_span(r->log_domain);
 	if (failure)
 		group_count(s, r, domain);
-	if (log == NULL)
+	if (!r->has_log)
 		return;
 
 	/* The addresses of mail this server refused are not ours to clean. */
 	if (status != SMTPCLASS_STATUS_REJECTED)
-		address.text = address_span(log->recipient);
+		address.text = address_span(r->log_recipient);
 	if (address.text.len > 0)
 		address.hash = hash_folded(address.text.ptr, address.text.len);
 	tracked = address_tracked(s, &address, verdict);
@@ -543,10 +543,10 @@ void summary_add(struct summary *s, const struct record *r)
 		PREFETCH(topk_home_slot(&s->addresses, address.hash));
 	domain_hash = hash_folded(domain.ptr, domain.len);
 	PREFETCH(topk_home_slot(&s->domains.table, domain_hash));
-	host = host_span(log->relay);
+	host = host_span(r->log_relay);
 	host_hash = hash_folded(host.ptr, host.len);
 	PREFETCH(topk_home_slot(&s->hosts.table, host_hash));
-	time = count_time(s, log->time, status);
+	time = count_time(s, r->log_time, status);
 	if (domain.len > 0) {
 		const char *entry = topk_home_entry(&s->domains.table, domain_hash);
 
@@ -574,8 +574,16 @@ void summary_add(struct summary *s, const struct record *r)
 	if (host.len > 0)
 		party_count(s, &s->hosts, host.ptr, host.len, host_hash, status, reason, failure);
 	if (status == SMTPCLASS_STATUS_DEFERRED &&
-	    (log->queue_id.ptr != NULL || log->recipient.ptr != NULL))
-		topk_add(&s->deferred, deferred_hash(log), 0, NULL, 0, 1, 0, &fresh);
+	    (r->log_queue_id.ptr != NULL || r->log_recipient.ptr != NULL))
+		topk_add(&s->deferred, deferred_hash(r), 0, NULL, 0, 1, 0, &fresh);
 	if (tracked)
-		address_count(s, &address, verdict, result->action == s->remove_action, time);
+		address_count(s, &address, verdict, r->result_action == s->remove_action, time);
+}
+
+void summary_add(struct summary *s, const struct record *record)
+{
+	struct summary_record r;
+
+	summary_record_from(&r, record);
+	summary_count(s, &r);
 }

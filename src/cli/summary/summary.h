@@ -10,7 +10,8 @@
  * as one JSON document, and JSON summaries can be merged back in.
  *
  * The files of src/cli/summary/, in the order a record meets them:
- * count.c (summary_add() and the tables it fills, count.h), topk.c (the
+ * fields.h (what is counted of a record, listed once), count.c
+ * (summary_add() and the tables it fills, count.h), topk.c (the
  * Space-Saving tables, hash.h their hashes), template.c (reply templates),
  * stamp.c (timestamps and hours), rank.c (the order of the lists),
  * report_text.c and report_json.c (the two reports), json_reader.c and

@@ -290,6 +290,16 @@ void group_domain_add(struct group_info *g, size_t slots, const char *name, size
 	memcpy(g->domains[smallest].name, name, len);
 }
 
+/* Writes value as "%d" does, without the cost of snprintf() on every
+ * failed record (its reply code). */
+static void put_int(struct text_buffer *o, int value)
+{
+	char digits[DECIMAL_MAX];
+	size_t at = decimal_digits(digits, value);
+
+	put_bytes(o, digits + at, sizeof(digits) - at);
+}
+
 /* The reply as people read it: code, enhanced code and text, one line. */
 static size_t reply_line(const struct summary_record *r, char *out, size_t size)
 {

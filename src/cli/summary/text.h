@@ -14,8 +14,6 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "output.h"
-
 /* A bounded output buffer: writes past its size are dropped. */
 struct text_buffer {
 	char *buf;
@@ -41,16 +39,6 @@ static inline void put_string(struct text_buffer *o, const char *s)
 static inline void put_char(struct text_buffer *o, char c)
 {
 	put_bytes(o, &c, 1);
-}
-
-/* Writes value as "%d" does, without the cost of snprintf() on every
- * failed record (its reply code). */
-static inline void put_int(struct text_buffer *o, int value)
-{
-	char digits[DECIMAL_MAX];
-	size_t at = decimal_digits(digits, value);
-
-	put_bytes(o, digits + at, sizeof(digits) - at);
 }
 
 /* Drops an incomplete UTF-8 sequence left at the end by a cut. */

@@ -5,8 +5,8 @@
  * The reader builds a token array over the document, each token a type,
  * the offsets of its bytes and the index of the token after it and its
  * children, so that the merge can walk objects and arrays without a
- * tree; it then walks the tokens twice: once to check every type, once to
- * add.  Nothing is decoded while reading, only checked: strings are valid
+ * tree (it walks them twice: once to check every type, once to add).
+ * Nothing is decoded while reading, only checked: strings are valid
  * UTF-8 with valid escapes (surrogates in pairs), numbers have the RFC's
  * form, nesting is at most JSON_DEPTH_MAX deep, and nothing may follow
  * the document.  Strings are decoded on demand (json_decode()).  The

@@ -2,11 +2,13 @@
  * rank.c: the order in which the reports list a summary's entries.
  *
  * Both reports, text and JSON, list the same entries in the same order:
- * domains and hosts with the most failures first, reply groups and names
- * (reasons, actions, verdicts) most frequent first, hours in time order.
- * Ties are broken by key and then by entry, so that the order, and with
- * it the report, depends on the counts alone.  The rows are sorted as
- * struct ranked with one comparison, compare_ranked().
+ * domains and hosts with the most failures first (then the most records),
+ * reply groups most frequent first, hours in time order, and counts by
+ * name (reasons, actions; verdicts in the text report) largest first.
+ * Ties are broken by key and then by entry number (reply groups of one
+ * template but another classification share a key), so the order is
+ * total and qsort() gives the same report on every run.  The rows are
+ * sorted as struct ranked with one comparison, compare_ranked().
  */
 #include "rank.h"
 

@@ -58,27 +58,27 @@ struct summary_record {
 	const smtpclass_span *segments; /* the reply's text */
 };
 
-/* The summary_record of a record; it points into the record's text. */
+/* The summary_record of a record; it points into the record's text.  A
+ * part that is NULL reads as a part of zeros (empty spans, no segments),
+ * so that each field is one load. */
 static inline void summary_record_from(struct summary_record *out, const struct record *record)
 {
-	const smtpclass_span none = {NULL, 0};
+	static const smtpclass_log_record no_log;
+	static const smtpclass_reply no_reply;
+	static const smtpclass_result no_result;
+	const smtpclass_log_record *log = record->log != NULL ? record->log : &no_log;
+	const smtpclass_reply *reply = record->reply != NULL ? record->reply : &no_reply;
+	const smtpclass_result *result = record->result != NULL ? record->result : &no_result;
 
-#define SUMMARY_FROM_SPAN(part, field)                                                             \
-	out->part##_##field = record->part != NULL ? record->part->field : none;
-#define SUMMARY_FROM_VALUE(part, field, stored)                                                    \
-	out->part##_##field = record->part != NULL ? (int)record->part->field : 0;
+#define SUMMARY_FROM_SPAN(part, field)          out->part##_##field = part->field;
+#define SUMMARY_FROM_VALUE(part, field, stored) out->part##_##field = (int)part->field;
 	SUMMARY_FIELDS(SUMMARY_FROM_SPAN, SUMMARY_FROM_VALUE)
 #undef SUMMARY_FROM_SPAN
 #undef SUMMARY_FROM_VALUE
 	out->has_log = record->log != NULL;
-	out->segment_count = 0;
-	out->segments = NULL;
-	if (record->reply != NULL) {
-		out->segment_count = record->reply->segment_count < SMTPCLASS_MAX_SEGMENTS
-		                         ? record->reply->segment_count
-		                         : SMTPCLASS_MAX_SEGMENTS;
-		out->segments = record->reply->segments;
-	}
+	out->segment_count = reply->segment_count < SMTPCLASS_MAX_SEGMENTS ? reply->segment_count
+	                                                                   : SMTPCLASS_MAX_SEGMENTS;
+	out->segments = reply->segments;
 }
 
 /* Counts one record (count.c); summary_add() is this of

@@ -1,5 +1,5 @@
 /*
- * test_summary.c: summary mode (src/cli/summary/summary.c).
+ * test_summary.c: summary mode (src/cli/summary/).
  *
  * The tables:
  *   same_template[]   pairs of real replies that differ only in their

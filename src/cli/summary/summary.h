@@ -8,6 +8,15 @@
  * fills up keeps its heaviest entries (Space-Saving) and the summary is
  * then marked approximate.  Summaries are written as a plain-text report or
  * as one JSON document, and JSON summaries can be merged back in.
+ *
+ * The files of src/cli/summary/, in the order a record meets them:
+ * fields.h (what is counted of a record, listed once), count.c
+ * (summary_add() and the tables it fills, count.h), topk.c (the
+ * Space-Saving tables, hash.h their hashes), template.c (reply templates),
+ * stamp.c (timestamps and hours), rank.c (the order of the lists),
+ * report_text.c and report_json.c (the two reports), json_reader.c and
+ * merge.c (--merge), summaryfeed.c (the counting thread of the tool);
+ * text.h holds the small text helpers they share.
  */
 #ifndef SMTPCLASS_SUMMARY_H
 #define SMTPCLASS_SUMMARY_H

@@ -25,30 +25,37 @@
 #include <unistd.h>
 #endif
 
+#include "fields.h"
+
 #define FEED_BATCHES     4
 #define FEED_BATCH_BYTES (256 * 1024)
 
-/* The spans summary_add() reads, in the order of event.len. */
+/* Expansions of SUMMARY_FIELDS that skip a kind of field. */
+#define NO_SPAN(part, field)
+#define NO_VALUE(part, field, stored)
+
+/* The spans of the field list, in the order of event.len: SPAN_log_domain
+ * and so on. */
 enum {
-	SPAN_DOMAIN,
-	SPAN_QUEUE_ID,
-	SPAN_RECIPIENT,
-	SPAN_RELAY,
-	SPAN_TIME,
-	SPAN_ENHANCED,
+#define SPAN_ID(part, field) SPAN_##part##_##field,
+	SUMMARY_FIELDS(SPAN_ID, NO_VALUE)
+#undef SPAN_ID
 	SPAN_SEGMENT /* then one per reply segment */
 };
 #define SPAN_COUNT (SPAN_SEGMENT + SMTPCLASS_MAX_SEGMENTS)
 #define ABSENT     UINT32_MAX /* the span's pointer was NULL */
 
-/* One record as copied into a batch: this header, then the lengths of its
- * first SPAN_SEGMENT + segment_count spans (uint32_t), then their bytes.
- * Sent records (most of a log) have no segments: a small event is fewer
- * cache lines to hand from one core to the other. */
+/* One record as copied into a batch: this header with the numbers of the
+ * field list, then the lengths of its first SPAN_SEGMENT + segment_count
+ * spans (uint32_t), then their bytes.  Sent records (most of a log) have
+ * no segments: a small event is fewer cache lines to hand from one core
+ * to the other. */
 struct event {
 	uint32_t size; /* with the lengths and bytes, a multiple of 8 */
-	unsigned char has_log, status, verdict, segment_count;
-	int32_t reason, action, code;
+	unsigned char has_log, segment_count;
+#define EVENT_VALUE(part, field, stored) stored part##_##field;
+	SUMMARY_FIELDS(NO_SPAN, EVENT_VALUE)
+#undef EVENT_VALUE
 };
 
 struct batch {
@@ -70,41 +77,28 @@ static struct {
 	struct batch batches[FEED_BATCHES];
 } feed;
 
-/* The record count_event() rebuilds, used by the counting thread only.
- * Every field summary_add() reads is set for each event and the others
- * stay zero, so nothing needs clearing per event. */
-static smtpclass_log_record event_log;
-static smtpclass_reply event_reply;
-static smtpclass_result event_result;
-
+/* Rebuilds the summary_record of an event and counts it. */
 static void count_event(const struct event *e)
 {
 	const uint32_t *len = (const uint32_t *)(const void *)(e + 1);
 	const char *p = (const char *)(len + SPAN_SEGMENT + e->segment_count);
 	smtpclass_span spans[SPAN_COUNT];
-	struct record record = {NULL, 0, &event_reply, &event_result,
-	                        e->has_log ? &event_log : NULL, 0};
+	struct summary_record record;
 
 	for (int i = 0; i < SPAN_SEGMENT + e->segment_count; i++) {
 		spans[i].ptr = len[i] == ABSENT ? NULL : p;
 		spans[i].len = len[i] == ABSENT ? 0 : len[i];
 		p += spans[i].len;
 	}
-	event_log.status = (smtpclass_log_status)e->status;
-	event_log.domain = spans[SPAN_DOMAIN];
-	event_log.queue_id = spans[SPAN_QUEUE_ID];
-	event_log.recipient = spans[SPAN_RECIPIENT];
-	event_log.relay = spans[SPAN_RELAY];
-	event_log.time = spans[SPAN_TIME];
-	event_reply.code = e->code;
-	event_reply.enhanced = spans[SPAN_ENHANCED];
-	event_reply.segment_count = e->segment_count;
-	for (int i = 0; i < e->segment_count; i++)
-		event_reply.segments[i] = spans[SPAN_SEGMENT + i];
-	event_result.verdict = (smtpclass_verdict)e->verdict;
-	event_result.reason = e->reason;
-	event_result.action = e->action;
-	summary_add(feed.summary, &record);
+#define REBUILD_SPAN(part, field)          record.part##_##field = spans[SPAN_##part##_##field];
+#define REBUILD_VALUE(part, field, stored) record.part##_##field = e->part##_##field;
+	SUMMARY_FIELDS(REBUILD_SPAN, REBUILD_VALUE)
+#undef REBUILD_SPAN
+#undef REBUILD_VALUE
+	record.has_log = e->has_log;
+	record.segment_count = e->segment_count;
+	record.segments = spans + SPAN_SEGMENT;
+	summary_count(feed.summary, &record);
 }
 
 static void *count_batches(void *unused)
@@ -188,35 +182,25 @@ static void hand_over(void)
 
 void summary_feed_add(const struct record *record)
 {
-	const smtpclass_log_record *log = record->log;
-	const smtpclass_reply *reply = record->reply;
+	struct summary_record r;
 	smtpclass_span spans[SPAN_COUNT];
 	struct event *e;
 	uint32_t *len;
 	unsigned char *to;
 	size_t size;
-	int segments = 0, count;
+	int segments, count;
 
 	if (!feed.threaded) {
 		summary_add(feed.summary, record);
 		return;
 	}
-	memset(spans, 0, SPAN_SEGMENT * sizeof(spans[0]));
-	if (log != NULL) {
-		spans[SPAN_DOMAIN] = log->domain;
-		spans[SPAN_QUEUE_ID] = log->queue_id;
-		spans[SPAN_RECIPIENT] = log->recipient;
-		spans[SPAN_RELAY] = log->relay;
-		spans[SPAN_TIME] = log->time;
-	}
-	if (reply != NULL) {
-		spans[SPAN_ENHANCED] = reply->enhanced;
-		segments = reply->segment_count < SMTPCLASS_MAX_SEGMENTS
-		               ? (int)reply->segment_count
-		               : SMTPCLASS_MAX_SEGMENTS;
-		for (int i = 0; i < segments; i++)
-			spans[SPAN_SEGMENT + i] = reply->segments[i];
-	}
+	summary_record_from(&r, record);
+#define GATHER_SPAN(part, field) spans[SPAN_##part##_##field] = r.part##_##field;
+	SUMMARY_FIELDS(GATHER_SPAN, NO_VALUE)
+#undef GATHER_SPAN
+	segments = (int)r.segment_count;
+	for (int i = 0; i < segments; i++)
+		spans[SPAN_SEGMENT + i] = r.segments[i];
 	count = SPAN_SEGMENT + segments;
 	size = sizeof(struct event) + (size_t)count * sizeof(uint32_t);
 	/* A line and its normalised reply are at most LINE_CAP bytes each and
@@ -236,13 +220,11 @@ void summary_feed_add(const struct record *record)
 
 	e = (struct event *)(void *)(feed.filling->bytes + feed.filling->used);
 	e->size = (uint32_t)size;
-	e->has_log = log != NULL;
-	e->status = log != NULL ? (unsigned char)log->status : 0;
-	e->verdict = (unsigned char)record->result->verdict;
+	e->has_log = (unsigned char)r.has_log;
 	e->segment_count = (unsigned char)segments;
-	e->reason = record->result->reason;
-	e->action = record->result->action;
-	e->code = reply != NULL ? reply->code : 0;
+#define STORE_VALUE(part, field, stored) e->part##_##field = (stored)r.part##_##field;
+	SUMMARY_FIELDS(NO_SPAN, STORE_VALUE)
+#undef STORE_VALUE
 	len = (uint32_t *)(void *)(e + 1);
 	to = (unsigned char *)(len + count);
 	for (int i = 0; i < count; i++) {

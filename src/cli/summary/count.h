@@ -1,0 +1,233 @@
+/*
+ * count.h: the tables of a summary, as count.c fills them and the writers
+ * (report_text.c, report_json.c) and the merge (merge.c) read them.
+ *
+ * struct summary is private to the summary's files: the rest of the tool
+ * sees summary.h only.  The accessors of an entry's counts are static
+ * inline, since counting a record uses them.
+ */
+#ifndef SMTPCLASS_SUMMARY_COUNT_H
+#define SMTPCLASS_SUMMARY_COUNT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "smtpclass.h"
+#include "summary.h"
+#include "template.h"
+#include "topk.h"
+
+#define STATUS_COUNT  6 /* smtpclass_log_status, NONE included */
+#define VERDICT_COUNT 5 /* smtpclass_verdict */
+
+/* Longest kept texts, in bytes.  An RFC 5321 path is at most 256 octets,
+ * so 255 holds any real address or domain. */
+#define NAME_MAX_BYTES        255
+#define TEMPLATE_MAX          384
+#define EXAMPLE_MAX           384
+#define GROUP_DOMAIN_NAME_MAX 63
+#define GROUP_DOMAINS_MAX     8
+#define TIME_TEXT_MAX         47
+
+/* Bytes of a name kept in its table entry, at least: most names are
+ * shorter, and longer ones go to a spill area (see the tables). */
+#define NAME_INLINE 48
+
+/* Tables, also the bits of summary->capped and the names in "capped". */
+enum table_id { T_DOMAINS, T_HOSTS, T_GROUPS, T_ADDRESSES, T_DEFERRED, T_HOURS, T_COUNT };
+extern const char *const summary_table_names[T_COUNT];
+
+/* The JSON keys of the statuses (and the text report's names), NULL for
+ * SMTPCLASS_STATUS_NONE. */
+extern const char *const summary_status_keys[STATUS_COUNT];
+
+/* Recipient domains or remote hosts: counts by status and by reason. */
+struct party_table {
+	struct topk table;
+	unsigned long long *reasons; /* reason_count per entry; failures only */
+	unsigned long long distinct; /* lower bound from merged summaries */
+};
+
+/* A domain a reply group hit; each group keeps a few (Space-Saving). */
+struct group_domain {
+	unsigned long long count, error;
+	unsigned char len;
+	char name[GROUP_DOMAIN_NAME_MAX];
+};
+
+struct group_info {
+	unsigned short example_len;
+	unsigned char domain_count;
+	char example[EXAMPLE_MAX];
+	struct group_domain domains[GROUP_DOMAINS_MAX];
+};
+
+/* The latest outcome of a failed recipient. */
+struct address_info {
+	uint64_t time;         /* time key of the latest outcome, 0 when unknown */
+	unsigned char verdict; /* smtpclass_verdict of the latest outcome */
+	unsigned char remove;  /* its action was remove-address */
+	unsigned char hard;    /* some outcome was a hard failure */
+};
+
+struct time_point {
+	uint64_t key; /* 0: none yet */
+	size_t len;
+	char text[TIME_TEXT_MAX];
+};
+
+struct summary {
+	int top, reason_count, action_count, remove_action, merged;
+	size_t group_domains;
+	unsigned capped; /* bits of enum table_id: merged inputs that were capped or cut */
+	unsigned long long records;
+	unsigned long long status[STATUS_COUNT], verdicts[VERDICT_COUNT];
+	unsigned long long *reasons, *actions;
+	unsigned long long deferred_merged;            /* distinct deferred messages merged in */
+	unsigned long long remove_merged, soft_merged; /* address counts merged in */
+	unsigned long long group_distinct;             /* lower bound from merged summaries */
+	struct time_point first, last;
+	struct party_table domains, hosts;
+	struct topk groups, addresses, deferred, hours;
+	/* The last timestamp read and the hour entry it fell in: records come
+	 * in bursts with the same stamp, which is then parsed once. */
+	char last_time[TIME_TEXT_MAX];
+	size_t last_time_len, last_hour_entry;
+	uint64_t last_time_key, last_hour_key;
+	/* A bit per hash of a failed recipient: a sent record whose bit is
+	 * clear is not in the address table, so most need no lookup. */
+	uint64_t *address_filter;
+	struct word_memo *word_memo; /* WORD_MEMO_SLOTS of them */
+};
+
+/*
+ * The counts by status of a domain or host entry.  Sent records, most of a
+ * log, are counted in the entry's tally, in its first cache line with the
+ * key; the failed ones in its data, by status from deferred on.  Records
+ * without a status are in the entry's count only: no report shows them.
+ */
+#define PARTY_FAILED_STATUSES (STATUS_COUNT - SMTPCLASS_STATUS_DEFERRED)
+
+/* Adds n records of a status to a domain or host entry. */
+static inline void party_add_status(const struct party_table *p, size_t i, int status,
+                                    unsigned long long n)
+{
+	unsigned long long *failed = topk_payload(&p->table, i);
+
+	if (status == SMTPCLASS_STATUS_SENT)
+		topk_entry(&p->table, i)->tally += n;
+	else if (status >= SMTPCLASS_STATUS_DEFERRED)
+		failed[status - SMTPCLASS_STATUS_DEFERRED] += n;
+}
+
+/* The counts by status of a domain or host entry (none without a status). */
+static inline void party_statuses(const struct party_table *p, size_t i,
+                                  unsigned long long status[STATUS_COUNT])
+{
+	const unsigned long long *failed = topk_payload(&p->table, i);
+
+	status[SMTPCLASS_STATUS_NONE] = 0;
+	status[SMTPCLASS_STATUS_SENT] = topk_entry(&p->table, i)->tally;
+	for (int st = SMTPCLASS_STATUS_DEFERRED; st < STATUS_COUNT; st++)
+		status[st] = failed[st - SMTPCLASS_STATUS_DEFERRED];
+}
+
+static inline struct group_info *group_of(const struct summary *s, size_t i)
+{
+	return topk_payload(&s->groups, i);
+}
+
+static inline struct address_info *address_of(const struct summary *s, size_t i)
+{
+	return topk_payload(&s->addresses, i);
+}
+
+/* Counts by status of an hour entry. */
+static inline unsigned long long *hour_status(const struct summary *s, size_t i)
+{
+	return topk_payload(&s->hours, i);
+}
+
+/*
+ * The counts by reason of a domain or host entry, to read: a row of zeros
+ * while the entry has none.  An entry's row is cleared when it first counts
+ * a reason (the entry's mark says it has), not when the entry is made:
+ * most entries count only deliveries, and their rows stay untouched.
+ */
+static inline const unsigned long long *party_reasons(const struct summary *s,
+                                                      const struct party_table *p, size_t i)
+{
+	static const unsigned long long none[128]; /* summary_create() checks reason_count */
+
+	if (topk_entry(&p->table, i)->mark == 0)
+		return none;
+	return p->reasons + i * (size_t)s->reason_count;
+}
+
+/* The counts by reason of a domain or host entry, to add to. */
+static inline unsigned long long *party_reasons_to_count(const struct summary *s,
+                                                         struct party_table *p, size_t i)
+{
+	struct topk_entry *e = topk_entry(&p->table, i);
+	unsigned long long *row = p->reasons + i * (size_t)s->reason_count;
+
+	if (e->mark == 0) {
+		memset(row, 0, (size_t)s->reason_count * sizeof(*row));
+		e->mark = 1;
+	}
+	return row;
+}
+
+/* Packs a group's classification into a table tag: verdict (3 bits), reason
+ * (7 bits) and action (6 bits).  Callers check the ranges. */
+static inline uint16_t group_tag(int verdict, int reason, int action)
+{
+	return (uint16_t)((unsigned)verdict | (unsigned)reason << 3 | (unsigned)action << 10);
+}
+
+static inline int tag_verdict(uint16_t tag)
+{
+	return tag & 7;
+}
+
+static inline int tag_reason(uint16_t tag)
+{
+	return tag >> 3 & 127;
+}
+
+static inline int tag_action(uint16_t tag)
+{
+	return tag >> 10 & 63;
+}
+
+/* Whether a table is approximate: it replaced entries, or a merged
+ * summary said it was capped or cut. */
+int table_capped(const struct summary *s, enum table_id id);
+
+/* Whether some table is approximate. */
+int is_approximate(const struct summary *s);
+
+/* Adds weight records (and error) to a domain or host; returns the entry. */
+size_t party_add(struct party_table *p, const char *name, size_t len, unsigned long long weight,
+                 unsigned long long error);
+
+/* Adds weight records (and error) to the group of (template, tag);
+ * *fresh says the group is new.  Returns the entry. */
+size_t group_add(struct summary *s, const char *template, size_t len, uint16_t tag,
+                 unsigned long long weight, unsigned long long error, int *fresh);
+
+/* Adds count (and error) to a domain of a group, keeping the heaviest
+ * few of at most slots (Space-Saving). */
+void group_domain_add(struct group_info *g, size_t slots, const char *name, size_t len,
+                      unsigned long long count, unsigned long long error);
+
+/* Adds weight records (and error) to the hour of an hour key; returns the
+ * entry. */
+size_t hour_add(struct summary *s, uint64_t key, unsigned long long weight,
+                unsigned long long error);
+
+/* Widens the time span to cover a stamp (key and text as written). */
+void span_cover(struct summary *s, uint64_t key, const char *text, size_t len);
+
+#endif

@@ -1,0 +1,503 @@
+/*
+ * merge.c: adding a JSON summary (summary_write_json()) to a summary.
+ *
+ * --merge adds up the summaries of several servers or days.  The document
+ * is tokenised by the strict reader (json_reader.c) and then walked twice
+ * by the same code: once with apply 0, which only checks that every
+ * member is there with its type and every count is a whole number up to
+ * 2^53, and once with apply 1, which adds.  So a bad document changes
+ * nothing, and the first problem is reported with its byte offset.  The
+ * entries of a document go through the same Space-Saving tables as
+ * counted records, their errors added to the entries' errors; a list that
+ * was cut by --top, or a table the document says was capped, marks the
+ * table approximate.  Merged summaries carry no address lists, only
+ * their totals.
+ */
+#include "summary.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "count.h"
+#include "json_reader.h"
+#include "stamp.h"
+#include "text.h"
+
+/* Largest count accepted: 2^53, the largest integer every JSON reader keeps. */
+#define COUNT_MAX 9007199254740992ull
+
+struct merge {
+	struct summary *s;
+	const struct json_reader *r;
+	int apply; /* 0: only check the document; 1: add it */
+	size_t error_offset;
+	char *error;
+	size_t error_size;
+	int failed;
+};
+
+/* Records the first problem, at the start of token (a string's quote). */
+static int merge_fail(struct merge *m, size_t token, const char *what, const char *problem)
+{
+	const struct json_token *t = &m->r->tokens[token];
+
+	if (!m->failed) {
+		m->failed = 1;
+		m->error_offset = t->type == J_STRING ? t->start - 1 : t->start;
+		snprintf(m->error, m->error_size, "%s: %s", what, problem);
+	}
+	return -1;
+}
+
+static int key_is(const struct merge *m, size_t token, const char *name)
+{
+	char key[64];
+	size_t len = json_decode(m->r, token, key, sizeof(key));
+
+	return len == strlen(name) && memcmp(key, name, len) == 0;
+}
+
+/* The value of an object's member, or JSON_NONE. */
+static size_t member(const struct merge *m, size_t object, const char *name)
+{
+	size_t i = object + 1;
+
+	for (size_t k = 0; k < m->r->tokens[object].count; k++) {
+		if (key_is(m, i, name))
+			return i + 1;
+		i = m->r->tokens[i + 1].next;
+	}
+	return JSON_NONE;
+}
+
+static int expect(struct merge *m, size_t token, int type, const char *what)
+{
+	static const char *const expected[] = {
+	    "expected null",     "expected false",    "expected true",     "expected a number",
+	    "expected a string", "expected an array", "expected an object"};
+
+	if (m->r->tokens[token].type == type)
+		return 0;
+	return merge_fail(m, token, what, expected[type]);
+}
+
+/* A required member of the given type; JSON_NONE (and a failure) if absent. */
+static size_t required(struct merge *m, size_t object, const char *name, int type)
+{
+	size_t value = member(m, object, name);
+
+	if (value == JSON_NONE) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "member \"%s\"", name);
+		merge_fail(m, object, what, "missing");
+		return JSON_NONE;
+	}
+	return expect(m, value, type, name) == 0 ? value : JSON_NONE;
+}
+
+/* A count: a whole number from 0 to 2^53. */
+static int read_count(struct merge *m, size_t token, const char *what, unsigned long long *value)
+{
+	const struct json_token *t = &m->r->tokens[token];
+	unsigned long long v = 0;
+
+	if (t->type != J_NUMBER)
+		return merge_fail(m, token, what, "expected a count (a whole number)");
+	for (size_t i = t->start; i < t->end; i++) {
+		char c = m->r->text[i];
+
+		if (!is_digit((unsigned char)c))
+			return merge_fail(m, token, what, "expected a count (a whole number)");
+		if (v > COUNT_MAX / 10)
+			return merge_fail(m, token, what, "count too large");
+		v = v * 10 + (unsigned)(c - '0');
+	}
+	if (v > COUNT_MAX)
+		return merge_fail(m, token, what, "count too large");
+	*value = v;
+	return 0;
+}
+
+static int read_member_count(struct merge *m, size_t object, const char *name,
+                             unsigned long long *value)
+{
+	size_t token = member(m, object, name);
+
+	*value = 0;
+	if (token == JSON_NONE)
+		return required(m, object, name, J_NUMBER) == JSON_NONE ? -1 : 0;
+	return read_count(m, token, name, value);
+}
+
+/* Adds an object of name-to-count (reasons, actions, ...) to counts. */
+static int merge_name_counts(struct merge *m, size_t object, const char *what,
+                             unsigned long long *counts, int (*from_name)(const char *, size_t))
+{
+	size_t i = object + 1;
+
+	if (expect(m, object, J_OBJECT, what) != 0)
+		return -1;
+	for (size_t k = 0; k < m->r->tokens[object].count; k++) {
+		char name[64];
+		size_t len = json_decode(m->r, i, name, sizeof(name));
+		int id = from_name(name, len);
+		unsigned long long value;
+
+		if (id < 0)
+			return merge_fail(m, i, what, "unknown name");
+		if (read_count(m, i + 1, what, &value) != 0)
+			return -1;
+		if (m->apply)
+			counts[id] += value;
+		i = m->r->tokens[i + 1].next;
+	}
+	return 0;
+}
+
+static int status_from_name(const char *name, size_t len)
+{
+	for (int st = 1; st < STATUS_COUNT; st++)
+		if (strlen(summary_status_keys[st]) == len &&
+		    memcmp(summary_status_keys[st], name, len) == 0)
+			return st;
+	return -1;
+}
+
+static int verdict_from_name(const char *name, size_t len)
+{
+	for (int v = 0; v < VERDICT_COUNT; v++) {
+		const char *known = smtpclass_verdict_name((smtpclass_verdict)v);
+
+		if (strlen(known) == len && memcmp(known, name, len) == 0)
+			return v;
+	}
+	return -1;
+}
+
+static int table_from_name(const char *name, size_t len)
+{
+	for (int id = 0; id < T_COUNT; id++)
+		if (strlen(summary_table_names[id]) == len &&
+		    memcmp(summary_table_names[id], name, len) == 0)
+			return id;
+	return -1;
+}
+
+/* The statuses of an entry ("sent": n, ...) into status[]. */
+static int read_statuses(struct merge *m, size_t object, unsigned long long *status)
+{
+	for (int st = 1; st < STATUS_COUNT; st++)
+		if (read_member_count(m, object, summary_status_keys[st], &status[st]) != 0)
+			return -1;
+	return 0;
+}
+
+/* A list that holds fewer entries than the table had was cut by --top. */
+static int merge_list_length(struct merge *m, size_t object, const char *count_key, size_t list,
+                             enum table_id id, unsigned long long *distinct)
+{
+	if (read_member_count(m, object, count_key, distinct) != 0)
+		return -1;
+	if (m->apply && *distinct > m->r->tokens[list].count)
+		m->s->capped |= 1u << id;
+	return 0;
+}
+
+static int merge_party(struct merge *m, size_t root, const char *list_key, const char *name_key,
+                       struct party_table *p, enum table_id id)
+{
+	char count_key[32];
+	size_t list = required(m, root, list_key, J_ARRAY), i;
+	unsigned long long distinct;
+
+	if (list == JSON_NONE)
+		return -1;
+	snprintf(count_key, sizeof(count_key), "%s_count", name_key);
+	if (merge_list_length(m, root, count_key, list, id, &distinct) != 0)
+		return -1;
+	i = list + 1;
+	for (size_t k = 0; k < m->r->tokens[list].count; k++, i = m->r->tokens[i].next) {
+		char name[NAME_MAX_BYTES];
+		unsigned long long records, error, status[STATUS_COUNT] = {0}, *reasons;
+		size_t name_token, len, entry;
+
+		if (expect(m, i, J_OBJECT, list_key) != 0)
+			return -1;
+		name_token = required(m, i, name_key, J_STRING);
+		if (name_token == JSON_NONE || read_member_count(m, i, "records", &records) != 0 ||
+		    read_member_count(m, i, "error", &error) != 0 ||
+		    read_statuses(m, i, status) != 0 ||
+		    required(m, i, "reasons", J_OBJECT) == JSON_NONE)
+			return -1;
+		len = json_decode(m->r, name_token, name, sizeof(name));
+		entry = 0;
+		reasons = NULL;
+		if (m->apply) {
+			entry = party_add(p, name, len, records, error);
+			for (int st = 1; st < STATUS_COUNT; st++)
+				party_add_status(p, entry, st, status[st]);
+			reasons = party_reasons_to_count(m->s, p, entry);
+		}
+		if (merge_name_counts(m, member(m, i, "reasons"), "reasons", reasons,
+		                      smtpclass_reason_from_name) != 0)
+			return -1;
+	}
+	if (m->apply && distinct > p->distinct)
+		p->distinct = distinct;
+	return 0;
+}
+
+/* Reads a classification name of a group into *id. */
+static int read_group_name(struct merge *m, size_t group, const char *key,
+                           int (*from_name)(const char *, size_t), int *id)
+{
+	char name[64];
+	size_t token = required(m, group, key, J_STRING);
+
+	if (token == JSON_NONE)
+		return -1;
+	*id = from_name(name, json_decode(m->r, token, name, sizeof(name)));
+	if (*id < 0)
+		return merge_fail(m, token, key, "unknown name");
+	return 0;
+}
+
+static int merge_group_domains(struct merge *m, size_t object, struct group_info *g)
+{
+	size_t i = object + 1;
+
+	for (size_t k = 0; k < m->r->tokens[object].count; k++) {
+		char name[GROUP_DOMAIN_NAME_MAX];
+		size_t len = json_decode(m->r, i, name, sizeof(name));
+		unsigned long long count;
+
+		if (read_count(m, i + 1, "domains", &count) != 0)
+			return -1;
+		if (m->apply)
+			group_domain_add(g, m->s->group_domains, name, len, count, 0);
+		i = m->r->tokens[i + 1].next;
+	}
+	return 0;
+}
+
+static int merge_groups(struct merge *m, size_t root)
+{
+	size_t list = required(m, root, "groups", J_ARRAY), i;
+	unsigned long long distinct;
+
+	if (list == JSON_NONE ||
+	    merge_list_length(m, root, "group_count", list, T_GROUPS, &distinct) != 0)
+		return -1;
+	i = list + 1;
+	for (size_t k = 0; k < m->r->tokens[list].count; k++, i = m->r->tokens[i].next) {
+		char template[TEMPLATE_MAX];
+		unsigned long long count, error;
+		size_t template_token, example_token, domains, len;
+		int verdict, reason, action, fresh;
+		struct group_info *g = NULL;
+
+		if (expect(m, i, J_OBJECT, "groups") != 0)
+			return -1;
+		template_token = required(m, i, "template", J_STRING);
+		if (template_token == JSON_NONE || read_member_count(m, i, "count", &count) != 0 ||
+		    read_member_count(m, i, "error", &error) != 0 ||
+		    read_group_name(m, i, "verdict", verdict_from_name, &verdict) != 0 ||
+		    read_group_name(m, i, "reason", smtpclass_reason_from_name, &reason) != 0 ||
+		    read_group_name(m, i, "action", smtpclass_action_from_name, &action) != 0)
+			return -1;
+		domains = required(m, i, "domains", J_OBJECT);
+		example_token =
+		    domains == JSON_NONE ? JSON_NONE : required(m, i, "example", J_STRING);
+		if (example_token == JSON_NONE)
+			return -1;
+		if (m->apply) {
+			len = json_decode(m->r, template_token, template, sizeof(template));
+			g = group_of(m->s, group_add(m->s, template, len,
+			                             group_tag(verdict, reason, action), count,
+			                             error, &fresh));
+			if (fresh)
+				g->example_len = (unsigned short)json_decode(
+				    m->r, example_token, g->example, sizeof(g->example));
+		}
+		if (merge_group_domains(m, domains, g) != 0)
+			return -1;
+	}
+	if (m->apply && distinct > m->s->group_distinct)
+		m->s->group_distinct = distinct;
+	return 0;
+}
+
+static int merge_hours(struct merge *m, size_t root)
+{
+	size_t list = required(m, root, "hours", J_ARRAY), i;
+
+	if (list == JSON_NONE)
+		return -1;
+	i = list + 1;
+	for (size_t k = 0; k < m->r->tokens[list].count; k++, i = m->r->tokens[i].next) {
+		char label[64];
+		size_t token, len;
+		unsigned long long records, status[STATUS_COUNT] = {0};
+		struct stamp stamp;
+
+		if (expect(m, i, J_OBJECT, "hours") != 0)
+			return -1;
+		token = required(m, i, "hour", J_STRING);
+		if (token == JSON_NONE || read_member_count(m, i, "records", &records) != 0 ||
+		    read_statuses(m, i, status) != 0)
+			return -1;
+		len = json_decode(m->r, token, label, sizeof(label));
+		if (!parse_stamp(label, len, &stamp))
+			return merge_fail(m, token, "hour",
+			                  "not an hour such as \"2024-02-21 09:00\"");
+		if (m->apply) {
+			size_t entry = hour_add(m->s, hour_key(&stamp), records, 0);
+
+			for (int st = 1; st < STATUS_COUNT; st++)
+				hour_status(m->s, entry)[st] += status[st];
+		}
+	}
+	return 0;
+}
+
+static int merge_time_span(struct merge *m, size_t root)
+{
+	size_t span = member(m, root, "time_span");
+	const char *keys[2] = {"first", "last"};
+
+	if (span == JSON_NONE || m->r->tokens[span].type == J_NULL)
+		return 0;
+	if (expect(m, span, J_OBJECT, "time_span") != 0)
+		return -1;
+	for (int k = 0; k < 2; k++) {
+		char text[TIME_TEXT_MAX];
+		size_t token = required(m, span, keys[k], J_STRING), len;
+		struct stamp stamp;
+
+		if (token == JSON_NONE)
+			return -1;
+		len = json_decode(m->r, token, text, sizeof(text));
+		if (!parse_stamp(text, len, &stamp))
+			return merge_fail(m, token, keys[k], "not a log timestamp");
+		if (m->apply)
+			span_cover(m->s, time_key(&stamp), text, len);
+	}
+	return 0;
+}
+
+static int merge_capped(struct merge *m, size_t root)
+{
+	size_t list = required(m, root, "capped", J_ARRAY), i;
+
+	if (list == JSON_NONE)
+		return -1;
+	i = list + 1;
+	for (size_t k = 0; k < m->r->tokens[list].count; k++, i = m->r->tokens[i].next) {
+		char name[32];
+		int id;
+
+		if (expect(m, i, J_STRING, "capped") != 0)
+			return -1;
+		id = table_from_name(name, json_decode(m->r, i, name, sizeof(name)));
+		if (id < 0)
+			return merge_fail(m, i, "capped", "unknown table name");
+		if (m->apply)
+			m->s->capped |= 1u << id;
+	}
+	return 0;
+}
+
+/* The counts at the top of the document. */
+static int merge_totals(struct merge *m, size_t root)
+{
+	struct summary *s = m->s;
+	size_t deferrals, addresses;
+	unsigned long long records, messages, events, remove, soft;
+
+	if (read_member_count(m, root, "records", &records) != 0)
+		return -1;
+	if (required(m, root, "totals", J_OBJECT) == JSON_NONE ||
+	    merge_name_counts(m, member(m, root, "totals"), "totals", s->status,
+	                      status_from_name) != 0 ||
+	    required(m, root, "verdicts", J_OBJECT) == JSON_NONE ||
+	    merge_name_counts(m, member(m, root, "verdicts"), "verdicts", s->verdicts,
+	                      verdict_from_name) != 0 ||
+	    required(m, root, "reasons", J_OBJECT) == JSON_NONE ||
+	    merge_name_counts(m, member(m, root, "reasons"), "reasons", s->reasons,
+	                      smtpclass_reason_from_name) != 0 ||
+	    required(m, root, "actions", J_OBJECT) == JSON_NONE ||
+	    merge_name_counts(m, member(m, root, "actions"), "actions", s->actions,
+	                      smtpclass_action_from_name) != 0)
+		return -1;
+	deferrals = required(m, root, "deferrals", J_OBJECT);
+	addresses = deferrals == JSON_NONE ? JSON_NONE : required(m, root, "addresses", J_OBJECT);
+	if (addresses == JSON_NONE || read_member_count(m, deferrals, "events", &events) != 0 ||
+	    read_member_count(m, deferrals, "messages", &messages) != 0 ||
+	    read_member_count(m, addresses, "remove", &remove) != 0 ||
+	    read_member_count(m, addresses, "soft", &soft) != 0)
+		return -1;
+	if (m->apply) {
+		s->records += records;
+		s->deferred_merged += messages;
+		s->remove_merged += remove;
+		s->soft_merged += soft;
+	}
+	return 0;
+}
+
+static int merge_document(struct merge *m)
+{
+	size_t root = 0, schema, approximate;
+
+	if (expect(m, root, J_OBJECT, "document") != 0)
+		return -1;
+	schema = required(m, root, "schema", J_STRING);
+	if (schema == JSON_NONE)
+		return -1;
+	if (!key_is(m, schema, SUMMARY_SCHEMA))
+		return merge_fail(m, schema, "schema", "not \"" SUMMARY_SCHEMA "\"");
+	approximate = member(m, root, "approximate");
+	if (approximate == JSON_NONE)
+		return merge_fail(m, root, "member \"approximate\"", "missing");
+	if (m->r->tokens[approximate].type != J_TRUE && m->r->tokens[approximate].type != J_FALSE)
+		return merge_fail(m, approximate, "approximate", "expected true or false");
+	if (merge_totals(m, root) != 0 || merge_capped(m, root) != 0 ||
+	    merge_time_span(m, root) != 0 ||
+	    merge_party(m, root, "domains", "domain", &m->s->domains, T_DOMAINS) != 0 ||
+	    merge_party(m, root, "hosts", "host", &m->s->hosts, T_HOSTS) != 0 ||
+	    merge_groups(m, root) != 0 || merge_hours(m, root) != 0)
+		return -1;
+	return 0;
+}
+
+int summary_merge_json(struct summary *s, const char *text, size_t len, size_t *error_offset,
+                       char *error, size_t error_size)
+{
+	struct json_reader r = {text, len, 0, NULL, 0, len / 2 + 2, 0, NULL};
+	struct merge m = {s, &r, 0, 0, error, error_size, 0};
+	int status = -1;
+
+	*error_offset = 0;
+	if (error_size > 0)
+		error[0] = '\0';
+	r.tokens = malloc(r.max * sizeof(*r.tokens));
+	if (r.tokens == NULL) {
+		snprintf(error, error_size, "out of memory");
+		return -1;
+	}
+	if (json_read(&r) != 0) {
+		*error_offset = r.error_offset;
+		snprintf(error, error_size, "%s", r.error);
+	} else if (merge_document(&m) != 0) {
+		*error_offset = m.error_offset;
+	} else {
+		m.apply = 1;
+		merge_document(&m);
+		s->merged = 1;
+		status = 0;
+	}
+	free(r.tokens);
+	return status;
+}

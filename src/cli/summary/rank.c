@@ -1,0 +1,151 @@
+/*
+ * rank.c: the order in which the reports list a summary's entries.
+ *
+ * Both reports, text and JSON, list the same entries in the same order:
+ * domains and hosts with the most failures first (then the most records),
+ * reply groups most frequent first, hours in time order, and counts by
+ * name (reasons, actions; verdicts in the text report) largest first.
+ * Ties are broken by key and then by entry number (reply groups of one
+ * template but another classification share a key), so the order is
+ * total and qsort() gives the same report on every run.  The rows are
+ * sorted as struct ranked with one comparison, compare_ranked().
+ */
+#include "rank.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int compare_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
+	int c;
+
+	if (x->primary != y->primary)
+		return x->primary > y->primary ? -1 : 1;
+	if (x->secondary != y->secondary)
+		return x->secondary > y->secondary ? -1 : 1;
+	c = n > 0 ? memcmp(x->key, y->key, n) : 0;
+	if (c != 0)
+		return c;
+	if (x->key_len != y->key_len)
+		return x->key_len < y->key_len ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static unsigned long long party_failures(const struct party_table *p, size_t i)
+{
+	const unsigned long long *failed = topk_payload(&p->table, i);
+	unsigned long long n = 0;
+
+	for (int k = 0; k < PARTY_FAILED_STATUSES; k++)
+		n += failed[k];
+	return n;
+}
+
+/* The entries of t as rows to sort: index, key, and the entry's count as
+ * the primary order.  Returns a malloc'd array of *n rows (NULL and 0 when
+ * empty or out of memory). */
+static struct ranked *table_rows(const struct topk *t, size_t *n)
+{
+	struct ranked *r = t->used > 0 ? malloc(t->used * sizeof(*r)) : NULL;
+
+	*n = r != NULL ? t->used : 0;
+	for (size_t i = 0; i < *n; i++) {
+		r[i].index = i;
+		r[i].primary = topk_entry(t, i)->count;
+		r[i].secondary = 0;
+		r[i].key = t->key_max > 0 ? topk_key(t, i) : NULL;
+		r[i].key_len = t->key_max > 0 ? topk_entry(t, i)->key_len : 0;
+	}
+	return r;
+}
+
+static struct ranked *sorted_rows(struct ranked *r, size_t n)
+{
+	if (n > 0)
+		qsort(r, n, sizeof(*r), compare_ranked);
+	return r;
+}
+
+/* Entries of a domain or host table, most failures first, then most
+ * records. */
+struct ranked *rank_party(const struct party_table *p, size_t *n)
+{
+	struct ranked *r = table_rows(&p->table, n);
+
+	for (size_t i = 0; i < *n; i++) {
+		r[i].secondary = r[i].primary;
+		r[i].primary = party_failures(p, i);
+	}
+	return sorted_rows(r, *n);
+}
+
+/* Reply groups, most frequent first. */
+struct ranked *rank_groups(const struct summary *s, size_t *n)
+{
+	struct ranked *r = table_rows(&s->groups, n);
+
+	return sorted_rows(r, *n);
+}
+
+/* Hours in time order. */
+struct ranked *rank_hours(const struct summary *s, size_t *n)
+{
+	struct ranked *r = table_rows(&s->hours, n);
+
+	for (size_t i = 0; i < *n; i++)
+		r[i].primary = UINT64_MAX - topk_entry(&s->hours, i)->hash;
+	return sorted_rows(r, *n);
+}
+
+/* Names with non-zero counts (reasons, actions, verdicts), largest first. */
+size_t rank_counts(const unsigned long long *counts, int count, const char *(*name)(int),
+                   struct ranked *r)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < count; i++) {
+		const char *key = name(i);
+
+		if (counts[i] == 0 || key == NULL)
+			continue;
+		r[n].index = (size_t)i;
+		r[n].primary = counts[i];
+		r[n].secondary = 0;
+		r[n].key = key;
+		r[n].key_len = strlen(key);
+		n++;
+	}
+	if (n > 0)
+		qsort(r, n, sizeof(*r), compare_ranked);
+	return n;
+}
+
+size_t rank_group_domains(const struct group_info *g, struct ranked r[GROUP_DOMAINS_MAX])
+{
+	for (size_t i = 0; i < g->domain_count; i++) {
+		r[i].index = i;
+		r[i].primary = g->domains[i].count;
+		r[i].secondary = 0;
+		r[i].key = g->domains[i].name;
+		r[i].key_len = g->domains[i].len;
+	}
+	qsort(r, g->domain_count, sizeof(r[0]), compare_ranked);
+	return g->domain_count;
+}
+
+/* Counts recipients to remove, or that failed only softly. */
+unsigned long long address_total(const struct summary *s, int soft)
+{
+	unsigned long long n = soft ? s->soft_merged : s->remove_merged;
+
+	for (size_t i = 0; i < s->addresses.used; i++) {
+		const struct address_info *a = address_of(s, i);
+
+		if (soft ? a->verdict == SMTPCLASS_VERDICT_SOFT && !a->hard
+		         : a->verdict == SMTPCLASS_VERDICT_HARD && a->remove)
+			n++;
+	}
+	return n;
+}

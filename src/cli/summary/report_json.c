@@ -1,0 +1,176 @@
+/*
+ * report_json.c: the summary as one JSON document.
+ *
+ * The document holds what the text report shows (the schema is in
+ * README.md, its name in SUMMARY_SCHEMA), in the same order, with each
+ * entry's error, so that summary_merge_json() can read it back and add it
+ * to another summary.  Lists are cut to the top entries as in the text
+ * report; their counts ("domain_count", ...) say how many there were, and
+ * the merge marks a table whose list was cut as capped.  Strings go
+ * through output_json_string(), the writer of the JSON Lines output.
+ */
+#include "summary.h"
+
+#include <stdlib.h>
+
+#include "count.h"
+#include "rank.h"
+#include "stamp.h"
+
+static void json_count_object(FILE *out, const unsigned long long *counts, int count,
+                              const char *(*name)(int))
+{
+	struct ranked r[256];
+	size_t n = rank_counts(counts, count < 256 ? count : 256, name, r);
+
+	putc('{', out);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i > 0 ? ", " : "", out);
+		output_json_string(out, r[i].key, r[i].key_len);
+		fprintf(out, ": %llu", r[i].primary);
+	}
+	putc('}', out);
+}
+
+static void json_status_counts(FILE *out, const unsigned long long *status)
+{
+	for (int st = 1; st < STATUS_COUNT; st++)
+		fprintf(out, ", \"%s\": %llu", summary_status_keys[st], status[st]);
+}
+
+static void json_party(FILE *out, const struct summary *s, const struct party_table *p,
+                       const char *name_key, const char *list_key)
+{
+	size_t n;
+	struct ranked *rows = rank_party(p, &n);
+
+	fprintf(out, "  \"%s_count\": %llu,\n  \"%s\": [", name_key,
+	        distinct_of(&p->table, p->distinct), list_key);
+	for (size_t k = 0; k < shown(s, n); k++) {
+		size_t i = rows[k].index;
+		unsigned long long status[STATUS_COUNT];
+
+		fprintf(out, "%s\n    {\"%s\": ", k > 0 ? "," : "", name_key);
+		output_json_string(out, topk_key(&p->table, i), topk_entry(&p->table, i)->key_len);
+		fprintf(out, ", \"records\": %llu, \"error\": %llu",
+		        topk_entry(&p->table, i)->count, *topk_error(&p->table, i));
+		party_statuses(p, i, status);
+		json_status_counts(out, status);
+		fputs(", \"reasons\": ", out);
+		json_count_object(out, party_reasons(s, p, i), s->reason_count,
+		                  smtpclass_reason_name);
+		putc('}', out);
+	}
+	fputs(n > 0 ? "\n  ],\n" : "],\n", out);
+	free(rows);
+}
+
+static void json_group_domains(FILE *out, const struct group_info *g)
+{
+	struct ranked r[GROUP_DOMAINS_MAX];
+	size_t n = rank_group_domains(g, r);
+
+	putc('{', out);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i > 0 ? ", " : "", out);
+		output_json_string(out, r[i].key, r[i].key_len);
+		fprintf(out, ": %llu", r[i].primary);
+	}
+	putc('}', out);
+}
+
+static void json_groups(FILE *out, const struct summary *s)
+{
+	size_t n;
+	struct ranked *rows = rank_groups(s, &n);
+
+	fprintf(out, "  \"group_count\": %llu,\n  \"groups\": [",
+	        distinct_of(&s->groups, s->group_distinct));
+	for (size_t k = 0; k < shown(s, n); k++) {
+		size_t i = rows[k].index;
+		uint16_t tag = topk_entry(&s->groups, i)->tag;
+		const struct group_info *g = group_of(s, i);
+
+		fputs(k > 0 ? ",\n    {\"template\": " : "\n    {\"template\": ", out);
+		output_json_string(out, topk_key(&s->groups, i),
+		                   topk_entry(&s->groups, i)->key_len);
+		fprintf(out, ", \"count\": %llu, \"error\": %llu, \"verdict\": \"%s\"",
+		        topk_entry(&s->groups, i)->count, *topk_error(&s->groups, i),
+		        smtpclass_verdict_name((smtpclass_verdict)tag_verdict(tag)));
+		fprintf(out, ", \"reason\": \"%s\", \"action\": \"%s\", \"domains\": ",
+		        smtpclass_reason_name(tag_reason(tag)),
+		        smtpclass_action_name(tag_action(tag)));
+		json_group_domains(out, g);
+		fputs(", \"example\": ", out);
+		output_json_string(out, g->example, g->example_len);
+		putc('}', out);
+	}
+	fputs(n > 0 ? "\n  ],\n" : "],\n", out);
+	free(rows);
+}
+
+static void json_hours(FILE *out, const struct summary *s)
+{
+	size_t n;
+	struct ranked *rows = rank_hours(s, &n);
+
+	fputs("  \"hours\": [", out);
+	for (size_t k = 0; k < n; k++) {
+		size_t i = rows[k].index;
+		char label[32];
+		size_t len = hour_label(topk_entry(&s->hours, i)->hash, label, sizeof(label));
+
+		fputs(k > 0 ? ",\n    {\"hour\": " : "\n    {\"hour\": ", out);
+		output_json_string(out, label, len);
+		fprintf(out, ", \"records\": %llu", topk_entry(&s->hours, i)->count);
+		json_status_counts(out, hour_status(s, i));
+		putc('}', out);
+	}
+	fputs(n > 0 ? "\n  ],\n" : "],\n", out);
+	free(rows);
+}
+
+void summary_write_json(const struct summary *s, FILE *out)
+{
+	int first = 1;
+
+	fprintf(out, "{\n  \"schema\": \"%s\",\n  \"approximate\": %s,\n  \"capped\": [",
+	        SUMMARY_SCHEMA, is_approximate(s) ? "true" : "false");
+	for (int id = 0; id < T_COUNT; id++) {
+		if (!table_capped(s, (enum table_id)id))
+			continue;
+		fprintf(out, "%s\"%s\"", first ? "" : ", ", summary_table_names[id]);
+		first = 0;
+	}
+	fprintf(out, "],\n  \"records\": %llu,\n  \"time_span\": ", s->records);
+	if (s->first.key == 0) {
+		fputs("null", out);
+	} else {
+		fputs("{\"first\": ", out);
+		output_json_string(out, s->first.text, s->first.len);
+		fputs(", \"last\": ", out);
+		output_json_string(out, s->last.text, s->last.len);
+		putc('}', out);
+	}
+	fputs(",\n  \"totals\": {", out);
+	for (int st = 1; st < STATUS_COUNT; st++)
+		fprintf(out, "%s\"%s\": %llu", st > 1 ? ", " : "", summary_status_keys[st],
+		        s->status[st]);
+	fprintf(out, "},\n  \"deferrals\": {\"events\": %llu, \"messages\": %llu},\n",
+	        s->status[SMTPCLASS_STATUS_DEFERRED], deferred_messages(s));
+	fputs("  \"verdicts\": {", out);
+	for (int v = 0; v < VERDICT_COUNT; v++)
+		fprintf(out, "%s\"%s\": %llu", v > 0 ? ", " : "",
+		        smtpclass_verdict_name((smtpclass_verdict)v), s->verdicts[v]);
+	fputs("},\n  \"reasons\": ", out);
+	json_count_object(out, s->reasons, s->reason_count, smtpclass_reason_name);
+	fputs(",\n  \"actions\": ", out);
+	json_count_object(out, s->actions, s->action_count, smtpclass_action_name);
+	fputs(",\n", out);
+	json_party(out, s, &s->domains, "domain", "domains");
+	json_party(out, s, &s->hosts, "host", "hosts");
+	json_groups(out, s);
+	json_hours(out, s);
+	fprintf(out, "  \"addresses\": {\"remove\": %llu, \"soft\": %llu}\n}\n",
+	        address_total(s, 0), address_total(s, 1));
+}

@@ -1,0 +1,564 @@
+/*
+ * report_text.c: the summary as a plain-text report, and the address lists.
+ *
+ * The report is for people reading a terminal or a mail: totals first,
+ * then the tables (domains, hosts, reply groups, hours), each a table of
+ * columns as wide as their widest cell, every line cut to the width of the
+ * terminal with "..." and long texts (reply templates and examples)
+ * wrapped at spaces instead.  Widths count code points, not bytes, and
+ * control characters from the log are written as spaces.  Approximate
+ * tables get an error column and a note on what that means.  The lists
+ * of --addresses are here too: one recipient a line, sorted.
+ */
+#include "summary.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "count.h"
+#include "rank.h"
+#include "stamp.h"
+#include "text.h"
+
+#define LINE_BYTES 8192
+
+static const char *verdict_name_of(int verdict)
+{
+	return smtpclass_verdict_name((smtpclass_verdict)verdict);
+}
+
+/* Columns a UTF-8 string takes (one per code point). */
+static size_t display_width(const char *s, size_t n)
+{
+	size_t width = 0;
+
+	for (size_t i = 0; i < n; i++)
+		width += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return width;
+}
+
+/* Byte length of the first columns of s. */
+static size_t prefix_bytes(const char *s, size_t n, size_t columns)
+{
+	size_t i = 0, seen = 0;
+
+	while (i < n) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			if (seen == columns)
+				break;
+			seen++;
+		}
+		i++;
+	}
+	return i;
+}
+
+/* Writes one line, cut to width columns with "..." when it is longer. */
+static void write_line(FILE *out, const char *s, size_t n, int width)
+{
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	if (width > 0 && display_width(s, n) > (size_t)width) {
+		size_t keep = width > 3 ? (size_t)width - 3 : (size_t)width;
+
+		fwrite(s, 1, prefix_bytes(s, n, keep), out);
+		if (width > 3)
+			fputs("...", out);
+	} else {
+		fwrite(s, 1, n, out);
+	}
+	putc('\n', out);
+}
+
+/* Writes text after a label, wrapped at spaces to width columns; lines
+ * after the first are indented to line up with the text. */
+static void write_wrapped(FILE *out, const char *label, const char *text, size_t len, int width)
+{
+	char line[LINE_BYTES];
+	size_t indent = strlen(label), room, start = 0;
+
+	room = width > 0 && (size_t)width > indent + 20 ? (size_t)width - indent : 0;
+	do {
+		size_t take = len - start, n;
+
+		if (room > 0 && display_width(text + start, take) > room) {
+			size_t cut = prefix_bytes(text + start, take, room), space = cut;
+
+			while (space > 0 && text[start + space] != ' ')
+				space--;
+			take = space > 0 ? space : cut;
+		}
+		if (take > sizeof(line) - indent)
+			take = sizeof(line) - indent;
+		memset(line, ' ', indent);
+		if (start == 0)
+			memcpy(line, label, indent);
+		memcpy(line + indent, text + start, take);
+		n = indent + take;
+		for (size_t i = indent; i < n; i++)
+			if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+				line[i] = ' ';
+		write_line(out, line, n, width);
+		start += take;
+		while (start < len && text[start] == ' ')
+			start++;
+	} while (start < len);
+}
+
+static void put_number(struct text_buffer *o, unsigned long long value)
+{
+	char number[32];
+
+	snprintf(number, sizeof(number), "%llu", value);
+	put_string(o, number);
+}
+
+static void put_share(struct text_buffer *o, unsigned long long part, unsigned long long whole)
+{
+	char share[32];
+
+	if (whole == 0)
+		snprintf(share, sizeof(share), "-");
+	else
+		snprintf(share, sizeof(share), "%.1f%%", 100.0 * (double)part / (double)whole);
+	put_string(o, share);
+}
+
+/* What a table's cells are made from. */
+struct table_rows {
+	const struct summary *summary;
+	const struct ranked *rows;
+	const struct party_table *party;
+	int error_column; /* the table is approximate: show each entry's error */
+};
+
+typedef void (*cell_writer)(const struct table_rows *t, size_t row, size_t column,
+                            struct text_buffer *o);
+
+struct table_shape {
+	size_t columns;
+	const char *const *titles;
+	const char *align; /* 'l' or 'r' for each column */
+};
+
+/* Writes a table with columns as wide as their widest cell; after_row, if
+ * given, writes lines below each row. */
+static void write_table(FILE *out, int width, const struct table_shape *shape,
+                        const struct table_rows *t, size_t rows, cell_writer cell,
+                        void (*after_row)(FILE *, int, const struct table_rows *, size_t))
+{
+	size_t widths[16] = {0};
+	char cell_text[LINE_BYTES], line[LINE_BYTES];
+
+	for (size_t c = 0; c < shape->columns; c++)
+		widths[c] = strlen(shape->titles[c]);
+	for (size_t r = 0; r < rows; r++) {
+		for (size_t c = 0; c < shape->columns; c++) {
+			struct text_buffer o = {cell_text, sizeof(cell_text), 0, 0};
+			size_t w;
+
+			cell(t, r, c, &o);
+			w = display_width(cell_text, o.len);
+			if (w > widths[c])
+				widths[c] = w;
+		}
+	}
+	for (size_t r = 0; r <= rows; r++) {
+		struct text_buffer o = {line, sizeof(line), 0, 0};
+
+		put_string(&o, " ");
+		for (size_t c = 0; c < shape->columns; c++) {
+			struct text_buffer v = {cell_text, sizeof(cell_text), 0, 0};
+			size_t w;
+
+			if (r == 0)
+				put_string(&v, shape->titles[c]);
+			else
+				cell(t, r - 1, c, &v);
+			w = display_width(cell_text, v.len);
+			put_string(&o, " ");
+			if (shape->align[c] == 'r')
+				for (; w < widths[c]; w++)
+					put_char(&o, ' ');
+			put_bytes(&o, cell_text, v.len);
+			if (shape->align[c] != 'r' && c + 1 < shape->columns)
+				for (; w < widths[c]; w++)
+					put_char(&o, ' ');
+			if (c + 1 < shape->columns)
+				put_char(&o, ' ');
+		}
+		for (size_t i = 0; i < o.len; i++)
+			if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+				line[i] = ' ';
+		write_line(out, line, o.len, width);
+		if (r > 0 && after_row != NULL)
+			after_row(out, width, t, r - 1);
+	}
+}
+
+/* ---- Sections ---- */
+
+static void count_cell(const struct table_rows *t, size_t row, size_t column, struct text_buffer *o)
+{
+	const struct ranked *r = &t->rows[row];
+
+	switch (column) {
+	case 0:
+		put_bytes(o, r->key, r->key_len);
+		break;
+	case 1:
+		put_number(o, r->primary);
+		break;
+	case 2:
+		put_share(o, r->primary, t->summary->records);
+		break;
+	default:
+		put_string(o, r->secondary == 1   ? smtpclass_reason_meaning((int)r->index)
+		              : r->secondary == 2 ? smtpclass_action_sentence((int)r->index)
+		                                  : "");
+		break;
+	}
+}
+
+/* A name-to-count table: statuses, verdicts, reasons or actions.  kind 1
+ * adds the reason's meaning, kind 2 the action's sentence. */
+static void write_counts(FILE *out, int width, const struct summary *s, const char *title,
+                         struct ranked *rows, size_t n, int kind)
+{
+	const char *titles[4] = {title, "count", "share", kind == 1 ? "meaning" : "what to do"};
+	struct table_shape shape = {kind > 0 ? 4 : 3, titles, "lrrl"};
+	struct table_rows t = {s, rows, NULL, 0};
+
+	for (size_t i = 0; i < n; i++)
+		rows[i].secondary = (unsigned long long)kind;
+	write_table(out, width, &shape, &t, n, count_cell, NULL);
+}
+
+static void put_top_reasons(struct text_buffer *o, const struct summary *s,
+                            const unsigned long long *reasons, size_t most)
+{
+	struct ranked r[256];
+	size_t n = rank_counts(reasons, s->reason_count < 256 ? s->reason_count : 256,
+	                       smtpclass_reason_name, r);
+
+	for (size_t i = 0; i < n && i < most; i++) {
+		if (i > 0)
+			put_string(o, ", ");
+		put_bytes(o, r[i].key, r[i].key_len);
+		put_char(o, ' ');
+		put_number(o, r[i].primary);
+	}
+}
+
+static void party_cell(const struct table_rows *t, size_t row, size_t column, struct text_buffer *o)
+{
+	const struct party_table *p = t->party;
+	size_t i = t->rows[row].index;
+	unsigned long long status[STATUS_COUNT];
+
+	party_statuses(p, i, status);
+	if (!t->error_column && column >= 7)
+		column++;
+	switch (column) {
+	case 0:
+		put_bytes(o, topk_key(&p->table, i), topk_entry(&p->table, i)->key_len);
+		break;
+	case 1:
+		put_number(o, topk_entry(&p->table, i)->count);
+		break;
+	case 2:
+	case 3:
+	case 4:
+	case 5:
+	case 6:
+		put_number(o, status[column - 1]);
+		break;
+	case 7:
+		put_number(o, *topk_error(&p->table, i));
+		break;
+	default:
+		put_top_reasons(o, t->summary, party_reasons(t->summary, p, i), 3);
+		break;
+	}
+}
+
+static void write_heading(FILE *out, int width, const char *text)
+{
+	putc('\n', out);
+	write_line(out, text, strlen(text), width);
+}
+
+static void write_party(FILE *out, int width, const struct summary *s, const struct party_table *p,
+                        const char *title, enum table_id id)
+{
+	static const char *const titles[] = {"",         "records", "sent",
+	                                     "deferred", "bounced", "expired",
+	                                     "rejected", "error",   "top reasons"};
+	const char *with_error[9], *without_error[8];
+	char heading[256];
+	size_t n;
+	struct ranked *rows = rank_party(p, &n);
+	int capped = table_capped(s, id);
+	struct table_rows t = {s, rows, p, capped};
+	struct table_shape shape;
+
+	snprintf(heading, sizeof(heading), "%s: %zu of %s%llu, most failures first", title,
+	         shown(s, n), capped ? "about " : "", distinct_of(&p->table, p->distinct));
+	write_heading(out, width, heading);
+	memcpy(with_error, titles, sizeof(with_error));
+	with_error[0] = id == T_DOMAINS ? "domain" : "host";
+	memcpy(without_error, with_error, 7 * sizeof(*without_error));
+	without_error[7] = titles[8];
+	shape.columns = capped ? 9 : 8;
+	shape.titles = capped ? with_error : without_error;
+	shape.align = capped ? "lrrrrrrrl" : "lrrrrrrl";
+	write_table(out, width, &shape, &t, shown(s, n), party_cell, NULL);
+	free(rows);
+}
+
+static void put_group_domains(struct text_buffer *o, const struct group_info *g)
+{
+	struct ranked r[GROUP_DOMAINS_MAX];
+	size_t n = rank_group_domains(g, r);
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			put_string(o, ", ");
+		put_bytes(o, r[i].key, r[i].key_len);
+		put_char(o, ' ');
+		put_number(o, r[i].primary);
+	}
+}
+
+static void group_cell(const struct table_rows *t, size_t row, size_t column, struct text_buffer *o)
+{
+	const struct summary *s = t->summary;
+	size_t i = t->rows[row].index;
+	uint16_t tag = topk_entry(&s->groups, i)->tag;
+
+	if (!t->error_column && column >= 2)
+		column++;
+	switch (column) {
+	case 0:
+		put_number(o, row + 1);
+		break;
+	case 1:
+		put_number(o, topk_entry(&s->groups, i)->count);
+		break;
+	case 2:
+		put_number(o, *topk_error(&s->groups, i));
+		break;
+	case 3:
+		put_string(o, smtpclass_verdict_name((smtpclass_verdict)tag_verdict(tag)));
+		break;
+	case 4:
+		put_string(o, smtpclass_reason_name(tag_reason(tag)));
+		break;
+	case 5:
+		put_string(o, smtpclass_action_name(tag_action(tag)));
+		break;
+	default:
+		put_group_domains(o, group_of(s, i));
+		break;
+	}
+}
+
+static void group_lines(FILE *out, int width, const struct table_rows *t, size_t row)
+{
+	const struct summary *s = t->summary;
+	size_t i = t->rows[row].index;
+	const struct group_info *g = group_of(s, i);
+
+	if (topk_entry(&s->groups, i)->key_len == 0)
+		write_wrapped(out, "      template: ", "(no reply text)", 15, width);
+	else
+		write_wrapped(out, "      template: ", topk_key(&s->groups, i),
+		              topk_entry(&s->groups, i)->key_len, width);
+	if (g->example_len > 0)
+		write_wrapped(out, "      example:  ", g->example, g->example_len, width);
+}
+
+static void write_groups(FILE *out, int width, const struct summary *s)
+{
+	static const char *const with_error[] = {"#",      "count",  "error",  "verdict",
+	                                         "reason", "action", "domains"};
+	static const char *const without_error[] = {"#",      "count",  "verdict",
+	                                            "reason", "action", "domains"};
+	char heading[256];
+	size_t n;
+	struct ranked *rows = rank_groups(s, &n);
+	int capped = table_capped(s, T_GROUPS);
+	struct table_rows t = {s, rows, NULL, capped};
+	struct table_shape shape = {capped ? 7 : 6, capped ? with_error : without_error,
+	                            capped ? "rrrllll" : "rrllll"};
+
+	snprintf(heading, sizeof(heading), "Reply groups: %zu of %s%llu, most frequent first",
+	         shown(s, n), capped ? "about " : "", distinct_of(&s->groups, s->group_distinct));
+	write_heading(out, width, heading);
+	write_table(out, width, &shape, &t, shown(s, n), group_cell, group_lines);
+	free(rows);
+}
+
+static void hour_cell(const struct table_rows *t, size_t row, size_t column, struct text_buffer *o)
+{
+	const struct summary *s = t->summary;
+	size_t i = t->rows[row].index;
+	char label[32];
+
+	if (column == 0) {
+		put_bytes(o, label,
+		          hour_label(topk_entry(&s->hours, i)->hash, label, sizeof(label)));
+		return;
+	}
+	if (column == 1) {
+		put_number(o, topk_entry(&s->hours, i)->count);
+		return;
+	}
+	put_number(o, hour_status(s, i)[column - 1]);
+}
+
+static void write_hours(FILE *out, int width, const struct summary *s)
+{
+	static const char *const titles[] = {"hour",    "records", "sent",    "deferred",
+	                                     "bounced", "expired", "rejected"};
+	struct table_shape shape = {7, titles, "lrrrrrr"};
+	size_t n;
+	struct ranked *rows = rank_hours(s, &n);
+	struct table_rows t = {s, rows, NULL, 0};
+
+	write_heading(out, width,
+	              table_capped(s, T_HOURS) ? "Per hour (the busiest hours)" : "Per hour");
+	write_table(out, width, &shape, &t, n, hour_cell, NULL);
+	free(rows);
+}
+
+static void write_caps_note(FILE *out, int width, const struct summary *s)
+{
+	char note[512];
+	struct text_buffer o = {note, sizeof(note), 0, 0};
+	int capped = 0, named = 0;
+
+	for (int id = 0; id < T_COUNT; id++)
+		capped += table_capped(s, (enum table_id)id);
+	put_string(&o, "Approximate: the ");
+	for (int id = 0; id < T_COUNT; id++) {
+		if (!table_capped(s, (enum table_id)id))
+			continue;
+		named++;
+		if (named > 1)
+			put_string(&o, named == capped ? " and " : ", ");
+		put_string(&o, summary_table_names[id]);
+	}
+	put_string(&o,
+	           capped > 1 ? " tables reached their capacity" : " table reached its capacity");
+	put_string(&o, ", or a merged summary listed only its top entries.  The heaviest entries "
+	               "are kept: counts lower in those lists are "
+	               "upper bounds, at most their error too high.  Totals are exact.");
+	write_wrapped(out, "", note, o.len, width);
+}
+
+void summary_write_text(const struct summary *s, FILE *out, int width)
+{
+	static const char *const status_titles[] = {"status", "count", "share"};
+	struct ranked rows[256];
+	char line[512];
+	size_t n = 0;
+	unsigned long long other = s->records;
+	int len;
+
+	len = snprintf(line, sizeof(line), "smtpclass summary: %llu records", s->records);
+	if (s->first.key != 0 && len > 0 && (size_t)len < sizeof(line))
+		snprintf(line + len, sizeof(line) - (size_t)len, ", %.*s to %.*s",
+		         (int)s->first.len, s->first.text, (int)s->last.len, s->last.text);
+	write_wrapped(out, "", line, strlen(line), width);
+	if (is_approximate(s))
+		write_caps_note(out, width, s);
+
+	putc('\n', out);
+	for (int st = 1; st < STATUS_COUNT; st++) {
+		rows[n].index = (size_t)st;
+		rows[n].primary = s->status[st];
+		rows[n].secondary = 0;
+		rows[n].key = summary_status_keys[st];
+		rows[n].key_len = strlen(summary_status_keys[st]);
+		other -= s->status[st];
+		n++;
+	}
+	if (other > 0) {
+		rows[n].primary = other;
+		rows[n].key = "no status";
+		rows[n].key_len = 9;
+		rows[n].secondary = 0;
+		n++;
+	}
+	{
+		struct table_shape shape = {3, status_titles, "lrr"};
+		struct table_rows t = {s, rows, NULL, 0};
+
+		write_table(out, width, &shape, &t, n, count_cell, NULL);
+	}
+	snprintf(line, sizeof(line),
+	         "Deferred: %llu deferral events for %s%llu distinct messages (queue id and "
+	         "recipient).",
+	         s->status[SMTPCLASS_STATUS_DEFERRED], table_capped(s, T_DEFERRED) ? "about " : "",
+	         deferred_messages(s));
+	write_wrapped(out, "  ", line, strlen(line), width);
+
+	putc('\n', out);
+	n = rank_counts(s->verdicts, VERDICT_COUNT, verdict_name_of, rows);
+	write_counts(out, width, s, "verdict", rows, n, 0);
+	putc('\n', out);
+	n = rank_counts(s->reasons, s->reason_count < 256 ? s->reason_count : 256,
+	                smtpclass_reason_name, rows);
+	write_counts(out, width, s, "reason", rows, n, 1);
+	putc('\n', out);
+	n = rank_counts(s->actions, s->action_count < 256 ? s->action_count : 256,
+	                smtpclass_action_name, rows);
+	write_counts(out, width, s, "action", rows, n, 2);
+
+	write_party(out, width, s, &s->domains, "Recipient domains", T_DOMAINS);
+	write_party(out, width, s, &s->hosts, "Remote hosts", T_HOSTS);
+	write_groups(out, width, s);
+	write_hours(out, width, s);
+
+	write_heading(out, width, "Addresses to act on");
+	snprintf(line, sizeof(line),
+	         "%llu to remove: their latest outcome was a hard failure with action "
+	         "remove-address (list them with --addresses=remove).",
+	         address_total(s, 0));
+	write_wrapped(out, "  ", line, strlen(line), width);
+	snprintf(line, sizeof(line), "%llu failed only softly (list them with --addresses=soft).",
+	         address_total(s, 1));
+	write_wrapped(out, "  ", line, strlen(line), width);
+}
+
+/* --addresses: the recipients to act on, sorted by address. */
+void summary_write_addresses(const struct summary *s, FILE *out, int soft)
+{
+	const struct topk *t = &s->addresses;
+	struct ranked *r = t->used > 0 ? malloc(t->used * sizeof(*r)) : NULL;
+	size_t n = 0;
+
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < t->used; i++) {
+		const struct address_info *a = address_of(s, i);
+
+		if (soft ? a->verdict != SMTPCLASS_VERDICT_SOFT || a->hard
+		         : a->verdict != SMTPCLASS_VERDICT_HARD || !a->remove)
+			continue;
+		r[n].index = i;
+		r[n].primary = 0;
+		r[n].secondary = 0;
+		r[n].key = topk_key(t, i);
+		r[n].key_len = topk_entry(t, i)->key_len;
+		n++;
+	}
+	if (n > 0)
+		qsort(r, n, sizeof(*r), compare_ranked);
+	for (size_t i = 0; i < n; i++) {
+		fwrite(r[i].key, 1, r[i].key_len, out);
+		putc('\n', out);
+	}
+	free(r);
+}

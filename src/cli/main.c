@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -647,7 +648,13 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 	size_t len;
 	int cut, got;
 	unsigned long long number = 0; /* lines ended by LF, CRLF or a lone CR */
+	struct stat info;
 
+	/* Yearless syslog stamps take their year from the file's last write
+	 * (now, for a pipe), unless --year. */
+	output_start_input(&settings->output, fstat(fd, &info) == 0 && S_ISREG(info.st_mode)
+	                                          ? info.st_mtime
+	                                          : time(NULL));
 	line_reader_init(&reader, fd, flush_output, 1, settings->text ? INPUT_ACCEPT_BINARY : 0);
 	smtpclass_log_state_init(&log_state, settings->forced_mta);
 	journal_init(&journal);

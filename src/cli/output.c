@@ -9,6 +9,8 @@
  */
 #include "output.h"
 
+#include "timestamp.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +62,7 @@ static void out_number(struct output *output, long long n)
 	out_bytes(output, digits + at, sizeof(digits) - at);
 }
 
-enum value_kind { V_NULL, V_STRING, V_NUMBER, V_BOOL, V_TEXT };
+enum value_kind { V_NULL, V_STRING, V_NUMBER, V_BOOL, V_TEXT, V_RAW /* a number as written */ };
 
 struct value {
 	enum value_kind kind;
@@ -105,104 +107,6 @@ static int class_digit_of(const smtpclass_reply *reply)
 	return reply->code != 0 ? reply->code / 100 : reply->enhanced_class;
 }
 
-static int digits(const char *s, int n)
-{
-	int value = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		value = value * 10 + (s[i] - '0');
-	}
-	return value;
-}
-
-/* The local UTC offset at a broken-down local time, as "+hh:mm". */
-static void local_offset(struct tm *tm, char out[16])
-{
-	time_t t;
-	struct tm utc;
-	long offset;
-
-	tm->tm_isdst = -1;
-	t = mktime(tm);
-	if (t == (time_t)-1 || gmtime_r(&t, &utc) == NULL) {
-		snprintf(out, 16, "+00:00");
-		return;
-	}
-	utc.tm_isdst = tm->tm_isdst;
-	offset = (long)difftime(t, mktime(&utc));
-	if (offset < -86400 || offset > 86400)
-		offset = 0;
-	snprintf(out, 16, "%c%02ld:%02ld", offset < 0 ? '-' : '+', labs(offset) / 3600,
-	         labs(offset) % 3600 / 60);
-}
-
-/*
- * RFC 3339 form of a log timestamp, or 0 when it cannot be known: RFC 3339
- * stamps are kept as written; "YYYY-MM-DD HH:MM:SS" (Exim) and syslog's
- * "Mmm dd HH:MM:SS" (with --year) are local time and get the local offset.
- */
-static size_t time_iso(const smtpclass_span *time, int year, char *buf, size_t size)
-{
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	const char *s = time->ptr;
-	size_t n = time->len;
-	struct tm tm;
-	char offset[16];
-
-	if (s == NULL)
-		return 0;
-	memset(&tm, 0, sizeof(tm));
-	if (n >= 19 && s[4] == '-' && s[7] == '-' && s[13] == ':' && s[16] == ':') {
-		tm.tm_year = digits(s, 4) - 1900;
-		tm.tm_mon = digits(s + 5, 2) - 1;
-		tm.tm_mday = digits(s + 8, 2);
-		tm.tm_hour = digits(s + 11, 2);
-		tm.tm_min = digits(s + 14, 2);
-		tm.tm_sec = digits(s + 17, 2);
-	} else if (n >= 15 && year > 0 && s[3] == ' ' && s[12] == ':') {
-		const char *month = NULL;
-
-		for (int m = 0; m < 12 && month == NULL; m++)
-			if (memcmp(months + 3 * m, s, 3) == 0)
-				month = months + 3 * m;
-		if (month == NULL)
-			return 0;
-		tm.tm_year = year - 1900;
-		tm.tm_mon = (int)(month - months) / 3;
-		tm.tm_mday = digits(s + 4, 2) >= 0 ? digits(s + 4, 2) : digits(s + 5, 1);
-		tm.tm_hour = digits(s + 7, 2);
-		tm.tm_min = digits(s + 10, 2);
-		tm.tm_sec = digits(s + 13, 2);
-	} else {
-		return 0;
-	}
-	if (tm.tm_year < -1899 || tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31 || tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 ||
-	    tm.tm_min > 59 || tm.tm_sec < 0 || tm.tm_sec > 60)
-		return 0;
-	if (s[10] == 'T') {
-		/* RFC 3339 already: kept as written once the fields are a real date */
-		struct tm copy = tm;
-
-		copy.tm_isdst = -1;
-		if (mktime(&copy) == (time_t)-1 || copy.tm_mday != tm.tm_mday)
-			return 0;
-		return (size_t)snprintf(buf, size, "%.*s", (int)n, s);
-	}
-	{
-		struct tm copy = tm;
-
-		local_offset(&copy, offset);
-		/* mktime() normalised the copy: Feb 31 became Mar 3, so it was no date */
-		if (copy.tm_mday != tm.tm_mday || copy.tm_mon != tm.tm_mon)
-			return 0;
-	}
-	return (size_t)snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d%s", tm.tm_year + 1900,
-	                        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, offset);
-}
-
 static struct value bool_value(int b)
 {
 	struct value v = {V_BOOL, NULL, 0, b != 0};
@@ -219,17 +123,46 @@ static struct value text_value(const smtpclass_reply *reply)
 	return v;
 }
 
-static struct value iso_value(struct output *output, const smtpclass_log_record *log)
+/* The record's stamp, read once per record by output_record(). */
+static struct value iso_value(struct output *output)
 {
 	static char iso[64];
 	struct value v = {V_NULL, NULL, 0, 0};
 
-	v.len = time_iso(&log->time, output->year, iso, sizeof(iso));
-	if (v.len > 0 && v.len < sizeof(iso)) {
+	if (output->stamp_ok)
+		v.len = timestamp_iso(&output->stamp, iso, sizeof(iso));
+	if (v.len > 0) {
 		v.kind = V_STRING;
 		v.s = iso;
+	}
+	return v;
+}
+
+/* Seconds since the epoch, with the fraction the log gives, as a JSON
+ * number: what jq and awk filters compare. */
+static struct value unix_value(struct output *output)
+{
+	static char number[48];
+	struct value v = {V_NULL, NULL, 0, 0};
+	const struct stamp *t = &output->stamp;
+	int n;
+
+	if (!output->stamp_ok || t->year == 0)
+		return v;
+	if (t->fraction_digits > 0) {
+		int digits = t->fraction_digits > 6 ? 6 : t->fraction_digits;
+		long fraction = t->micros;
+
+		for (int i = digits; i < 6; i++)
+			fraction /= 10;
+		n = snprintf(number, sizeof(number), "%lld.%0*ld", timestamp_unix(t), digits, fraction);
 	} else {
-		v.len = 0;
+		n = snprintf(number, sizeof(number), "%lld", timestamp_unix(t));
+	}
+	if (n > 0 && (size_t)n < sizeof(number)) {
+		v.kind = V_RAW;
+		v.s = number;
+		v.len = (size_t)n;
 	}
 	return v;
 }
@@ -261,7 +194,8 @@ static struct value iso_value(struct output *output, const smtpclass_log_record 
 
 #define LOG_COLUMNS(X)                                                \
 	X(time, span_value(log->time))                                \
-	X(time_iso, iso_value(output, log))                           \
+	X(time_iso, iso_value(output))                                \
+	X(time_unix, unix_value(output))                              \
 	X(host, span_value(log->host))                                \
 	X(mta, string_value(smtpclass_mta_name(log->mta)))            \
 	X(queue_id, span_value(log->queue_id))                        \
@@ -530,6 +464,9 @@ static void write_json_members(struct output *output, const struct record *recor
 		case V_NUMBER:
 			out_number(output, v.number);
 			break;
+		case V_RAW:
+			out_bytes(output, v.s, v.len);
+			break;
 		case V_BOOL:
 			out_string(output, v.number ? "true" : "false");
 			break;
@@ -587,6 +524,9 @@ static void write_separated(struct output *output, const struct record *record)
 			break;
 		case V_NUMBER:
 			out_number(output, v.number);
+			break;
+		case V_RAW:
+			out_bytes(output, v.s, v.len);
 			break;
 		case V_BOOL:
 			out_string(output, v.number ? "true" : "false");
@@ -709,8 +649,21 @@ void output_header(struct output *output)
 	out_char(output, '\n');
 }
 
+void output_start_input(struct output *output, time_t reference)
+{
+	year_guess_start(&output->year_guess, output->year, reference);
+}
+
 void output_record(struct output *output, const struct record *record)
 {
+	/* The stamp is read once, here, for time_iso and time_unix, and read
+	 * for every record in order so the year guess follows the input. */
+	output->stamp_ok = 0;
+	if (record->log != NULL && record->log->time.ptr != NULL && output->format != FORMAT_TEXT &&
+	    timestamp_parse(record->log->time.ptr, record->log->time.len, &output->stamp)) {
+		year_guess_apply(&output->year_guess, &output->stamp);
+		output->stamp_ok = 1;
+	}
 	switch (output->format) {
 	case FORMAT_JSON:
 		write_json(output, record);

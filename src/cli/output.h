@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "smtpclass.h"
+#include "timestamp.h"
 
 enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_TSV, FORMAT_CSV };
 
@@ -17,6 +18,9 @@ struct output {
 	int explain;     /* text only: print the deciding rule and its evidence */
 	int log_fields;  /* records carry the log-mode columns */
 	int year;        /* for syslog timestamps without a year (--year), or 0 */
+	struct year_guess year_guess; /* the year of yearless stamps in this input */
+	struct stamp stamp;           /* the record's stamp, when stamp_ok */
+	int stamp_ok;
 	int failed;      /* a write to stream failed: no use going on */
 	size_t used;     /* bytes waiting in buffer */
 	char buffer[65536];
@@ -31,6 +35,10 @@ struct record {
 	const smtpclass_log_record *log;
 	int cut;                   /* the input line was longer than the cap and was cut */
 };
+
+/* A new input begins: yearless stamps get their year from --year, else from
+ * reference (the file's modification time, or now for a pipe). */
+void output_start_input(struct output *output, time_t reference);
 
 /* Writes the header line of tsv/csv output. */
 void output_header(struct output *output);

@@ -214,9 +214,9 @@ check text-with-nul-records 1 "$(wc -l <"$tmp/out.nul" | tr -d ' ')"
 # a message that is not UTF-8 as "[N blob data]", json, json-seq and export
 # give its bytes, so they have one record more.
 journal=$src/tests/logs/journal
-records_of() { # the records of a file, without source, line and time columns
+records_of() { # the records of a file, without source, line and the time columns
 	"$bin" --all --format=tsv --header "$1" | awk -F '\t' '
-		NR == 1 { for (i = 1; i <= NF; i++) keep[i] = $i != "source" && $i != "line" && $i != "time" && $i != "time_iso"; next }
+		NR == 1 { for (i = 1; i <= NF; i++) keep[i] = $i != "source" && $i != "line" && $i != "time" && $i != "time_iso" && $i != "time_unix"; next }
 		{ out = ""; for (i = 1; i <= NF; i++) if (keep[i]) out = out $i "\t"; print out }'
 }
 records_of "$journal/out.short" >"$tmp/journal.short"
@@ -238,6 +238,26 @@ for format in short-unix short-full short-monotonic with-unit; do
 	records_of "$journal/out.$format" >"$tmp/journal.$format"
 	known_bug "journal-$format-records" "$(wc -l <"$tmp/journal.short" | tr -d ' ')" "$(wc -l <"$tmp/journal.$format" | tr -d ' ')"
 done
+
+# ---- Time -------------------------------------------------------------------------
+# Syslog stamps carry no year: it comes from the file's date, a year earlier
+# for stamps after that date, and one more after December -> January.
+{
+	printf 'Dec 31 23:59:58 mx postfix/smtp[1]: 4F3A21C0D1: to=<a@b.example>, relay=none, delay=1, dsn=5.1.1, status=bounced (host x[192.0.2.1] said: 550 5.1.1 unknown)\n'
+	printf 'Jan  1 00:00:03 mx postfix/smtp[1]: 4F3A21C0D2: to=<c@b.example>, relay=none, delay=1, dsn=5.1.1, status=bounced (host x[192.0.2.1] said: 550 5.1.1 unknown)\n'
+	printf 'Jan 1 00:00:04 mx postfix/smtp[1]: 4F3A21C0D3: to=<d@b.example>, relay=none, delay=1, dsn=5.1.1, status=bounced (host x[192.0.2.1] said: 550 5.1.1 unknown)\n'
+} >"$tmp/newyear.log"
+touch -d '2027-01-02 12:00:00' "$tmp/newyear.log"
+TZ=UTC "$bin" -j "$tmp/newyear.log" | sed -n 's/.*"time_iso":"\([^"]*\)","time_unix":\([0-9.]*\).*/\1 \2/p' >"$tmp/newyear.out"
+check time-new-year "2026-12-31T23:59:58+00:00 1798761598
+2027-01-01T00:00:03+00:00 1798761603
+2027-01-01T00:00:04+00:00 1798761604" "$(cat "$tmp/newyear.out")"
+check time-new-year-forced "2024-12-31T23:59:58+00:00" "$(TZ=UTC "$bin" -j --year=2024 "$tmp/newyear.log" | head -n 1 | sed 's/.*"time_iso":"\([^"]*\)".*/\1/')"
+printf 'Feb 31 10:00:00 mx postfix/smtp[1]: 4F3A21C0D4: to=<a@b.example>, relay=none, delay=1, dsn=5.1.1, status=bounced (host x[192.0.2.1] said: 550 5.1.1 unknown)\n' >"$tmp/feb31.log"
+check time-impossible-date-null 1 "$("$bin" -j --year=2026 "$tmp/feb31.log" | grep -c '"time_iso":null,"time_unix":null')"
+# Offsets are kept, written as +hh:mm; Exim's zone is honoured.
+printf '2020-06-20 02:32:57 -0200 1jmQ2X-0004bZ-Pq ** a@b.example R=dnslookup T=remote_smtp H=mx.b.example [192.0.2.1]: SMTP error from remote mail server after RCPT TO:<a@b.example>: 550 5.1.1 unknown\n' >"$tmp/exim-zone.log"
+check time-exim-zone "2020-06-20T02:32:57-02:00 1592627577" "$("$bin" -j "$tmp/exim-zone.log" | sed -n 's/.*"time_iso":"\([^"]*\)","time_unix":\([0-9.]*\).*/\1 \2/p')"
 
 # ---- Write errors and closed pipes ----------------------------------------
 if [ -w /dev/full ]; then

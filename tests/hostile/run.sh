@@ -144,6 +144,21 @@ for size in 65535 65536 65537; do
 done
 rm -f "$tmp/cap-line"
 
+# ---- No system call per record ------------------------------------------------
+# time_iso of local stamps needs the time zone; it is looked up once per hour
+# of stamps, not per record (mktime() stats /etc/localtime on every call).
+if command -v strace >/dev/null 2>&1; then
+	for i in $(seq 200); do cat "$src/examples/sample-mail.log"; done >"$tmp/many.log"
+	records=$("$bin" --all --year=2026 -j "$tmp/many.log" | wc -l)
+	strace -f -qq -c -o "$tmp/strace" -e trace=stat,lstat,fstat,newfstatat,statx,openat \
+		"$bin" --all --year=2026 -j "$tmp/many.log" >/dev/null 2>&1
+	calls=$(awk '$NF ~ /^(stat|lstat|fstat|newfstatat|statx|openat)$/ { n += $4 } END { print n + 0 }' "$tmp/strace")
+	check_true "syscalls-not-per-record ($calls calls for $records records)" test "$calls" -lt 200
+	rm -f "$tmp/many.log" "$tmp/strace"
+else
+	skip syscalls-not-per-record "no strace"
+fi
+
 # ---- NUL bytes inside lines ---------------------------------------------------
 printf '550 5.1.1 us\000er unknown\n\000\000\n451 4.2.0 \000greylisted\000\n\000550 5.1.1 x\n' >"$tmp/nul"
 "$bin" --stats -j "$tmp/nul" >"$tmp/out" 2>"$tmp/err"

@@ -488,7 +488,7 @@ static uint64_t count_time(struct summary *s, smtpclass_span time, int status)
 		struct stamp stamp;
 
 		s->last_time_len = 0;
-		if (!parse_stamp(time.ptr, time.len, &stamp))
+		if (!timestamp_parse(time.ptr, time.len, &stamp))
 			return 0;
 		s->last_time_key = time_key(&stamp);
 		s->last_hour_key = hour_key(&stamp);

@@ -349,7 +349,7 @@ static int merge_hours(struct merge *m, size_t root)
 		    read_statuses(m, i, status) != 0)
 			return -1;
 		len = json_decode(m->r, token, label, sizeof(label));
-		if (!parse_stamp(label, len, &stamp))
+		if (!timestamp_parse(label, len, &stamp))
 			return merge_fail(m, token, "hour",
 			                  "not an hour such as \"2024-02-21 09:00\"");
 		if (m->apply) {
@@ -379,7 +379,7 @@ static int merge_time_span(struct merge *m, size_t root)
 		if (token == JSON_NONE)
 			return -1;
 		len = json_decode(m->r, token, text, sizeof(text));
-		if (!parse_stamp(text, len, &stamp))
+		if (!timestamp_parse(text, len, &stamp))
 			return merge_fail(m, token, keys[k], "not a log timestamp");
 		if (m->apply)
 			span_cover(m->s, time_key(&stamp), text, len);

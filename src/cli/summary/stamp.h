@@ -8,16 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A timestamp broken down as written; year is 0 for syslog stamps. */
-struct stamp {
-	int year, month, day, hour, minute, second;
-};
-
-/* Reads a log timestamp s[0..n) (s may be NULL) into *t: RFC 3339 and
- * Exim's "YYYY-MM-DD HH:MM:SS" (the wall clock as written, offset
- * ignored), syslog's "Mmm dd HH:MM:SS" (no year) and qmail's tai64n.
- * Returns 1 when it is one of them, else 0. */
-int parse_stamp(const char *s, size_t n, struct stamp *t);
+#include "timestamp.h"
 
 /* Writes the label of an hour key, "2024-02-21 09:00" or "Feb 21 09:00"
  * without year, as snprintf() does; returns its length. */

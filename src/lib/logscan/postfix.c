@@ -1,0 +1,427 @@
+/*
+ * postfix.c: Postfix and Sendmail lines.  Both write the outcome of a
+ * delivery as "QUEUEID: key=value, key=value, ..." after the syslog tag,
+ * so they share the field loop; they differ in the keys (Postfix status=,
+ * Sendmail stat=) and in how they log what this server refused to clients:
+ *
+ *   postfix/smtp[7648]: 732BB407C3: to=<redacted@domain.com>, relay=mail.domain.com
+ *       [1.1.1.1]:25, delay=6.2, delays=0.1/0/5.2/0.87, dsn=4.0.0, status=deferred (host
+ *       mail.domain.com[1.1.1.1] said: 451 DT:SPM ... (in reply to end of DATA command))
+ *   postfix/qmgr[3663]: BACE842E72: from=<noreply@domain.com>, status=expired,
+ *       returned to sender
+ *   postfix/smtpd[13844]: 00ADB3C0899: reject: RCPT from example.com[192.0.2.1]: 550 5.1.1
+ *       <sales@server.com>: Recipient address rejected: ...; from=<xxxxxx@example.com>
+ *       to=<sales@server.com> proto=ESMTP helo=<mail.example.com>  (tests/logs/postfix.log)
+ *   sm-mta[21134]: s1O7XtZJ021134: ruleset=check_rcpt, arg1=<sanjinn232@yahoo.com.tw>,
+ *       relay=118-161-66-57.dynamic.hinet.net [118.161.66.57], reject=550 5.7.1
+ *       <sanjinn232@yahoo.com.tw>... Relaying denied   (tests/logs/sendmail.log)
+ *
+ * A Postfix noise line ("QID: client=...", "QID: message-id=...") is turned
+ * down after the first byte of its message: that path runs on most lines.
+ */
+#include "logscan_internal.h"
+
+/* Length of a queue id at p ("717FD11E06F", "4YHkzF0Cq8z9vMV",
+ * "6ARMZeMG031939", "NOQUEUE"), or 0.  When strict (the MTA is not known)
+ * the id must hold a digit, so words like "warning" are not taken. */
+size_t sc_queue_id_length(const char *p, const char *end, int strict)
+{
+	const char *q = p;
+	int has_digit = 0;
+
+	while (q < end && is_alnum(*q)) {
+		has_digit |= is_digit(*q);
+		q++;
+	}
+	if (q >= end || *q != ':')
+		return 0;
+	if (q - p < 5 || q - p > 24)
+		return 0;
+	if (strict && !has_digit && !(q - p == 7 && memcmp(p, "NOQUEUE", 7) == 0))
+		return 0;
+	return (size_t)(q - p);
+}
+
+/* Finds the reply and the stage in the text of a Postfix "status=X (TEXT)":
+ * "host H[IP] said: REPLY (in reply to RCPT TO command)", "host H[IP]
+ * refused to talk to me: REPLY", optionally after "delivery temporarily
+ * suspended: "; anything else is the reply as a whole, with the stage taken
+ * from "... while sending RCPT TO" and the like. */
+static void postfix_reply(const char *text, const char *end, smtpclass_log_record *out)
+{
+	const char *inner = text;
+	const char *mark;
+
+	if (starts_with(inner, end, "delivery temporarily suspended: "))
+		inner += 32;
+	if (starts_with(inner, end, "host ")) {
+		const char *name_end = token_end(inner + 5, end);
+		if (starts_with(name_end, end, " said: ")) {
+			const char *reply = name_end + 7;
+			const char *reply_end = end;
+			mark = find_last_text(reply, end, " (in reply to ");
+			if (mark != NULL) {
+				out->stage = sc_stage_from_phrase(mark + 14, end);
+				reply_end = mark;
+			}
+			out->reply = span_of(reply, reply_end);
+			return;
+		}
+		if (starts_with(name_end, end, " refused to talk to me: ")) {
+			out->stage = SMTPCLASS_STAGE_CONNECT;
+			out->reply = span_of(name_end + 24, end);
+			return;
+		}
+	}
+	out->reply = span_of(text, end);
+	/* "lost connection with H while sending RCPT TO": Postfix's own
+	 * words.  A text that opens with a reply code is the server's, and
+	 * most are the "250 2.0.0 Ok" of sent lines: no stage to look for. */
+	mark = is_reply_code(text, end) ? NULL : find_last_text(text, end, " while ");
+	if (mark != NULL) {
+		const char *phrase = mark + 7;
+		if (starts_with(phrase, end, "sending "))
+			phrase += 8;
+		else if (starts_with(phrase, end, "receiving "))
+			phrase += 10;
+		else if (starts_with(phrase, end, "performing "))
+			phrase += 11;
+		out->stage = sc_stage_from_phrase(phrase, end);
+	}
+}
+
+/* The status of a Postfix status= word, or NONE (address verification's
+ * "deliverable"/"undeliverable" are probes, not outcomes). */
+static smtpclass_log_status postfix_status(const char *p, const char *end)
+{
+	size_t n = left(p, end);
+
+	if (n == 4 && memcmp(p, "sent", 4) == 0)
+		return SMTPCLASS_STATUS_SENT;
+	if (n == 8 && memcmp(p, "deferred", 8) == 0)
+		return SMTPCLASS_STATUS_DEFERRED;
+	if (n == 10 && memcmp(p, "SOFTBOUNCE", 10) == 0)
+		return SMTPCLASS_STATUS_DEFERRED;
+	if (n == 7 && memcmp(p, "bounced", 7) == 0)
+		return SMTPCLASS_STATUS_BOUNCED;
+	if (n == 7 && memcmp(p, "expired", 7) == 0)
+		return SMTPCLASS_STATUS_EXPIRED;
+	if (n == 13 && memcmp(p, "force-expired", 13) == 0)
+		return SMTPCLASS_STATUS_EXPIRED;
+	return SMTPCLASS_STATUS_NONE;
+}
+
+/* Completes a Postfix delivery record from "status=WORD (TEXT)". */
+static int finish_postfix(const char *status, const char *end, smtpclass_log_record *out)
+{
+	const char *word_end = status;
+
+	while (word_end < end && *word_end != ' ' && *word_end != ',')
+		word_end++;
+	out->status = postfix_status(status, word_end);
+	if (out->status == SMTPCLASS_STATUS_NONE)
+		return 0;
+	out->mta = SMTPCLASS_MTA_POSTFIX;
+	if (starts_with(word_end, end, " (")) {
+		const char *text = word_end + 2;
+		const char *text_end = end;
+		/* The reply may hold parentheses itself: the outer one closes at
+		 * the end of the line (and is missing when the line was cut). */
+		if (text_end > text && text_end[-1] == ')')
+			text_end--;
+		postfix_reply(text, text_end, out);
+	}
+	return 1;
+}
+
+/* Completes a Sendmail delivery record from "stat=TEXT" (to the end of the
+ * line).  stat= decides Sent, Deferred and queued; any other stat= is a
+ * failure, temporary when dsn= has class 4.  The reply is reply= when
+ * logged, else the text after "Deferred: " or inside "Sent (...)", else
+ * the stat= text. */
+static int finish_sendmail(const char *stat, const char *end, smtpclass_log_record *out)
+{
+	int has_reply = out->reply.len > 0;
+
+	if (starts_with(stat, end, "queued"))
+		return 0;
+	out->mta = SMTPCLASS_MTA_SENDMAIL;
+	if (starts_with(stat, end, "Sent")) {
+		out->status = SMTPCLASS_STATUS_SENT;
+		if (!has_reply && starts_with(stat, end, "Sent (")) {
+			const char *text = skip_spaces(stat + 6, end);
+			const char *text_end = end;
+			if (text_end > text && text_end[-1] == ')')
+				text_end--;
+			out->reply = span_of(text, text_end);
+		}
+		return 1;
+	}
+	if (starts_with(stat, end, "Deferred")) {
+		out->status = SMTPCLASS_STATUS_DEFERRED;
+		if (!has_reply)
+			out->reply = starts_with(stat, end, "Deferred: ") ? span_of(stat + 10, end)
+			                                                  : span_of(stat, end);
+		return 1;
+	}
+	out->status = out->dsn.len > 0 && out->dsn.ptr[0] == '4' ? SMTPCLASS_STATUS_DEFERRED
+	                                                         : SMTPCLASS_STATUS_BOUNCED;
+	if (!has_reply)
+		out->reply = span_of(stat, end);
+	return 1;
+}
+
+/* Parses the "to=<r>, orig_to=<o>, relay=R, ..., dsn=D, status=S (TEXT)" of
+ * Postfix and the "to=<r>, ctladdr=..., relay=R, dsn=D, reply=..., stat=S"
+ * of Sendmail.  dialect says which is allowed (UNKNOWN: either, by the key
+ * found).  Of several comma-joined Sendmail recipients the first is kept. */
+static int scan_recipient_fields(const char *p, const char *end, smtpclass_mta dialect,
+                                 smtpclass_log_record *out)
+{
+	while (p < end) {
+		const char *key = p;
+		const char *value;
+		const char *value_end;
+		size_t key_len;
+
+		while (p < end && byte_is(*p, BYTE_LOWER | BYTE_KEY))
+			p++;
+		if (p == key || p >= end || *p != '=')
+			break;
+		key_len = (size_t)(p - key);
+		value = p + 1;
+		if (key_is(key, key_len, "status"))
+			return dialect != SMTPCLASS_MTA_SENDMAIL ? finish_postfix(value, end, out) : 0;
+		if (key_is(key, key_len, "stat"))
+			return dialect != SMTPCLASS_MTA_POSTFIX ? finish_sendmail(value, end, out) : 0;
+		if (key_is(key, key_len, "reply")) {
+			/* Sendmail's reply= text may hold ", "; stat= follows it. */
+			value_end = find_text(value, end, ", stat=");
+			if (value_end == NULL)
+				value_end = end;
+			out->reply = span_of(value, value_end);
+		} else {
+			const char *search = value;
+			if (value < end && *value == '<') {
+				const char *close = find_byte(value, end, '>');
+				if (close != NULL)
+					search = close;
+			}
+			value_end = find_text(search, end, ", ");
+			if (value_end == NULL)
+				value_end = end;
+			if (key_is(key, key_len, "to"))
+				out->recipient = address_at(value, value_end, NULL);
+			else if (key_is(key, key_len, "relay"))
+				out->relay = span_of(value, value_end);
+			else if (key_is(key, key_len, "dsn"))
+				out->dsn = span_of(value, value_end);
+		}
+		p = value_end;
+		if (!starts_with(p, end, ", "))
+			break;
+		p += 2;
+	}
+	return 0;
+}
+
+/* Parses qmgr's "from=<s>, status=expired, returned to sender". */
+static int scan_postfix_expired(const char *p, const char *end, smtpclass_log_record *out)
+{
+	const char *status;
+	const char *word_end;
+	smtpclass_span sender = address_at(p + 5, end, &status);
+
+	/* status= follows the sender at once; the "from=<s>, size=N" line of
+	 * every queued message is turned away without a search. */
+	if (!starts_with(status, end, ", status="))
+		return 0;
+	status += 9;
+	word_end = status;
+	while (word_end < end && *word_end != ',' && *word_end != ' ')
+		word_end++;
+	if (postfix_status(status, word_end) != SMTPCLASS_STATUS_EXPIRED)
+		return 0;
+	out->mta = SMTPCLASS_MTA_POSTFIX;
+	out->status = SMTPCLASS_STATUS_EXPIRED;
+	out->sender = sender;
+	return 1;
+}
+
+/* Parses what follows "reject: " (also "milter-reject: ", "proxy-reject: "):
+ * "RCPT from host[IP]: REPLY; from=<s> to=<r> proto=ESMTP helo=<h>", the
+ * postscreen form with ", to=", and "END-OF-MESSAGE: REPLY; from=...". */
+static int scan_postfix_reject(const char *p, const char *end, smtpclass_log_record *out)
+{
+	const char *command_end = p;
+	const char *reply;
+	const char *reply_end;
+	const char *from;
+	const char *to;
+
+	while (command_end < end && *command_end != ' ' && *command_end != ':')
+		command_end++;
+	out->mta = SMTPCLASS_MTA_POSTFIX;
+	out->status = SMTPCLASS_STATUS_REJECTED;
+	out->stage = sc_stage_from_command(p, command_end);
+	reply = end;
+	if (starts_with(command_end, end, " from ")) {
+		const char *client = command_end + 6;
+		const char *client_end = find_text(client, end, ": ");
+		out->relay = span_of(client, client_end != NULL ? client_end : end);
+		if (client_end != NULL)
+			reply = client_end + 2;
+	} else if (starts_with(command_end, end, ": ")) {
+		reply = command_end + 2;
+	}
+	reply_end = find_text(reply, end, "; from=");
+	if (reply_end == NULL)
+		reply_end = find_text(reply, end, "; to=");
+	if (reply_end == NULL)
+		reply_end = end;
+	out->reply = span_of(reply, reply_end);
+	/* " to=" and not "to=": "proto=" follows. */
+	from = find_text(reply_end, end, " from=");
+	if (from != NULL)
+		out->sender = address_at(from + 6, end, NULL);
+	to = find_text(reply_end, end, " to=");
+	if (to != NULL)
+		out->recipient = address_at(to + 4, end, NULL);
+	return 1;
+}
+
+/* Parses Sendmail's "ruleset=check_rcpt, arg1=<r>, relay=h [IP],
+ * reject=550 5.7.1 <r>... Relaying denied" (check_mail: sender in arg1,
+ * check_relay: connection stage). */
+static int scan_sendmail_ruleset(const char *p, const char *end, smtpclass_log_record *out)
+{
+	smtpclass_span ruleset = {NULL, 0};
+	smtpclass_span argument = {NULL, 0};
+	const char *rule_end;
+
+	while (p < end) {
+		const char *key = p;
+		const char *value;
+		const char *value_end;
+		size_t key_len;
+
+		while (p < end && (is_lower(*p) || is_digit(*p) || *p == '_'))
+			p++;
+		if (p == key || p >= end || *p != '=')
+			return 0;
+		key_len = (size_t)(p - key);
+		value = p + 1;
+		if (key_is(key, key_len, "reject")) {
+			out->reply = span_of(value, end);
+			break;
+		}
+		value_end = find_text(value, end, ", ");
+		if (value_end == NULL)
+			return 0;
+		if (key_is(key, key_len, "ruleset"))
+			ruleset = span_of(value, value_end);
+		else if (key_is(key, key_len, "arg1"))
+			argument = address_of(value, value_end);
+		else if (key_is(key, key_len, "relay"))
+			out->relay = span_of(value, value_end);
+		p = value_end + 2;
+	}
+	if (p >= end || ruleset.len == 0)
+		return 0;
+	out->mta = SMTPCLASS_MTA_SENDMAIL;
+	out->status = SMTPCLASS_STATUS_REJECTED;
+	rule_end = ruleset.ptr + ruleset.len;
+	if (starts_with(ruleset.ptr, rule_end, "check_rcpt")) {
+		out->stage = SMTPCLASS_STAGE_RCPT;
+		out->recipient = argument;
+	} else if (starts_with(ruleset.ptr, rule_end, "check_mail")) {
+		out->stage = SMTPCLASS_STAGE_MAIL;
+		out->sender = argument;
+	} else if (starts_with(ruleset.ptr, rule_end, "check_relay")) {
+		out->stage = SMTPCLASS_STAGE_CONNECT;
+	} else if (starts_with(ruleset.ptr, rule_end, "check_eom")) {
+		out->stage = SMTPCLASS_STAGE_EOD;
+	} else if (starts_with(ruleset.ptr, rule_end, "check_data") ||
+	           starts_with(ruleset.ptr, rule_end, "check_eoh")) {
+		out->stage = SMTPCLASS_STAGE_DATA;
+	}
+	return 1;
+}
+
+/* Parses Sendmail's "<rcpt>... User unknown": the text of a recipient it
+ * refused to a client. */
+static int scan_sendmail_address_error(const char *p, const char *end, smtpclass_log_record *out)
+{
+	const char *close = find_text(p, end, ">... ");
+
+	if (close == NULL)
+		return 0;
+	out->mta = SMTPCLASS_MTA_SENDMAIL;
+	out->status = SMTPCLASS_STATUS_REJECTED;
+	out->stage = SMTPCLASS_STAGE_RCPT;
+	out->recipient = address_of(p, close + 1);
+	out->reply = span_of(close + 5, end);
+	return 1;
+}
+
+/* Scans a message that starts with an optional queue id: the Postfix and
+ * Sendmail lines that carry outcomes.  dialect is POSTFIX, SENDMAIL or
+ * UNKNOWN (message-only lines: the keys decide). */
+int sc_scan_queue_line(const char *p, const char *end, smtpclass_mta dialect,
+                           smtpclass_log_record *out)
+{
+	size_t id_length = sc_queue_id_length(p, end, dialect == SMTPCLASS_MTA_UNKNOWN);
+	int found = 0;
+
+	if (id_length > 0 && starts_with(p + id_length, end, ": ")) {
+		if (!(id_length == 7 && memcmp(p, "NOQUEUE", 7) == 0))
+			out->queue_id = span_of(p, p + id_length);
+		p += id_length + 2;
+	}
+	if (p >= end)
+		return 0;
+	/* The first byte picks the one prefix worth comparing: this is the
+	 * path every Postfix noise line takes. */
+	switch (*p) {
+	case 't':
+		if (starts_with(p, end, "to="))
+			found = scan_recipient_fields(p, end, dialect, out);
+		break;
+	case 'f':
+		if (dialect != SMTPCLASS_MTA_SENDMAIL && starts_with(p, end, "from="))
+			found = scan_postfix_expired(p, end, out);
+		break;
+	case 'r':
+		if (dialect != SMTPCLASS_MTA_SENDMAIL && starts_with(p, end, "reject: "))
+			found = scan_postfix_reject(p + 8, end, out);
+		else if (dialect != SMTPCLASS_MTA_POSTFIX && starts_with(p, end, "ruleset="))
+			found = scan_sendmail_ruleset(p, end, out);
+		break;
+	case 'm':
+		if (dialect != SMTPCLASS_MTA_SENDMAIL && starts_with(p, end, "milter-reject: "))
+			found = scan_postfix_reject(p + 15, end, out);
+		break;
+	case 'p':
+		if (dialect != SMTPCLASS_MTA_SENDMAIL && starts_with(p, end, "proxy-reject: "))
+			found = scan_postfix_reject(p + 14, end, out);
+		break;
+	case '<':
+		if (dialect != SMTPCLASS_MTA_POSTFIX)
+			found = scan_sendmail_address_error(p, end, out);
+		break;
+	default:
+		break;
+	}
+	return found;
+}
+
+/* The registry's scanners: the syslog tag said which of the two it is. */
+int sc_scan_postfix(const struct scan_line *line, smtpclass_log_record *out)
+{
+	return sc_scan_queue_line(line->header.message, line->end, SMTPCLASS_MTA_POSTFIX, out);
+}
+
+int sc_scan_sendmail(const struct scan_line *line, smtpclass_log_record *out)
+{
+	return sc_scan_queue_line(line->header.message, line->end, SMTPCLASS_MTA_SENDMAIL, out);
+}

@@ -19,9 +19,9 @@ static int scan_courier(const char *p, const char *end, smtpclass_log_record *ou
 	int has_from = 0;
 	int has_to = 0;
 
-	if (!starts_with(p, end, "error,"))
+	p = skip_literal(p, end, "error,");
+	if (p == NULL)
 		return 0;
-	p += 6;
 	while (p < end) {
 		const char *key = p;
 		const char *value;
@@ -43,20 +43,19 @@ static int scan_courier(const char *p, const char *end, smtpclass_log_record *ou
 			       !(*value_end == ':' && value_end + 1 < end && value_end[1] == ' '))
 				value_end++;
 		}
-		if (key_is(key, key_len, "relay")) {
+		if (text_is(key, key_len, "relay")) {
 			out->relay = span_of(value, value_end);
-		} else if (key_is(key, key_len, "from")) {
+		} else if (text_is(key, key_len, "from")) {
 			out->sender = address_of(value, value_end);
 			has_from = 1;
-		} else if (key_is(key, key_len, "to")) {
+		} else if (text_is(key, key_len, "to")) {
 			out->recipient = address_of(value, value_end);
 			has_to = 1;
 		}
 		p = value_end;
-		if (starts_with(p, end, ": ")) {
-			text = p + 2;
+		text = skip_literal(p, end, ": ");
+		if (text != NULL)
 			break;
-		}
 		if (p >= end || *p != ',')
 			break;
 		p++;

@@ -60,14 +60,14 @@ static int is_guid(smtpclass_span span)
 /* The status of a message tracking event-id, or NONE. */
 static smtpclass_log_status exchange_event_status(smtpclass_span event)
 {
-	if (key_is(event.ptr, event.len, "FAIL"))
+	if (text_is(event.ptr, event.len, "FAIL"))
 		return SMTPCLASS_STATUS_BOUNCED;
-	if (key_is(event.ptr, event.len, "DEFER"))
+	if (text_is(event.ptr, event.len, "DEFER"))
 		return SMTPCLASS_STATUS_DEFERRED;
 	/* A failed shadow-redundancy redirect: the message is still queued. */
-	if (key_is(event.ptr, event.len, "HAREDIRECTFAIL"))
+	if (text_is(event.ptr, event.len, "HAREDIRECTFAIL"))
 		return SMTPCLASS_STATUS_DEFERRED;
-	if (key_is(event.ptr, event.len, "SEND") || key_is(event.ptr, event.len, "SENDEXTERNAL"))
+	if (text_is(event.ptr, event.len, "SEND") || text_is(event.ptr, event.len, "SENDEXTERNAL"))
 		return SMTPCLASS_STATUS_SENT;
 	return SMTPCLASS_STATUS_NONE;
 }

@@ -80,48 +80,54 @@ static void mark_escaped_newlines(smtpclass_log_record *out)
  * X"; code-less texts are the reply as a whole. */
 static void exim_failure_text(const char *text, const char *end, smtpclass_log_record *out)
 {
-	const char *after = NULL;
-	const char *mark;
+	const char *after;
 
 	end = strip_duration_fields(text, end);
 	out->reply = span_of(text, end);
-	if (starts_with(text, end, "SMTP error from remote mail server after "))
-		after = text + 41;
-	else if (starts_with(text, end, "LMTP error after ") ||
-	         starts_with(text, end, "PRDR error after "))
-		after = text + 17;
+	after = skip_literal(text, end, "SMTP error from remote mail server after ");
+	if (after == NULL)
+		after = skip_literal(text, end, "LMTP error after ");
+	if (after == NULL)
+		after = skip_literal(text, end, "PRDR error after ");
 
 	if (after != NULL) {
 		const char *stage_end = after;
-		const char *colon;
+		const char *reply;
 		out->stage = sc_stage_from_phrase(after, end);
 		if (out->stage == SMTPCLASS_STAGE_RCPT || out->stage == SMTPCLASS_STAGE_MAIL) {
 			const char *close = find_byte(after, end, '>');
 			if (close != NULL)
 				stage_end = close;
 		}
-		colon = find_text(stage_end, end, ": ");
-		if (colon != NULL) {
-			const char *reply = colon + 2;
-			if (starts_with(reply, end, "host ")) {
-				const char *close = find_text(reply, end, "]: ");
-				if (close != NULL) {
+		reply = find_after(stage_end, end, ": ", NULL);
+		if (reply != NULL) {
+			const char *host = skip_literal(reply, end, "host ");
+			if (host != NULL) {
+				const char *close;
+				const char *after_host = find_after(reply, end, "]: ", &close);
+				if (after_host != NULL) {
 					if (out->relay.len == 0)
-						out->relay = span_of(reply + 5, close + 1);
-					reply = close + 3;
+						out->relay = span_of(host, close + 1); /* with its ']' */
+					reply = after_host;
 				}
 			}
 			out->reply = span_of(reply, end);
 		}
-	} else if ((mark = find_text(text, end, "in response to ")) != NULL) {
-		out->stage = sc_stage_from_phrase(mark + 15, end);
-		if (starts_with(text, end, "Malformed SMTP reply")) {
-			const char *colon = find_text(mark, end, ": ");
-			if (colon != NULL)
-				out->reply = span_of(colon + 2, end);
+	} else {
+		const char *mark;
+		const char *phrase = find_after(text, end, "in response to ", &mark);
+		if (phrase != NULL) {
+			out->stage = sc_stage_from_phrase(phrase, end);
+			if (starts_with(text, end, "Malformed SMTP reply")) {
+				const char *reply = find_after(mark, end, ": ", NULL);
+				if (reply != NULL)
+					out->reply = span_of(reply, end);
+			}
+		} else {
+			phrase = find_after(text, end, "timeout after ", NULL);
+			if (phrase != NULL)
+				out->stage = sc_stage_from_phrase(phrase, end);
 		}
-	} else if ((mark = find_text(text, end, "timeout after ")) != NULL) {
-		out->stage = sc_stage_from_phrase(mark + 14, end);
 	}
 	mark_escaped_newlines(out);
 }
@@ -151,6 +157,9 @@ static int scan_exim_delivery(const char *p, const char *end, smtpclass_log_stat
 		const char *token;
 		const char *token_stop;
 		const char *value_end;
+		const char *sender;
+		const char *confirmed;
+		const char *host;
 		int ends_fields;
 
 		q = skip_spaces(q, end);
@@ -172,15 +181,18 @@ static int scan_exim_delivery(const char *p, const char *end, smtpclass_log_stat
 		token_stop = q;
 		ends_fields = token_stop > token && token_stop[-1] == ':';
 		value_end = ends_fields ? token_stop - 1 : token_stop;
+		sender = skip_literal(token, value_end, "F=");
+		confirmed = skip_literal(token, value_end, "C=\"");
+		host = skip_literal(token, value_end, "H=");
 
-		if (starts_with(token, value_end, "F=<")) {
-			out->sender = address_of(token + 2, value_end);
-		} else if (starts_with(token, value_end, "C=\"")) {
+		if (sender != NULL && sender < value_end && *sender == '<') {
+			out->sender = address_of(sender, value_end);
+		} else if (confirmed != NULL) {
 			const char *close = value_end;
-			if (close > token + 3 && close[-1] == '"')
+			if (close > confirmed && close[-1] == '"')
 				close--;
-			confirmation = span_of(token + 3, close);
-		} else if (starts_with(token, value_end, "H=")) {
+			confirmation = span_of(confirmed, close);
+		} else if (host != NULL) {
 			const char *relay_end = value_end;
 			const char *next = skip_spaces(token_stop, end);
 			if (!ends_fields && next < end && *next == '[') {
@@ -192,7 +204,7 @@ static int scan_exim_delivery(const char *p, const char *end, smtpclass_log_stat
 				if (relay_end > next && relay_end[-1] == '*')
 					relay_end--;
 			}
-			out->relay = span_of(token + 2, relay_end);
+			out->relay = span_of(host, relay_end);
 		} else if (*token == '<' && !has_at_sign(out->recipient)) {
 			/* A local part or a pipe: the original address says more. */
 			out->recipient = address_of(token, value_end);
@@ -215,21 +227,24 @@ static int scan_exim_delivery(const char *p, const char *end, smtpclass_log_stat
  * F=<s> rejected RCPT <r>: TEXT", "rejected MAIL <s>", "rejected EHLO",
  * "rejected connection in "connect" ACL: ...", "rejected after DATA",
  * "rejected by local_scan()", also "temporarily rejected".  rejected
- * points at "rejected " inside [p, end). */
-static int scan_exim_reject(const char *p, const char *end, const char *rejected,
+ * points at the word "rejected" inside [p, end), q after "rejected ". */
+static int scan_exim_reject(const char *p, const char *end, const char *rejected, const char *q,
                             smtpclass_log_record *out)
 {
-	const char *q = rejected + 9;
 	const char *host;
 	const char *sender;
-	const char *colon;
+	const char *rcpt;
+	const char *mail;
+	const char *text;
 
 	out->mta = SMTPCLASS_MTA_EXIM;
 	out->status = SMTPCLASS_STATUS_REJECTED;
 
-	host = starts_with(p, rejected, "H=") ? p : find_text(p, rejected, " H=");
+	host = skip_literal(p, rejected, "H=");
+	if (host == NULL)
+		host = find_after(p, rejected, " H=", NULL);
 	if (host != NULL) {
-		const char *value = host + (*host == ' ' ? 3 : 2);
+		const char *value = host;
 		const char *close = find_byte(value, rejected, ']');
 		const char *relay_end = close != NULL ? close + 1 : token_end(value, rejected);
 		if (relay_end < rejected && *relay_end == ':') {
@@ -241,18 +256,22 @@ static int scan_exim_reject(const char *p, const char *end, const char *rejected
 		}
 		out->relay = span_of(value, relay_end);
 	}
-	sender = starts_with(p, rejected, "F=") ? p : find_text(p, rejected, " F=");
+	sender = skip_literal(p, rejected, "F=");
+	if (sender == NULL)
+		sender = find_after(p, rejected, " F=", NULL);
 	if (sender != NULL)
-		out->sender = address_at(sender + (*sender == ' ' ? 3 : 2), rejected, NULL);
+		out->sender = address_at(sender, rejected, NULL);
 
-	if (starts_with(q, end, "RCPT ")) {
+	rcpt = skip_literal(q, end, "RCPT ");
+	mail = skip_literal(q, end, "MAIL ");
+	if (rcpt != NULL) {
 		out->stage = SMTPCLASS_STAGE_RCPT;
-		q += 5;
+		q = rcpt;
 		if (q < end && *q == '<')
 			out->recipient = address_at(q, end, &q);
-	} else if (starts_with(q, end, "MAIL ")) {
+	} else if (mail != NULL) {
 		out->stage = SMTPCLASS_STAGE_MAIL;
-		q += 5;
+		q = mail;
 		if (q < end && *q == '<')
 			out->sender = address_at(q, end, &q);
 	} else if (starts_with(q, end, "EHLO") || starts_with(q, end, "HELO")) {
@@ -268,9 +287,8 @@ static int scan_exim_reject(const char *p, const char *end, const char *rejected
 		return 0;
 	}
 
-	colon = find_text(q, end, ": ");
-	if (colon != NULL) {
-		const char *text = colon + 2;
+	text = find_after(q, end, ": ", NULL);
+	if (text != NULL) {
 		const char *inner =
 		    find_text(text, end, "SMTP error from remote mail server after ");
 		if (inner != NULL) {
@@ -296,6 +314,7 @@ static int scan_exim(const char *p, const char *end, smtpclass_log_record *out)
 {
 	const char *id_end = sc_match_exim_id(p, end);
 	const char *rejected;
+	const char *reason;
 
 	if (id_end != NULL) {
 		out->queue_id = span_of(p, id_end);
@@ -311,12 +330,15 @@ static int scan_exim(const char *p, const char *end, smtpclass_log_record *out)
 		if (p[0] == '<' && p[1] == '=')
 			return 0;
 	}
-	rejected = starts_with(p, end, "rejected ") ? p : find_text(p, end, " rejected ");
-	if (rejected != NULL) {
-		if (*rejected == ' ')
-			rejected++;
-		return scan_exim_reject(p, end, rejected, out);
+	rejected = p;
+	reason = skip_literal(p, end, "rejected ");
+	if (reason == NULL) {
+		reason = find_after(p, end, " rejected ", &rejected);
+		if (reason != NULL)
+			rejected++; /* the word, after its space */
 	}
+	if (reason != NULL)
+		return scan_exim_reject(p, end, rejected, reason, out);
 	return 0;
 }
 

@@ -11,24 +11,28 @@
 #include "logscan_internal.h"
 
 /* Markers after which MTAs without a parser of their own quote a reply. */
-static const char *const generic_markers[] = {
-    " said: ", "reply=", "reply: ", "=> ", "[SMTP Error] ", "di=\""};
+static const struct marker {
+	const char *text;
+	size_t length;
+} generic_markers[] = {{LIT(" said: ")}, {LIT("reply=")},        {LIT("reply: ")},
+                       {LIT("=> ")},     {LIT("[SMTP Error] ")}, {LIT("di=\"")}};
 
 /* Scans any line for a reply code right after a known marker; the status
  * comes from the class digit. */
 static int scan_generic(const char *p, const char *end, smtpclass_log_record *out)
 {
 	for (size_t i = 0; i < sizeof(generic_markers) / sizeof(generic_markers[0]); i++) {
-		const char *marker = find_text(p, end, generic_markers[i]);
+		const struct marker *marker = &generic_markers[i];
+		const char *found = find_bytes(p, end, marker->text, marker->length);
 		const char *reply;
 		const char *reply_end = end;
 
-		if (marker == NULL)
+		if (found == NULL)
 			continue;
-		reply = marker + strlen(generic_markers[i]);
+		reply = found + marker->length;
 		if (!is_reply_code(reply, end))
 			continue;
-		if (generic_markers[i][strlen(generic_markers[i]) - 1] == '"') {
+		if (marker->text[marker->length - 1] == '"') {
 			const char *quote = find_byte(reply, end, '"');
 			if (quote != NULL)
 				reply_end = quote;

@@ -58,16 +58,16 @@ struct mta_entry {
  * and scan_auto() pick them. */
 static const struct mta_entry mtas[] = {
     [SMTPCLASS_MTA_UNKNOWN] = {NULL, {{NULL, 0, 0}}, NULL, 0},
-    [SMTPCLASS_MTA_POSTFIX] = {"postfix", {{"postfix", 7, 1}}, sc_scan_postfix, 0},
-    [SMTPCLASS_MTA_EXIM] = {"exim", {{"exim", 4, 1}}, sc_scan_exim, 0},
-    [SMTPCLASS_MTA_SENDMAIL] = {"sendmail", {{"sendmail", 8, 1}, {"sm-", 3, 1}}, sc_scan_sendmail, 0},
-    [SMTPCLASS_MTA_OPENSMTPD] = {"opensmtpd", {{"smtpd", 5, 0}}, sc_scan_opensmtpd, 0},
-    [SMTPCLASS_MTA_QMAIL] = {"qmail", {{"qmail", 5, 1}}, sc_scan_qmail, 0},
+    [SMTPCLASS_MTA_POSTFIX] = {"postfix", {{LIT("postfix"), 1}}, sc_scan_postfix, 0},
+    [SMTPCLASS_MTA_EXIM] = {"exim", {{LIT("exim"), 1}}, sc_scan_exim, 0},
+    [SMTPCLASS_MTA_SENDMAIL] = {"sendmail", {{LIT("sendmail"), 1}, {LIT("sm-"), 1}}, sc_scan_sendmail, 0},
+    [SMTPCLASS_MTA_OPENSMTPD] = {"opensmtpd", {{LIT("smtpd"), 0}}, sc_scan_opensmtpd, 0},
+    [SMTPCLASS_MTA_QMAIL] = {"qmail", {{LIT("qmail"), 1}}, sc_scan_qmail, 0},
     [SMTPCLASS_MTA_EXCHANGE] = {"exchange", {{NULL, 0, 0}}, sc_scan_exchange, 0},
     [SMTPCLASS_MTA_GENERIC] = {"generic", {{NULL, 0, 0}}, sc_scan_generic, 0},
     /* Courier: not in smtpclass_mta yet, so not selectable, and its records
      * say generic (courier.c). */
-    [SMTPCLASS_MTA_GENERIC + 1] = {NULL, {{"courier", 7, 1}}, sc_scan_courier, 1},
+    [SMTPCLASS_MTA_GENERIC + 1] = {NULL, {{LIT("courier"), 1}}, sc_scan_courier, 1},
 };
 
 #define MTA_ROWS (sizeof(mtas) / sizeof(mtas[0]))

@@ -135,12 +135,37 @@ static inline const char *find_byte(const char *p, const char *end, char c)
 	return memchr(p, c, (size_t)(end - p));
 }
 
-/* First occurrence of text in [p, end), or NULL.  memchr() finds candidates
- * for the first byte, so a miss costs about one vectorised pass. */
-static inline const char *find_text(const char *p, const char *end, const char *text)
-{
-	size_t n = strlen(text);
+/*
+ * LIT("text") is a string literal and its length, counted by the compiler,
+ * for the *_bytes helpers: skip_literal(), find_after() and text_is() use
+ * it so that no length is counted by hand.  ("" s) makes anything but a
+ * string literal a compile error, where sizeof would measure a pointer.
+ */
+#define LIT(s) ("" s), (sizeof(s) - 1)
 
+/* p + n when [p, end) starts with text[0..n), else NULL. */
+static inline const char *skip_bytes(const char *p, const char *end, const char *text, size_t n)
+{
+	return left(p, end) >= n && memcmp(p, text, n) == 0 ? p + n : NULL;
+}
+
+/* Where [p, end) goes on after the literal s it starts with, or NULL. */
+#define skip_literal(p, end, s) skip_bytes((p), (end), LIT(s))
+
+/* 1 when p[0..len) is text[0..n). */
+static inline int bytes_are(const char *p, size_t len, const char *text, size_t n)
+{
+	return len == n && memcmp(p, text, n) == 0;
+}
+
+/* 1 when p[0..len) is the literal s. */
+#define text_is(p, len, s) bytes_are((p), (len), LIT(s))
+
+/* First occurrence of text[0..n) in [p, end), or NULL.  memchr() finds
+ * candidates for the first byte, so a miss costs about one vectorised
+ * pass. */
+static inline const char *find_bytes(const char *p, const char *end, const char *text, size_t n)
+{
 	while (left(p, end) >= n) {
 		const char *hit = memchr(p, text[0], left(p, end) - n + 1);
 		if (hit == NULL)
@@ -152,11 +177,10 @@ static inline const char *find_text(const char *p, const char *end, const char *
 	return NULL;
 }
 
-/* Last occurrence of text in [p, end), or NULL. */
-static inline const char *find_last_text(const char *p, const char *end, const char *text)
+/* Last occurrence of text[0..n) in [p, end), or NULL. */
+static inline const char *find_last_bytes(const char *p, const char *end, const char *text,
+                                          size_t n)
 {
-	size_t n = strlen(text);
-
 	if (left(p, end) < n)
 		return NULL;
 	for (const char *q = end - n;; q--) {
@@ -166,6 +190,34 @@ static inline const char *find_last_text(const char *p, const char *end, const c
 			return NULL;
 	}
 }
+
+/* First occurrence of the NUL-terminated text in [p, end), or NULL. */
+static inline const char *find_text(const char *p, const char *end, const char *text)
+{
+	return find_bytes(p, end, text, strlen(text));
+}
+
+/* Last occurrence of the NUL-terminated text in [p, end), or NULL. */
+static inline const char *find_last_text(const char *p, const char *end, const char *text)
+{
+	return find_last_bytes(p, end, text, strlen(text));
+}
+
+/* Where a found text[0..n) ends, or NULL when not found; *at, unless at is
+ * NULL, receives where it starts (NULL when not found). */
+static inline const char *found_end(const char *found, size_t n, const char **at)
+{
+	if (at != NULL)
+		*at = found;
+	return found != NULL ? found + n : NULL;
+}
+
+/* Where the first (find_after) or last (find_last_after) occurrence of the
+ * literal s in [p, end) ends, or NULL; *at, unless at is NULL, receives
+ * where it starts. */
+#define find_after(p, end, s, at) found_end(find_bytes((p), (end), LIT(s)), sizeof(s) - 1, (at))
+#define find_last_after(p, end, s, at)                                                         \
+	found_end(find_last_bytes((p), (end), LIT(s)), sizeof(s) - 1, (at))
 
 /* First space in [p, end), or end. */
 static inline const char *token_end(const char *p, const char *end)
@@ -243,11 +295,6 @@ static inline smtpclass_log_status status_from_class(char digit)
 	return SMTPCLASS_STATUS_BOUNCED;
 }
 
-/* 1 when key[0..len) is the NUL-terminated name. */
-static inline int key_is(const char *key, size_t len, const char *name)
-{
-	return strlen(name) == len && memcmp(key, name, len) == 0;
-}
 
 /* ---- Scanner memory ------------------------------------------------------- */
 

@@ -29,13 +29,13 @@ static smtpclass_span unquoted(const char *p, const char *q)
 
 /* Parses "mta delivery evpid=E from=<s> to=<r> rcpt=<-> source="IP"
  * relay="IP (name)" delay=1s result="TempFail" stat="REPLY"" (also the mda
- * form); delivery points at "delivery evpid=". */
+ * form); p points at "delivery evpid=". */
 static int opensmtpd_delivery(const char *p, const char *end, smtpclass_log_record *out)
 {
 	smtpclass_span result = {NULL, 0};
 
-	p += 9;
-	while (p < end) {
+	p = skip_literal(p, end, "delivery ");
+	while (p != NULL && p < end) {
 		const char *key = p;
 		const char *value;
 		const char *value_end;
@@ -47,7 +47,7 @@ static int opensmtpd_delivery(const char *p, const char *end, smtpclass_log_reco
 			break;
 		key_len = (size_t)(p - key);
 		value = p + 1;
-		if (key_is(key, key_len, "stat")) {
+		if (text_is(key, key_len, "stat")) {
 			/* The last field; its text may hold quotes itself. */
 			out->reply = unquoted(value, end);
 			break;
@@ -61,24 +61,24 @@ static int opensmtpd_delivery(const char *p, const char *end, smtpclass_log_reco
 		} else {
 			value_end = token_end(value, end);
 		}
-		if (key_is(key, key_len, "evpid"))
+		if (text_is(key, key_len, "evpid"))
 			out->queue_id = span_of(value, value_end);
-		else if (key_is(key, key_len, "from"))
+		else if (text_is(key, key_len, "from"))
 			out->sender = address_of(value, value_end);
-		else if (key_is(key, key_len, "to"))
+		else if (text_is(key, key_len, "to"))
 			out->recipient = address_of(value, value_end);
-		else if (key_is(key, key_len, "relay"))
+		else if (text_is(key, key_len, "relay"))
 			out->relay = unquoted(value, value_end);
-		else if (key_is(key, key_len, "result"))
+		else if (text_is(key, key_len, "result"))
 			result = unquoted(value, value_end);
 		p = skip_spaces(value_end, end);
 	}
-	if (key_is(result.ptr, result.len, "Ok"))
+	if (text_is(result.ptr, result.len, "Ok"))
 		out->status = SMTPCLASS_STATUS_SENT;
-	else if (key_is(result.ptr, result.len, "TempFail"))
+	else if (text_is(result.ptr, result.len, "TempFail"))
 		out->status = SMTPCLASS_STATUS_DEFERRED;
-	else if (key_is(result.ptr, result.len, "PermFail") ||
-	         key_is(result.ptr, result.len, "Loop"))
+	else if (text_is(result.ptr, result.len, "PermFail") ||
+	         text_is(result.ptr, result.len, "Loop"))
 		out->status = SMTPCLASS_STATUS_BOUNCED;
 	else
 		return 0;
@@ -116,24 +116,26 @@ static int scan_opensmtpd(const char *p, const char *end, smtpclass_log_record *
 		/* smtp-in: Failed command on session X: "MAIL FROM:<a>  " => 421 ... */
 		const char *quote = find_byte(mark, end, '"');
 		const char *arrow;
+		const char *reply;
 		if (quote == NULL)
 			return 0;
-		arrow = find_text(quote + 1, end, "\" => ");
-		if (arrow == NULL)
+		reply = find_after(quote + 1, end, "\" => ", &arrow);
+		if (reply == NULL)
 			return 0;
-		return opensmtpd_failed_command(quote + 1, arrow, arrow + 5, end, out);
+		return opensmtpd_failed_command(quote + 1, arrow, reply, end, out);
 	}
-	mark = find_text(p, end, "failed-command command=\"");
+	mark = find_after(p, end, "failed-command command=\"", NULL);
 	if (mark != NULL) {
 		/* OpenSMTPD 6.4+: failed-command command="RCPT TO:<a>" result="550 ..." */
-		const char *command = mark + 24;
-		const char *result = find_text(command, end, "\" result=\"");
+		const char *command = mark;
+		const char *command_end;
+		const char *result = find_after(command, end, "\" result=\"", &command_end);
 		const char *result_end = end;
 		if (result == NULL)
 			return 0;
-		if (result_end > result + 10 && result_end[-1] == '"')
+		if (result_end > result && result_end[-1] == '"')
 			result_end--;
-		return opensmtpd_failed_command(command, result, result + 10, result_end, out);
+		return opensmtpd_failed_command(command, command_end, result, result_end, out);
 	}
 	return 0;
 }

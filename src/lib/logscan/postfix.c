@@ -37,7 +37,7 @@ size_t sc_queue_id_length(const char *p, const char *end, int strict)
 		return 0;
 	if (q - p < 5 || q - p > 24)
 		return 0;
-	if (strict && !has_digit && !(q - p == 7 && memcmp(p, "NOQUEUE", 7) == 0))
+	if (strict && !has_digit && !text_is(p, (size_t)(q - p), "NOQUEUE"))
 		return 0;
 	return (size_t)(q - p);
 }
@@ -49,27 +49,31 @@ size_t sc_queue_id_length(const char *p, const char *end, int strict)
  * from "... while sending RCPT TO" and the like. */
 static void postfix_reply(const char *text, const char *end, smtpclass_log_record *out)
 {
-	const char *inner = text;
-	const char *mark;
+	const char *inner = skip_literal(text, end, "delivery temporarily suspended: ");
+	const char *host;
+	const char *phrase;
 
-	if (starts_with(inner, end, "delivery temporarily suspended: "))
-		inner += 32;
-	if (starts_with(inner, end, "host ")) {
-		const char *name_end = token_end(inner + 5, end);
-		if (starts_with(name_end, end, " said: ")) {
-			const char *reply = name_end + 7;
+	if (inner == NULL)
+		inner = text;
+	host = skip_literal(inner, end, "host ");
+	if (host != NULL) {
+		const char *name_end = token_end(host, end);
+		const char *reply = skip_literal(name_end, end, " said: ");
+		if (reply != NULL) {
 			const char *reply_end = end;
-			mark = find_last_text(reply, end, " (in reply to ");
-			if (mark != NULL) {
-				out->stage = sc_stage_from_phrase(mark + 14, end);
+			const char *mark;
+			phrase = find_last_after(reply, end, " (in reply to ", &mark);
+			if (phrase != NULL) {
+				out->stage = sc_stage_from_phrase(phrase, end);
 				reply_end = mark;
 			}
 			out->reply = span_of(reply, reply_end);
 			return;
 		}
-		if (starts_with(name_end, end, " refused to talk to me: ")) {
+		reply = skip_literal(name_end, end, " refused to talk to me: ");
+		if (reply != NULL) {
 			out->stage = SMTPCLASS_STAGE_CONNECT;
-			out->reply = span_of(name_end + 24, end);
+			out->reply = span_of(reply, end);
 			return;
 		}
 	}
@@ -77,16 +81,14 @@ static void postfix_reply(const char *text, const char *end, smtpclass_log_recor
 	/* "lost connection with H while sending RCPT TO": Postfix's own
 	 * words.  A text that opens with a reply code is the server's, and
 	 * most are the "250 2.0.0 Ok" of sent lines: no stage to look for. */
-	mark = is_reply_code(text, end) ? NULL : find_last_text(text, end, " while ");
-	if (mark != NULL) {
-		const char *phrase = mark + 7;
-		if (starts_with(phrase, end, "sending "))
-			phrase += 8;
-		else if (starts_with(phrase, end, "receiving "))
-			phrase += 10;
-		else if (starts_with(phrase, end, "performing "))
-			phrase += 11;
-		out->stage = sc_stage_from_phrase(phrase, end);
+	phrase = is_reply_code(text, end) ? NULL : find_last_after(text, end, " while ", NULL);
+	if (phrase != NULL) {
+		const char *object = skip_literal(phrase, end, "sending ");
+		if (object == NULL)
+			object = skip_literal(phrase, end, "receiving ");
+		if (object == NULL)
+			object = skip_literal(phrase, end, "performing ");
+		out->stage = sc_stage_from_phrase(object != NULL ? object : phrase, end);
 	}
 }
 
@@ -96,17 +98,17 @@ static smtpclass_log_status postfix_status(const char *p, const char *end)
 {
 	size_t n = left(p, end);
 
-	if (n == 4 && memcmp(p, "sent", 4) == 0)
+	if (text_is(p, n, "sent"))
 		return SMTPCLASS_STATUS_SENT;
-	if (n == 8 && memcmp(p, "deferred", 8) == 0)
+	if (text_is(p, n, "deferred"))
 		return SMTPCLASS_STATUS_DEFERRED;
-	if (n == 10 && memcmp(p, "SOFTBOUNCE", 10) == 0)
+	if (text_is(p, n, "SOFTBOUNCE"))
 		return SMTPCLASS_STATUS_DEFERRED;
-	if (n == 7 && memcmp(p, "bounced", 7) == 0)
+	if (text_is(p, n, "bounced"))
 		return SMTPCLASS_STATUS_BOUNCED;
-	if (n == 7 && memcmp(p, "expired", 7) == 0)
+	if (text_is(p, n, "expired"))
 		return SMTPCLASS_STATUS_EXPIRED;
-	if (n == 13 && memcmp(p, "force-expired", 13) == 0)
+	if (text_is(p, n, "force-expired"))
 		return SMTPCLASS_STATUS_EXPIRED;
 	return SMTPCLASS_STATUS_NONE;
 }
@@ -115,6 +117,7 @@ static smtpclass_log_status postfix_status(const char *p, const char *end)
 static int finish_postfix(const char *status, const char *end, smtpclass_log_record *out)
 {
 	const char *word_end = status;
+	const char *text;
 
 	while (word_end < end && *word_end != ' ' && *word_end != ',')
 		word_end++;
@@ -122,8 +125,8 @@ static int finish_postfix(const char *status, const char *end, smtpclass_log_rec
 	if (out->status == SMTPCLASS_STATUS_NONE)
 		return 0;
 	out->mta = SMTPCLASS_MTA_POSTFIX;
-	if (starts_with(word_end, end, " (")) {
-		const char *text = word_end + 2;
+	text = skip_literal(word_end, end, " (");
+	if (text != NULL) {
 		const char *text_end = end;
 		/* The reply may hold parentheses itself: the outer one closes at
 		 * the end of the line (and is missing when the line was cut). */
@@ -147,10 +150,11 @@ static int finish_sendmail(const char *stat, const char *end, smtpclass_log_reco
 		return 0;
 	out->mta = SMTPCLASS_MTA_SENDMAIL;
 	if (starts_with(stat, end, "Sent")) {
+		const char *text = has_reply ? NULL : skip_literal(stat, end, "Sent (");
 		out->status = SMTPCLASS_STATUS_SENT;
-		if (!has_reply && starts_with(stat, end, "Sent (")) {
-			const char *text = skip_spaces(stat + 6, end);
+		if (text != NULL) {
 			const char *text_end = end;
+			text = skip_spaces(text, end);
 			if (text_end > text && text_end[-1] == ')')
 				text_end--;
 			out->reply = span_of(text, text_end);
@@ -158,10 +162,10 @@ static int finish_sendmail(const char *stat, const char *end, smtpclass_log_reco
 		return 1;
 	}
 	if (starts_with(stat, end, "Deferred")) {
+		const char *text = skip_literal(stat, end, "Deferred: ");
 		out->status = SMTPCLASS_STATUS_DEFERRED;
 		if (!has_reply)
-			out->reply = starts_with(stat, end, "Deferred: ") ? span_of(stat + 10, end)
-			                                                  : span_of(stat, end);
+			out->reply = span_of(text != NULL ? text : stat, end);
 		return 1;
 	}
 	out->status = out->dsn.len > 0 && out->dsn.ptr[0] == '4' ? SMTPCLASS_STATUS_DEFERRED
@@ -190,11 +194,11 @@ static int scan_recipient_fields(const char *p, const char *end, smtpclass_mta d
 			break;
 		key_len = (size_t)(p - key);
 		value = p + 1;
-		if (key_is(key, key_len, "status"))
+		if (text_is(key, key_len, "status"))
 			return dialect != SMTPCLASS_MTA_SENDMAIL ? finish_postfix(value, end, out) : 0;
-		if (key_is(key, key_len, "stat"))
+		if (text_is(key, key_len, "stat"))
 			return dialect != SMTPCLASS_MTA_POSTFIX ? finish_sendmail(value, end, out) : 0;
-		if (key_is(key, key_len, "reply")) {
+		if (text_is(key, key_len, "reply")) {
 			/* Sendmail's reply= text may hold ", "; stat= follows it. */
 			value_end = find_text(value, end, ", stat=");
 			if (value_end == NULL)
@@ -210,11 +214,11 @@ static int scan_recipient_fields(const char *p, const char *end, smtpclass_mta d
 			value_end = find_text(search, end, ", ");
 			if (value_end == NULL)
 				value_end = end;
-			if (key_is(key, key_len, "to"))
+			if (text_is(key, key_len, "to"))
 				out->recipient = address_at(value, value_end, NULL);
-			else if (key_is(key, key_len, "relay"))
+			else if (text_is(key, key_len, "relay"))
 				out->relay = span_of(value, value_end);
-			else if (key_is(key, key_len, "dsn"))
+			else if (text_is(key, key_len, "dsn"))
 				out->dsn = span_of(value, value_end);
 		}
 		p = value_end;
@@ -225,18 +229,20 @@ static int scan_recipient_fields(const char *p, const char *end, smtpclass_mta d
 	return 0;
 }
 
-/* Parses qmgr's "from=<s>, status=expired, returned to sender". */
+/* Parses qmgr's "from=<s>, status=expired, returned to sender"; p is after
+ * "from=". */
 static int scan_postfix_expired(const char *p, const char *end, smtpclass_log_record *out)
 {
+	const char *sender_end;
 	const char *status;
 	const char *word_end;
-	smtpclass_span sender = address_at(p + 5, end, &status);
+	smtpclass_span sender = address_at(p, end, &sender_end);
 
 	/* status= follows the sender at once; the "from=<s>, size=N" line of
 	 * every queued message is turned away without a search. */
-	if (!starts_with(status, end, ", status="))
+	status = skip_literal(sender_end, end, ", status=");
+	if (status == NULL)
 		return 0;
-	status += 9;
 	word_end = status;
 	while (word_end < end && *word_end != ',' && *word_end != ' ')
 		word_end++;
@@ -254,6 +260,7 @@ static int scan_postfix_expired(const char *p, const char *end, smtpclass_log_re
 static int scan_postfix_reject(const char *p, const char *end, smtpclass_log_record *out)
 {
 	const char *command_end = p;
+	const char *client;
 	const char *reply;
 	const char *reply_end;
 	const char *from;
@@ -265,14 +272,17 @@ static int scan_postfix_reject(const char *p, const char *end, smtpclass_log_rec
 	out->status = SMTPCLASS_STATUS_REJECTED;
 	out->stage = sc_stage_from_command(p, command_end);
 	reply = end;
-	if (starts_with(command_end, end, " from ")) {
-		const char *client = command_end + 6;
-		const char *client_end = find_text(client, end, ": ");
+	client = skip_literal(command_end, end, " from ");
+	if (client != NULL) {
+		const char *client_end;
+		const char *after_client = find_after(client, end, ": ", &client_end);
 		out->relay = span_of(client, client_end != NULL ? client_end : end);
-		if (client_end != NULL)
-			reply = client_end + 2;
-	} else if (starts_with(command_end, end, ": ")) {
-		reply = command_end + 2;
+		if (after_client != NULL)
+			reply = after_client;
+	} else {
+		const char *after_command = skip_literal(command_end, end, ": ");
+		if (after_command != NULL)
+			reply = after_command;
 	}
 	reply_end = find_text(reply, end, "; from=");
 	if (reply_end == NULL)
@@ -281,12 +291,12 @@ static int scan_postfix_reject(const char *p, const char *end, smtpclass_log_rec
 		reply_end = end;
 	out->reply = span_of(reply, reply_end);
 	/* " to=" and not "to=": "proto=" follows. */
-	from = find_text(reply_end, end, " from=");
+	from = find_after(reply_end, end, " from=", NULL);
 	if (from != NULL)
-		out->sender = address_at(from + 6, end, NULL);
-	to = find_text(reply_end, end, " to=");
+		out->sender = address_at(from, end, NULL);
+	to = find_after(reply_end, end, " to=", NULL);
 	if (to != NULL)
-		out->recipient = address_at(to + 4, end, NULL);
+		out->recipient = address_at(to, end, NULL);
 	return 1;
 }
 
@@ -311,18 +321,18 @@ static int scan_sendmail_ruleset(const char *p, const char *end, smtpclass_log_r
 			return 0;
 		key_len = (size_t)(p - key);
 		value = p + 1;
-		if (key_is(key, key_len, "reject")) {
+		if (text_is(key, key_len, "reject")) {
 			out->reply = span_of(value, end);
 			break;
 		}
 		value_end = find_text(value, end, ", ");
 		if (value_end == NULL)
 			return 0;
-		if (key_is(key, key_len, "ruleset"))
+		if (text_is(key, key_len, "ruleset"))
 			ruleset = span_of(value, value_end);
-		else if (key_is(key, key_len, "arg1"))
+		else if (text_is(key, key_len, "arg1"))
 			argument = address_of(value, value_end);
-		else if (key_is(key, key_len, "relay"))
+		else if (text_is(key, key_len, "relay"))
 			out->relay = span_of(value, value_end);
 		p = value_end + 2;
 	}
@@ -352,15 +362,16 @@ static int scan_sendmail_ruleset(const char *p, const char *end, smtpclass_log_r
  * refused to a client. */
 static int scan_sendmail_address_error(const char *p, const char *end, smtpclass_log_record *out)
 {
-	const char *close = find_text(p, end, ">... ");
+	const char *close;
+	const char *reply = find_after(p, end, ">... ", &close);
 
-	if (close == NULL)
+	if (reply == NULL)
 		return 0;
 	out->mta = SMTPCLASS_MTA_SENDMAIL;
 	out->status = SMTPCLASS_STATUS_REJECTED;
 	out->stage = SMTPCLASS_STAGE_RCPT;
-	out->recipient = address_of(p, close + 1);
-	out->reply = span_of(close + 5, end);
+	out->recipient = address_of(p, close + 1); /* up to its '>' */
+	out->reply = span_of(reply, end);
 	return 1;
 }
 
@@ -371,12 +382,13 @@ int sc_scan_queue_line(const char *p, const char *end, smtpclass_mta dialect,
                            smtpclass_log_record *out)
 {
 	size_t id_length = sc_queue_id_length(p, end, dialect == SMTPCLASS_MTA_UNKNOWN);
+	const char *rest = id_length > 0 ? skip_literal(p + id_length, end, ": ") : NULL;
 	int found = 0;
 
-	if (id_length > 0 && starts_with(p + id_length, end, ": ")) {
-		if (!(id_length == 7 && memcmp(p, "NOQUEUE", 7) == 0))
+	if (rest != NULL) {
+		if (!text_is(p, id_length, "NOQUEUE"))
 			out->queue_id = span_of(p, p + id_length);
-		p += id_length + 2;
+		p = rest;
 	}
 	if (p >= end)
 		return 0;
@@ -388,22 +400,26 @@ int sc_scan_queue_line(const char *p, const char *end, smtpclass_mta dialect,
 			found = scan_recipient_fields(p, end, dialect, out);
 		break;
 	case 'f':
-		if (dialect != SMTPCLASS_MTA_SENDMAIL && starts_with(p, end, "from="))
-			found = scan_postfix_expired(p, end, out);
+		rest = skip_literal(p, end, "from=");
+		if (dialect != SMTPCLASS_MTA_SENDMAIL && rest != NULL)
+			found = scan_postfix_expired(rest, end, out);
 		break;
 	case 'r':
-		if (dialect != SMTPCLASS_MTA_SENDMAIL && starts_with(p, end, "reject: "))
-			found = scan_postfix_reject(p + 8, end, out);
+		rest = skip_literal(p, end, "reject: ");
+		if (dialect != SMTPCLASS_MTA_SENDMAIL && rest != NULL)
+			found = scan_postfix_reject(rest, end, out);
 		else if (dialect != SMTPCLASS_MTA_POSTFIX && starts_with(p, end, "ruleset="))
 			found = scan_sendmail_ruleset(p, end, out);
 		break;
 	case 'm':
-		if (dialect != SMTPCLASS_MTA_SENDMAIL && starts_with(p, end, "milter-reject: "))
-			found = scan_postfix_reject(p + 15, end, out);
+		rest = skip_literal(p, end, "milter-reject: ");
+		if (dialect != SMTPCLASS_MTA_SENDMAIL && rest != NULL)
+			found = scan_postfix_reject(rest, end, out);
 		break;
 	case 'p':
-		if (dialect != SMTPCLASS_MTA_SENDMAIL && starts_with(p, end, "proxy-reject: "))
-			found = scan_postfix_reject(p + 14, end, out);
+		rest = skip_literal(p, end, "proxy-reject: ");
+		if (dialect != SMTPCLASS_MTA_SENDMAIL && rest != NULL)
+			found = scan_postfix_reject(rest, end, out);
 		break;
 	case '<':
 		if (dialect != SMTPCLASS_MTA_POSTFIX)

@@ -85,6 +85,17 @@ static smtpclass_stage qmail_stage(const char *p, const char *end)
 	return SMTPCLASS_STAGE_UNKNOWN;
 }
 
+/* The outcome words of "delivery N: WORD: TEXT". */
+static const struct qmail_outcome {
+	const char *word;
+	size_t length;
+	smtpclass_log_status status;
+} qmail_outcomes[] = {
+    {LIT("success: "), SMTPCLASS_STATUS_SENT},
+    {LIT("deferral: "), SMTPCLASS_STATUS_DEFERRED},
+    {LIT("failure: "), SMTPCLASS_STATUS_BOUNCED},
+};
+
 /* Scans a qmail-send line ("starting delivery N: msg M to remote a@b",
  * "delivery N: success|deferral|failure: TEXT") or an rblsmtpd line.  The
  * text may start with qmail's own "unix.epoch" timestamp, which becomes
@@ -109,52 +120,50 @@ static int scan_qmail(const char *p, const char *end, struct scan_memory *memory
 		}
 	}
 
-	if (starts_with(p, end, "starting delivery ")) {
+	q = skip_literal(p, end, "starting delivery ");
+	if (q != NULL) {
 		const char *to;
 		const char *address_end;
-		q = p + 18;
 		if (memory == NULL || !parse_number(&q, end, &number))
 			return 0;
-		to = find_text(q, end, " to remote ");
+		to = find_after(q, end, " to remote ", NULL);
 		if (to == NULL)
-			to = find_text(q, end, " to local ");
+			to = find_after(q, end, " to local ", NULL);
 		if (to == NULL)
 			return 0;
-		to += to[4] == 'r' ? 11 : 10;
 		address_end = token_end(to, end);
 		if (address_end > to)
 			qmail_remember(memory, number, to, (size_t)(address_end - to));
 		return 0;
 	}
 
-	if (starts_with(p, end, "delivery ")) {
-		smtpclass_log_status status;
-		const char *text;
-		const char *said;
-		q = p + 9;
-		if (!parse_number(&q, end, &number) || !starts_with(q, end, ": "))
+	q = skip_literal(p, end, "delivery ");
+	if (q != NULL) {
+		smtpclass_log_status status = SMTPCLASS_STATUS_NONE;
+		const char *text = NULL;
+		const char *reply;
+		if (!parse_number(&q, end, &number))
 			return 0;
-		q += 2;
-		if (starts_with(q, end, "success: ")) {
-			status = SMTPCLASS_STATUS_SENT;
-			text = q + 9;
-		} else if (starts_with(q, end, "deferral: ")) {
-			status = SMTPCLASS_STATUS_DEFERRED;
-			text = q + 10;
-		} else if (starts_with(q, end, "failure: ")) {
-			status = SMTPCLASS_STATUS_BOUNCED;
-			text = q + 9;
-		} else {
+		q = skip_literal(q, end, ": ");
+		if (q == NULL)
 			return 0;
+		for (size_t i = 0; i < sizeof(qmail_outcomes) / sizeof(qmail_outcomes[0]); i++) {
+			text = skip_bytes(q, end, qmail_outcomes[i].word, qmail_outcomes[i].length);
+			if (text != NULL) {
+				status = qmail_outcomes[i].status;
+				break;
+			}
 		}
+		if (text == NULL)
+			return 0;
 		out->mta = SMTPCLASS_MTA_QMAIL;
 		out->status = status;
 		out->stage = qmail_stage(text, end);
 		out->reply_form = SMTPCLASS_LOG_REPLY_UNDERSCORES;
-		said = find_text(text, end, "Remote_host_said:_");
-		if (said != NULL) {
-			const char *reply = said + 18;
+		reply = find_after(text, end, "Remote_host_said:_", NULL);
+		if (reply != NULL) {
 			const char *giving_up = find_text(reply, end, "/Giving_up_on_");
+			/* The reply keeps the '/' that ends its last segment. */
 			out->reply = span_of(reply, giving_up != NULL ? giving_up + 1 : end);
 		} else {
 			out->reply = span_of(text, end);
@@ -172,18 +181,19 @@ static int scan_qmail(const char *p, const char *end, struct scan_memory *memory
 		return 1;
 	}
 
-	if (starts_with(p, end, "rblsmtpd: ")) {
+	q = skip_literal(p, end, "rblsmtpd: ");
+	if (q != NULL) {
 		/* rblsmtpd: 198.51.100.77 pid 19597 sbl-xbl.spamhaus.org: 451 http://... */
-		const char *address = p + 10;
+		const char *address = q;
 		const char *address_end = token_end(address, end);
-		const char *colon = find_text(address_end, end, ": ");
-		if (colon == NULL)
+		const char *reply = find_after(address_end, end, ": ", NULL);
+		if (reply == NULL)
 			return 0;
 		out->mta = SMTPCLASS_MTA_QMAIL;
 		out->status = SMTPCLASS_STATUS_REJECTED;
 		out->stage = SMTPCLASS_STAGE_CONNECT;
 		out->relay = span_of(address, address_end);
-		out->reply = span_of(colon + 2, end);
+		out->reply = span_of(reply, end);
 		return 1;
 	}
 	return 0;

@@ -15,25 +15,19 @@
  * Courier value). */
 static int scan_courier(const char *p, const char *end, smtpclass_log_record *out)
 {
+	const char *fields = skip_literal(p, end, "error,");
+	struct field_walk walk = field_walk_start(fields, end, BYTE_LOWER, LIT(","));
+	smtpclass_span key;
+	const char *value;
 	const char *text = NULL;
 	int has_from = 0;
 	int has_to = 0;
 
-	p = skip_literal(p, end, "error,");
-	if (p == NULL)
+	if (fields == NULL)
 		return 0;
-	while (p < end) {
-		const char *key = p;
-		const char *value;
+	while (field_next(&walk, &key, &value)) {
 		const char *value_end;
-		size_t key_len;
 
-		while (p < end && is_lower(*p))
-			p++;
-		if (p == key || p >= end || *p != '=')
-			break;
-		key_len = (size_t)(p - key);
-		value = p + 1;
 		if (value < end && (*value == '<' || *value == '"')) {
 			const char *close = find_byte(value + 1, end, *value == '<' ? '>' : '"');
 			value_end = close != NULL ? close + 1 : end;
@@ -43,22 +37,20 @@ static int scan_courier(const char *p, const char *end, smtpclass_log_record *ou
 			       !(*value_end == ':' && value_end + 1 < end && value_end[1] == ' '))
 				value_end++;
 		}
-		if (text_is(key, key_len, "relay")) {
+		if (text_is(key.ptr, key.len, "relay")) {
 			out->relay = span_of(value, value_end);
-		} else if (text_is(key, key_len, "from")) {
+		} else if (text_is(key.ptr, key.len, "from")) {
 			out->sender = address_of(value, value_end);
 			has_from = 1;
-		} else if (text_is(key, key_len, "to")) {
+		} else if (text_is(key.ptr, key.len, "to")) {
 			out->recipient = address_of(value, value_end);
 			has_to = 1;
 		}
-		p = value_end;
-		text = skip_literal(p, end, ": ");
+		/* ": " ends the fields; the reply follows. */
+		text = skip_literal(value_end, end, ": ");
 		if (text != NULL)
 			break;
-		if (p >= end || *p != ',')
-			break;
-		p++;
+		field_value_end(&walk, value_end);
 	}
 	/* Without from= or to= (an AUTH failure: msg="535 ...") no mail was
 	 * refused. */

@@ -296,6 +296,75 @@ static inline smtpclass_log_status status_from_class(char digit)
 }
 
 
+/* ---- key=value fields ----------------------------------------------------- */
+
+/*
+ * A walk over "key=value" fields: Postfix and Sendmail write "to=<r>,
+ * relay=h, dsn=5.1.1, status=bounced (...)", Courier "relay=IP,from=<s>,
+ * to=<r>: REPLY", OpenSMTPD "evpid=E from=<s> result="Ok"".  The walk
+ * reads the keys and steps over the separator; the dialect says where each
+ * value ends, because values may hold the separator (inside <...>, quotes,
+ * or a reply), and often the last field runs to the end of the line:
+ *
+ *	struct field_walk walk = field_walk_start(p, end, BYTE_LOWER, LIT(", "));
+ *	smtpclass_span key;
+ *	const char *value;
+ *
+ *	while (field_next(&walk, &key, &value)) {
+ *		const char *value_end = ...;
+ *		field_value_end(&walk, value_end);
+ *	}
+ */
+struct field_walk {
+	const char *next; /* where the next key starts; NULL once the list ended */
+	const char *end;
+	unsigned key_classes; /* byte classes a key is made of */
+	const char *separator;
+	size_t separator_length;
+};
+
+static inline struct field_walk field_walk_start(const char *p, const char *end,
+                                                 unsigned key_classes, const char *separator,
+                                                 size_t separator_length)
+{
+	struct field_walk walk = {p, end, key_classes, separator, separator_length};
+	return walk;
+}
+
+/* Reads the next "key=": returns 1, with the key in *key and where its value
+ * starts in *value, or 0 when the list has ended or no key stands there. */
+static inline int field_next(struct field_walk *walk, smtpclass_span *key, const char **value)
+{
+	const char *start = walk->next;
+	const char *p = start;
+
+	if (p == NULL)
+		return 0;
+	while (p < walk->end && byte_is(*p, walk->key_classes))
+		p++;
+	if (p == start || p >= walk->end || *p != '=') {
+		walk->next = NULL;
+		return 0;
+	}
+	*key = span_of(start, p);
+	*value = p + 1;
+	return 1;
+}
+
+/* The value just read ends at value_end: the next key follows the
+ * separator there; without a separator the list has ended. */
+static inline void field_value_end(struct field_walk *walk, const char *value_end)
+{
+	walk->next = skip_bytes(value_end, walk->end, walk->separator, walk->separator_length);
+}
+
+/* For lists whose separator is not one fixed text (OpenSMTPD's spaces):
+ * the next key starts at p. */
+static inline void field_continue_at(struct field_walk *walk, const char *p)
+{
+	walk->next = p;
+}
+
 /* ---- Scanner memory ------------------------------------------------------- */
 
 enum { QMAIL_SLOTS = 64, QMAIL_ADDRESS_MAX = 256 };

@@ -32,22 +32,16 @@ static smtpclass_span unquoted(const char *p, const char *q)
  * form); p points at "delivery evpid=". */
 static int opensmtpd_delivery(const char *p, const char *end, smtpclass_log_record *out)
 {
+	struct field_walk walk = field_walk_start(skip_literal(p, end, "delivery "), end,
+	                                          BYTE_LOWER | BYTE_KEY | BYTE_DASH, LIT(" "));
 	smtpclass_span result = {NULL, 0};
+	smtpclass_span key;
+	const char *value;
 
-	p = skip_literal(p, end, "delivery ");
-	while (p != NULL && p < end) {
-		const char *key = p;
-		const char *value;
+	while (field_next(&walk, &key, &value)) {
 		const char *value_end;
-		size_t key_len;
 
-		while (p < end && (is_lower(*p) || *p == '_' || *p == '-'))
-			p++;
-		if (p == key || p >= end || *p != '=')
-			break;
-		key_len = (size_t)(p - key);
-		value = p + 1;
-		if (text_is(key, key_len, "stat")) {
+		if (text_is(key.ptr, key.len, "stat")) {
 			/* The last field; its text may hold quotes itself. */
 			out->reply = unquoted(value, end);
 			break;
@@ -61,17 +55,18 @@ static int opensmtpd_delivery(const char *p, const char *end, smtpclass_log_reco
 		} else {
 			value_end = token_end(value, end);
 		}
-		if (text_is(key, key_len, "evpid"))
+		if (text_is(key.ptr, key.len, "evpid"))
 			out->queue_id = span_of(value, value_end);
-		else if (text_is(key, key_len, "from"))
+		else if (text_is(key.ptr, key.len, "from"))
 			out->sender = address_of(value, value_end);
-		else if (text_is(key, key_len, "to"))
+		else if (text_is(key.ptr, key.len, "to"))
 			out->recipient = address_of(value, value_end);
-		else if (text_is(key, key_len, "relay"))
+		else if (text_is(key.ptr, key.len, "relay"))
 			out->relay = unquoted(value, value_end);
-		else if (text_is(key, key_len, "result"))
+		else if (text_is(key.ptr, key.len, "result"))
 			result = unquoted(value, value_end);
-		p = skip_spaces(value_end, end);
+		/* Any number of spaces, even none, before the next key. */
+		field_continue_at(&walk, skip_spaces(value_end, end));
 	}
 	if (text_is(result.ptr, result.len, "Ok"))
 		out->status = SMTPCLASS_STATUS_SENT;

@@ -182,23 +182,18 @@ static int finish_sendmail(const char *stat, const char *end, smtpclass_log_reco
 static int scan_recipient_fields(const char *p, const char *end, smtpclass_mta dialect,
                                  smtpclass_log_record *out)
 {
-	while (p < end) {
-		const char *key = p;
-		const char *value;
-		const char *value_end;
-		size_t key_len;
+	struct field_walk walk = field_walk_start(p, end, BYTE_LOWER | BYTE_KEY, LIT(", "));
+	smtpclass_span key;
+	const char *value;
 
-		while (p < end && byte_is(*p, BYTE_LOWER | BYTE_KEY))
-			p++;
-		if (p == key || p >= end || *p != '=')
-			break;
-		key_len = (size_t)(p - key);
-		value = p + 1;
-		if (text_is(key, key_len, "status"))
+	while (field_next(&walk, &key, &value)) {
+		const char *value_end;
+
+		if (text_is(key.ptr, key.len, "status"))
 			return dialect != SMTPCLASS_MTA_SENDMAIL ? finish_postfix(value, end, out) : 0;
-		if (text_is(key, key_len, "stat"))
+		if (text_is(key.ptr, key.len, "stat"))
 			return dialect != SMTPCLASS_MTA_POSTFIX ? finish_sendmail(value, end, out) : 0;
-		if (text_is(key, key_len, "reply")) {
+		if (text_is(key.ptr, key.len, "reply")) {
 			/* Sendmail's reply= text may hold ", "; stat= follows it. */
 			value_end = find_text(value, end, ", stat=");
 			if (value_end == NULL)
@@ -214,17 +209,14 @@ static int scan_recipient_fields(const char *p, const char *end, smtpclass_mta d
 			value_end = find_text(search, end, ", ");
 			if (value_end == NULL)
 				value_end = end;
-			if (text_is(key, key_len, "to"))
+			if (text_is(key.ptr, key.len, "to"))
 				out->recipient = address_at(value, value_end, NULL);
-			else if (text_is(key, key_len, "relay"))
+			else if (text_is(key.ptr, key.len, "relay"))
 				out->relay = span_of(value, value_end);
-			else if (text_is(key, key_len, "dsn"))
+			else if (text_is(key.ptr, key.len, "dsn"))
 				out->dsn = span_of(value, value_end);
 		}
-		p = value_end;
-		if (!starts_with(p, end, ", "))
-			break;
-		p += 2;
+		field_value_end(&walk, value_end);
 	}
 	return 0;
 }
@@ -305,38 +297,35 @@ static int scan_postfix_reject(const char *p, const char *end, smtpclass_log_rec
  * check_relay: connection stage). */
 static int scan_sendmail_ruleset(const char *p, const char *end, smtpclass_log_record *out)
 {
+	struct field_walk walk =
+	    field_walk_start(p, end, BYTE_LOWER | BYTE_DIGIT | BYTE_KEY, LIT(", "));
 	smtpclass_span ruleset = {NULL, 0};
 	smtpclass_span argument = {NULL, 0};
+	smtpclass_span key;
+	const char *value;
 	const char *rule_end;
+	int rejected = 0;
 
-	while (p < end) {
-		const char *key = p;
-		const char *value;
+	while (field_next(&walk, &key, &value)) {
 		const char *value_end;
-		size_t key_len;
 
-		while (p < end && (is_lower(*p) || is_digit(*p) || *p == '_'))
-			p++;
-		if (p == key || p >= end || *p != '=')
-			return 0;
-		key_len = (size_t)(p - key);
-		value = p + 1;
-		if (text_is(key, key_len, "reject")) {
+		if (text_is(key.ptr, key.len, "reject")) {
 			out->reply = span_of(value, end);
+			rejected = 1;
 			break;
 		}
 		value_end = find_text(value, end, ", ");
 		if (value_end == NULL)
 			return 0;
-		if (text_is(key, key_len, "ruleset"))
+		if (text_is(key.ptr, key.len, "ruleset"))
 			ruleset = span_of(value, value_end);
-		else if (text_is(key, key_len, "arg1"))
+		else if (text_is(key.ptr, key.len, "arg1"))
 			argument = address_of(value, value_end);
-		else if (text_is(key, key_len, "relay"))
+		else if (text_is(key.ptr, key.len, "relay"))
 			out->relay = span_of(value, value_end);
-		p = value_end + 2;
+		field_value_end(&walk, value_end);
 	}
-	if (p >= end || ruleset.len == 0)
+	if (!rejected || ruleset.len == 0)
 		return 0;
 	out->mta = SMTPCLASS_MTA_SENDMAIL;
 	out->status = SMTPCLASS_STATUS_REJECTED;

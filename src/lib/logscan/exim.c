@@ -36,6 +36,36 @@ const char *sc_match_exim_id(const char *p, const char *end)
 	return NULL;
 }
 
+/* The flags that start an Exim delivery line, the one list of them: the
+ * scanner below and the auto-detection in logscan.c both read it. */
+static const struct exim_flag {
+	const char *text; /* the flag and the space after it */
+	size_t length;
+	smtpclass_log_status status;
+} exim_flags[] = {
+    {LIT("=> "), SMTPCLASS_STATUS_SENT},     /* delivered */
+    {LIT("-> "), SMTPCLASS_STATUS_SENT},     /* another address of the same delivery */
+    {LIT(">> "), SMTPCLASS_STATUS_SENT},     /* cutthrough delivery */
+    {LIT("** "), SMTPCLASS_STATUS_BOUNCED},  /* delivery failed */
+    {LIT("== "), SMTPCLASS_STATUS_DEFERRED}, /* delivery deferred */
+};
+
+/* Where the address after an Exim delivery flag at p ("=> ", "** ", ...)
+ * starts, with the flag's status in *status; NULL when p holds none. */
+const char *sc_exim_delivery_flag(const char *p, const char *end, smtpclass_log_status *status)
+{
+	if (left(p, end) < 3 || p[2] != ' ')
+		return NULL;
+	for (size_t i = 0; i < sizeof(exim_flags) / sizeof(exim_flags[0]); i++) {
+		const char *address = skip_bytes(p, end, exim_flags[i].text, exim_flags[i].length);
+		if (address != NULL) {
+			*status = exim_flags[i].status;
+			return address;
+		}
+	}
+	return NULL;
+}
+
 /* Where a trailing " DT=0s" (and other " KEY=duration" deliver_time style
  * fields: one to three capitals, '=', a digit) starts, else end. */
 static const char *strip_duration_fields(const char *text, const char *end)
@@ -313,6 +343,8 @@ static int scan_exim_reject(const char *p, const char *end, const char *rejected
 static int scan_exim(const char *p, const char *end, smtpclass_log_record *out)
 {
 	const char *id_end = sc_match_exim_id(p, end);
+	smtpclass_log_status status;
+	const char *delivery;
 	const char *rejected;
 	const char *reason;
 
@@ -320,16 +352,11 @@ static int scan_exim(const char *p, const char *end, smtpclass_log_record *out)
 		out->queue_id = span_of(p, id_end);
 		p = id_end < end ? id_end + 1 : id_end;
 	}
-	if (left(p, end) >= 3 && p[2] == ' ') {
-		if (p[0] == '*' && p[1] == '*')
-			return scan_exim_delivery(p + 3, end, SMTPCLASS_STATUS_BOUNCED, out);
-		if (p[0] == '=' && p[1] == '=')
-			return scan_exim_delivery(p + 3, end, SMTPCLASS_STATUS_DEFERRED, out);
-		if ((p[0] == '=' || p[0] == '-' || p[0] == '>') && p[1] == '>')
-			return scan_exim_delivery(p + 3, end, SMTPCLASS_STATUS_SENT, out);
-		if (p[0] == '<' && p[1] == '=')
-			return 0;
-	}
+	delivery = sc_exim_delivery_flag(p, end, &status);
+	if (delivery != NULL)
+		return scan_exim_delivery(delivery, end, status, out);
+	if (starts_with(p, end, "<= "))
+		return 0; /* an arrival */
 	rejected = p;
 	reason = skip_literal(p, end, "rejected ");
 	if (reason == NULL) {

@@ -439,6 +439,11 @@ int sc_scan_queue_line(const char *p, const char *end, smtpclass_mta dialect,
  * strict: it must hold a digit (postfix.c). */
 size_t sc_queue_id_length(const char *p, const char *end, int strict);
 
+/* Where the address after an Exim delivery flag ("=> ", "** ", ...) at p
+ * starts, with the flag's status in *status; NULL when p holds none
+ * (exim.c). */
+const char *sc_exim_delivery_flag(const char *p, const char *end, smtpclass_log_status *status);
+
 /* End of an Exim message id at p followed by a space or the end, or NULL
  * (exim.c). */
 const char *sc_match_exim_id(const char *p, const char *end);

@@ -113,7 +113,7 @@ struct settings {
 
 struct counters {
 	unsigned long long lines, records, skipped, cut, sent_hidden;
-	unsigned long long per_mta[8];
+	unsigned long long per_mta[SMTPCLASS_MTA_COUNT];
 	int worst_rank; /* see verdict_rank() */
 	int not_a_reply, open_failed, io_error;
 };
@@ -599,7 +599,8 @@ static void classify_line(struct settings *settings, const char *name,
 			                       &reply, &result);
 		}
 		record.log = &log;
-		counts.per_mta[log.mta & 7]++;
+		if ((unsigned)log.mta < SMTPCLASS_MTA_COUNT)
+			counts.per_mta[log.mta]++;
 		emit(settings, &record);
 		return;
 	}
@@ -855,7 +856,7 @@ int main(int argc, char **argv)
 		        "%s: lines %llu, records %llu, skipped %llu, sent not shown %llu, cut %llu\n",
 		        PROGRAM, counts.lines, counts.records, counts.skipped, counts.sent_hidden,
 		        counts.cut);
-		for (int mta = 1; mta < 8; mta++)
+		for (int mta = 1; mta < SMTPCLASS_MTA_COUNT; mta++)
 			if (counts.per_mta[mta] > 0)
 				fprintf(stderr, "%s: %s records %llu\n", PROGRAM,
 				        smtpclass_mta_name((smtpclass_mta)mta), counts.per_mta[mta]);

@@ -11,8 +11,7 @@
 #include "logscan_internal.h"
 
 /* Scans courieresmtpd's "error,relay=IP,[ident=x,]from=<s>,to=<r>: REPLY":
- * a reply this server sent.  Reported as mta generic (the API has no
- * Courier value). */
+ * a reply this server sent. */
 static int scan_courier(const char *p, const char *end, smtpclass_log_record *out)
 {
 	const char *fields = skip_literal(p, end, "error,");
@@ -57,7 +56,7 @@ static int scan_courier(const char *p, const char *end, smtpclass_log_record *ou
 	if (!(has_from || has_to) || text == NULL)
 		return 0;
 	out->reply = span_of(text, end);
-	out->mta = SMTPCLASS_MTA_GENERIC;
+	out->mta = SMTPCLASS_MTA_COURIER;
 	out->status = SMTPCLASS_STATUS_REJECTED;
 	out->stage = has_to ? SMTPCLASS_STAGE_RCPT : SMTPCLASS_STAGE_MAIL;
 	return 1;

@@ -47,7 +47,7 @@ struct program_name {
 
 /* One MTA the scanner knows. */
 struct mta_entry {
-	const char *name; /* smtpclass_mta_name() and --mta; NULL: not selectable */
+	const char *name; /* smtpclass_mta_name() and --mta; NULL for UNKNOWN */
 	struct program_name programs[3];
 	sc_log_scanner *scan;
 	int then_generic; /* lines scan turns down go to the generic markers */
@@ -55,22 +55,26 @@ struct mta_entry {
 
 /* Indexed by smtpclass_mta (the values are pinned in smtpclass.h).  The
  * Exchange and generic rows have no program name: the CSV form of the line
- * and scan_auto() pick them. */
+ * and scan_auto() pick them.  Courier's lines other than its refusals may
+ * still quote a reply, so they go on to the generic markers. */
+/* clang-format off */
 static const struct mta_entry mtas[] = {
-    [SMTPCLASS_MTA_UNKNOWN] = {NULL, {{NULL, 0, 0}}, NULL, 0},
-    [SMTPCLASS_MTA_POSTFIX] = {"postfix", {{LIT("postfix"), 1}}, sc_scan_postfix, 0},
-    [SMTPCLASS_MTA_EXIM] = {"exim", {{LIT("exim"), 1}}, sc_scan_exim, 0},
-    [SMTPCLASS_MTA_SENDMAIL] = {"sendmail", {{LIT("sendmail"), 1}, {LIT("sm-"), 1}}, sc_scan_sendmail, 0},
-    [SMTPCLASS_MTA_OPENSMTPD] = {"opensmtpd", {{LIT("smtpd"), 0}}, sc_scan_opensmtpd, 0},
-    [SMTPCLASS_MTA_QMAIL] = {"qmail", {{LIT("qmail"), 1}}, sc_scan_qmail, 0},
-    [SMTPCLASS_MTA_EXCHANGE] = {"exchange", {{NULL, 0, 0}}, sc_scan_exchange, 0},
-    [SMTPCLASS_MTA_GENERIC] = {"generic", {{NULL, 0, 0}}, sc_scan_generic, 0},
-    /* Courier: not in smtpclass_mta yet, so not selectable, and its records
-     * say generic (courier.c). */
-    [SMTPCLASS_MTA_GENERIC + 1] = {NULL, {{LIT("courier"), 1}}, sc_scan_courier, 1},
+    [SMTPCLASS_MTA_UNKNOWN]   = {NULL,        {{NULL, 0, 0}},                          NULL,              0},
+    [SMTPCLASS_MTA_POSTFIX]   = {"postfix",   {{LIT("postfix"), 1}},                   sc_scan_postfix,   0},
+    [SMTPCLASS_MTA_EXIM]      = {"exim",      {{LIT("exim"), 1}},                      sc_scan_exim,      0},
+    [SMTPCLASS_MTA_SENDMAIL]  = {"sendmail",  {{LIT("sendmail"), 1}, {LIT("sm-"), 1}}, sc_scan_sendmail,  0},
+    [SMTPCLASS_MTA_OPENSMTPD] = {"opensmtpd", {{LIT("smtpd"), 0}},                     sc_scan_opensmtpd, 0},
+    [SMTPCLASS_MTA_QMAIL]     = {"qmail",     {{LIT("qmail"), 1}},                     sc_scan_qmail,     0},
+    [SMTPCLASS_MTA_EXCHANGE]  = {"exchange",  {{NULL, 0, 0}},                          sc_scan_exchange,  0},
+    [SMTPCLASS_MTA_GENERIC]   = {"generic",   {{NULL, 0, 0}},                          sc_scan_generic,   0},
+    [SMTPCLASS_MTA_COURIER]   = {"courier",   {{LIT("courier"), 1}},                   sc_scan_courier,   1},
 };
+/* clang-format on */
 
 #define MTA_ROWS (sizeof(mtas) / sizeof(mtas[0]))
+
+static_assert(MTA_ROWS == SMTPCLASS_MTA_COUNT,
+              "one registry row per smtpclass_mta, and SMTPCLASS_MTA_COUNT rows");
 
 /* Indexed by smtpclass_log_status. */
 static const char *const status_names[] = {NULL,      "sent",    "deferred",

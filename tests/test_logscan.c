@@ -260,6 +260,16 @@ static const struct scan_row rows[] = {
 	/* -> extra recipient, local part then <address> (exim-testsuite.log:199) */
 	{"1999-03-02 09:44:33 10HmbI-000000005vi-0000 -> jill <jill@myhost.test.ex> R=smartuser T=lmtp C=\"250 OK\"",
 	 1, EXIM, SENT, NOSTAGE, "10HmbI-000000005vi-0000", "jill@myhost.test.ex", "myhost.test.ex", NULL, NULL, "250 OK"},
+	/* >> cutthrough delivery (exim-testsuite.log:207) */
+	{"1999-03-02 09:44:33 10HmaZ-000000005vi-0000 >> userx@domain.com (ruserx@domain.com) <rruserx@domain.com> P=<CALLER@myhost.test.ex> R=all T=smtp H=127.0.0.1 [127.0.0.1] C=\"250 OK\"",
+	 1, EXIM, SENT, NOSTAGE, "10HmaZ-000000005vi-0000", "userx@domain.com", "domain.com", "127.0.0.1 [127.0.0.1]", NULL, "250 OK"},
+	/* the same >> line message-only, as pasted without timestamp and id: auto-detection
+	 * sends it to Exim like => and -> (exim-testsuite.log:207, cut) */
+	{">> userx@domain.com (ruserx@domain.com) <rruserx@domain.com> P=<CALLER@myhost.test.ex> R=all T=smtp H=127.0.0.1 [127.0.0.1] C=\"250 OK\"",
+	 1, EXIM, SENT, NOSTAGE, NULL, "userx@domain.com", "domain.com", "127.0.0.1 [127.0.0.1]", NULL, "250 OK"},
+	/* message-only -> line, as pasted (exim-testsuite.log:199, cut) */
+	{"-> jill <jill@myhost.test.ex> R=smartuser T=lmtp C=\"250 OK\"",
+	 1, EXIM, SENT, NOSTAGE, NULL, "jill@myhost.test.ex", "myhost.test.ex", NULL, NULL, "250 OK"},
 	/* message-only == line from a paste (web-exim.log:27) */
 	{"== mikestellhorn@aol.com R=lookuphost T=remote_smtp defer (-53): retry time not reached for any host",
 	 1, EXIM, DEFERRED, NOSTAGE, NULL, "mikestellhorn@aol.com", "aol.com", NULL, NULL, "retry time not reached for any host"},

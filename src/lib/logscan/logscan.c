@@ -392,12 +392,13 @@ static int scan_auto(const struct scan_line *line, smtpclass_log_record *out)
 {
 	const char *p = line->header.message;
 	const char *end = line->end;
+	smtpclass_log_status exim_status;
 	size_t id_length;
 	const char *q;
 
-	if (left(p, end) >= 3 && p[2] == ' ' &&
-	    ((p[0] == '*' && p[1] == '*') || (p[0] == '=' && p[1] == '=') ||
-	     (p[0] == '=' && p[1] == '>') || (p[0] == '-' && p[1] == '>')))
+	/* Exim's own list of delivery flags (exim.c), so that what the Exim
+	 * scanner reads is what is sent to it. */
+	if (sc_exim_delivery_flag(p, end, &exim_status) != NULL)
 		return sc_scan_exim(line, out);
 	if (sc_match_exim_id(p, end) != NULL)
 		return sc_scan_exim(line, out);

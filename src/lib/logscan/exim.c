@@ -136,8 +136,9 @@ static void exim_failure_text(const char *text, const char *end, smtpclass_log_r
 				const char *close;
 				const char *after_host = find_after(reply, end, "]: ", &close);
 				if (after_host != NULL) {
+					/* The relay is "H [IP]", with its ']'. */
 					if (out->relay.len == 0)
-						out->relay = span_of(host, close + 1); /* with its ']' */
+						out->relay = span_of(host, close + 1);
 					reply = after_host;
 				}
 			}

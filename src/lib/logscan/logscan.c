@@ -118,8 +118,10 @@ static smtpclass_mta mta_of_program(smtpclass_span program)
 	if (program.len == 0)
 		return SMTPCLASS_MTA_UNKNOWN;
 	for (size_t i = 1; i < MTA_ROWS; i++) {
-		for (const struct program_name *name = mtas[i].programs; name->text != NULL; name++) {
-			if (program.len < name->length || (!name->prefix && program.len != name->length))
+		for (const struct program_name *name = mtas[i].programs; name->text != NULL;
+		     name++) {
+			if (program.len < name->length ||
+			    (!name->prefix && program.len != name->length))
 				continue;
 			if (memcmp(program.ptr, name->text, name->length) == 0)
 				return (smtpclass_mta)i;
@@ -146,7 +148,6 @@ void smtpclass_log_state_init(smtpclass_log_state *state, smtpclass_mta forced_m
 }
 
 /* ---- Line header ---------------------------------------------------------- */
-
 
 /* End of "hh:mm:ss" with optional ".fraction" at p, or NULL. */
 static const char *match_clock(const char *p, const char *end)
@@ -498,8 +499,8 @@ int smtpclass_log_scan(const char *line, size_t len, smtpclass_log_state *state,
 	scan.memory = NULL;
 	if (state != NULL) {
 		scan.memory = (struct scan_memory *)(void *)state->opaque;
-		if (state->forced_mta > SMTPCLASS_MTA_UNKNOWN && (size_t)state->forced_mta < MTA_ROWS &&
-		    mtas[state->forced_mta].name != NULL)
+		if (state->forced_mta > SMTPCLASS_MTA_UNKNOWN &&
+		    (size_t)state->forced_mta < MTA_ROWS && mtas[state->forced_mta].name != NULL)
 			mta = (smtpclass_mta)state->forced_mta;
 	}
 	if (mta == SMTPCLASS_MTA_UNKNOWN) {
@@ -522,7 +523,6 @@ int smtpclass_log_scan(const char *line, size_t len, smtpclass_log_state *state,
 	out->domain = domain_of(out->recipient);
 	return 1;
 }
-
 
 /*
  * Copies the record's reply into buf as a plain reply: Exim's literal "\n"

@@ -216,7 +216,7 @@ static inline const char *found_end(const char *found, size_t n, const char **at
  * literal s in [p, end) ends, or NULL; *at, unless at is NULL, receives
  * where it starts. */
 #define find_after(p, end, s, at) found_end(find_bytes((p), (end), LIT(s)), sizeof(s) - 1, (at))
-#define find_last_after(p, end, s, at)                                                         \
+#define find_last_after(p, end, s, at)                                                             \
 	found_end(find_last_bytes((p), (end), LIT(s)), sizeof(s) - 1, (at))
 
 /* First space in [p, end), or end. */
@@ -294,7 +294,6 @@ static inline smtpclass_log_status status_from_class(char digit)
 		return SMTPCLASS_STATUS_DEFERRED;
 	return SMTPCLASS_STATUS_BOUNCED;
 }
-
 
 /* ---- key=value fields ----------------------------------------------------- */
 

@@ -190,9 +190,11 @@ static int scan_recipient_fields(const char *p, const char *end, smtpclass_mta d
 		const char *value_end;
 
 		if (text_is(key.ptr, key.len, "status"))
-			return dialect != SMTPCLASS_MTA_SENDMAIL ? finish_postfix(value, end, out) : 0;
+			return dialect != SMTPCLASS_MTA_SENDMAIL ? finish_postfix(value, end, out)
+			                                         : 0;
 		if (text_is(key.ptr, key.len, "stat"))
-			return dialect != SMTPCLASS_MTA_POSTFIX ? finish_sendmail(value, end, out) : 0;
+			return dialect != SMTPCLASS_MTA_POSTFIX ? finish_sendmail(value, end, out)
+			                                        : 0;
 		if (text_is(key.ptr, key.len, "reply")) {
 			/* Sendmail's reply= text may hold ", "; stat= follows it. */
 			value_end = find_text(value, end, ", stat=");
@@ -368,7 +370,7 @@ static int scan_sendmail_address_error(const char *p, const char *end, smtpclass
  * Sendmail lines that carry outcomes.  dialect is POSTFIX, SENDMAIL or
  * UNKNOWN (message-only lines: the keys decide). */
 int sc_scan_queue_line(const char *p, const char *end, smtpclass_mta dialect,
-                           smtpclass_log_record *out)
+                       smtpclass_log_record *out)
 {
 	size_t id_length = sc_queue_id_length(p, end, dialect == SMTPCLASS_MTA_UNKNOWN);
 	const char *rest = id_length > 0 ? skip_literal(p + id_length, end, ": ") : NULL;

@@ -59,15 +59,17 @@ struct mta_entry {
  * still quote a reply, so they go on to the generic markers. */
 /* clang-format off */
 static const struct mta_entry mtas[] = {
-    [SMTPCLASS_MTA_UNKNOWN]   = {NULL,        {{NULL, 0, 0}},                          NULL,              0},
-    [SMTPCLASS_MTA_POSTFIX]   = {"postfix",   {{LIT("postfix"), 1}},                   sc_scan_postfix,   0},
-    [SMTPCLASS_MTA_EXIM]      = {"exim",      {{LIT("exim"), 1}},                      sc_scan_exim,      0},
-    [SMTPCLASS_MTA_SENDMAIL]  = {"sendmail",  {{LIT("sendmail"), 1}, {LIT("sm-"), 1}}, sc_scan_sendmail,  0},
-    [SMTPCLASS_MTA_OPENSMTPD] = {"opensmtpd", {{LIT("smtpd"), 0}},                     sc_scan_opensmtpd, 0},
-    [SMTPCLASS_MTA_QMAIL]     = {"qmail",     {{LIT("qmail"), 1}},                     sc_scan_qmail,     0},
-    [SMTPCLASS_MTA_EXCHANGE]  = {"exchange",  {{NULL, 0, 0}},                          sc_scan_exchange,  0},
-    [SMTPCLASS_MTA_GENERIC]   = {"generic",   {{NULL, 0, 0}},                          sc_scan_generic,   0},
-    [SMTPCLASS_MTA_COURIER]   = {"courier",   {{LIT("courier"), 1}},                   sc_scan_courier,   1},
+    /*                          name         syslog programs          scanner       then_generic */
+    [SMTPCLASS_MTA_UNKNOWN]   = {NULL,        {{NULL, 0, 0}},          NULL,              0},
+    [SMTPCLASS_MTA_POSTFIX]   = {"postfix",   {{LIT("postfix"), 1}},   sc_scan_postfix,   0},
+    [SMTPCLASS_MTA_EXIM]      = {"exim",      {{LIT("exim"), 1}},      sc_scan_exim,      0},
+    [SMTPCLASS_MTA_SENDMAIL]  = {"sendmail",  {{LIT("sendmail"), 1},
+                                               {LIT("sm-"), 1}},       sc_scan_sendmail,  0},
+    [SMTPCLASS_MTA_OPENSMTPD] = {"opensmtpd", {{LIT("smtpd"), 0}},     sc_scan_opensmtpd, 0},
+    [SMTPCLASS_MTA_QMAIL]     = {"qmail",     {{LIT("qmail"), 1}},     sc_scan_qmail,     0},
+    [SMTPCLASS_MTA_EXCHANGE]  = {"exchange",  {{NULL, 0, 0}},          sc_scan_exchange,  0},
+    [SMTPCLASS_MTA_GENERIC]   = {"generic",   {{NULL, 0, 0}},          sc_scan_generic,   0},
+    [SMTPCLASS_MTA_COURIER]   = {"courier",   {{LIT("courier"), 1}},   sc_scan_courier,   1},
 };
 /* clang-format on */
 

@@ -24,8 +24,13 @@
  *      be NUL-terminated.
  *
  * The registry is the one list of MTAs: smtpclass_mta_name(),
- * smtpclass_mta_from_name() and the bound of a forced MTA come from it.
- * Adding an MTA is a scanner file, a row here and a value in smtpclass.h.
+ * smtpclass_mta_from_name() (so --mta), the bound of a forced MTA and the
+ * program lookup come from it.  Adding an MTA is: a scanner file (with its
+ * design note) listed in SMTPCLASS_LOGSCAN_SOURCES, a row here, the next
+ * pinned value in smtpclass.h and SMTPCLASS_MTA_COUNT one up (a
+ * static_assert checks the two agree), rows in tests/test_logscan.c, and
+ * the name in --help, the completions, the man page and the README
+ * (test_mtas_documented and completions/check.sh fail until it is there).
  *
  * Every span points into the caller's line, except qmail recipients, which
  * qmail.c keeps in the caller-owned state.  Nothing allocates and nothing is

@@ -27,7 +27,7 @@ _smtpclass()
 	--format) values='text json tsv csv' ;;
 	--stage) values='connect helo mail rcpt data eod' ;;
 	--color) values='auto always never' ;;
-	--mta) values='postfix exim sendmail opensmtpd qmail exchange generic' ;;
+	--mta) values='postfix exim sendmail opensmtpd qmail exchange courier generic' ;;
 	--addresses) values='remove soft' ;;
 	--rules)
 		compopt -o filenames 2>/dev/null

@@ -237,8 +237,13 @@ typedef enum smtpclass_mta {
 	SMTPCLASS_MTA_OPENSMTPD = 4,
 	SMTPCLASS_MTA_QMAIL = 5,
 	SMTPCLASS_MTA_EXCHANGE = 6,
-	SMTPCLASS_MTA_GENERIC = 7 /* a reply after a marker such as " said: " or "reply=" */
+	SMTPCLASS_MTA_GENERIC = 7, /* a reply after a marker such as " said: " or "reply=" */
+	SMTPCLASS_MTA_COURIER = 8
 } smtpclass_mta;
+
+/* One more than the largest smtpclass_mta: the size of an array indexed by
+ * MTA.  The library checks it against its table of MTAs when it is built. */
+#define SMTPCLASS_MTA_COUNT 9
 
 /* Name of an MTA ("postfix", "exim", ...), NULL for UNKNOWN. */
 SMTPCLASS_API const char *smtpclass_mta_name(smtpclass_mta mta);

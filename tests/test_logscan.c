@@ -45,6 +45,7 @@ enum {
 	QMAIL = SMTPCLASS_MTA_QMAIL,
 	EXCHANGE = SMTPCLASS_MTA_EXCHANGE,
 	GENERIC = SMTPCLASS_MTA_GENERIC,
+	COURIER = SMTPCLASS_MTA_COURIER,
 	SENT = SMTPCLASS_STATUS_SENT,
 	DEFERRED = SMTPCLASS_STATUS_DEFERRED,
 	BOUNCED = SMTPCLASS_STATUS_BOUNCED,
@@ -259,6 +260,16 @@ static const struct scan_row rows[] = {
 	/* -> extra recipient, local part then <address> (exim-testsuite.log:199) */
 	{"1999-03-02 09:44:33 10HmbI-000000005vi-0000 -> jill <jill@myhost.test.ex> R=smartuser T=lmtp C=\"250 OK\"",
 	 1, EXIM, SENT, NOSTAGE, "10HmbI-000000005vi-0000", "jill@myhost.test.ex", "myhost.test.ex", NULL, NULL, "250 OK"},
+	/* >> cutthrough delivery (exim-testsuite.log:207) */
+	{"1999-03-02 09:44:33 10HmaZ-000000005vi-0000 >> userx@domain.com (ruserx@domain.com) <rruserx@domain.com> P=<CALLER@myhost.test.ex> R=all T=smtp H=127.0.0.1 [127.0.0.1] C=\"250 OK\"",
+	 1, EXIM, SENT, NOSTAGE, "10HmaZ-000000005vi-0000", "userx@domain.com", "domain.com", "127.0.0.1 [127.0.0.1]", NULL, "250 OK"},
+	/* the same >> line message-only, as pasted without timestamp and id: auto-detection
+	 * sends it to Exim like => and -> (exim-testsuite.log:207, cut) */
+	{">> userx@domain.com (ruserx@domain.com) <rruserx@domain.com> P=<CALLER@myhost.test.ex> R=all T=smtp H=127.0.0.1 [127.0.0.1] C=\"250 OK\"",
+	 1, EXIM, SENT, NOSTAGE, NULL, "userx@domain.com", "domain.com", "127.0.0.1 [127.0.0.1]", NULL, "250 OK"},
+	/* message-only -> line, as pasted (exim-testsuite.log:199, cut) */
+	{"-> jill <jill@myhost.test.ex> R=smartuser T=lmtp C=\"250 OK\"",
+	 1, EXIM, SENT, NOSTAGE, NULL, "jill@myhost.test.ex", "myhost.test.ex", NULL, NULL, "250 OK"},
 	/* message-only == line from a paste (web-exim.log:27) */
 	{"== mikestellhorn@aol.com R=lookuphost T=remote_smtp defer (-53): retry time not reached for any host",
 	 1, EXIM, DEFERRED, NOSTAGE, NULL, "mikestellhorn@aol.com", "aol.com", NULL, NULL, "retry time not reached for any host"},
@@ -387,10 +398,19 @@ static const struct scan_row rows[] = {
 	{.line = "#Fields: date-time,client-ip,client-hostname,server-ip,server-hostname,source-context,connector-id,source,event-id,internal-message-id,message-id,network-message-id,recipient-address,recipient-status", .found = 0},
 	/* courieresmtpd RCPT refused (courier.log:1) */
 	{"Apr 10 03:47:57 web courieresmtpd: error,relay=::ffff:1.2.3.4,ident=tmf,from=<tmf@example.com>,to=<mailman-subscribe@example.com>: 550 User unknown.",
-	 1, GENERIC, REJECTED, RCPT, NULL, "mailman-subscribe@example.com", "example.com", "::ffff:1.2.3.4", NULL, "550 User unknown."},
+	 1, COURIER, REJECTED, RCPT, NULL, "mailman-subscribe@example.com", "example.com", "::ffff:1.2.3.4", NULL, "550 User unknown."},
 	/* courieresmtpd, empty from=<> and to=<> (courier.log:5) */
 	{"Nov 21 23:16:17 server courieresmtpd: error,relay=::ffff:1.2.3.4,from=<>,to=<>: 550 User unknown.",
-	 1, GENERIC, REJECTED, RCPT, NULL, NULL, NULL, "::ffff:1.2.3.4", NULL, "550 User unknown."},
+	 1, COURIER, REJECTED, RCPT, NULL, NULL, NULL, "::ffff:1.2.3.4", NULL, "550 User unknown."},
+	/* courieresmtpd, the reply holds <...> (courier.log:3) */
+	{"Jul  4 18:39:39 mail courieresmtpd: error,relay=::ffff:1.2.3.4,from=<picaro@astroboymail.com>,to=<user@update.net>: 550 User <benny> unknown",
+	 1, COURIER, REJECTED, RCPT, NULL, "user@update.net", "update.net", "::ffff:1.2.3.4", NULL, "550 User <benny> unknown"},
+	/* courieresmtpd, a recipient without '@': no domain (courier.log:4) */
+	{"Jul  6 03:42:28 whistler courieresmtpd: error,relay=::ffff:1.2.3.4,from=<>,to=<admin at memcpy>: 550 User unknown.",
+	 1, COURIER, REJECTED, RCPT, NULL, "admin at memcpy", NULL, "::ffff:1.2.3.4", NULL, "550 User unknown."},
+	/* message-only courieresmtpd line: auto-detection finds Courier (courier.log:6 without its syslog header) */
+	{"error,relay=::ffff:1.2.3.4,from=<firozquarl@aclunc.org>,to=<BOGUSUSER@HOSTEDDOMAIN.org>: 550 User unknown.",
+	 1, COURIER, REJECTED, RCPT, NULL, "BOGUSUSER@HOSTEDDOMAIN.org", "HOSTEDDOMAIN.org", "::ffff:1.2.3.4", NULL, "550 User unknown."},
 	/* courieresmtpd AUTH failure msg="535 ...": no mail refused (courier.log:2) */
 	{.line = "Jul  3 23:07:20 szerver courieresmtpd: error,relay=::ffff:1.2.3.4,msg=\"535 Authentication failed.\",cmd: YWRvYmVhZG9iZQ==", .found = 0},
 	/* ASSP [SMTP Error] (assp.log:2) */
@@ -590,6 +610,9 @@ static void test_forced_mta(void **unused)
 	                           "defer (110): Connection timed out";
 	static const char sendmail[] = "q0F5TqIT001541: to=<test@iann0036.com>, delay=00:00:01, "
 	                               "mailer=esmtp, dsn=4.3.0, stat=Deferred: 451 try later";
+	/* courier.log:3 without its syslog header */
+	static const char courier[] = "error,relay=::ffff:1.2.3.4,from=<picaro@astroboymail.com>,"
+	                              "to=<user@update.net>: 550 User <benny> unknown";
 	smtpclass_log_state state;
 	smtpclass_log_record record;
 
@@ -615,6 +638,13 @@ static void test_forced_mta(void **unused)
 	assert_int_equal(record.mta, SMTPCLASS_MTA_SENDMAIL);
 	assert_int_equal(record.status, SMTPCLASS_STATUS_DEFERRED);
 	check_span(sendmail, "reply", record.reply, "451 try later");
+
+	/* Forced Courier reads a courieresmtpd line without its syslog tag. */
+	smtpclass_log_state_init(&state, SMTPCLASS_MTA_COURIER);
+	assert_int_equal(smtpclass_log_scan(courier, strlen(courier), &state, &record), 1);
+	assert_int_equal(record.mta, SMTPCLASS_MTA_COURIER);
+	assert_int_equal(record.status, SMTPCLASS_STATUS_REJECTED);
+	check_span(courier, "recipient", record.recipient, "user@update.net");
 
 	/* Forced Postfix does not read Sendmail's stat=. */
 	smtpclass_log_state_init(&state, SMTPCLASS_MTA_POSTFIX);
@@ -692,18 +722,21 @@ static void test_qmail_memory(void **unused)
 
 static void test_names(void **unused)
 {
-	static const char *const mtas[] = {"postfix", "exim",     "sendmail", "opensmtpd",
-	                                   "qmail",   "exchange", "generic"};
+	/* The pinned values of smtpclass.h, in order from 1. */
+	static const char *const mtas[] = {"postfix",  "exim",    "sendmail", "opensmtpd",
+	                                   "qmail",    "exchange", "generic", "courier"};
 	static const char *const statuses[] = {"sent", "deferred", "bounced", "expired",
 	                                       "rejected"};
 
 	(void)unused;
-	for (int i = 0; i < 7; i++) {
+	assert_int_equal(sizeof(mtas) / sizeof(mtas[0]), SMTPCLASS_MTA_COUNT - 1);
+	for (int i = 0; i < SMTPCLASS_MTA_COUNT - 1; i++) {
 		assert_string_equal(smtpclass_mta_name((smtpclass_mta)(i + 1)), mtas[i]);
 		assert_int_equal(smtpclass_mta_from_name(mtas[i], strlen(mtas[i])), i + 1);
 	}
+	assert_int_equal(SMTPCLASS_MTA_COURIER, 8);
 	assert_null(smtpclass_mta_name(SMTPCLASS_MTA_UNKNOWN));
-	assert_null(smtpclass_mta_name((smtpclass_mta)8));
+	assert_null(smtpclass_mta_name((smtpclass_mta)SMTPCLASS_MTA_COUNT));
 	assert_null(smtpclass_mta_name((smtpclass_mta)-1));
 	assert_int_equal(smtpclass_mta_from_name("postfi", 6), -1);
 	assert_int_equal(smtpclass_mta_from_name("postfixx", 8), -1);
@@ -713,6 +746,95 @@ static void test_names(void **unused)
 		                    statuses[i]);
 	assert_null(smtpclass_log_status_name(SMTPCLASS_STATUS_NONE));
 	assert_null(smtpclass_log_status_name((smtpclass_log_status)6));
+}
+
+/* Reads the file at logs_dir/../../relative (the source tree) into a
+ * NUL-terminated buffer to free(). */
+static char *read_source_file(const char *relative)
+{
+	char path[4096];
+	FILE *file;
+	char *text;
+	long size;
+
+	snprintf(path, sizeof(path), "%s/../../%s", logs_dir, relative);
+	file = fopen(path, "rb");
+	if (file == NULL)
+		fail_msg("cannot open %s", path);
+	assert_int_equal(fseek(file, 0, SEEK_END), 0);
+	size = ftell(file);
+	assert_true(size >= 0);
+	rewind(file);
+	text = malloc((size_t)size + 1);
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, (size_t)size, file), (size_t)size);
+	text[size] = '\0';
+	fclose(file);
+	return text;
+}
+
+/* Where the documentation lists the MTAs for --mta and the mta field: the
+ * text between start and the first stop after it; a name is a run of
+ * lowercase letters right after `before` (or at the start). */
+struct mta_list {
+	const char *file;
+	const char *start;
+	const char *stop;
+	const char *before;
+};
+
+/* clang-format off */
+static const struct mta_list mta_lists[] = {
+	{"completions/smtpclass.bash", "--mta) values='", "'", " "},
+	{"completions/_smtpclass", ":MTA:(", ")", " "},
+	{"man/smtpclass.1", ".It Fl -mta Ns = Ns Ar name", "instead of", ".Cm "},
+	{"man/smtpclass.1", ".It Li mta\n", ".It Li queue_id", ".Ql "},
+	{"README.md", "| `mta` |", "\n", "`"},
+};
+/* clang-format on */
+
+/* The completions, the man page and the README name exactly the MTAs of
+ * the library's registry (smtpclass_mta_name()); completions/check.sh
+ * checks that --help names what the completions offer. */
+static void test_mtas_documented(void **unused)
+{
+	(void)unused;
+	for (size_t i = 0; i < sizeof(mta_lists) / sizeof(mta_lists[0]); i++) {
+		const struct mta_list *list = &mta_lists[i];
+		char *text = read_source_file(list->file);
+		const char *from = strstr(text, list->start);
+		const char *to;
+		size_t before_len = strlen(list->before);
+		int seen[SMTPCLASS_MTA_COUNT] = {0};
+
+		if (from == NULL)
+			fail_msg("%s: no \"%s\"", list->file, list->start);
+		from += strlen(list->start);
+		to = strstr(from, list->stop);
+		if (to == NULL)
+			fail_msg("%s: no \"%s\" after \"%s\"", list->file, list->stop, list->start);
+		for (const char *p = from; p < to; p++) {
+			const char *word = p;
+			int mta;
+			if (p != from && !((size_t)(p - from) >= before_len &&
+			                   memcmp(p - before_len, list->before, before_len) == 0))
+				continue;
+			while (p < to && *p >= 'a' && *p <= 'z')
+				p++;
+			if (p == word)
+				continue;
+			mta = smtpclass_mta_from_name(word, (size_t)(p - word));
+			if (mta < 0)
+				fail_msg("%s (%s): \"%.*s\" is no MTA of the library", list->file,
+				         list->start, (int)(p - word), word);
+			seen[mta]++;
+		}
+		for (int mta = 1; mta < SMTPCLASS_MTA_COUNT; mta++)
+			if (seen[mta] != 1)
+				fail_msg("%s (%s): names %s %d times, not once", list->file, list->start,
+				         smtpclass_mta_name((smtpclass_mta)mta), seen[mta]);
+		free(text);
+	}
 }
 
 struct normalise_row {
@@ -838,7 +960,7 @@ static void check_corpus_line(const char *name, const char *line, size_t len,
 	check_spans_inside(&record, line, len, state);
 	if (got) {
 		corpus_found++;
-		if (record.mta < SMTPCLASS_MTA_POSTFIX || record.mta > SMTPCLASS_MTA_GENERIC ||
+		if (record.mta < SMTPCLASS_MTA_POSTFIX || record.mta >= SMTPCLASS_MTA_COUNT ||
 		    record.status < SMTPCLASS_STATUS_SENT ||
 		    record.status > SMTPCLASS_STATUS_REJECTED)
 			fail_msg("%s: malformed record for %.*s", name, (int)len, line);
@@ -985,7 +1107,7 @@ static void test_every_prefix(void **unused)
 	scan_every_prefix(qmail_start, &state, NULL);
 	scan_every_prefix(qmail_outcome, &state, qmail_start);
 	/* Forced parsers see the same cut lines. */
-	for (int mta = SMTPCLASS_MTA_POSTFIX; mta <= SMTPCLASS_MTA_GENERIC; mta++) {
+	for (int mta = SMTPCLASS_MTA_POSTFIX; mta < SMTPCLASS_MTA_COUNT; mta++) {
 		smtpclass_log_state_init(&state, (smtpclass_mta)mta);
 		for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
 			scan_every_prefix(lines[i], &state, NULL);
@@ -1000,6 +1122,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_null_arguments), cmocka_unit_test(test_qmail_memory),
 	    cmocka_unit_test(test_names),          cmocka_unit_test(test_normalise),
 	    cmocka_unit_test(test_corpus),         cmocka_unit_test(test_every_prefix),
+	    cmocka_unit_test(test_mtas_documented),
 	};
 
 #if defined(SMTPCLASS_TEST_LOGS_DIR)

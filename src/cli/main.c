@@ -83,7 +83,7 @@ static const struct option_doc options[] = {
     {"explain", no_argument, OPT_EXPLAIN, NULL, "text format: show the rule that decided and its evidence"},
     {"all", no_argument, OPT_ALL, NULL, "log mode: print successful deliveries too"},
     {"text", no_argument, OPT_TEXT, NULL, "read a file that does not look like text as text (as grep -a)"},
-    {"mta", required_argument, OPT_MTA, "NAME", "log mode: read every line as NAME's format (postfix, exim, sendmail, opensmtpd, qmail, exchange, generic)"},
+    {"mta", required_argument, OPT_MTA, "NAME", "log mode: read every line as NAME's format (postfix, exim, sendmail, opensmtpd, qmail, exchange, courier, generic)"},
     {"year", required_argument, OPT_YEAR, "YYYY", "log mode: the year of syslog timestamps, for time_iso"},
     {"summary", no_argument, OPT_SUMMARY, NULL, "summary mode: one report on all records (sent included) instead of one line each"},
     {"top", required_argument, OPT_TOP, "N", "summary mode: list the top N domains, hosts and reply groups (default 20, 0 all)"},
@@ -118,7 +118,7 @@ struct settings {
 
 struct counters {
 	unsigned long long lines, records, skipped, cut, sent_hidden;
-	unsigned long long per_mta[8];
+	unsigned long long per_mta[SMTPCLASS_MTA_COUNT];
 	int worst_rank; /* see verdict_rank() */
 	int not_a_reply, open_failed, io_error;
 	int bad_input; /* an input was binary, or its compressed data corrupt */
@@ -609,7 +609,8 @@ static void classify_line(struct settings *settings, const char *name,
 			                       &reply, &result);
 		}
 		record.log = &log;
-		counts.per_mta[log.mta & 7]++;
+		if ((unsigned)log.mta < SMTPCLASS_MTA_COUNT)
+			counts.per_mta[log.mta]++;
 		emit(settings, &record);
 		return;
 	}
@@ -902,7 +903,7 @@ int main(int argc, char **argv)
 		        "%s: lines %llu, records %llu, skipped %llu, sent not shown %llu, cut %llu\n",
 		        PROGRAM, counts.lines, counts.records, counts.skipped, counts.sent_hidden,
 		        counts.cut);
-		for (int mta = 1; mta < 8; mta++)
+		for (int mta = 1; mta < SMTPCLASS_MTA_COUNT; mta++)
 			if (counts.per_mta[mta] > 0)
 				fprintf(stderr, "%s: %s records %llu\n", PROGRAM,
 				        smtpclass_mta_name((smtpclass_mta)mta), counts.per_mta[mta]);

@@ -36,7 +36,7 @@ static void check_record(const smtpclass_log_record *record, const char *line, s
 	                                record->sender, record->recipient, record->domain,
 	                                record->relay,  record->dsn,    record->reply};
 
-	FUZZ_CHECK(record->mta >= SMTPCLASS_MTA_UNKNOWN && record->mta <= SMTPCLASS_MTA_GENERIC);
+	FUZZ_CHECK(record->mta >= SMTPCLASS_MTA_UNKNOWN && record->mta < SMTPCLASS_MTA_COUNT);
 	FUZZ_CHECK(record->status >= SMTPCLASS_STATUS_NONE &&
 	           record->status <= SMTPCLASS_STATUS_REJECTED);
 	FUZZ_CHECK(record->stage >= SMTPCLASS_STAGE_UNKNOWN && record->stage <= SMTPCLASS_STAGE_EOD);
@@ -166,7 +166,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	for (size_t i = 0; i < size; i++)
 		sum += data[i];
-	smtpclass_log_state_init(&state, (smtpclass_mta)(1 + sum % SMTPCLASS_MTA_GENERIC));
+	smtpclass_log_state_init(&state, (smtpclass_mta)(1 + sum % (SMTPCLASS_MTA_COUNT - 1)));
 	scan((const char *)data, size, &state);
 	return 0;
 }

@@ -185,15 +185,58 @@ static void parse_zone(const char *s, size_t n, size_t i, struct stamp *t)
 	t->offset_minutes = sign * (hours * 60 + minutes);
 }
 
+/* journalctl -o short-unix: seconds since the epoch with a fraction. */
+static int parse_epoch(const char *s, size_t n, struct stamp *t)
+{
+	long long seconds = 0;
+	size_t i = 0;
+
+	while (i < n && is_digit(s[i]) && i < 12)
+		seconds = seconds * 10 + (s[i++] - '0');
+	if (i < 9 || i >= n || s[i] != '.')
+		return 0;
+	i++;
+	if (i >= n || !is_digit(s[i]))
+		return 0;
+	{
+		long scale = 100000;
+
+		for (; i < n && is_digit(s[i]); i++) {
+			if (t->fraction_digits < 6) {
+				t->micros += (s[i] - '0') * scale;
+				scale /= 10;
+			}
+			t->fraction_digits++;
+		}
+	}
+	if (i != n)
+		return 0;
+	civil_from_days(seconds / 86400, &t->year, &t->month, &t->day);
+	t->hour = (int)(seconds % 86400 / 3600);
+	t->minute = (int)(seconds % 3600 / 60);
+	t->second = (int)(seconds % 60);
+	t->zone = STAMP_OFFSET;
+	return 1;
+}
+
 int timestamp_parse(const char *s, size_t n, struct stamp *t)
 {
 	size_t i = 0;
+	int weekday = 0;
 
 	memset(t, 0, sizeof(*t));
 	if (s == NULL)
 		return 0;
 	if (n > 0 && s[0] == '@')
 		return parse_tai64n(s, n, t);
+	if (n >= 10 && is_digit(s[0]) && is_digit(s[4]) && is_digit(s[8]))
+		return parse_epoch(s, n, t);
+	/* journalctl -o short-full: "Fri 2026-02-13 17:06:35 UTC" */
+	if (n >= 24 && s[3] == ' ' && is_digit(s[4]) && s[8] == '-') {
+		s += 4;
+		n -= 4;
+		weekday = 1;
+	}
 	if (n >= 16 && is_digit(s[0]) && s[4] == '-' && s[7] == '-' &&
 	    (s[10] == 'T' || s[10] == ' ' || s[10] == 't')) {
 		t->year = number_at(s, n, &i, 4, 4);
@@ -211,6 +254,10 @@ int timestamp_parse(const char *s, size_t n, struct stamp *t)
 		if (t->year < 1 || !parse_clock(s, n, &i, t))
 			return 0;
 		parse_zone(s, n, i, t);
+		/* A zone by its name: only UTC and GMT say which offset they are. */
+		if (weekday && t->zone == STAMP_LOCAL && n - i == 4 &&
+		    (memcmp(s + i, " UTC", 4) == 0 || memcmp(s + i, " GMT", 4) == 0))
+			t->zone = STAMP_OFFSET;
 	} else if (n >= 11 && s[3] == ' ') {
 		for (int m = 0; m < 12 && t->month == 0; m++)
 			if (memcmp(month_names + 3 * m, s, 3) == 0)

@@ -28,7 +28,10 @@ struct stamp {
  * Reads a log timestamp s[0..n) (s may be NULL) into *t: RFC 3339 (with a
  * fraction and Z, +hh:mm or +hhmm), "YYYY-MM-DD HH:MM[:SS]" (Exim, local
  * time, or with a " +hhmm" zone), syslog's "Mmm dd HH:MM:SS" (no year; one
- * or two spaces before a one-digit day) and qmail's tai64n label.  Returns
+ * or two spaces before a one-digit day), qmail's tai64n label, and
+ * journalctl's "1771002395.000001" (short-unix) and "Fri 2026-02-13
+ * 17:06:35 UTC" (short-full: a zone named other than UTC or GMT is taken as
+ * the local one).  journalctl's monotonic "[ 0.000001]" is no time.  Returns
  * 1 when it is one of them and a real date (no Feb 31), else 0.
  */
 int timestamp_parse(const char *s, size_t n, struct stamp *t);

@@ -225,6 +225,46 @@ static const char *match_iso_stamp(const char *p, const char *end, char *separat
 	return q;
 }
 
+/* End of journalctl's other stamps at p, or NULL:
+ *   -o short-unix       "1771002395.000001"            seconds since the epoch
+ *   -o short-full       "Fri 2026-02-13 17:06:35 UTC"  (also -o with-unit)
+ *   -o short-monotonic  "[    0.000001]"               seconds since boot
+ * (journalctl(1); the host and the tag follow as in syslog lines). */
+static const char *match_journal_stamp(const char *p, const char *end)
+{
+	const char *q = p;
+	char separator;
+
+	if (p < end && is_digit(*p)) {
+		while (q < end && is_digit(*q))
+			q++;
+		if (q - p < 9 || q - p > 12 || left(q, end) < 2 || *q != '.' || !is_digit(q[1]))
+			return NULL;
+		for (q++; q < end && is_digit(*q); q++)
+			;
+		return q;
+	}
+	if (p < end && *p == '[') {
+		for (q = p + 1; q < end && *q == ' '; q++)
+			;
+		if (q >= end || !is_digit(*q))
+			return NULL;
+		while (q < end && (is_digit(*q) || *q == '.'))
+			q++;
+		return q < end && *q == ']' ? q + 1 : NULL;
+	}
+	if (left(p, end) < 24 || !is_upper(p[0]) || !is_lower(p[1]) || !is_lower(p[2]) ||
+	    p[3] != ' ')
+		return NULL;
+	q = match_iso_stamp(p + 4, end, &separator);
+	if (q == NULL || separator != ' ' || left(q, end) < 2 || *q != ' ')
+		return NULL;
+	/* The zone: an abbreviation ("UTC", "CET") or an offset already read. */
+	for (p = q + 1; q + 1 < end && byte_is(q[1], BYTE_UPPER | BYTE_LOWER); q++)
+		;
+	return q + 1 > p ? q + 1 : NULL;
+}
+
 /* Matches a syslog tag "name[pid]: " or "name: " at p (with require_pid,
  * only the first).  On success stores the name and where the message
  * starts, and returns 1. */
@@ -347,6 +387,22 @@ static void parse_header(const char *line, const char *end, struct line_header *
 		header->message = q < end ? q + 1 : q;
 		parse_host_and_program(q, end, 0, header);
 		return;
+	}
+
+	/* Only with a host and a tag after it: qmail's multilog writes
+	 * "1289844553.014322 delivery 23516: ..." (accustamp), which is no
+	 * journalctl line. */
+	q = match_journal_stamp(p, end);
+	if (q != NULL) {
+		struct line_header journal = *header;
+
+		if (parse_host_and_program(q, end, 0, &journal) && journal.program.len > 0 &&
+		    !is_digit(journal.program.ptr[0])) {
+			*header = journal;
+			header->form = FORM_SYSLOG;
+			header->time = span_of(p, q);
+			return;
+		}
 	}
 
 	q = match_iso_stamp(p, end, &separator);

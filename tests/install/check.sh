@@ -4,6 +4,8 @@
 # Usage: check.sh build   SOURCE_DIR WORK_DIR   configure and build two release trees
 #        check.sh prefix  SOURCE_DIR WORK_DIR   cmake --install into a fresh prefix
 #        check.sh deb     SOURCE_DIR WORK_DIR   the .deb that CPack builds
+#        check.sh plain   SOURCE_DIR WORK_DIR   cmake -S . -B b, no preset, no option
+#        check.sh nocmocka SOURCE_DIR WORK_DIR  configure where cmocka is not found
 #
 # The trees are release builds (no sanitizers, like a user's), one with the
 # default prefix and one with /usr for the Debian package.  "prefix" installs
@@ -103,6 +105,47 @@ build)
 	echo "built $work_dir/tree-local and $work_dir/tree-usr"
 	;;
 
+plain)
+	# What a user types first: no preset, no option.  It must build optimised.
+	mkdir -p "$work_dir"
+	tree=$work_dir/tree-plain
+	rm -rf "$tree"
+	"$cmake" -S "$source_dir" -B "$tree" >"$work_dir/configure-plain.log" 2>&1 ||
+		{ cat "$work_dir/configure-plain.log"; exit 1; }
+	grep -qx 'CMAKE_BUILD_TYPE:STRING=Release' "$tree/CMakeCache.txt" ||
+		fail "a plain configure does not default to Release: $(grep '^CMAKE_BUILD_TYPE' "$tree/CMakeCache.txt")"
+	"$cmake" --build "$tree" --parallel 2 --target smtpclass >"$work_dir/build-plain.log" 2>&1 ||
+		{ cat "$work_dir/build-plain.log"; exit 1; }
+	"$tree/smtpclass" --version >/dev/null || fail "the plain build's smtpclass does not run"
+	pass
+	rm -rf "$tree"
+	finish
+	;;
+
+nocmocka)
+	# No cmocka: pkg-config looks only in an empty directory.  The configure
+	# must succeed, say on one line that the tests are off, and define none.
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	mkdir "$tmp/empty"
+	if ! PKG_CONFIG_LIBDIR=$tmp/empty PKG_CONFIG_PATH= "$cmake" -S "$source_dir" -B "$tmp/tree" \
+		>"$tmp/configure.log" 2>&1; then
+		cat "$tmp/configure.log"
+		fail "the configure fails without cmocka"
+	else
+		notices=$(grep -c 'tests are off' "$tmp/configure.log" || true)
+		[ "$notices" = 1 ] || { cat "$tmp/configure.log"; fail "the configure printed $notices notices that tests are off, not 1"; }
+		if grep -q 'CMake Error\|CMake Warning' "$tmp/configure.log"; then
+			cat "$tmp/configure.log"
+			fail "the configure without cmocka warns or errs"
+		fi
+		tests=$(cd "$tmp/tree" && ctest -N | sed -n 's/^Total Tests: //p')
+		[ "$tests" = 0 ] || fail "without cmocka $tests tests are defined"
+	fi
+	pass
+	finish
+	;;
+
 prefix)
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
@@ -169,7 +212,7 @@ prefix)
 	mkdir "$tmp/consumer"
 	cp "$tmp/example.c" "$tmp/consumer/"
 	cat >"$tmp/consumer/CMakeLists.txt" <<'EOF'
-cmake_minimum_required(VERSION 3.25)
+cmake_minimum_required(VERSION 3.22)
 project(consumer LANGUAGES C)
 find_package(smtpclass 0.1 REQUIRED)
 add_executable(example example.c)
@@ -281,7 +324,7 @@ deb)
 	;;
 
 *)
-	echo "usage: $0 build|prefix|deb SOURCE_DIR WORK_DIR" >&2
+	echo "usage: $0 build|prefix|deb|plain|nocmocka SOURCE_DIR WORK_DIR" >&2
 	exit 2
 	;;
 esac

@@ -43,6 +43,17 @@ install(FILES ${PROJECT_BINARY_DIR}/smtpclassConfig.cmake
               ${PROJECT_BINARY_DIR}/smtpclassConfigVersion.cmake
         DESTINATION ${SMTPCLASS_CMAKE_DIR})
 
+# --- site rules ------------------------------------------------------------------
+# The directory smtpclass reads by default, with a commented example (a
+# conffile in the Debian package).  For the /usr prefix GNUInstallDirs puts
+# it in /etc; for any other prefix under PREFIX/etc, following --prefix.
+if(IS_ABSOLUTE "${CMAKE_INSTALL_SYSCONFDIR}" OR CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+    set(smtpclass_rules_destination ${CMAKE_INSTALL_FULL_SYSCONFDIR}/smtpclass/rules.d)
+else()
+    set(smtpclass_rules_destination ${CMAKE_INSTALL_SYSCONFDIR}/smtpclass/rules.d)
+endif()
+install(FILES etc/rules.d/example.rules DESTINATION ${smtpclass_rules_destination})
+
 # --- shell completions -------------------------------------------------------------
 # bash-completion finds completions/NAME under each XDG data directory
 # (/usr/local/share and /usr/share by default).  zsh on Debian reads

@@ -160,7 +160,8 @@ prefix)
 		"${libdir#"$prefix"/}/cmake/smtpclass/smtpclassConfigVersion.cmake" \
 		"${libdir#"$prefix"/}/cmake/smtpclass/smtpclassTargets.cmake" \
 		share/man/man1/smtpclass.1 share/man/man3/libsmtpclass.3 share/man/man5/smtpclass-rules.5 \
-		share/bash-completion/completions/smtpclass share/zsh/site-functions/_smtpclass; do
+		share/bash-completion/completions/smtpclass share/zsh/site-functions/_smtpclass \
+		etc/smtpclass/rules.d/example.rules; do
 		[ -f "$prefix/$file" ] || fail "not installed: $file"
 	done
 	pass

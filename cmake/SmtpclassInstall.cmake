@@ -1,11 +1,11 @@
 # SmtpclassInstall.cmake: what `cmake --install` adds beyond the targets,
-# headers and man pages listed in CMakeLists.txt (included from there), and
-# the Debian package built by CPack.
+# headers and man pages listed in CMakeLists.txt (included from there).
 #
 #   cmake --install build/release --prefix /opt/smtpclass
-#   cd build/release && cpack -G DEB     # configure with -DCMAKE_INSTALL_PREFIX=/usr
 #
-# tests/install/ checks all of it from a fresh prefix and from the .deb.
+# The Debian packages are built from debian/ with dpkg-buildpackage, which
+# runs this installation into debian/tmp and splits it (README.md says why
+# not CPack).  tests/install/ checks both.
 
 include(CMakePackageConfigHelpers)
 
@@ -43,6 +43,29 @@ install(FILES ${PROJECT_BINARY_DIR}/smtpclassConfig.cmake
               ${PROJECT_BINARY_DIR}/smtpclassConfigVersion.cmake
         DESTINATION ${SMTPCLASS_CMAKE_DIR})
 
+# --- site rules ------------------------------------------------------------------
+# The directory smtpclass reads by default, with a commented example (a
+# conffile in the Debian package).  For the /usr prefix GNUInstallDirs puts
+# it in /etc; for any other prefix under PREFIX/etc, following --prefix.
+if(IS_ABSOLUTE "${CMAKE_INSTALL_SYSCONFDIR}" OR CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+    set(smtpclass_rules_destination ${CMAKE_INSTALL_FULL_SYSCONFDIR}/smtpclass/rules.d)
+else()
+    set(smtpclass_rules_destination ${CMAKE_INSTALL_SYSCONFDIR}/smtpclass/rules.d)
+endif()
+install(FILES etc/rules.d/example.rules DESTINATION ${smtpclass_rules_destination})
+
+# --- the Python package ------------------------------------------------------------
+# python/smtpclass (ctypes, no compiled code).  Off by default: where it
+# belongs depends on the Python and the distribution; debian/rules turns it
+# on for Debian's /usr/lib/python3/dist-packages.
+option(SMTPCLASS_INSTALL_PYTHON "Install the Python package smtpclass" OFF)
+set(SMTPCLASS_PYTHON_DIR lib/python3/dist-packages
+    CACHE STRING "Where the Python package is installed, under the prefix")
+if(SMTPCLASS_INSTALL_PYTHON)
+    install(FILES python/smtpclass/__init__.py python/smtpclass/py.typed
+            DESTINATION ${SMTPCLASS_PYTHON_DIR}/smtpclass)
+endif()
+
 # --- shell completions -------------------------------------------------------------
 # bash-completion finds completions/NAME under each XDG data directory
 # (/usr/local/share and /usr/share by default).  zsh on Debian reads
@@ -59,38 +82,3 @@ set(SMTPCLASS_ZSH_COMPLETION_DIR ${smtpclass_zsh_default}
 install(FILES completions/smtpclass.bash DESTINATION ${SMTPCLASS_BASH_COMPLETION_DIR}
         RENAME smtpclass)
 install(FILES completions/_smtpclass DESTINATION ${SMTPCLASS_ZSH_COMPLETION_DIR})
-
-# --- Debian package (cpack -G DEB) ------------------------------------------------
-set(CPACK_PACKAGE_NAME smtpclass)
-set(CPACK_PACKAGE_VENDOR smtpclass)
-set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
-set(CPACK_PACKAGE_DESCRIPTION
-    "smtpclass splits SMTP replies and MTA log lines into their basic and enhanced
-status codes and says what they mean: a verdict (success, soft, hard), a reason
-and an action.  This package holds the command, libsmtpclass (shared and
-static), its header, pkg-config and CMake files, man pages and shell
-completions.")
-set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
-set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
-set(CPACK_STRIP_FILES ON)
-set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
-set(CPACK_DEBIAN_PACKAGE_SECTION mail)
-set(CPACK_DEBIAN_PACKAGE_MAINTAINER "smtpclass developers <smtpclass@localhost>")
-set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
-find_program(SMTPCLASS_DPKG_SHLIBDEPS dpkg-shlibdeps)
-mark_as_advanced(SMTPCLASS_DPKG_SHLIBDEPS)
-if(SMTPCLASS_DPKG_SHLIBDEPS)
-    set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-else()
-    # Without dpkg-dev: the C library is the only dependency (glibc 2.34 moved
-    # libpthread and friends into libc; Debian 12 has 2.36).
-    set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6 (>= 2.34)")
-endif()
-set(CPACK_GENERATOR TGZ)
-find_program(SMTPCLASS_DPKG dpkg)
-mark_as_advanced(SMTPCLASS_DPKG)
-if(SMTPCLASS_DPKG)
-    list(APPEND CPACK_GENERATOR DEB)
-endif()
-include(CPack)

@@ -327,6 +327,81 @@ SMTPCLASS_API smtpclass_verdict smtpclass_log_classify(const smtpclass_log_recor
                                                        smtpclass_reply *reply_out,
                                                        smtpclass_result *out);
 
+/* ---- One call: a text in, names and numbers out ----------------------- */
+
+/*
+ * For callers that cannot or would rather not mirror the structs above
+ * (ctypes, cffi, a log engine's FFI): one call classifies a reply, or scans
+ * and classifies a log line, and fills one flat struct of numbers and
+ * static strings -- no span into the input, no union, no nested array.
+ * The struct is versioned: the caller sets size to the sizeof it was
+ * compiled with (after zeroing the struct); the library fills no byte past
+ * size, and sets version to the layout it filled.  A newer library only
+ * appends fields, so an older caller keeps working, and a newer caller on an
+ * older library reads version to know which fields were filled.
+ */
+#define SMTPCLASS_FLAT_RESULT_VERSION 1
+
+/* Where a piece of the input lies, as numbers: input[offset, offset+length).
+ * length is 0 when the piece is absent. */
+typedef struct smtpclass_flat_field {
+	size_t offset;
+	size_t length;
+} smtpclass_flat_field;
+
+/* Strings are static, except rule and evidence when a site rule decided:
+ * those belong to the smtpclass_rules and live as long as it does.  A
+ * string that does not apply is NULL. */
+typedef struct smtpclass_flat_result {
+	size_t size;      /* in: sizeof(smtpclass_flat_result) as the caller knows it */
+	unsigned version; /* out: the layout filled, SMTPCLASS_FLAT_RESULT_VERSION */
+	int found;        /* out: 1 when the text is a reply (or the line reports an outcome) */
+	int parse_status; /* smtpclass_parse_status */
+	int code;         /* basic code, 0 when absent */
+	int enhanced_class, enhanced_subject, enhanced_detail; /* 0 0 0 when absent */
+	int verdict;      /* smtpclass_verdict */
+	int reason;       /* reason id */
+	int action;       /* action id */
+	int rule_kind;    /* smtpclass_rule_kind */
+	int mismatch;     /* 1 when basic and enhanced classes disagree */
+	int stage;        /* smtpclass_stage: as given, or as the log line says */
+	unsigned reply_flags; /* smtpclass_reply_flag bits */
+	const char *verdict_name, *reason_name, *reason_meaning, *action_name, *action_sentence;
+	const char *rule, *evidence;
+	const char *class_name, *subject_name, *detail_name, *stage_name;
+	/* smtpclass_scan_log_line() only (0 and absent otherwise); the fields
+	 * lie in the line given. */
+	int mta;          /* smtpclass_mta */
+	int log_status;   /* smtpclass_log_status */
+	const char *mta_name, *log_status_name;
+	smtpclass_flat_field time, host, queue_id, sender, recipient, domain, relay, dsn, reply;
+	/* Version 1 ends here.  New fields are appended below, never inserted. */
+} smtpclass_flat_result;
+
+/*
+ * Parses and classifies one reply, exactly as `smtpclass -r` does, into
+ * *out.  options may be NULL (its stage and site_rules are the optional
+ * inputs).  out->size must be set.  Returns 0, or -1 when an argument is
+ * invalid (out NULL or out->size too small, text NULL with len > 0).
+ * Never allocates; never reads outside text[0..len).
+ */
+SMTPCLASS_API int smtpclass_classify_text(const char *text, size_t len,
+                                          const smtpclass_options *options,
+                                          smtpclass_flat_result *out);
+
+/*
+ * Scans one mail log line (without its newline) and classifies the outcome
+ * it reports, as smtpclass does in log mode, into *out; each line is read
+ * on its own (no state carries over: qmail's recipient from an earlier
+ * "starting delivery" line is not known).  Returns 1 when the line reports
+ * an outcome, 0 when it does not (out->found 0), -1 when an argument is
+ * invalid.  Replies longer than 16 KiB are classified on their first
+ * 16 KiB.  Never allocates; uses about 40 KiB of stack.
+ */
+SMTPCLASS_API int smtpclass_scan_log_line(const char *line, size_t len,
+                                          const smtpclass_options *options,
+                                          smtpclass_flat_result *out);
+
 #ifdef __cplusplus
 }
 #endif

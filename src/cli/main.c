@@ -29,6 +29,7 @@
 #include "linereader.h"
 #include "output.h"
 #include "rsyslog.h"
+#include "siterules.h"
 #include "smtpclass.h"
 #include "summary.h"
 #include "summaryfeed.h"
@@ -57,7 +58,8 @@ enum option_id {
 	OPT_TOP,
 	OPT_MERGE,
 	OPT_ADDRESSES,
-	OPT_RSYSLOG
+	OPT_RSYSLOG,
+	OPT_NO_SITE_RULES
 };
 
 struct option_doc {
@@ -80,6 +82,7 @@ static const struct option_doc options[] = {
     {"color", optional_argument, OPT_COLOR, "WHEN", "colour the text format: auto (default), always or never"},
     {"stats", no_argument, OPT_STATS, NULL, "print counts of lines, records and skipped lines to stderr"},
     {"rules", required_argument, OPT_RULES, "FILE", "load site rules from FILE before the built-in ones (repeatable)"},
+    {"no-site-rules", no_argument, OPT_NO_SITE_RULES, NULL, "do not read " SMTPCLASS_SITE_RULES_DIR "/*.rules"},
     {"explain", no_argument, OPT_EXPLAIN, NULL, "text format: show the rule that decided and its evidence"},
     {"all", no_argument, OPT_ALL, NULL, "log mode: print successful deliveries too"},
     {"text", no_argument, OPT_TEXT, NULL, "read a file that does not look like text as text (as grep -a)"},
@@ -106,6 +109,7 @@ struct settings {
 	int reply_count;
 	const char **rule_files;
 	int rule_file_count;
+	int no_site_rules; /* --no-site-rules */
 	int all;
 	smtpclass_mta forced_mta;
 	int summary;   /* summary mode */
@@ -285,6 +289,9 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 			break;
 		case OPT_RULES:
 			settings->rule_files[settings->rule_file_count++] = optarg;
+			break;
+		case OPT_NO_SITE_RULES:
+			settings->no_site_rules = 1;
 			break;
 		case OPT_EXPLAIN:
 			settings->output.explain = 1;
@@ -849,6 +856,13 @@ int main(int argc, char **argv)
 	if (parse_arguments(argc, argv, &settings) != 0) {
 		usage_hint();
 		return EX_USAGE;
+	}
+	/* --rules files first: a rule given for this run wins a tie. */
+	if (!settings.no_site_rules &&
+	    site_rules_append_directory(SMTPCLASS_SITE_RULES_DIR, &settings.rule_files,
+	                                &settings.rule_file_count) != 0) {
+		fprintf(stderr, "%s: out of memory\n", PROGRAM);
+		return EX_OSERR;
 	}
 	if (settings.rule_file_count > 0) {
 		int status = load_site_rules(&settings, &site_rules);

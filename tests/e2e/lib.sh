@@ -29,8 +29,9 @@ e2e_require_root() {
 
 # Installs the Debian packages named that are missing, non-interactively, in
 # CI (CI=true) or when SMTPCLASS_E2E_INSTALL=1; elsewhere a missing package
-# skips the test rather than changing the developer's machine.  Postfix is
-# preseeded with "No configuration": the tests write their own.
+# skips the test rather than changing the developer's machine.  Only
+# libraries and tools are named here: the daemons themselves are unpacked
+# (e2e_unpack_package), never installed, so the host's MTA and logger stay.
 e2e_ensure_packages() {
 	missing=
 	for package in "$@"; do
@@ -45,7 +46,6 @@ e2e_ensure_packages() {
 		exit "$E2E_SKIP"
 	fi
 	e2e_log "installing$missing"
-	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 	# shellcheck disable=SC2086 # word splitting of the package list is wanted
 	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		$missing >/dev/null 2>&1; then
@@ -54,6 +54,45 @@ e2e_ensure_packages() {
 		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 			$missing >/dev/null || e2e_fail "cannot install$missing"
 	fi
+}
+
+# e2e_unpack_package PACKAGE DIR: fetches Debian's PACKAGE with apt-get
+# download into DIR and unpacks it into DIR/root, without installing it, so
+# that a test can run an MTA without replacing the system's (Debian's MTA
+# packages conflict with each other: installing Postfix removes Exim).
+e2e_unpack_package() {
+	if ! (cd "$2" && apt-get download "$1" >/dev/null 2>&1); then
+		apt-get update >/dev/null 2>&1 || true
+		(cd "$2" && apt-get download "$1" >/dev/null) || return 1
+	fi
+	dpkg-deb -x "$2/$1"_*.deb "$2/root"
+}
+
+# e2e_add_system_user NAME [GROUP...]: adds the user NAME (and a group of the
+# same name, and the other GROUPs) that a daemon insists on to bind-mounted
+# copies of /etc/passwd and /etc/group, which only the test's mount
+# namespace sees.  Names that exist already are kept; new ones get unused
+# ids from 64000 up.  Call it once, inside the namespace.
+e2e_add_system_user() {
+	user=$1
+	shift
+	work_dir=${E2E_WORK:?}
+	cp /etc/passwd "$work_dir/passwd"
+	cp /etc/group "$work_dir/group"
+	for group in "$user" "$@"; do
+		grep -q "^$group:" "$work_dir/group" && continue
+		gid=$(awk -F: 'BEGIN { id = 64000 } { used[$3] = 1 } END { while (id in used) id++; print id }' \
+			"$work_dir/group")
+		echo "$group:x:$gid:" >>"$work_dir/group"
+	done
+	if ! grep -q "^$user:" "$work_dir/passwd"; then
+		uid=$(awk -F: 'BEGIN { id = 64000 } { used[$3] = 1 } END { while (id in used) id++; print id }' \
+			"$work_dir/passwd")
+		gid=$(awk -F: -v name="$user" '$1 == name { print $3 }' "$work_dir/group")
+		echo "$user:x:$uid:$gid:$user for smtpclass tests:/nonexistent:/usr/sbin/nologin" >>"$work_dir/passwd"
+	fi
+	mount --bind "$work_dir/passwd" /etc/passwd
+	mount --bind "$work_dir/group" /etc/group
 }
 
 # Re-runs the calling script ("$0" "$@") as PID 1 of new network, PID and

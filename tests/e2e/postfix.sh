@@ -4,11 +4,23 @@
 #
 # Usage: postfix.sh SMTPCLASS RESPONDER
 #
-# As root: installs Debian's postfix if it is missing, then, inside a network
-# namespace that has only a loopback interface, runs a private Postfix
-# instance (its own main.cf, master.cf, queue and log file under a temporary
-# directory; nothing of /etc/postfix is used) that routes every test domain
-# to [127.0.0.1]:PORT of the responder, with DNS disabled.  It submits the
+# As root.  Postfix is not installed: installing Debian's postfix package
+# would remove the host's MTA (exim4 on an Exim server), so apt-get download
+# fetches it into the test's temporary directory and the test runs the
+# binaries unpacked from it (its libraries, libdb5.3, libicu72, libnsl2,
+# libsasl2-2 and libssl3, are installed when missing, in CI), with
+# daemon_directory, command_directory, shlib_directory and meta_directory
+# pointing there.  Its programs look for their own libraries (libpostfix-*.so)
+# in /usr/lib/postfix (RUNPATH), and postdrop and the daemons run with an
+# environment Postfix cleans, so LD_LIBRARY_PATH cannot redirect them: inside
+# the mount namespace a read-only overlay adds the unpacked /usr/lib/postfix
+# to /usr/lib (no overlayfs: the test is skipped).  The users
+# postfix and postdrop it needs exist only in the test's mount namespace
+# (bind-mounted copies of /etc/passwd and /etc/group).  Inside a network
+# namespace that has only a loopback interface, it runs a private Postfix
+# instance (its own main.cf, master.cf, queue and log file under the
+# temporary directory; nothing of /etc/postfix is used) that routes every
+# test domain to [127.0.0.1]:PORT of the responder, with DNS disabled.  It submits the
 # messages of postfix-cases.tsv with sendmail(1), waits until the queue
 # settles, lets the deferred messages expire, stops everything, and checks
 # the log with check.awk.  Not root: skipped (77).  SMTPCLASS_E2E_KEEP=1
@@ -24,13 +36,19 @@ smtpclass=$(e2e_absolute "$1")
 responder=$(e2e_absolute "$2")
 cases=$here/postfix-cases.tsv
 
+# Outside the namespace (which has no network): fetch and unpack Postfix.
 if [ "${E2E_INSIDE:-}" != 1 ]; then
 	e2e_require_root
-	e2e_ensure_packages postfix iproute2
+	e2e_ensure_packages libdb5.3 libicu72 libnsl2 libsasl2-2 libssl3 iproute2
+	E2E_WORK=$(mktemp -d /tmp/smtpclass-e2e-postfix.XXXXXX)
+	export E2E_WORK
+	e2e_unpack_package postfix "$E2E_WORK" ||
+		{ rm -rf "$E2E_WORK"; e2e_fail "cannot download and unpack postfix"; }
 fi
 e2e_enter_namespace "$smtpclass" "$responder"
 
-work=$(mktemp -d /tmp/smtpclass-e2e-postfix.XXXXXX)
+work=$E2E_WORK
+unpacked=$work/root
 conf=$work/etc
 log=$work/maillog
 postfix_started=
@@ -46,6 +64,16 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
+
+e2e_add_system_user postfix postdrop
+# /usr/lib with the unpacked /usr/lib/postfix on top, in this namespace only.
+if ! mount -t overlay smtpclass-e2e -o "lowerdir=$unpacked/usr/lib:/usr/lib" /usr/lib; then
+	e2e_log "SKIP: no overlay file system, so the unpacked Postfix cannot find its libraries"
+	e2e_remove_work "$work"
+	trap - EXIT
+	exit "$E2E_SKIP"
+fi
+PATH=$unpacked/usr/sbin:$PATH
 
 # The queue must be reachable by the postfix user; data_directory is its own.
 mkdir -p "$conf" "$work/spool" "$work/data"
@@ -63,6 +91,14 @@ awk -F '\t' '!/^#/ && NF >= 2 {
 
 cat >"$conf/main.cf" <<EOF
 compatibility_level = 3.6
+# The unpacked package, not an installed one.
+daemon_directory = $unpacked/usr/lib/postfix/sbin
+command_directory = $unpacked/usr/sbin
+shlib_directory = $unpacked/usr/lib/postfix
+meta_directory = $unpacked/etc/postfix
+sendmail_path = $unpacked/usr/sbin/sendmail
+mailq_path = $unpacked/usr/bin/mailq
+newaliases_path = $unpacked/usr/bin/newaliases
 queue_directory = $work/spool
 data_directory = $work/data
 mail_owner = postfix
@@ -133,7 +169,7 @@ while read -r sender recipients; do
 	serial=$((serial + 1))
 	# shellcheck disable=SC2086 # one argument per recipient
 	e2e_message "$serial" "$sender" "$recipients" |
-		/usr/sbin/sendmail -C "$conf" -f "$sender" $recipients ||
+		"$unpacked/usr/sbin/sendmail" -C "$conf" -f "$sender" $recipients ||
 		e2e_fail "sendmail failed for $recipients"
 done <"$work/messages"
 e2e_log "submitted $serial messages"

@@ -4,8 +4,12 @@
 #
 # Usage: rsyslog.sh SMTPCLASS
 #
-# As root: installs Debian's rsyslog if it is missing, then, inside private
-# namespaces, runs rsyslogd in the foreground with its own configuration,
+# As root.  rsyslog is not installed: Debian's rsyslog package conflicts
+# with every other system logger (syslog-ng on a host that uses it would be
+# removed), so apt-get download fetches it into the test's temporary
+# directory and the test runs the rsyslogd unpacked from it, with its modules
+# from there (-M); its libraries (libestr0, libfastjson4, liblognorm5) are
+# installed when missing, in CI.  Inside private namespaces it runs rsyslogd in the foreground with its own configuration,
 # socket, work directory and pid file under a temporary directory (nothing of
 # /etc/rsyslog.conf or /dev/log is used).  Each line of rsyslog-input.log (a
 # real Postfix log, a Sendmail line and a cron line) is sent to rsyslogd's
@@ -27,14 +31,22 @@ here=$(cd "$(dirname "$0")" && pwd)
 smtpclass=$(e2e_absolute "$1")
 input=$here/rsyslog-input.log
 
+# Outside the namespace (which has no network): fetch and unpack rsyslog.
 if [ "${E2E_INSIDE:-}" != 1 ]; then
 	e2e_require_root
-	e2e_ensure_packages rsyslog iproute2
+	e2e_ensure_packages libestr0 libfastjson4 liblognorm5 libsystemd0 libuuid1 libzstd1 zlib1g \
+		bsdutils iproute2
+	E2E_WORK=$(mktemp -d /tmp/smtpclass-e2e-rsyslog.XXXXXX)
+	export E2E_WORK
+	e2e_unpack_package rsyslog "$E2E_WORK" ||
+		{ rm -rf "$E2E_WORK"; e2e_fail "cannot download and unpack rsyslog"; }
 fi
 e2e_enter_namespace "$smtpclass"
 
-work=$(mktemp -d /tmp/smtpclass-e2e-rsyslog.XXXXXX)
+work=$E2E_WORK
 rsyslogd_pid=
+rsyslogd=$work/root/usr/sbin/rsyslogd
+modules=$(dirname "$(find "$work/root/usr/lib" -name imuxsock.so | head -n 1)")
 
 cleanup() {
 	status=$?
@@ -85,10 +97,10 @@ if \$!smtp!verdict == "hard" then {
 }
 EOF
 
-rsyslogd -N1 -f "$work/rsyslog.conf" >"$work/check.log" 2>&1 ||
+"$rsyslogd" -M "$modules" -N1 -f "$work/rsyslog.conf" >"$work/check.log" 2>&1 ||
 	{ cat "$work/check.log"; e2e_fail "rsyslogd rejects the configuration"; }
 started=$(date +%s)
-rsyslogd -n -f "$work/rsyslog.conf" -i "$work/rsyslogd.pid" >"$work/stdout.log" 2>&1 &
+"$rsyslogd" -M "$modules" -n -f "$work/rsyslog.conf" -i "$work/rsyslogd.pid" >"$work/stdout.log" 2>&1 &
 rsyslogd_pid=$!
 e2e_wait_file "$work/log.sock" 10 || e2e_fail "rsyslogd did not create its socket"
 

@@ -1,27 +1,32 @@
 #!/bin/sh
 # check.sh: installation as users do it (CTest label install).
 #
-# Usage: check.sh build   SOURCE_DIR WORK_DIR   configure and build two release trees
-#        check.sh prefix  SOURCE_DIR WORK_DIR   cmake --install into a fresh prefix
-#        check.sh deb     SOURCE_DIR WORK_DIR   the .deb that CPack builds
+# Usage: check.sh build    SOURCE_DIR WORK_DIR  configure and build a release tree
+#        check.sh prefix   SOURCE_DIR WORK_DIR  cmake --install into a fresh prefix
+#        check.sh deb      SOURCE_DIR WORK_DIR  the Debian packages of debian/
+#        check.sh plain    SOURCE_DIR WORK_DIR  cmake -S . -B b, no preset, no option
+#        check.sh nocmocka SOURCE_DIR WORK_DIR  configure where cmocka is not found
 #
-# The trees are release builds (no sanitizers, like a user's), one with the
-# default prefix and one with /usr for the Debian package.  "prefix" installs
-# into a new directory and checks every file, then compiles and runs the
-# program of libsmtpclass(3)'s EXAMPLES against the installed library three
-# ways: with pkg-config (shared), against libsmtpclass.a, and from a CMake
-# project with find_package(smtpclass).  "deb" builds the package with CPack
-# and checks its control fields and contents; in CI (CI=true) or with
-# SMTPCLASS_TEST_DPKG=1, as root, it installs it with dpkg -i, runs the
-# installed smtpclass and the example, and removes it again.
-# CMAKE and CPACK name the cmake and cpack programs (default: from PATH).
+# The tree is a release build (no sanitizers, like a user's).  "prefix"
+# installs it into a new directory and checks every file, then compiles and
+# runs the program of libsmtpclass(3)'s EXAMPLES against the installed
+# library three ways: with pkg-config (shared), against libsmtpclass.a, and
+# from a CMake project with find_package(smtpclass).  "deb" builds the four
+# packages with dpkg-buildpackage from a copy of the source, requires
+# lintian --pedantic to report no tag at all, and checks their control
+# fields, contents, hardening and that the tool links the shared library;
+# in CI (CI=true) or with SMTPCLASS_TEST_DPKG=1, as root, it installs what
+# the build needs, dpkg -i's the set, checks the command, the man pages
+# (man -w, groff), the site rules directory, pkg-config, the example built
+# with pkg-config and find_package, import smtpclass, and that dpkg -r and
+# --purge leave no file behind.  CMAKE names the cmake program (default:
+# from PATH).
 set -eu
 
 mode=$1
 source_dir=$(cd "$2" && pwd)
 work_dir=$3
 cmake=${CMAKE:-cmake}
-cpack=${CPACK:-cpack}
 cc=${CC:-cc}
 failed=0
 checks=0
@@ -90,17 +95,53 @@ run_example() { # NAME EXPECTED [ENV=VALUE...] PROGRAM
 case $mode in
 build)
 	mkdir -p "$work_dir"
-	for tree in local usr; do
-		prefix_option=
-		[ "$tree" = usr ] && prefix_option=-DCMAKE_INSTALL_PREFIX=/usr
-		# shellcheck disable=SC2086 # the option is empty or one word
-		"$cmake" -S "$source_dir" -B "$work_dir/tree-$tree" -DCMAKE_BUILD_TYPE=Release \
-			-DBUILD_TESTING=OFF $prefix_option >"$work_dir/configure-$tree.log" 2>&1 ||
-			{ cat "$work_dir/configure-$tree.log"; exit 1; }
-		"$cmake" --build "$work_dir/tree-$tree" --parallel 2 >"$work_dir/build-$tree.log" 2>&1 ||
-			{ cat "$work_dir/build-$tree.log"; exit 1; }
-	done
-	echo "built $work_dir/tree-local and $work_dir/tree-usr"
+	tree=$work_dir/tree-local
+	"$cmake" -S "$source_dir" -B "$tree" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
+		>"$work_dir/configure-local.log" 2>&1 || { cat "$work_dir/configure-local.log"; exit 1; }
+	"$cmake" --build "$tree" --parallel 2 >"$work_dir/build-local.log" 2>&1 ||
+		{ cat "$work_dir/build-local.log"; exit 1; }
+	echo "built $tree"
+	;;
+
+plain)
+	# What a user types first: no preset, no option.  It must build optimised.
+	mkdir -p "$work_dir"
+	tree=$work_dir/tree-plain
+	rm -rf "$tree"
+	"$cmake" -S "$source_dir" -B "$tree" >"$work_dir/configure-plain.log" 2>&1 ||
+		{ cat "$work_dir/configure-plain.log"; exit 1; }
+	grep -qx 'CMAKE_BUILD_TYPE:STRING=Release' "$tree/CMakeCache.txt" ||
+		fail "a plain configure does not default to Release: $(grep '^CMAKE_BUILD_TYPE' "$tree/CMakeCache.txt")"
+	"$cmake" --build "$tree" --parallel 2 --target smtpclass >"$work_dir/build-plain.log" 2>&1 ||
+		{ cat "$work_dir/build-plain.log"; exit 1; }
+	"$tree/smtpclass" --version >/dev/null || fail "the plain build's smtpclass does not run"
+	pass
+	rm -rf "$tree"
+	finish
+	;;
+
+nocmocka)
+	# No cmocka: pkg-config looks only in an empty directory.  The configure
+	# must succeed, say on one line that the tests are off, and define none.
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	mkdir "$tmp/empty"
+	if ! PKG_CONFIG_LIBDIR=$tmp/empty PKG_CONFIG_PATH= "$cmake" -S "$source_dir" -B "$tmp/tree" \
+		>"$tmp/configure.log" 2>&1; then
+		cat "$tmp/configure.log"
+		fail "the configure fails without cmocka"
+	else
+		notices=$(grep -c 'tests are off' "$tmp/configure.log" || true)
+		[ "$notices" = 1 ] || { cat "$tmp/configure.log"; fail "the configure printed $notices notices that tests are off, not 1"; }
+		if grep -q 'CMake Error\|CMake Warning' "$tmp/configure.log"; then
+			cat "$tmp/configure.log"
+			fail "the configure without cmocka warns or errs"
+		fi
+		tests=$(cd "$tmp/tree" && ctest -N | sed -n 's/^Total Tests: //p')
+		[ "$tests" = 0 ] || fail "without cmocka $tests tests are defined"
+	fi
+	pass
+	finish
 	;;
 
 prefix)
@@ -117,7 +158,8 @@ prefix)
 		"${libdir#"$prefix"/}/cmake/smtpclass/smtpclassConfigVersion.cmake" \
 		"${libdir#"$prefix"/}/cmake/smtpclass/smtpclassTargets.cmake" \
 		share/man/man1/smtpclass.1 share/man/man3/libsmtpclass.3 share/man/man5/smtpclass-rules.5 \
-		share/bash-completion/completions/smtpclass share/zsh/site-functions/_smtpclass; do
+		share/bash-completion/completions/smtpclass share/zsh/site-functions/_smtpclass \
+		etc/smtpclass/rules.d/example.rules; do
 		[ -f "$prefix/$file" ] || fail "not installed: $file"
 	done
 	pass
@@ -169,7 +211,7 @@ prefix)
 	mkdir "$tmp/consumer"
 	cp "$tmp/example.c" "$tmp/consumer/"
 	cat >"$tmp/consumer/CMakeLists.txt" <<'EOF'
-cmake_minimum_required(VERSION 3.25)
+cmake_minimum_required(VERSION 3.22)
 project(consumer LANGUAGES C)
 find_package(smtpclass 0.1 REQUIRED)
 add_executable(example example.c)
@@ -197,54 +239,170 @@ EOF
 	;;
 
 deb)
+	# The Debian packages, built from debian/ with dpkg-buildpackage in a copy
+	# of the source, checked with lintian and, in CI or with
+	# SMTPCLASS_TEST_DPKG=1 as root, installed, used and removed.
 	tmp=$(mktemp -d)
+	packages="smtpclass libsmtpclass0.1 libsmtpclass-dev python3-smtpclass"
 	installed_by_us=
 	cleanup() {
 		if [ -n "$installed_by_us" ]; then
-			dpkg --purge smtpclass >/dev/null 2>&1 || echo "FAIL: dpkg --purge smtpclass"
+			rm -f /etc/smtpclass/rules.d/zz-install-test.rules
+			# shellcheck disable=SC2086 # one argument per package
+			dpkg --purge $packages >/dev/null 2>&1 || echo "FAIL: dpkg --purge $packages"
 		fi
 		rm -rf "$tmp"
 	}
 	trap cleanup EXIT
-	if ! command -v dpkg-deb >/dev/null 2>&1; then
-		echo "SKIP: no dpkg-deb"
+	may_change_system=
+	if [ "${CI:-}" = true ] || [ "${SMTPCLASS_TEST_DPKG:-}" = 1 ]; then
+		may_change_system=1
+	fi
+	if ! command -v dpkg-buildpackage >/dev/null 2>&1; then
+		echo "SKIP: no dpkg-buildpackage (Debian package dpkg-dev)"
 		exit 77
 	fi
-	tree=$work_dir/tree-usr
-	(cd "$tree" && "$cpack" -G DEB -B "$tmp/package") >"$tmp/cpack.log" 2>&1 ||
-		{ cat "$tmp/cpack.log"; exit 1; }
-	deb=$(find "$tmp/package" -maxdepth 1 -name 'smtpclass_*.deb')
-	[ -n "$deb" ] || { cat "$tmp/cpack.log"; echo "FAIL: cpack made no .deb"; exit 1; }
-	echo "built $(basename "$deb")"
-	for field in Package:smtpclass Version:0 Section:mail Depends:libc6 Architecture:; do
-		name=${field%%:*}
-		value=$(dpkg-deb -f "$deb" "$name")
-		case $name:$value in
-		Depends:*"${field#*:}"*) ;; # dpkg-shlibdeps lists every library, libc6 among them
-		Depends:*) fail "control field $name is '$value'" ;;
-		*:"${field#*:}"*) ;;
-		*) fail "control field $name is '$value'" ;;
-		esac
+	# What the build and the checks need; installed in CI, else a skip.
+	needed="debhelper dh-python python3 lintian cmake pkg-config groff-base man-db"
+	missing=
+	for package in $needed; do
+		dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null | grep -q 'install ok installed' ||
+			missing="$missing $package"
 	done
-	pass
-	dpkg-deb -c "$deb" | awk '{ print $6 }' >"$tmp/contents"
-	for pattern in ./usr/bin/smtpclass ./usr/include/smtpclass.h \
-		'./usr/lib/.*libsmtpclass\.so\.0\.1' './usr/lib/.*libsmtpclass\.a' \
-		'./usr/lib/.*pkgconfig/smtpclass\.pc' './usr/lib/.*cmake/smtpclass/smtpclassConfig\.cmake' \
-		'./usr/share/man/man1/smtpclass\.1' './usr/share/man/man3/libsmtpclass\.3' \
-		./usr/share/bash-completion/completions/smtpclass \
-		./usr/share/zsh/vendor-completions/_smtpclass; do
-		grep -q "^$pattern" "$tmp/contents" || fail "the .deb lacks $pattern"
-	done
-	pass
-	dpkg-deb -x "$deb" "$tmp/root"
-	pc=$(find "$tmp/root" -name smtpclass.pc)
-	grep -qx 'prefix=/usr' "$pc" || fail "the packaged smtpclass.pc does not say prefix=/usr"
-	"$tmp/root/usr/bin/smtpclass" --version >/dev/null || fail "the packaged smtpclass does not run"
+	if [ -n "$missing" ]; then
+		if [ -z "$may_change_system" ] || [ "$(id -u)" -ne 0 ]; then
+			echo "SKIP: not installed:$missing (as root, SMTPCLASS_TEST_DPKG=1 installs them)"
+			exit 77
+		fi
+		echo "installing$missing"
+		# shellcheck disable=SC2086
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing \
+			>"$tmp/apt.log" 2>&1 || { cat "$tmp/apt.log"; echo "FAIL: cannot install$missing"; exit 1; }
+	fi
+
+	# The version is written once, in the header: debian/changelog must agree.
+	header_version=$(sed -n 's/^#define SMTPCLASS_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' \
+		"$source_dir/include/smtpclass.h" | paste -sd.)
+	debian_version=$(dpkg-parsechangelog -l "$source_dir/debian/changelog" -S Version)
+	case $debian_version in
+	"$header_version"-[0-9]*) ;;
+	*) fail "debian/changelog is at $debian_version, the header at $header_version (want $header_version-N)" ;;
+	esac
 	pass
 
-	if [ "${CI:-}" != true ] && [ "${SMTPCLASS_TEST_DPKG:-}" != 1 ]; then
-		echo "not in CI: the package was not installed (SMTPCLASS_TEST_DPKG=1 does it)"
+	mkdir "$tmp/src"
+	(cd "$source_dir" && tar --exclude=./build --exclude=./.git --exclude='./obj-*' \
+		--exclude=./debian/tmp -cf - .) | (cd "$tmp/src" && tar -xf -)
+	if ! (cd "$tmp/src" && DEB_BUILD_OPTIONS=parallel=2 dpkg-buildpackage -b -us -uc) \
+		>"$tmp/build.log" 2>&1; then
+		cat "$tmp/build.log"
+		echo "FAIL: dpkg-buildpackage failed"
+		exit 1
+	fi
+	debs=
+	for package in $packages; do
+		deb=$(find "$tmp" -maxdepth 1 -name "${package}_*.deb")
+		[ -n "$deb" ] || { fail "dpkg-buildpackage made no $package package"; continue; }
+		debs="$debs $deb"
+		eval "deb_$(echo "$package" | tr -c 'a-z0-9\n' _)=\$deb"
+	done
+	[ "$failed" -eq 0 ] || { finish; exit 1; }
+	echo "built:$(for deb in $debs; do printf ' %s' "$(basename "$deb")"; done)"
+	pass
+
+	# lintian: nothing at all, pedantic and informational tags included; a
+	# tag that does not apply is overridden in debian/*.lintian-overrides
+	# with the reason.
+	# shellcheck disable=SC2086
+	lintian --pedantic --display-info --tag-display-limit 0 $debs 2>&1 |
+		grep -v 'running with root privileges' >"$tmp/lintian.log" || true
+	if [ -s "$tmp/lintian.log" ]; then
+		cat "$tmp/lintian.log"
+		fail "lintian reports tags"
+	else
+		echo "lintian --pedantic --display-info: no tag on any package"
+	fi
+	pass
+
+	# Control fields.
+	for package in $packages; do
+		eval "deb=\$deb_$(echo "$package" | tr -c 'a-z0-9\n' _)"
+		[ "$(dpkg-deb -f "$deb" Version)" = "$debian_version" ] ||
+			fail "$package has version $(dpkg-deb -f "$deb" Version)"
+		[ -n "$(dpkg-deb -f "$deb" Homepage)" ] || fail "$package has no Homepage"
+	done
+	# shellcheck disable=SC2154 # set by eval above
+	case $(dpkg-deb -f "$deb_smtpclass" Depends) in
+	*libsmtpclass0.1*) ;;
+	*) fail "smtpclass does not depend on libsmtpclass0.1: $(dpkg-deb -f "$deb_smtpclass" Depends)" ;;
+	esac
+	[ "$(dpkg-deb -f "$deb_smtpclass" Suggests)" = bash-completion ] ||
+		fail "smtpclass does not suggest bash-completion"
+	# shellcheck disable=SC2154
+	dpkg-deb --ctrl-tarfile "$deb_libsmtpclass0_1" | tar -xOf - ./triggers 2>/dev/null |
+		grep -qx 'activate-noawait ldconfig' || fail "libsmtpclass0.1 has no ldconfig trigger"
+	if dpkg-deb --ctrl-tarfile "$deb_libsmtpclass0_1" | tar -tf - | grep -q 'post\(inst\|rm\)'; then
+		dpkg-deb --ctrl-tarfile "$deb_libsmtpclass0_1" | tar -xOf - ./postinst ./postrm 2>/dev/null |
+			grep -q ldconfig && fail "libsmtpclass0.1 calls ldconfig in a maintainer script"
+	fi
+	dpkg-deb --ctrl-tarfile "$deb_smtpclass" | tar -xOf - ./conffiles 2>/dev/null |
+		grep -qx /etc/smtpclass/rules.d/example.rules ||
+		fail "/etc/smtpclass/rules.d/example.rules is not a conffile"
+	pass
+
+	# Contents: what each package must hold.
+	check_contents() { # PACKAGE-DEB PATTERN...
+		deb=$1
+		shift
+		dpkg-deb -c "$deb" | awk '{ print $6 }' >"$tmp/contents"
+		for pattern in "$@"; do
+			grep -q "^\\.$pattern\$" "$tmp/contents" || fail "$(basename "$deb") lacks $pattern"
+		done
+	}
+	check_contents "$deb_smtpclass" /usr/bin/smtpclass /usr/share/man/man1/smtpclass.1.gz \
+		/usr/share/man/man5/smtpclass-rules.5.gz /etc/smtpclass/rules.d/example.rules \
+		/usr/share/bash-completion/completions/smtpclass /usr/share/zsh/vendor-completions/_smtpclass \
+		'/usr/share/doc/smtpclass/README.*' /usr/share/doc/smtpclass/copyright \
+		/usr/share/doc/smtpclass/changelog.Debian.gz \
+		/usr/share/doc/smtpclass/examples/smtpclass.conf \
+		/usr/share/doc/smtpclass/examples/smtpclass-report \
+		/usr/share/doc/smtpclass/examples/site.rules
+	check_contents "$deb_libsmtpclass0_1" '/usr/lib/.*/libsmtpclass\.so\.0\.1\.0' \
+		/usr/share/doc/libsmtpclass0.1/copyright /usr/share/doc/libsmtpclass0.1/changelog.Debian.gz
+	# shellcheck disable=SC2154
+	check_contents "$deb_libsmtpclass_dev" /usr/include/smtpclass.h '/usr/lib/.*/libsmtpclass\.a' \
+		'/usr/lib/.*/pkgconfig/smtpclass\.pc' '/usr/lib/.*/cmake/smtpclass/smtpclassConfig\.cmake' \
+		/usr/share/man/man3/libsmtpclass.3.gz /usr/share/doc/libsmtpclass-dev/copyright
+	dpkg-deb -c "$deb_libsmtpclass_dev" | grep -q ' \./usr/lib/.*/libsmtpclass\.so -> libsmtpclass\.so\.0\.1$' ||
+		fail "libsmtpclass-dev lacks the libsmtpclass.so link"
+	# shellcheck disable=SC2154
+	check_contents "$deb_python3_smtpclass" /usr/lib/python3/dist-packages/smtpclass/__init__.py \
+		/usr/share/doc/python3-smtpclass/copyright
+	pass
+
+	# The tool links the shared library, and both carry dpkg-buildflags'
+	# hardening: PIE, bindnow, relro, stack protector, fortify.
+	dpkg-deb -x "$deb_smtpclass" "$tmp/root"
+	dpkg-deb -x "$deb_libsmtpclass0_1" "$tmp/root"
+	tool=$tmp/root/usr/bin/smtpclass
+	library=$(find "$tmp/root" -name 'libsmtpclass.so.0.1.0')
+	readelf -d "$tool" | grep -q 'NEEDED.*\[libsmtpclass\.so\.0\.1\]' ||
+		fail "the packaged smtpclass does not link libsmtpclass.so.0.1"
+	readelf -h "$tool" | grep -q 'Type: *DYN' || fail "the packaged smtpclass is not PIE"
+	for binary in "$tool" "$library"; do
+		name=$(basename "$binary")
+		readelf -d "$binary" | grep -q 'BIND_NOW\|FLAGS.*NOW' || fail "$name: not linked with bindnow"
+		readelf -l "$binary" | grep -q GNU_RELRO || fail "$name: no relro"
+	done
+	nm -D "$tool" | grep -q '__stack_chk_fail' || fail "smtpclass: no stack protector"
+	nm -D "$tool" | grep -q '_chk@' || fail "smtpclass: no fortified function"
+	nm -D "$library" | grep -q '__stack_chk_fail' || fail "libsmtpclass: no stack protector"
+	tool_size=$(wc -c <"$tool")
+	[ "$tool_size" -lt 400000 ] || fail "the packaged smtpclass is $tool_size bytes: does it hold the tables?"
+	pass
+
+	if [ -z "$may_change_system" ]; then
+		echo "not in CI: the packages were not installed (SMTPCLASS_TEST_DPKG=1 does it)"
 		finish
 		exit
 	fi
@@ -252,38 +410,140 @@ deb)
 		echo "SKIP: dpkg -i needs root"
 		exit 77
 	fi
-	if dpkg-query -W -f='${Status}' smtpclass 2>/dev/null | grep -q 'ok installed'; then
-		echo "SKIP: a smtpclass package is installed already; not touching it"
-		exit 77
-	fi
-	dpkg -i "$deb" >"$tmp/dpkg.log" 2>&1 || { cat "$tmp/dpkg.log"; fail "dpkg -i failed"; finish; exit 1; }
+	for package in $packages; do
+		if dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed\|config-files'; then
+			echo "SKIP: $package is installed already; not touching it"
+			exit 77
+		fi
+	done
+	# shellcheck disable=SC2086
+	dpkg -i $debs >"$tmp/dpkg.log" 2>&1 || { cat "$tmp/dpkg.log"; fail "dpkg -i failed"; finish; exit 1; }
 	installed_by_us=1
+	# Everything the set installed, for the removal check.
+	# shellcheck disable=SC2086
+	dpkg -L $packages | sort -u >"$tmp/files"
 	[ "$(command -v smtpclass)" = /usr/bin/smtpclass ] || fail "smtpclass is not /usr/bin/smtpclass"
-	/usr/bin/smtpclass --version || fail "smtpclass --version failed"
 	lookup=$(/usr/bin/smtpclass -r '550 5.1.1 <bob@example.com>: User unknown')
-	echo "$lookup"
 	case $lookup in
 	"hard "*userunknown*) ;;
 	*) fail "smtpclass -r gives '$lookup'" ;;
 	esac
 	pass
-	# The library as a system library: found by pkg-config and the loader.
-	extract_example /usr/share/man/man3/libsmtpclass.3 "$tmp" || fail "no example in the page"
-	if command -v pkg-config >/dev/null 2>&1; then
-		# shellcheck disable=SC2046
-		"$cc" -std=c11 -o "$tmp/example" "$tmp/example.c" $(pkg-config --cflags --libs smtpclass) &&
-			run_example "example (installed package)" "$tmp/example.expected" "$tmp/example" ||
-			fail "the example does not build against the installed package"
+
+	# Man pages: found by man, rendered by groff without a warning and whole.
+	for page in 1:smtpclass 5:smtpclass-rules 3:libsmtpclass; do
+		path=$(man -w "${page#*:}.${page%%:*}" 2>/dev/null) || { fail "man -w ${page#*:}.${page%%:*} finds nothing"; continue; }
+		case $path in
+		/usr/share/man/*.gz) ;;
+		*) fail "man -w found $path" ;;
+		esac
+		warnings=$(zcat "$path" | groff -mandoc -ww -z 2>&1)
+		[ -z "$warnings" ] || { echo "$warnings"; fail "groff warns on $path"; }
+		zcat "$path" | groff -mandoc -Tutf8 -P-cbou 2>/dev/null | grep -qx 'AUTHORS\|SEE ALSO' ||
+			fail "$path does not render to its end"
+	done
+	pass
+
+	# Site rules from /etc/smtpclass/rules.d, and --no-site-rules.
+	reply='554 5.7.1 blocked using zen.spamhaus.org'
+	printf 'id\tphrases\treason\taction\tverdict\tbare_verdict\tprovider\tsource\n%s\n' \
+		'install-test	spamhaus	blocked	retry	soft	-	-	tests/install/check.sh' \
+		>/etc/smtpclass/rules.d/zz-install-test.rules
+	case $(/usr/bin/smtpclass -r "$reply") in
+	"soft "*) ;;
+	*) fail "a rule in /etc/smtpclass/rules.d is not applied" ;;
+	esac
+	case $(/usr/bin/smtpclass --no-site-rules -r "$reply") in
+	"hard "*) ;;
+	*) fail "--no-site-rules does not turn off /etc/smtpclass/rules.d" ;;
+	esac
+	rm -f /etc/smtpclass/rules.d/zz-install-test.rules
+	bash --norc --noprofile -c '. /usr/share/bash-completion/completions/smtpclass && complete -p smtpclass' \
+		>/dev/null || fail "the installed bash completion does not load"
+	pass
+
+	# The -dev package: pkg-config, and the example of libsmtpclass(3) built
+	# with pkg-config and with find_package.
+	[ "$(pkg-config --modversion smtpclass)" = "$header_version" ] ||
+		fail "pkg-config --modversion smtpclass says $(pkg-config --modversion smtpclass)"
+	extract_example "$(man -w libsmtpclass.3)" "$tmp" 2>/dev/null ||
+		{ zcat "$(man -w libsmtpclass.3)" >"$tmp/libsmtpclass.3" && extract_example "$tmp/libsmtpclass.3" "$tmp"; } ||
+		fail "no example in libsmtpclass(3)"
+	# shellcheck disable=SC2046
+	if "$cc" -std=c11 -Wall -Wextra -Werror -o "$tmp/example" "$tmp/example.c" \
+		$(pkg-config --cflags --libs smtpclass); then
+		readelf -d "$tmp/example" | grep -q 'NEEDED.*libsmtpclass\.so\.0\.1' ||
+			fail "the pkg-config build did not link libsmtpclass.so.0.1"
+		run_example "example (installed, pkg-config)" "$tmp/example.expected" "$tmp/example"
+	else
+		fail "the example does not build with pkg-config against the installed package"
 	fi
-	dpkg --purge smtpclass >/dev/null || fail "dpkg --purge smtpclass failed"
+	mkdir "$tmp/consumer"
+	cp "$tmp/example.c" "$tmp/consumer/"
+	cat >"$tmp/consumer/CMakeLists.txt" <<'CMAKE'
+cmake_minimum_required(VERSION 3.22)
+project(consumer LANGUAGES C)
+find_package(smtpclass 0.1 REQUIRED)
+add_executable(example example.c)
+target_link_libraries(example PRIVATE smtpclass::smtpclass)
+add_executable(example_static example.c)
+target_link_libraries(example_static PRIVATE smtpclass::smtpclass_static)
+CMAKE
+	if "$cmake" -S "$tmp/consumer" -B "$tmp/consumer/build" >"$tmp/consumer.log" 2>&1 &&
+		"$cmake" --build "$tmp/consumer/build" >>"$tmp/consumer.log" 2>&1; then
+		run_example "example (installed, find_package, shared)" "$tmp/example.expected" \
+			"$tmp/consumer/build/example"
+		run_example "example (installed, find_package, static)" "$tmp/example.expected" \
+			"$tmp/consumer/build/example_static"
+	else
+		cat "$tmp/consumer.log"
+		fail "find_package(smtpclass) fails against the installed package"
+	fi
+
+	# The Python package, from the installed files only, with Debian's
+	# python3 (the one on PATH may be another, such as pyenv's).
+	python=$(cd / && env -u PYTHONPATH -u SMTPCLASS_LIBRARY /usr/bin/python3 -c '
+import smtpclass
+r = smtpclass.classify("550 5.1.1 <bob@example.com>: User unknown")
+print(smtpclass.__file__, r.verdict, r.reason)') || fail "python3 -c 'import smtpclass' fails"
+	case $python in
+	"/usr/lib/python3/dist-packages/smtpclass/__init__.py hard userunknown") ;;
+	*) fail "the installed Python package says '$python'" ;;
+	esac
+	pass
+
+	# Removal: dpkg -r leaves only conffiles (dpkg -S still knows them),
+	# dpkg --purge nothing at all.
+	# shellcheck disable=SC2086
+	dpkg -r $packages >"$tmp/dpkg.log" 2>&1 || { cat "$tmp/dpkg.log"; fail "dpkg -r failed"; }
+	while read -r file; do
+		[ -e "$file" ] && [ ! -d "$file" ] || continue
+		case $file in
+		/etc/smtpclass/*) ;;
+		*) fail "left after dpkg -r: $file" ;;
+		esac
+	done <"$tmp/files"
+	# shellcheck disable=SC2086
+	dpkg --purge $packages >"$tmp/dpkg.log" 2>&1 || { cat "$tmp/dpkg.log"; fail "dpkg --purge failed"; }
 	installed_by_us=
-	[ ! -e /usr/bin/smtpclass ] || fail "/usr/bin/smtpclass is still there after dpkg --purge"
+	while read -r file; do
+		case $file in
+		/. | /usr | /usr/bin | /usr/lib | /usr/lib/* | /usr/share | /usr/share/* | /usr/include | /etc) ;;
+		*) [ -e "$file" ] && fail "left after dpkg --purge: $file" ;;
+		esac
+		case $file in
+		*smtpclass*)
+			[ -e "$file" ] && fail "left after dpkg --purge: $file"
+			owner=$(dpkg -S "$file" 2>/dev/null) && fail "dpkg -S still finds $file: $owner"
+			;;
+		esac
+	done <"$tmp/files"
 	pass
 	finish
 	;;
 
 *)
-	echo "usage: $0 build|prefix|deb SOURCE_DIR WORK_DIR" >&2
+	echo "usage: $0 build|prefix|deb|plain|nocmocka SOURCE_DIR WORK_DIR" >&2
 	exit 2
 	;;
 esac

@@ -1,0 +1,188 @@
+/*
+ * test_api.c: the one-call entry points (src/lib/api.c) against the
+ * pipeline they promise to run, and their size contract.
+ *
+ * Each row of replies[] is classified twice, through smtpclass_parse() and
+ * smtpclass_classify() as the command does, and through
+ * smtpclass_classify_text(): every number and name must agree.  The size
+ * tests check that a struct smaller than version 1 is refused, that no
+ * byte past the caller's size is written, and that version is set.  Log
+ * lines go through smtpclass_scan_log_line(), whose fields are offsets into
+ * the line.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "smtpclass.h"
+
+#define COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+static const char *const replies[] = {
+    "550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown",
+    "452 4.2.2 Mailbox full",
+    "552 Message size exceeds fixed maximum message size",
+    "250 2.0.0 Ok: queued as 9A1FFA7A455",
+    "421 4.7.0 [TS03] All messages from 192.0.2.1 will be permanently deferred",
+    "Connection timed out",
+    "no code and no rule here",
+    "",
+};
+
+static smtpclass_flat_result fresh(void)
+{
+	smtpclass_flat_result out;
+
+	memset(&out, 0, sizeof(out));
+	out.size = sizeof(out);
+	return out;
+}
+
+static void test_same_as_parse_and_classify(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < COUNT(replies); i++) {
+		const char *text = replies[i];
+		smtpclass_options options = {.stage = SMTPCLASS_STAGE_RCPT};
+		smtpclass_reply reply;
+		smtpclass_result result;
+		smtpclass_parse_status status = smtpclass_parse(text, strlen(text), &reply);
+		smtpclass_flat_result out = fresh();
+
+		smtpclass_classify(&reply, &options, &result);
+		assert_int_equal(smtpclass_classify_text(text, strlen(text), &options, &out), 0);
+		assert_int_equal(out.version, SMTPCLASS_FLAT_RESULT_VERSION);
+		assert_int_equal(out.parse_status, status);
+		assert_int_equal(out.code, reply.code);
+		assert_int_equal(out.enhanced_class, reply.enhanced_class);
+		assert_int_equal(out.enhanced_subject, reply.enhanced_subject);
+		assert_int_equal(out.enhanced_detail, reply.enhanced_detail);
+		assert_int_equal(out.verdict, result.verdict);
+		assert_int_equal(out.reason, result.reason);
+		assert_int_equal(out.action, result.action);
+		assert_int_equal(out.rule_kind, result.rule_kind);
+		assert_int_equal(out.mismatch, result.mismatch);
+		assert_int_equal(out.stage, SMTPCLASS_STAGE_RCPT);
+		assert_string_equal(out.verdict_name, smtpclass_verdict_name(result.verdict));
+		assert_string_equal(out.reason_name, smtpclass_reason_name(result.reason));
+		assert_string_equal(out.action_name, smtpclass_action_name(result.action));
+		assert_string_equal(out.stage_name, "rcpt");
+		assert_ptr_equal(out.rule, result.rule);
+		assert_int_equal(out.found, status == SMTPCLASS_PARSE_OK ||
+		                                (status == SMTPCLASS_PARSE_TEXT_ONLY &&
+		                                 result.rule_kind != SMTPCLASS_RULE_NONE));
+	}
+}
+
+static void test_names(void **state)
+{
+	const char *text = replies[0];
+	smtpclass_flat_result out = fresh();
+
+	(void)state;
+	assert_int_equal(smtpclass_classify_text(text, strlen(text), NULL, &out), 0);
+	assert_int_equal(out.found, 1);
+	assert_int_equal(out.code, 550);
+	assert_string_equal(out.verdict_name, "hard");
+	assert_string_equal(out.reason_name, "userunknown");
+	assert_string_equal(out.action_name, "remove-address");
+	assert_string_equal(out.class_name, "Permanent Failure");
+	assert_string_equal(out.subject_name, "Addressing Status");
+	assert_string_equal(out.detail_name, "Bad destination mailbox address");
+	assert_null(out.stage_name);
+	assert_null(out.mta_name);
+	assert_int_equal(out.recipient.length, 0);
+}
+
+static void test_size_contract(void **state)
+{
+	const char *text = replies[0];
+	unsigned char bytes[sizeof(smtpclass_flat_result) + 64];
+	smtpclass_flat_result *out = (smtpclass_flat_result *)(void *)bytes;
+	size_t v1 = offsetof(smtpclass_flat_result, reply) + sizeof(smtpclass_flat_field);
+
+	(void)state;
+	/* Too small for version 1: refused, nothing written but what was set. */
+	memset(bytes, 0xA5, sizeof(bytes));
+	out->size = v1 - 1;
+	assert_int_equal(smtpclass_classify_text(text, strlen(text), NULL, out), -1);
+	for (size_t i = sizeof(out->size); i < sizeof(bytes); i++)
+		assert_int_equal(bytes[i], 0xA5);
+	/* Exactly version 1: filled up to there, not a byte further. */
+	memset(bytes, 0xA5, sizeof(bytes));
+	out->size = v1;
+	assert_int_equal(smtpclass_classify_text(text, strlen(text), NULL, out), 0);
+	assert_int_equal(out->code, 550);
+	for (size_t i = v1; i < sizeof(bytes); i++)
+		assert_int_equal(bytes[i], 0xA5);
+	/* A newer caller's bigger struct: the library fills what it knows. */
+	memset(bytes, 0, sizeof(bytes));
+	out->size = sizeof(bytes);
+	assert_int_equal(smtpclass_classify_text(text, strlen(text), NULL, out), 0);
+	assert_int_equal(out->version, SMTPCLASS_FLAT_RESULT_VERSION);
+	assert_int_equal(out->size, sizeof(bytes));
+	/* Invalid arguments. */
+	assert_int_equal(smtpclass_classify_text(text, strlen(text), NULL, NULL), -1);
+	assert_int_equal(smtpclass_classify_text(NULL, 3, NULL, out), -1);
+	assert_int_equal(smtpclass_classify_text(NULL, 0, NULL, out), 0);
+	assert_int_equal(out->found, 0);
+	assert_int_equal(smtpclass_scan_log_line(NULL, 1, NULL, out), -1);
+}
+
+static void expect_field(const char *line, smtpclass_flat_field field, const char *expected)
+{
+	assert_int_equal(field.length, strlen(expected));
+	assert_memory_equal(line + field.offset, expected, field.length);
+}
+
+static void test_scan_log_line(void **state)
+{
+	const char *line = "Feb 21 09:15:02 mx1 postfix/smtp[4242]: 9A1FFA7A455: "
+	                   "to=<bob@example.com>, relay=mx.example.com[192.0.2.25]:25, "
+	                   "delay=1.2, delays=0.1/0/0.5/0.6, dsn=5.1.1, status=bounced "
+	                   "(host mx.example.com[192.0.2.25] said: 550 5.1.1 <bob@example.com>: "
+	                   "Recipient address rejected: User unknown (in reply to RCPT TO command))";
+	const char *noise = "Feb 21 09:15:02 mx1 CRON[1]: (root) CMD (true)";
+	smtpclass_flat_result out = fresh();
+
+	(void)state;
+	assert_int_equal(smtpclass_scan_log_line(line, strlen(line), NULL, &out), 1);
+	assert_int_equal(out.found, 1);
+	assert_int_equal(out.code, 550);
+	assert_string_equal(out.verdict_name, "hard");
+	assert_string_equal(out.reason_name, "userunknown");
+	assert_string_equal(out.mta_name, "postfix");
+	assert_string_equal(out.log_status_name, "bounced");
+	assert_string_equal(out.stage_name, "rcpt");
+	expect_field(line, out.recipient, "bob@example.com");
+	expect_field(line, out.domain, "example.com");
+	expect_field(line, out.queue_id, "9A1FFA7A455");
+	expect_field(line, out.dsn, "5.1.1");
+	expect_field(line, out.host, "mx1");
+
+	out = fresh();
+	assert_int_equal(smtpclass_scan_log_line(noise, strlen(noise), NULL, &out), 0);
+	assert_int_equal(out.found, 0);
+	assert_null(out.verdict_name);
+
+	out = fresh();
+	assert_int_equal(smtpclass_scan_log_line(replies[1], strlen(replies[1]), NULL, &out), 1);
+	assert_string_equal(out.reason_name, "mailboxfull");
+	assert_null(out.mta_name);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_same_as_parse_and_classify),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_size_contract),
+	    cmocka_unit_test(test_scan_log_line),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

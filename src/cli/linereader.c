@@ -165,6 +165,11 @@ no_lock:
 	}
 }
 
+int line_reader_wake_fd(const struct line_reader *reader)
+{
+	return reader->threaded && reader->poll_before_read ? reader->wake[1] : -1;
+}
+
 void line_reader_close(struct line_reader *reader)
 {
 	if (!reader->threaded) {

@@ -85,6 +85,11 @@ void line_reader_init(struct line_reader *reader, int fd, void (*before_block)(v
  */
 int line_reader_next(struct line_reader *reader, const char **line, size_t *len, int *cut);
 
+/* The descriptor a signal handler may write one byte to, to make the
+ * reading thread stop waiting for a pipe (end of input follows), or -1
+ * when the reader does not wait for one. */
+int line_reader_wake_fd(const struct line_reader *reader);
+
 /* Stops the read-ahead thread (also when it waits for a pipe), waits for
  * it and frees the decompressor.  The fd is left open. */
 void line_reader_close(struct line_reader *reader);

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -632,6 +633,50 @@ static void classify_line(struct settings *settings, const char *name,
 
 static struct journal journal;
 
+/*
+ * SIGINT, SIGTERM and SIGHUP end the run as the end of input would: the
+ * record being written is finished, a summary is written (marked
+ * incomplete), and the signal is raised again at the end so the caller sees
+ * it.  The handler only notes the signal and wakes the reading thread if it
+ * waits for a pipe (tail -f | smtpclass).
+ */
+static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t interrupt_wake_fd = -1;
+
+static void on_interrupt(int signal_number)
+{
+	int saved = errno;
+
+	interrupted = signal_number;
+	if (interrupt_wake_fd >= 0 && write(interrupt_wake_fd, "", 1) < 0)
+		errno = saved;
+	errno = saved;
+}
+
+static void catch_interrupts(void)
+{
+	static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction action;
+
+	memset(&action, 0, sizeof(action));
+	action.sa_handler = on_interrupt;
+	sigemptyset(&action.sa_mask);
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		sigaction(signals[i], &action, NULL);
+}
+
+static const char *interruption(int signal_number)
+{
+	switch (signal_number) {
+	case SIGINT:
+		return "interrupted by SIGINT";
+	case SIGTERM:
+		return "interrupted by SIGTERM";
+	default:
+		return "interrupted by SIGHUP";
+	}
+}
+
 /* One line of the input: journald's record formats (journalctl -o json,
  * export, verbose) become the syslog lines they hold first. */
 static void take_line(struct settings *settings, const char *name, unsigned long long number,
@@ -664,6 +709,7 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 	                                          ? info.st_mtime
 	                                          : time(NULL));
 	line_reader_init(&reader, fd, flush_output, 1, settings->text ? INPUT_ACCEPT_BINARY : 0);
+	interrupt_wake_fd = line_reader_wake_fd(&reader);
 	smtpclass_log_state_init(&log_state, settings->forced_mta);
 	journal_init(&journal);
 	while ((got = line_reader_next(&reader, &line, &len, &cut)) == 1) {
@@ -683,9 +729,10 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 		take_line(settings, name, ++number, line, len, cut);
 		/* Not ferror(stdout) per line: with the read-ahead thread stdio
 		 * takes a lock for it.  output_flush() looks once per block. */
-		if (settings->output.failed)
+		if (settings->output.failed || interrupted)
 			break;
 	}
+	interrupt_wake_fd = -1;
 	if (journal_finish(&journal) == JOURNAL_RECORD)
 		classify_line(settings, name, journal.record_line, journal.line, journal.line_len, 0);
 	line_reader_close(&reader);
@@ -711,7 +758,7 @@ static void classify_files(struct settings *settings, int argc, char **argv)
 		classify_stream(settings, STDIN_FILENO, "-");
 		return;
 	}
-	for (int i = optind; i < argc && !settings->output.failed; i++) {
+	for (int i = optind; i < argc && !settings->output.failed && !interrupted; i++) {
 		int fd;
 
 		if (strcmp(argv[i], "-") == 0) {
@@ -877,6 +924,7 @@ int main(int argc, char **argv)
 		smtpclass_rules_free(site_rules);
 		return status;
 	}
+	catch_interrupts();
 	settings.output.log_fields = settings.reply_count == 0;
 	if (settings.summary) {
 		summary_report = summary_create(settings.top);
@@ -899,6 +947,8 @@ int main(int argc, char **argv)
 		classify_files(&settings, argc, argv);
 	if (summary_report != NULL) {
 		summary_feed_finish();
+		if (interrupted)
+			summary_set_incomplete(summary_report, interruption(interrupted));
 		write_summary(&settings);
 	}
 	output_flush(&settings.output);
@@ -921,6 +971,11 @@ int main(int argc, char **argv)
 			if (counts.per_mta[mta] > 0)
 				fprintf(stderr, "%s: %s records %llu\n", PROGRAM,
 				        smtpclass_mta_name((smtpclass_mta)mta), counts.per_mta[mta]);
+	}
+	if (interrupted) {
+		/* Ended as the signal asked: the caller sees it (status 128 + n). */
+		signal(interrupted, SIG_DFL);
+		raise(interrupted);
 	}
 	if (write_failed || counts.io_error)
 		return EX_IOERR;

@@ -159,6 +159,31 @@ else
 	skip syscalls-not-per-record "no strace"
 fi
 
+# ---- Signals -------------------------------------------------------------------
+# SIGINT, SIGTERM, SIGHUP while a pipe is still open (tail -f): the summary
+# so far is written, marked incomplete, and the process ends by the signal;
+# log mode ends after whole records.
+for signal in INT TERM HUP; do
+	{ cat "$src/examples/sample-mail.log"; sleep 30; } | "$bin" --summary -j >"$tmp/signal.json" 2>"$tmp/signal.err" &
+	pid=$!
+	sleep 1
+	pkill -"$signal" -f "$bin --summary -j" 2>/dev/null
+	wait "$pid"
+	status=$?
+	case $signal in INT) expected=130 ;; TERM) expected=143 ;; HUP) expected=129 ;; esac
+	check "signal-$signal-summary-status" "$expected" "$status"
+	check_true "signal-$signal-summary-json" "$tool" json "$tmp/signal.json"
+	check_true "signal-$signal-summary-incomplete" file_contains "$tmp/signal.json" "\"incomplete\": \"interrupted by SIG$signal\""
+done
+{ cat "$src/examples/sample-mail.log"; sleep 30; } | "$bin" --all -j >"$tmp/signal.jsonl" 2>/dev/null &
+pid=$!
+sleep 1
+pkill -TERM -f "$bin --all -j" 2>/dev/null
+wait "$pid"
+check signal-log-mode-status 143 $?
+check signal-log-mode-whole-records "$(lines_of "$tmp/signal.jsonl")" "$("$tool" jsonl "$tmp/signal.jsonl")"
+pkill -f 'sleep 30' 2>/dev/null
+
 # ---- NUL bytes inside lines ---------------------------------------------------
 printf '550 5.1.1 us\000er unknown\n\000\000\n451 4.2.0 \000greylisted\000\n\000550 5.1.1 x\n' >"$tmp/nul"
 "$bin" --stats -j "$tmp/nul" >"$tmp/out" 2>"$tmp/err"

@@ -235,6 +235,11 @@ int summary_approximate(const struct summary *s)
 	return is_approximate(s);
 }
 
+void summary_set_incomplete(struct summary *s, const char *why)
+{
+	s->incomplete = why;
+}
+
 int summary_merged(const struct summary *s)
 {
 	return s->merged;

@@ -88,6 +88,7 @@ struct summary {
 	unsigned long long remove_merged, soft_merged; /* address counts merged in */
 	unsigned long long group_distinct;             /* lower bound from merged summaries */
 	struct time_point first, last;
+	const char *incomplete; /* why the input was not read to its end, or NULL */
 	struct party_table domains, hosts;
 	struct topk groups, addresses, deferred, hours;
 	/* The last timestamp read and the hour entry it fell in: records come

@@ -449,7 +449,7 @@ static int merge_totals(struct merge *m, size_t root)
 
 static int merge_document(struct merge *m)
 {
-	size_t root = 0, schema, approximate;
+	size_t root = 0, schema, approximate, incomplete;
 
 	if (expect(m, root, J_OBJECT, "document") != 0)
 		return -1;
@@ -463,6 +463,11 @@ static int merge_document(struct merge *m)
 		return merge_fail(m, root, "member \"approximate\"", "missing");
 	if (m->r->tokens[approximate].type != J_TRUE && m->r->tokens[approximate].type != J_FALSE)
 		return merge_fail(m, approximate, "approximate", "expected true or false");
+	incomplete = member(m, root, "incomplete");
+	if (incomplete != JSON_NONE && expect(m, incomplete, J_STRING, "incomplete") != 0)
+		return -1;
+	if (incomplete != JSON_NONE && m->apply)
+		m->s->incomplete = "a merged summary was interrupted";
 	if (merge_totals(m, root) != 0 || merge_capped(m, root) != 0 ||
 	    merge_time_span(m, root) != 0 ||
 	    merge_party(m, root, "domains", "domain", &m->s->domains, T_DOMAINS) != 0 ||

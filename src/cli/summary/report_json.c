@@ -12,6 +12,7 @@
 #include "summary.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "count.h"
 #include "rank.h"
@@ -134,8 +135,14 @@ void summary_write_json(const struct summary *s, FILE *out)
 {
 	int first = 1;
 
-	fprintf(out, "{\n  \"schema\": \"%s\",\n  \"approximate\": %s,\n  \"capped\": [",
-	        SUMMARY_SCHEMA, is_approximate(s) ? "true" : "false");
+	fprintf(out, "{\n  \"schema\": \"%s\",\n  \"approximate\": %s,\n", SUMMARY_SCHEMA,
+	        is_approximate(s) ? "true" : "false");
+	if (s->incomplete != NULL) {
+		fputs("  \"incomplete\": ", out);
+		output_json_string(out, s->incomplete, strlen(s->incomplete));
+		fputs(",\n", out);
+	}
+	fputs("  \"capped\": [", out);
 	for (int id = 0; id < T_COUNT; id++) {
 		if (!table_capped(s, (enum table_id)id))
 			continue;

@@ -471,6 +471,11 @@ void summary_write_text(const struct summary *s, FILE *out, int width)
 		snprintf(line + len, sizeof(line) - (size_t)len, ", %.*s to %.*s",
 		         (int)s->first.len, s->first.text, (int)s->last.len, s->last.text);
 	write_wrapped(out, "", line, strlen(line), width);
+	if (s->incomplete != NULL) {
+		snprintf(line, sizeof(line), "Incomplete: %s; the report covers what was read until then.",
+		         s->incomplete);
+		write_wrapped(out, "", line, strlen(line), width);
+	}
 	if (is_approximate(s))
 		write_caps_note(out, width, s);
 

@@ -78,6 +78,10 @@ void summary_write_addresses(const struct summary *summary, FILE *out, int soft)
 /* Returns 1 when some counts are approximate (a table reached its cap). */
 int summary_approximate(const struct summary *summary);
 
+/* Marks the report incomplete (the run was interrupted): why is a static
+ * sentence, shown in the text report and as "incomplete" in JSON. */
+void summary_set_incomplete(struct summary *summary, const char *why);
+
 /* Returns 1 when the summary holds merged JSON summaries, which carry no
  * address lists. */
 int summary_merged(const struct summary *summary);

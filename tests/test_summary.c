@@ -238,6 +238,8 @@ static void add(struct summary *s, smtpclass_log_status status, const char *time
 	t.log.relay = span_of(relay);
 	t.log.reply = span_of(reply);
 	smtpclass_parse(reply, strlen(reply), &t.reply);
+	/* the evidence is the reply's own: removal needs medium or high */
+	smtpclass_classify(&t.reply, NULL, &t.result);
 	for (v = 0; v <= SMTPCLASS_VERDICT_HARD; v++)
 		if (strcmp(smtpclass_verdict_name((smtpclass_verdict)v), verdict) == 0)
 			t.result.verdict = (smtpclass_verdict)v;

@@ -36,7 +36,8 @@ struct table {
 	struct row rows[MAX_ROWS];
 };
 
-static struct table reasons, actions, enhanced, basic, exceptions, stage_reasons;
+static struct table reasons, actions, enhanced, basic, exceptions, stage_reasons, confidence,
+    verdict_actions;
 
 static void fail(const char *path, int line, const char *format, ...)
 {
@@ -171,6 +172,31 @@ static int action_id(const struct table *table, const struct row *row, int colum
 	return id;
 }
 
+/* Confidence level of a name (1 low, 2 medium, 3 high), 0 for "-", or fails. */
+static int confidence_level(const struct table *table, const struct row *row, int column)
+{
+	static const char *const names[] = {"-", "low", "medium", "high"};
+
+	for (int i = 0; i < 4; i++)
+		if (strcmp(row->fields[column], names[i]) == 0)
+			return i;
+	fail(table->path, row->line, "confidence must be low, medium or high (or -), not \"%s\"",
+	     row->fields[column]);
+	return 0;
+}
+
+/* Verdict id of a name as smtpclass_verdict_name() writes it, or fails. */
+static int verdict_id(const struct table *table, const struct row *row, const char *name)
+{
+	static const char *const names[] = {"unknown", "success", "intermediate", "soft", "hard"};
+
+	for (int i = 0; i < 5; i++)
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	fail(table->path, row->line, "unknown verdict \"%s\"", name);
+	return 0;
+}
+
 /* Writes s as a C string literal. */
 static void put_string(FILE *out, const char *s)
 {
@@ -244,7 +270,13 @@ static void write_header(FILE *out)
 		put_upper(out, actions.rows[i].fields[0]);
 		fprintf(out, " %d\n", i);
 	}
-	fprintf(out, "#define SC_ACTION_COUNT %d\n\n#endif\n", actions.row_count);
+	fprintf(out, "#define SC_ACTION_COUNT %d\n\n", actions.row_count);
+	for (int i = 0; i < confidence.row_count; i++) {
+		fputs("#define SC_EVIDENCE_", out);
+		put_upper(out, confidence.rows[i].fields[0]);
+		fprintf(out, " %d\n", i);
+	}
+	fprintf(out, "#define SC_EVIDENCE_COUNT %d\n\n#endif\n", confidence.row_count);
 }
 
 static void write_reasons_and_actions(FILE *out)
@@ -272,11 +304,85 @@ static void write_reasons_and_actions(FILE *out)
 			fail(actions.path, row->line, "duplicate action");
 		fputs("\t{", out);
 		put_string(out, row->fields[0]);
-		fputs(", ", out);
-		put_string(out, row->fields[1]);
+		fprintf(out, ", %d, ", confidence_level(&actions, row, 1));
+		put_string(out, row->fields[2]);
 		fputs("},\n", out);
 	}
 	fputs("};\n\n", out);
+}
+
+/* The evidence kinds and their levels (data/confidence.tsv). */
+static void write_confidence(FILE *out)
+{
+	fputs("const struct sc_evidence_row sc_evidence[] = {\n", out);
+	for (int i = 0; i < confidence.row_count; i++) {
+		const struct row *row = &confidence.rows[i];
+		int level = confidence_level(&confidence, row, 1);
+
+		if (find_name(&confidence, row->fields[0]) != i)
+			fail(confidence.path, row->line, "duplicate evidence kind");
+		if (level == 0)
+			fail(confidence.path, row->line, "an evidence kind needs a level");
+		fputs("\t{", out);
+		put_string(out, row->fields[0]);
+		fprintf(out, ", %d, ", level);
+		put_string(out, row->fields[2]);
+		fputs("},\n", out);
+	}
+	fputs("};\n\n", out);
+}
+
+static unsigned char allowed_pair[5][MAX_ROWS];
+
+/* Fails the build when a table can give a verdict an action that
+ * data/verdict-actions.tsv does not allow with it. */
+static void require_pair(const struct table *table, const struct row *row, int verdict,
+                         int action)
+{
+	static const char *const names[] = {"unknown", "success", "intermediate", "soft", "hard"};
+
+	if (action >= 0 && !allowed_pair[verdict][action])
+		fail(table->path, row->line,
+		     "verdict %s with action %s is not in data/verdict-actions.tsv", names[verdict],
+		     actions.rows[action].fields[0]);
+}
+
+/* Reads data/verdict-actions.tsv and writes the allowed pairs as a table. */
+static void write_verdict_actions(FILE *out)
+{
+	for (int i = 0; i < verdict_actions.row_count; i++) {
+		const struct row *row = &verdict_actions.rows[i];
+		int verdict = verdict_id(&verdict_actions, row, row->fields[0]);
+		int action = action_id(&verdict_actions, row, 1);
+
+		if (action < 0)
+			fail(verdict_actions.path, row->line, "an action is needed");
+		if (allowed_pair[verdict][action])
+			fail(verdict_actions.path, row->line, "duplicate pair");
+		allowed_pair[verdict][action] = 1;
+	}
+	fprintf(out, "const unsigned char sc_verdict_action_allowed[5][%d] = {\n", actions.row_count);
+	for (int v = 0; v < 5; v++) {
+		fputs("\t{", out);
+		for (int a = 0; a < actions.row_count; a++)
+			fprintf(out, "%d,", allowed_pair[v][a]);
+		fputs("},\n", out);
+	}
+	fputs("};\n\n", out);
+	/* the defaults are the run-time fallback, so they must be allowed */
+	for (int i = 0; i < reasons.row_count; i++) {
+		const struct row *row = &reasons.rows[i];
+
+		require_pair(&reasons, row, 3, action_id(&reasons, row, 2));
+		require_pair(&reasons, row, 4, action_id(&reasons, row, 1));
+		require_pair(&reasons, row, 0, action_id(&reasons, row, 1));
+	}
+}
+
+/* The verdict of a class digit, as the classifier derives it. */
+static int verdict_of_digit(char digit)
+{
+	return digit == '2' ? 1 : digit == '3' ? 2 : digit == '4' ? 3 : 4;
 }
 
 static void write_enhanced(FILE *out)
@@ -299,6 +405,7 @@ static void write_enhanced(FILE *out)
 
 		if (i > 0 && compare_enhanced(&entries[i - 1], &entries[i]) == 0)
 			fail(enhanced.path, row->line, "duplicate code");
+		require_pair(&enhanced, row, 4, action_id(&enhanced, row, 4));
 		fprintf(out, "\t{%d, %d, %d, %d, ", entries[i].subject, entries[i].detail,
 		        reason_id(&enhanced, row, 3), action_id(&enhanced, row, 4));
 		put_string(out, row->fields[1]);
@@ -330,10 +437,19 @@ static void write_basic(FILE *out)
 			fail(basic.path, row->line, "bad basic code \"%s\"", code);
 		if (i > 0 && compare_basic(&basic.rows[i - 1], row) == 0)
 			fail(basic.path, row->line, "duplicate code");
-		fprintf(out, "\t{%s, %d, %d, ", code, reason_id(&basic, row, 2),
-		        action_id(&basic, row, 3));
+		{
+			int verdict = verdict_of_digit(code[0]);
+			int unread_reason = strcmp(row->fields[4], "-") == 0 ? -1
+			                                                   : reason_id(&basic, row, 4);
+
+			if (verdict == 4)
+				require_pair(&basic, row, verdict, action_id(&basic, row, 3));
+			require_pair(&basic, row, verdict, action_id(&basic, row, 5));
+			fprintf(out, "\t{%s, %d, %d, %d, %d, ", code, reason_id(&basic, row, 2),
+			        action_id(&basic, row, 3), unread_reason, action_id(&basic, row, 5));
+		}
 		put_string(out, row->fields[1]);
-		fprintf(out, ", \"basic %s\"},\n", code);
+		fprintf(out, ", \"basic %s\", \"basic %s, words no rule reads\"},\n", code, code);
 	}
 	fprintf(out, "};\nconst int sc_basic_count = %d;\n\n", basic.row_count);
 }
@@ -362,6 +478,8 @@ static void write_exceptions(FILE *out)
 			put_upper(out, stage);
 			fputs(", 0, ", out);
 		}
+		require_pair(&exceptions, row, verdict_id(&exceptions, row, verdict),
+		             action_id(&exceptions, row, 6));
 		fputs("SMTPCLASS_VERDICT_", out);
 		put_upper(out, verdict);
 		fprintf(out, ", %d, %d, \"exception %s\"},\n", reason_id(&exceptions, row, 5),
@@ -417,6 +535,20 @@ static void write_rules(FILE *out, const char *dir)
 	if (sc_rules_build(text, strlen(text), &names, 0, &build, &error_line, error,
 	                   sizeof(error)) != 0)
 		fail(path, (int)error_line, "%s", error);
+	for (int r = 0; r < a->rule_count; r++) {
+		const struct sc_rule *rule = &a->rules[r];
+		int meets_soft = rule->verdict == 0 || rule->verdict == 3;
+		int meets_hard = rule->verdict == 0 || rule->verdict == 4;
+		int bare = rule->verdict != 0 ? rule->verdict : rule->bare_verdict;
+
+		/* An action the verdict does not allow falls back to the reason's
+		 * default at run time; an action no verdict it meets allows is dead. */
+		if (rule->action < 0 || (meets_soft && allowed_pair[3][rule->action]) ||
+		    (meets_hard && allowed_pair[4][rule->action]) || allowed_pair[bare][rule->action])
+			continue;
+		fail(path, 0, "rule %s: action %s goes with none of the verdicts it can have",
+		     rule->rule, actions.rows[rule->action].fields[0]);
+	}
 	cells = a->state_count * a->class_count;
 	fprintf(out, "/* data/rules.tsv: %d rules, %d phrases, %d states x %d byte classes */\n",
 	        a->rule_count, a->phrase_count, a->state_count, a->class_count);
@@ -485,10 +617,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	load_table(&reasons, argv[1], "reasons.tsv", "reason\thard_action\tsoft_action\tmeaning");
-	load_table(&actions, argv[1], "actions.tsv", "action\tsentence");
+	load_table(&actions, argv[1], "actions.tsv", "action\tremoves_at\tsentence");
+	load_table(&confidence, argv[1], "confidence.tsv", "evidence\tconfidence\tmeaning");
+	load_table(&verdict_actions, argv[1], "verdict-actions.tsv", "verdict\taction\twhy");
 	load_table(&enhanced, argv[1], "enhanced-codes.tsv",
 	           "code\tsubject\tdetail\treason\taction\treference");
-	load_table(&basic, argv[1], "basic-codes.tsv", "code\tmeaning\treason\taction\treference");
+	load_table(&basic, argv[1], "basic-codes.tsv",
+	           "code\tmeaning\treason\taction\tunread_reason\tunread_action\treference");
 	load_table(&exceptions, argv[1], "exceptions.tsv",
 	           "id\tcode\tenhanced\tstage\tverdict\treason\taction\tsource");
 	load_table(&stage_reasons, argv[1], "stage-reasons.tsv",
@@ -503,6 +638,8 @@ int main(int argc, char **argv)
 	      "#include \"tables.h\"\n#include \"rules_internal.h\"\n\n",
 	      source);
 	write_reasons_and_actions(source);
+	write_confidence(source);
+	write_verdict_actions(source);
 	write_enhanced(source);
 	write_basic(source);
 	write_exceptions(source);

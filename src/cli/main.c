@@ -11,7 +11,8 @@
  * reply; 66 a file could not be opened (the others are still read); 74 a
  * read or write error; 70 internal error.  With -e the worst verdict decides
  * instead (0 success or intermediate, 65 unknown, 75 soft, 69 hard, 67 hard
- * with reason userunknown or hostunknown), unless an error occurred.
+ * and the result removes the address: smtpclass_result_removes_address(),
+ * whose policy is data/actions.tsv), unless an error occurred.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -156,7 +157,8 @@ static void print_help(void)
 	}
 	printf("\nExit status: 0 done, 64 usage, 65 an argument is not a reply, 66 a file\n"
 	       "could not be opened, 74 read or write error.  With -e: 0 success,\n"
-	       "75 soft, 67 hard (userunknown/hostunknown), 69 other hard, 65 unknown.\n");
+	       "75 soft, 67 hard removing the address (remove-address at medium or high\n"
+	       "confidence), 69 other hard, 65 unknown.\n");
 }
 
 static int parse_format(const char *name, enum output_format *format)
@@ -364,8 +366,6 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 /* Rank of a result for -e: the highest rank seen decides the exit status. */
 static int verdict_rank(const smtpclass_result *result)
 {
-	const char *reason = smtpclass_reason_name(result->reason);
-
 	switch (result->verdict) {
 	case SMTPCLASS_VERDICT_SUCCESS:
 	case SMTPCLASS_VERDICT_INTERMEDIATE:
@@ -375,9 +375,7 @@ static int verdict_rank(const smtpclass_result *result)
 	case SMTPCLASS_VERDICT_SOFT:
 		return 2;
 	case SMTPCLASS_VERDICT_HARD:
-		if (strcmp(reason, "userunknown") == 0 || strcmp(reason, "hostunknown") == 0)
-			return 4;
-		return 3;
+		return smtpclass_result_removes_address(result) ? 4 : 3;
 	}
 	return 1;
 }

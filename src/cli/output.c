@@ -256,6 +256,7 @@ static struct value iso_value(struct output *output, const smtpclass_log_record 
 	X(verdict, string_value(smtpclass_verdict_name(result->verdict)))                      \
 	X(reason, string_value(smtpclass_reason_name(result->reason)))                         \
 	X(action, string_value(smtpclass_action_name(result->action)))                         \
+	X(confidence, string_value(smtpclass_confidence_name(result->confidence)))             \
 	X(rule, string_value(result->rule))                                                    \
 	X(mismatch, bool_value(result->mismatch))
 
@@ -599,6 +600,7 @@ static void write_text(struct output *output, const struct record *record)
 	const char *verdict = smtpclass_verdict_name(result->verdict);
 	const char *reason = smtpclass_reason_name(result->reason);
 	const char *action = smtpclass_action_name(result->action);
+	const char *confidence = smtpclass_confidence_name(result->confidence);
 	char code[DECIMAL_MAX];
 
 	if (record->line > 0 && record->source != NULL && strcmp(record->source, "arg") != 0)
@@ -627,6 +629,9 @@ static void write_text(struct output *output, const struct record *record)
 		write_padded(output, "-", 1, 8);
 	write_padded(output, reason, strlen(reason), 16);
 	write_padded(output, action, strlen(action), 19);
+	if (confidence == NULL)
+		confidence = "-";
+	write_padded(output, confidence, strlen(confidence), 7);
 	if (log != NULL) {
 		/* log mode: who and what the MTA said, instead of the sentence */
 		const char *status = smtpclass_log_status_name(log->status);
@@ -652,6 +657,15 @@ static void write_text(struct output *output, const struct record *record)
 		if (result->mismatch)
 			out_string(output, "; basic and enhanced classes disagree: the basic code decides");
 		out_char(output, '\n');
+		if (confidence != NULL && result->confidence_basis != NULL) {
+			out_string(output, "    confidence: ");
+			out_string(output, confidence);
+			out_string(output, " (");
+			out_string(output, result->confidence_basis);
+			out_string(output, smtpclass_result_removes_address(result)
+			                       ? "; enough to remove the address)\n"
+			                       : ")\n");
+		}
 		if (reply->segment_count > 0) {
 			out_string(output, "    text: ");
 			write_text_segments(output, reply, FORMAT_TEXT);

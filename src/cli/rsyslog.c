@@ -15,7 +15,7 @@
  * rsyslog is shutting down: the program exits quietly.
  *
  * Keys of $!smtp, in this order: code (a number), enhanced, verdict, reason,
- * action, rule, status, mta, queue_id, sender, recipient, domain, relay,
+ * action, confidence, rule, status, mta, queue_id, sender, recipient, domain, relay,
  * stage, dsn.  A key whose value is unknown is left out rather than written
  * as null, so that rsyslog filters and templates see only real values.
  * Every delivery outcome is enriched, "status=sent" included; other lines
@@ -74,6 +74,7 @@ static void write_outcome(const smtpclass_log_record *record, const smtpclass_re
 	write_name("verdict", smtpclass_verdict_name(result->verdict), &first);
 	write_name("reason", smtpclass_reason_name(result->reason), &first);
 	write_name("action", smtpclass_action_name(result->action), &first);
+	write_name("confidence", smtpclass_confidence_name(result->confidence), &first);
 	write_name("rule", result->rule, &first);
 	write_name("status", smtpclass_log_status_name(record->status), &first);
 	write_name("mta", smtpclass_mta_name(record->mta), &first);

@@ -67,6 +67,7 @@ smtpclass_verdict smtpclass_log_classify(const smtpclass_log_record *record,
 		out->rule_kind = SMTPCLASS_RULE_EXCEPTION;
 		out->rule = "status expired";
 		out->evidence = NULL;
+		sc_set_evidence(out, SC_EVIDENCE_EXCEPTION);
 	}
 	if (by_status == SMTPCLASS_VERDICT_UNKNOWN) {
 		/* An inbound reject without a code: the reject itself is final. */
@@ -86,6 +87,7 @@ smtpclass_verdict smtpclass_log_classify(const smtpclass_log_record *record,
 		} else if (was_default) {
 			out->action = sc_default_action(by_status, out->reason);
 		}
+		out->action = sc_coherent_action(out->verdict, out->reason, out->action);
 	}
 	return out->verdict;
 }

@@ -2044,7 +2044,7 @@ void summary_add(struct summary *s, const struct record *r)
 	    (log->queue_id.ptr != NULL || log->recipient.ptr != NULL))
 		topk_add(&s->deferred, deferred_hash(log), 0, NULL, 0, 1, 0, &fresh);
 	if (tracked)
-		address_count(s, &address, verdict, result->action == s->remove_action, time);
+		address_count(s, &address, verdict, smtpclass_result_removes_address(result), time);
 }
 
 /* ---- Ranking -------------------------------------------------------------- */

@@ -48,7 +48,7 @@ enum {
 struct event {
 	uint32_t size; /* with the lengths and bytes, a multiple of 8 */
 	unsigned char has_log, status, verdict, segment_count;
-	int32_t reason, action, code;
+	int32_t reason, action, code, confidence;
 };
 
 struct batch {
@@ -104,6 +104,7 @@ static void count_event(const struct event *e)
 	event_result.verdict = (smtpclass_verdict)e->verdict;
 	event_result.reason = e->reason;
 	event_result.action = e->action;
+	event_result.confidence = (smtpclass_confidence)e->confidence;
 	summary_add(feed.summary, &record);
 }
 
@@ -242,6 +243,7 @@ void summary_feed_add(const struct record *record)
 	e->segment_count = (unsigned char)segments;
 	e->reason = record->result->reason;
 	e->action = record->result->action;
+	e->confidence = (int32_t)record->result->confidence;
 	e->code = reply != NULL ? reply->code : 0;
 	len = (uint32_t *)(void *)(e + 1);
 	to = (unsigned char *)(len + count);

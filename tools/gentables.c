@@ -4,9 +4,12 @@
  * The files in data/ are the single source of truth for codes, reasons, actions and
  * exceptions.  This program is built first and run by CMake; it validates
  * every row (column count, known reason and action names, no duplicates)
- * and writes two files: a header of #defines for reason and action ids, and
- * a C file of static const arrays sorted for binary search.  An error names
- * the file and line and makes the build fail.
+ * and writes two files: a header of #defines for reason, action and evidence ids, and
+ * a C file of static const arrays sorted for binary search.  It also fails
+ * the build when a table can give a verdict an action that
+ * data/verdict-actions.tsv does not allow, when a text rule is shadowed by
+ * an earlier one, and when a rule's example is not decided by that rule.
+ * An error names the file and line.
  *
  * Usage: gentables DATADIR OUT.h OUT.c
  *
@@ -519,6 +522,78 @@ static void put_int32_array(FILE *out, const char *name, const int32_t *values, 
 	fputs("\n};\n", out);
 }
 
+/*
+ * Whether rule `later` can never win against rule `earlier`: every phrase of
+ * `earlier` occurs inside some phrase of `later`, so whenever all of
+ * later's phrases occur, all of earlier's do too and the earlier rule wins.
+ */
+static int shadows(const struct sc_rule_build *build, const struct sc_rule *earlier,
+                   const struct sc_rule *later)
+{
+	const int32_t *phrases = build->automaton.rule_phrases;
+
+	for (int i = 0; i < earlier->phrase_count; i++) {
+		const char *needle = build->phrases[phrases[earlier->phrase_first + i]];
+		int inside = 0;
+
+		for (int j = 0; j < later->phrase_count && !inside; j++)
+			inside = strstr(build->phrases[phrases[later->phrase_first + j]], needle) != NULL;
+		if (!inside)
+			return 0;
+	}
+	return 1;
+}
+
+/* Fails the build when a rule can never fire because an earlier one always
+ * matches first (rules are in priority order: provider rules, then file order). */
+static void check_shadowing(const char *path, const struct sc_rule_build *build)
+{
+	const struct sc_automaton *a = &build->automaton;
+	int failures = 0;
+
+	for (int later = 0; later < a->rule_count; later++)
+		for (int earlier = 0; earlier < later; earlier++) {
+			if (!shadows(build, &a->rules[earlier], &a->rules[later]))
+				continue;
+			fprintf(stderr, "gentables: %s: rule %s can never fire: %s matches first\n", path,
+			        a->rules[later].rule, a->rules[earlier].rule);
+			failures++;
+			break;
+		}
+	if (failures > 0)
+		fail(path, 0, "%d shadowed rules", failures);
+}
+
+/* Fails the build unless every rule has an example that it decides itself. */
+static void check_examples(const char *path, const struct sc_rule_build *build)
+{
+	const struct sc_automaton *a = &build->automaton;
+	int failures = 0;
+
+	for (int r = 0; r < a->rule_count; r++) {
+		const struct sc_rule *rule = &a->rules[r];
+		const struct sc_rule *winner;
+		smtpclass_reply reply;
+
+		if (rule->example == NULL) {
+			fprintf(stderr, "gentables: %s:%zu: rule %s has no example\n", path, rule->line,
+			        rule->rule);
+			failures++;
+			continue;
+		}
+		smtpclass_parse(rule->example, strlen(rule->example), &reply);
+		winner = sc_rules_match(a, &reply);
+		if (winner == rule)
+			continue;
+		fprintf(stderr, "gentables: %s:%zu: the example of rule %s is decided by %s: %s\n", path,
+		        rule->line, rule->rule, winner != NULL ? winner->rule : "no rule",
+		        rule->example);
+		failures++;
+	}
+	if (failures > 0)
+		fail(path, 0, "%d rules without an example they decide", failures);
+}
+
 /* Compiles data/rules.tsv with the library's own builder and writes the DFA. */
 static void write_rules(FILE *out, const char *dir)
 {
@@ -535,6 +610,8 @@ static void write_rules(FILE *out, const char *dir)
 	if (sc_rules_build(text, strlen(text), &names, 0, &build, &error_line, error,
 	                   sizeof(error)) != 0)
 		fail(path, (int)error_line, "%s", error);
+	check_shadowing(path, &build);
+	check_examples(path, &build);
 	for (int r = 0; r < a->rule_count; r++) {
 		const struct sc_rule *rule = &a->rules[r];
 		int meets_soft = rule->verdict == 0 || rule->verdict == 3;
@@ -577,7 +654,7 @@ static void write_rules(FILE *out, const char *dir)
 		put_string(out, rule->rule);
 		fputs(", ", out);
 		put_string(out, rule->evidence);
-		fprintf(out, ", %d, %d, %d, %d, %d, %d, %d},\n", rule->reason, rule->action,
+		fprintf(out, ", NULL, 0, %d, %d, %d, %d, %d, %d, %d},\n", rule->reason, rule->action,
 		        rule->verdict, rule->bare_verdict, rule->provider, rule->phrase_first,
 		        rule->phrase_count);
 	}

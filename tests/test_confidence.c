@@ -5,6 +5,7 @@
  *   confidences[]  replies with the confidence they must get and whether
  *                  they remove the address (smtpclass_result_removes_address:
  *                  what -e 67 and --addresses=remove act on);
+ *   slips[]        mistakes seen in normal use, fixed by their mechanism;
  *   test_pairs     classifies every reply the tables can be made to decide
  *                  (each basic code bare and with words, each registered
  *                  enhanced code in classes 4 and 5 with and without a
@@ -107,6 +108,64 @@ static void test_confidences(void **state)
 	}
 	assert_null(smtpclass_confidence_name(SMTPCLASS_CONFIDENCE_NONE));
 	assert_string_equal(smtpclass_confidence_name(SMTPCLASS_CONFIDENCE_HIGH), "high");
+}
+
+/* ---- Slips seen in normal use (issue 12) ------------------------------------ */
+
+struct slip_row {
+	const char *input;
+	int status; /* smtpclass_log_status, or -1: a reply, not a log record */
+	const char *verdict;
+	const char *reason;
+};
+
+/* clang-format off */
+static const struct slip_row slips[] = {
+	/* postscreen answers 421 4.3.2; the log line has no code */
+	{"all screening ports busy", SMTPCLASS_STATUS_REJECTED, "soft", "toomanyconn"},
+	/* a reject whose words nothing reads is not hard from the status alone */
+	{"Rejected: hits=7.5 required=5.0 trigger=5.0", SMTPCLASS_STATUS_REJECTED, "unknown", "undefined"},
+	/* ... but bounced says permanent */
+	{"some words nothing reads", SMTPCLASS_STATUS_BOUNCED, "hard", "undefined"},
+	{"554 5.7.1 <dom.tld>: Helo command rejected: Access denied", -1, "hard", "blocked"},
+	{"450 4.7.1 <dom.tld>: Helo command rejected: Host not found", -1, "soft", "requireptr"},
+	{"550 5.7.1 <a@b.example>: Recipient address rejected: Access denied", -1, "hard", "filtered"},
+	{"delivery temporarily suspended: connect to mx.example.com[192.0.2.1]:25: Connection timed out", SMTPCLASS_STATUS_DEFERRED, "soft", "networkerror"},
+	{"550 5.2.1 <a@b.example>: account temporarily suspended", -1, "hard", "suspend"},
+};
+/* clang-format on */
+
+static void test_slips(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < COUNT(slips); i++) {
+		const struct slip_row *row = &slips[i];
+		smtpclass_reply reply;
+		smtpclass_result result;
+		char scratch[512];
+
+		if (row->status < 0) {
+			smtpclass_parse(row->input, strlen(row->input), &reply);
+			smtpclass_classify(&reply, NULL, &result);
+		} else {
+			smtpclass_log_record record;
+
+			memset(&record, 0, sizeof(record));
+			record.mta = SMTPCLASS_MTA_POSTFIX;
+			record.status = (smtpclass_log_status)row->status;
+			record.reply.ptr = row->input;
+			record.reply.len = strlen(row->input);
+			smtpclass_log_classify(&record, NULL, scratch, sizeof(scratch), &reply, &result);
+		}
+		if (strcmp(smtpclass_verdict_name(result.verdict), row->verdict) != 0 ||
+		    strcmp(smtpclass_reason_name(result.reason), row->reason) != 0)
+			print_message("\"%s\": want %s %s, got %s %s (%s)\n", row->input, row->verdict,
+			              row->reason, smtpclass_verdict_name(result.verdict),
+			              smtpclass_reason_name(result.reason),
+			              result.rule != NULL ? result.rule : "-");
+		assert_string_equal(smtpclass_verdict_name(result.verdict), row->verdict);
+		assert_string_equal(smtpclass_reason_name(result.reason), row->reason);
+	}
 }
 
 /* ---- (verdict, action) pairs ------------------------------------------------ */
@@ -284,6 +343,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_confidences),
+	    cmocka_unit_test(test_slips),
 	    cmocka_unit_test(test_pairs),
 	};
 

@@ -40,7 +40,7 @@ struct table {
 };
 
 static struct table reasons, actions, enhanced, basic, exceptions, stage_reasons, confidence,
-    verdict_actions;
+    verdict_actions, log_status;
 
 static void fail(const char *path, int line, const char *format, ...)
 {
@@ -669,6 +669,39 @@ static void write_rules(FILE *out, const char *dir)
 	free(text);
 }
 
+/* The verdicts of MTA statuses (data/log-status.tsv), indexed by
+ * smtpclass_log_status: every status but NONE must have a row. */
+static void write_log_status(FILE *out)
+{
+	static const char *const names[] = {"none", "sent", "deferred", "bounced", "expired",
+	                                    "rejected"};
+	int verdict[6] = {0}, bare[6] = {0}, seen[6] = {0};
+
+	for (int i = 0; i < log_status.row_count; i++) {
+		const struct row *row = &log_status.rows[i];
+		int status = -1;
+
+		for (int k = 1; k < 6; k++)
+			if (strcmp(row->fields[0], names[k]) == 0)
+				status = k;
+		if (status < 0)
+			fail(log_status.path, row->line, "unknown status \"%s\"", row->fields[0]);
+		if (seen[status]++)
+			fail(log_status.path, row->line, "duplicate status");
+		if (strcmp(row->fields[1], "-") != 0)
+			verdict[status] = verdict_id(&log_status, row, row->fields[1]);
+		if (strcmp(row->fields[2], "-") != 0)
+			bare[status] = verdict_id(&log_status, row, row->fields[2]);
+	}
+	for (int k = 1; k < 6; k++)
+		if (!seen[k])
+			fail(log_status.path, 0, "no row for status %s", names[k]);
+	fputs("const struct sc_log_status_row sc_log_status[6] = {\n", out);
+	for (int k = 0; k < 6; k++)
+		fprintf(out, "\t{%d, %d},\n", verdict[k], bare[k]);
+	fputs("};\n\n", out);
+}
+
 static void write_stage_reasons(FILE *out)
 {
 	fputs("const struct sc_stage_reason_row sc_stage_reasons[] = {\n", out);
@@ -703,6 +736,7 @@ int main(int argc, char **argv)
 	           "code\tmeaning\treason\taction\tunread_reason\tunread_action\treference");
 	load_table(&exceptions, argv[1], "exceptions.tsv",
 	           "id\tcode\tenhanced\tstage\tverdict\treason\taction\tsource");
+	load_table(&log_status, argv[1], "log-status.tsv", "status\tverdict\tbare_verdict\tsource");
 	load_table(&stage_reasons, argv[1], "stage-reasons.tsv",
 	           "id\tstage\treason\tbecomes\tsource");
 
@@ -721,6 +755,7 @@ int main(int argc, char **argv)
 	write_basic(source);
 	write_exceptions(source);
 	write_stage_reasons(source);
+	write_log_status(source);
 	write_rules(source, argv[1]);
 	if (fclose(header) != 0 || fclose(source) != 0)
 		fail(argv[2], 0, "write error");

@@ -72,6 +72,13 @@ struct sc_stage_reason_row {
 	const char *rule; /* "exception ID" */
 };
 
+/* What an MTA status says about the verdict (data/log-status.tsv). */
+struct sc_log_status_row {
+	int verdict;      /* smtpclass_verdict the status states, 0: the reply decides */
+	int bare_verdict; /* for a reply without a code that a text rule read, 0: none */
+};
+
+extern const struct sc_log_status_row sc_log_status[6]; /* by smtpclass_log_status */
 extern const struct sc_reason_row sc_reasons[];
 extern const struct sc_stage_reason_row sc_stage_reasons[];
 extern const int sc_stage_reason_count;

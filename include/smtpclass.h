@@ -237,6 +237,20 @@ SMTPCLASS_API smtpclass_verdict smtpclass_classify(const smtpclass_reply *reply,
  */
 SMTPCLASS_API int smtpclass_result_removes_address(const smtpclass_result *result);
 
+/* A result in the bounce taxonomies other senders use (data/taxonomy.tsv).
+ * The strings are static; all are NULL for a success or a 3xx reply. */
+typedef struct smtpclass_taxonomy {
+	const char *bounce_class;       /* SparkPost bounce class, e.g. "10 Invalid Recipient" */
+	const char *powermta_category;  /* PowerMTA bounce category, e.g. "bad-mailbox" */
+	const char *ses_bounce_type;    /* Amazon SES: "Permanent", "Transient", "Undetermined" */
+	const char *ses_bounce_subtype; /* Amazon SES: "General", "NoEmail", "MailboxFull", ... */
+} smtpclass_taxonomy;
+
+/* Fills *out with the classes of the result's reason and verdict.  The
+ * mapping is coarser than the reasons (see data/taxonomy.tsv, lossy). */
+SMTPCLASS_API void smtpclass_result_taxonomy(const smtpclass_result *result,
+                                             smtpclass_taxonomy *out);
+
 /* ---- Mail log lines ------------------------------------------------------ */
 
 /* The MTA that wrote a log line. Values pinned. */

@@ -12,7 +12,9 @@
  *                  basic code, the phrases of each text rule under 450, 550
  *                  and no code, at every stage, and as log records of every
  *                  status) and checks each (verdict, action) against
- *                  data/verdict-actions.tsv, read here from the file.
+ *                  data/verdict-actions.tsv, read here from the file;
+ *   test_taxonomy  every failure reason has a class in data/taxonomy.tsv
+ *                  under both verdicts, and a few results map as documented.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -339,12 +341,73 @@ static void test_pairs(void **state)
 	              used);
 }
 
+/* ---- Taxonomy mapping --------------------------------------------------------- */
+
+static int taxonomy_rows[64][2];
+
+static void add_taxonomy_row(char **fields, int count)
+{
+	int reason;
+
+	assert_int_equal(count, 7);
+	if (strcmp(fields[0], "*") == 0)
+		return;
+	reason = smtpclass_reason_from_name(fields[0], strlen(fields[0]));
+	assert_true(reason >= 0 && reason < 64);
+	taxonomy_rows[reason][strcmp(fields[1], "soft") == 0]++;
+}
+
+static void test_taxonomy(void **state)
+{
+	static const struct {
+		const char *input, *bounce_class, *powermta, *ses_type, *ses_subtype;
+	} rows[] = {
+	    {"550 5.1.1 User unknown", "10 Invalid Recipient", "bad-mailbox", "Permanent", "NoEmail"},
+	    {"552 5.2.2 Mailbox full", "22 Mailbox Full", "quota-issues", "Transient", "MailboxFull"},
+	    {"554 5.7.1 Client host rejected: blocked using zen.spamhaus.org", "50 Mail Block",
+	     "spam-related", "Permanent", "General"},
+	    {"hello there", "1 Undetermined", "other", "Undetermined", "Undetermined"},
+	};
+	smtpclass_reply reply;
+	smtpclass_result result;
+	smtpclass_taxonomy taxonomy;
+
+	(void)state;
+	assert_true(read_tsv("taxonomy.tsv", add_taxonomy_row) > 0);
+	/* every failure reason maps under both verdicts; delivered is no bounce */
+	for (int r = 0; r < smtpclass_reason_count(); r++) {
+		int expected = strcmp(smtpclass_reason_name(r), "delivered") != 0;
+
+		if (taxonomy_rows[r][0] != expected || taxonomy_rows[r][1] != expected)
+			print_message("taxonomy.tsv: reason %s has %d hard and %d soft rows\n",
+			              smtpclass_reason_name(r), taxonomy_rows[r][0], taxonomy_rows[r][1]);
+		assert_int_equal(taxonomy_rows[r][0], expected);
+		assert_int_equal(taxonomy_rows[r][1], expected);
+	}
+	for (size_t i = 0; i < COUNT(rows); i++) {
+		smtpclass_parse(rows[i].input, strlen(rows[i].input), &reply);
+		smtpclass_classify(&reply, NULL, &result);
+		smtpclass_result_taxonomy(&result, &taxonomy);
+		assert_non_null(taxonomy.bounce_class);
+		assert_string_equal(taxonomy.bounce_class, rows[i].bounce_class);
+		assert_string_equal(taxonomy.powermta_category, rows[i].powermta);
+		assert_string_equal(taxonomy.ses_bounce_type, rows[i].ses_type);
+		assert_string_equal(taxonomy.ses_bounce_subtype, rows[i].ses_subtype);
+	}
+	smtpclass_parse("250 2.0.0 Ok", 12, &reply);
+	smtpclass_classify(&reply, NULL, &result);
+	smtpclass_result_taxonomy(&result, &taxonomy);
+	assert_null(taxonomy.bounce_class);
+	assert_null(taxonomy.ses_bounce_type);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_confidences),
 	    cmocka_unit_test(test_slips),
 	    cmocka_unit_test(test_pairs),
+	    cmocka_unit_test(test_taxonomy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

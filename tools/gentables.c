@@ -40,7 +40,7 @@ struct table {
 };
 
 static struct table reasons, actions, enhanced, basic, exceptions, stage_reasons, confidence,
-    verdict_actions, log_status;
+    verdict_actions, log_status, taxonomy;
 
 static void fail(const char *path, int line, const char *format, ...)
 {
@@ -702,6 +702,60 @@ static void write_log_status(FILE *out)
 	fputs("};\n\n", out);
 }
 
+/* The taxonomy mapping (data/taxonomy.tsv): [reason][0 hard, 1 soft], then
+ * one row for results without a verdict. */
+static void write_taxonomy(FILE *out)
+{
+	static const struct row *cell[MAX_ROWS][2];
+	const struct row *unknown = NULL;
+
+	for (int i = 0; i < taxonomy.row_count; i++) {
+		const struct row *row = &taxonomy.rows[i];
+		const char *verdict = row->fields[1];
+
+		if (strcmp(row->fields[0], "*") == 0 && strcmp(verdict, "unknown") == 0) {
+			if (unknown != NULL)
+				fail(taxonomy.path, row->line, "duplicate row");
+			unknown = row;
+			continue;
+		}
+		if (strcmp(verdict, "hard") != 0 && strcmp(verdict, "soft") != 0)
+			fail(taxonomy.path, row->line, "verdict must be hard or soft (or * unknown)");
+		{
+			int reason = reason_id(&taxonomy, row, 0), soft = verdict[0] == 's';
+
+			if (cell[reason][soft] != NULL)
+				fail(taxonomy.path, row->line, "duplicate row");
+			cell[reason][soft] = row;
+		}
+	}
+	if (unknown == NULL)
+		fail(taxonomy.path, 0, "no row for * unknown");
+	fputs("const struct sc_taxonomy_row sc_taxonomy[][2] = {\n", out);
+	for (int r = 0; r < reasons.row_count; r++) {
+		fputs("\t{", out);
+		for (int k = 0; k < 2; k++) {
+			const struct row *row = cell[r][k];
+
+			if (row == NULL) {
+				fputs("{NULL, NULL, NULL, NULL}, ", out);
+				continue;
+			}
+			fputc('{', out);
+			for (int c = 2; c < 6; c++) {
+				put_string(out, row->fields[c]);
+				fputs(c < 5 ? ", " : "}, ", out);
+			}
+		}
+		fputs("},\n", out);
+	}
+	fputs("};\nconst struct sc_taxonomy_row sc_taxonomy_unknown = {", out);
+	for (int c = 2; c < 6; c++) {
+		put_string(out, unknown->fields[c]);
+		fputs(c < 5 ? ", " : "};\n\n", out);
+	}
+}
+
 static void write_stage_reasons(FILE *out)
 {
 	fputs("const struct sc_stage_reason_row sc_stage_reasons[] = {\n", out);
@@ -736,6 +790,9 @@ int main(int argc, char **argv)
 	           "code\tmeaning\treason\taction\tunread_reason\tunread_action\treference");
 	load_table(&exceptions, argv[1], "exceptions.tsv",
 	           "id\tcode\tenhanced\tstage\tverdict\treason\taction\tsource");
+	load_table(&taxonomy, argv[1], "taxonomy.tsv",
+	           "reason\tverdict\tbounce_class\tpowermta_category\tses_bounce_type\t"
+	           "ses_bounce_subtype\tlossy");
 	load_table(&log_status, argv[1], "log-status.tsv", "status\tverdict\tbare_verdict\tsource");
 	load_table(&stage_reasons, argv[1], "stage-reasons.tsv",
 	           "id\tstage\treason\tbecomes\tsource");
@@ -756,6 +813,7 @@ int main(int argc, char **argv)
 	write_exceptions(source);
 	write_stage_reasons(source);
 	write_log_status(source);
+	write_taxonomy(source);
 	write_rules(source, argv[1]);
 	if (fclose(header) != 0 || fclose(source) != 0)
 		fail(argv[2], 0, "write error");

@@ -48,6 +48,7 @@ enum option_id {
 	OPT_STATS,
 	OPT_RULES,
 	OPT_EXPLAIN,
+	OPT_TAXONOMY,
 	OPT_ALL,
 	OPT_MTA,
 	OPT_YEAR,
@@ -79,6 +80,7 @@ static const struct option_doc options[] = {
     {"stats", no_argument, OPT_STATS, NULL, "print counts of lines, records and skipped lines to stderr"},
     {"rules", required_argument, OPT_RULES, "FILE", "load site rules from FILE before the built-in ones (repeatable)"},
     {"explain", no_argument, OPT_EXPLAIN, NULL, "text format: show the rule that decided and its evidence"},
+    {"taxonomy", no_argument, OPT_TAXONOMY, NULL, "add SparkPost, PowerMTA and Amazon SES bounce classes (json, tsv, csv)"},
     {"all", no_argument, OPT_ALL, NULL, "log mode: print successful deliveries too"},
     {"mta", required_argument, OPT_MTA, "NAME", "log mode: read every line as NAME's format (postfix, exim, sendmail, opensmtpd, qmail, exchange, generic)"},
     {"year", required_argument, OPT_YEAR, "YYYY", "log mode: the year of syslog timestamps, for time_iso"},
@@ -284,6 +286,9 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 			break;
 		case OPT_EXPLAIN:
 			settings->output.explain = 1;
+			break;
+		case OPT_TAXONOMY:
+			settings->output.taxonomy = 1;
 			break;
 		case OPT_ALL:
 			settings->all = 1;

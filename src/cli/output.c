@@ -274,6 +274,13 @@ static struct value iso_value(struct output *output, const smtpclass_log_record 
 	X(status, string_value(smtpclass_log_status_name(log->status))) \
 	X(dsn, span_value(log->dsn))
 
+/* With --taxonomy: the result in other senders' bounce taxonomies. */
+#define TAXONOMY_COLUMNS(X)                                           \
+	X(bounce_class, string_value(taxonomy.bounce_class))              \
+	X(powermta_category, string_value(taxonomy.powermta_category))    \
+	X(ses_bounce_type, string_value(taxonomy.ses_bounce_type))        \
+	X(ses_bounce_subtype, string_value(taxonomy.ses_bounce_subtype))
+
 #define COLUMN_REPLY_ID(name, value) REPLY_COLUMN_##name,
 #define COLUMN_LOG_ID(name, value)   LOG_COLUMN_##name,
 #define COLUMN_NAME(name, value)     #name,
@@ -283,12 +290,47 @@ static struct value iso_value(struct output *output, const smtpclass_log_record 
 #define COLUMN_LOG_CASE(name, value) \
 	case LOG_COLUMN_##name:      \
 		return value;
+#define COLUMN_TAXONOMY_ID(name, value) TAXONOMY_COLUMN_##name,
+#define COLUMN_TAXONOMY_CASE(name, value) \
+	case TAXONOMY_COLUMN_##name:      \
+		return value;
 
 enum reply_column { REPLY_COLUMNS(COLUMN_REPLY_ID) REPLY_COLUMN_COUNT };
 enum log_column { LOG_COLUMNS(COLUMN_LOG_ID) LOG_COLUMN_COUNT };
-static const char *const column_names[] = {REPLY_COLUMNS(COLUMN_NAME) LOG_COLUMNS(COLUMN_NAME)};
+enum taxonomy_column { TAXONOMY_COLUMNS(COLUMN_TAXONOMY_ID) TAXONOMY_COLUMN_COUNT };
+#define ALL_COLUMN_COUNT (REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT + TAXONOMY_COLUMN_COUNT)
+static const char *const column_names[] = {REPLY_COLUMNS(COLUMN_NAME) LOG_COLUMNS(COLUMN_NAME)
+                                               TAXONOMY_COLUMNS(COLUMN_NAME)};
 
-/* The value of column i (reply columns first, then log columns). */
+/* The id (reply columns, then log, then taxonomy columns) of the i-th
+ * column written: the log and taxonomy groups are left out when off. */
+static size_t column_id(const struct output *output, size_t i)
+{
+	if (i < REPLY_COLUMN_COUNT)
+		return i;
+	i -= REPLY_COLUMN_COUNT;
+	if (output->log_fields) {
+		if (i < LOG_COLUMN_COUNT)
+			return REPLY_COLUMN_COUNT + i;
+		i -= LOG_COLUMN_COUNT;
+	}
+	return REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT + i;
+}
+
+static struct value taxonomy_value(const smtpclass_result *result, size_t i)
+{
+	const struct value none = {V_NULL, NULL, 0, 0};
+	smtpclass_taxonomy taxonomy;
+
+	smtpclass_result_taxonomy(result, &taxonomy);
+	switch (i) {
+		TAXONOMY_COLUMNS(COLUMN_TAXONOMY_CASE)
+	default:
+		return none;
+	}
+}
+
+/* The value of column id i (reply columns first, then log, then taxonomy). */
 static struct value column_value(struct output *output, const struct record *record,
                                  size_t i)
 {
@@ -303,6 +345,8 @@ static struct value column_value(struct output *output, const struct record *rec
 	default:
 		break;
 	}
+	if (i >= REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT)
+		return taxonomy_value(result, i - REPLY_COLUMN_COUNT - LOG_COLUMN_COUNT);
 	if (log == NULL)
 		return none;
 	switch (i - REPLY_COLUMN_COUNT) {
@@ -314,7 +358,8 @@ static struct value column_value(struct output *output, const struct record *rec
 
 static size_t column_count(struct output *output)
 {
-	return REPLY_COLUMN_COUNT + (output->log_fields ? LOG_COLUMN_COUNT : 0);
+	return REPLY_COLUMN_COUNT + (output->log_fields ? LOG_COLUMN_COUNT : 0) +
+	       (output->taxonomy ? TAXONOMY_COLUMN_COUNT : 0);
 }
 
 static const char *column_name(size_t i)
@@ -494,21 +539,22 @@ static void write_text_segments(struct output *output, const smtpclass_reply *re
 static void write_json(struct output *output, const struct record *record)
 {
 
-	static char keys[REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT][24];
-	static size_t key_lengths[REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT];
+	static char keys[ALL_COLUMN_COUNT][24];
+	static size_t key_lengths[ALL_COLUMN_COUNT];
 
 	if (key_lengths[0] == 0) {
 		/* ',"name":' once per column, so a record is mostly memcpy */
 		init_json_plain();
-		for (size_t i = 0; i < REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT; i++)
+		for (size_t i = 0; i < ALL_COLUMN_COUNT; i++)
 			key_lengths[i] = (size_t)snprintf(keys[i], sizeof(keys[i]), ",\"%s\":",
 			                                  column_name(i));
 	}
 	out_char(output, '{');
 	for (size_t i = 0; i < column_count(output); i++) {
-		struct value v = column_value(output, record, i);
+		size_t id = column_id(output, i);
+		struct value v = column_value(output, record, id);
 
-		out_bytes(output, keys[i] + (i == 0), key_lengths[i] - (i == 0));
+		out_bytes(output, keys[id] + (i == 0), key_lengths[id] - (i == 0));
 		switch (v.kind) {
 		case V_NULL:
 			out_string(output, "null");
@@ -537,7 +583,7 @@ static void write_separated(struct output *output, const struct record *record)
 	int csv = output->format == FORMAT_CSV;
 
 	for (size_t i = 0; i < column_count(output); i++) {
-		struct value v = column_value(output, record, i);
+		struct value v = column_value(output, record, column_id(output, i));
 
 		if (i > 0)
 			out_char(output, csv ? ',' : '\t');
@@ -590,6 +636,25 @@ static void write_padded(struct output *output, const char *s, size_t len, int w
 	write_flat(output, s, len, 0);
 	for (int i = (int)len; i < width; i++)
 		out_char(output, ' ');
+}
+
+/* --explain: the result in other senders' taxonomies, when it is a bounce. */
+static void write_explained_taxonomy(struct output *output, const smtpclass_result *result)
+{
+	smtpclass_taxonomy taxonomy;
+
+	smtpclass_result_taxonomy(result, &taxonomy);
+	if (taxonomy.bounce_class == NULL)
+		return;
+	out_string(output, "    taxonomy: SparkPost ");
+	out_string(output, taxonomy.bounce_class);
+	out_string(output, "; PowerMTA ");
+	out_string(output, taxonomy.powermta_category);
+	out_string(output, "; Amazon SES ");
+	out_string(output, taxonomy.ses_bounce_type);
+	out_char(output, '/');
+	out_string(output, taxonomy.ses_bounce_subtype);
+	out_char(output, '\n');
 }
 
 static void write_text(struct output *output, const struct record *record)
@@ -666,6 +731,7 @@ static void write_text(struct output *output, const struct record *record)
 			                       ? "; enough to remove the address)\n"
 			                       : ")\n");
 		}
+		write_explained_taxonomy(output, result);
 		if (reply->segment_count > 0) {
 			out_string(output, "    text: ");
 			write_text_segments(output, reply, FORMAT_TEXT);
@@ -683,7 +749,7 @@ void output_header(struct output *output)
 	for (size_t i = 0; i < column_count(output); i++) {
 		if (i > 0)
 			out_char(output, csv ? ',' : '\t');
-		out_string(output, column_name(i));
+		out_string(output, column_name(column_id(output, i)));
 	}
 	out_char(output, '\n');
 }

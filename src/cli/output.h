@@ -16,6 +16,7 @@ struct output {
 	int color;       /* text only */
 	int explain;     /* text only: print the deciding rule and its evidence */
 	int log_fields;  /* records carry the log-mode columns */
+	int taxonomy;    /* records carry the taxonomy columns (--taxonomy) */
 	int year;        /* for syslog timestamps without a year (--year), or 0 */
 	int failed;      /* a write to stream failed: no use going on */
 	size_t used;     /* bytes waiting in buffer */

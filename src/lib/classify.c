@@ -125,6 +125,25 @@ int smtpclass_result_removes_address(const smtpclass_result *result)
 	return needs > 0 && (int)result->confidence >= needs;
 }
 
+void smtpclass_result_taxonomy(const smtpclass_result *result, smtpclass_taxonomy *out)
+{
+	const struct sc_taxonomy_row *row = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (result->verdict == SMTPCLASS_VERDICT_UNKNOWN)
+		row = &sc_taxonomy_unknown;
+	else if ((result->verdict == SMTPCLASS_VERDICT_HARD ||
+	          result->verdict == SMTPCLASS_VERDICT_SOFT) &&
+	         result->reason >= 0 && result->reason < SC_REASON_COUNT)
+		row = &sc_taxonomy[result->reason][result->verdict == SMTPCLASS_VERDICT_SOFT];
+	if (row == NULL)
+		return;
+	out->bounce_class = row->bounce_class;
+	out->powermta_category = row->powermta_category;
+	out->ses_bounce_type = row->ses_bounce_type;
+	out->ses_bounce_subtype = row->ses_bounce_subtype;
+}
+
 static int compare_enhanced_key(const void *key, const void *element)
 {
 	const int *wanted = key;

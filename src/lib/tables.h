@@ -78,6 +78,13 @@ struct sc_log_status_row {
 	int bare_verdict; /* for a reply without a code that a text rule read, 0: none */
 };
 
+/* A result in other senders' bounce taxonomies (data/taxonomy.tsv). */
+struct sc_taxonomy_row {
+	const char *bounce_class, *powermta_category, *ses_bounce_type, *ses_bounce_subtype;
+};
+
+extern const struct sc_taxonomy_row sc_taxonomy[][2]; /* [reason][0 hard, 1 soft] */
+extern const struct sc_taxonomy_row sc_taxonomy_unknown;
 extern const struct sc_log_status_row sc_log_status[6]; /* by smtpclass_log_status */
 extern const struct sc_reason_row sc_reasons[];
 extern const struct sc_stage_reason_row sc_stage_reasons[];

@@ -87,6 +87,12 @@ check "several-replies" "1 success 2 hard " "$out"
 check not-a-reply 65 $?
 check_true "not-a-reply-message" grep -q "hello" "$tmp/err"
 
+out=$("$bin" -j --taxonomy -r '550 5.1.1 <a@b.example>: User unknown')
+check_true "taxonomy-json" contains "$out" '"mismatch":false,"bounce_class":"10 Invalid Recipient","powermta_category":"bad-mailbox","ses_bounce_type":"Permanent","ses_bounce_subtype":"NoEmail"}'
+check "taxonomy-header" "bounce_class	powermta_category	ses_bounce_type	ses_bounce_subtype" \
+	"$("$bin" --format=tsv --header --taxonomy -r 421 | head -n 1 | cut -f 15-)"
+check "no-taxonomy-by-default" 14 "$("$bin" --format=tsv --header -r 421 | head -n 1 | tr '\t' '\n' | wc -l | tr -d ' ')"
+
 # ---- -e: the worst verdict decides ------------------------------------------
 check "e-success" 0 "$(status_of "$bin" -e -r '250 2.0.0 Ok: queued as 4BQ2Kp5Xz9z9sWx')"
 check "e-intermediate" 0 "$(status_of "$bin" -e -r '354 End data with <CR><LF>.<CR><LF>')"

@@ -138,7 +138,8 @@ check "552: exit status" 0 $?
 check "552: first word" hard "$(first_word "$out")"
 check "552: output" "hard         552 -       mesgtoobig      reduce-size        low    Make the message smaller (or split its recipients) and resend.
     rule: basic 552
-    confidence: low (only the basic reply code)" "$out"
+    confidence: low (only the basic reply code)
+    taxonomy: SparkPost 23 Too Large; PowerMTA content-related; Amazon SES Transient/MessageTooLarge" "$out"
 
 # smtpclass --explain --stage=rcpt -r 552
 out=$(smtpclass --explain --stage=rcpt -r 552)
@@ -146,7 +147,8 @@ check "552 rcpt: exit status" 0 $?
 check "552 rcpt: first word" soft "$(first_word "$out")"
 check "552 rcpt: output" "soft         552 -       exceedlimit     retry              medium Resend later with normal backoff; the condition is temporary.
     rule: exception rfc5321-552-rcpt
-    confidence: medium (a documented exception (data/exceptions.tsv, data/stage-reasons.tsv, the MTA's status))" "$out"
+    confidence: medium (a documented exception (data/exceptions.tsv, data/stage-reasons.tsv, the MTA's status))
+    taxonomy: SparkPost 23 Too Large; PowerMTA policy-related; Amazon SES Transient/MessageTooLarge" "$out"
 
 # smtpclass --rules=local.rules --explain \
 #     -r '554 5.7.1 Client host blocked using zen.spamhaus.org'
@@ -159,6 +161,7 @@ check "rules: first word" soft "$(first_word "$out")"
 check "rules: output" 'soft         554 5.7.1   blocked         retry              medium Resend later with normal backoff; the condition is temporary.
     rule: site soft-spamhaus; matched "spamhaus"
     confidence: medium (a text rule alone (the enhanced code is generic, absent or says something else))
+    taxonomy: SparkPost 50 Mail Block; PowerMTA spam-related; Amazon SES Transient/General
     text: Client host blocked using zen.spamhaus.org' "$out"
 
 # smtpclass --summary --top=10 mail.log

@@ -407,6 +407,9 @@ static void test_addresses(void **state)
 	    "554 5.7.1 blocked", "hard", "blocked", "check-reputation");
 	add(s, SMTPCLASS_STATUS_REJECTED, "Feb 21 09:00:09", "local@our.example", "client",
 	    "550 5.1.1 <local@our.example>: User unknown", "hard", "userunknown", "remove-address");
+	/* remove-address on a bare basic code is confidence low: kept */
+	add(s, SMTPCLASS_STATUS_BOUNCED, "Feb 21 09:00:10", "bare@example.net", "mx", "550",
+	    "hard", "userunknown", "remove-address");
 	remove = addresses_of(s, 0);
 	soft = addresses_of(s, 1);
 	assert_string_equal(remove, "gone@example.com\nsoft-then-hard@example.org\n");

@@ -33,7 +33,7 @@
 
 struct confidence_row {
 	const char *input;
-	const char *stage;      /* NULL: unknown */
+	const char *stage; /* NULL: unknown */
 	const char *action;
 	const char *confidence;
 	int removes;
@@ -88,8 +88,8 @@ static void test_confidences(void **state)
 		const char *confidence, *action;
 
 		if (row->stage != NULL)
-			options.stage = (smtpclass_stage)smtpclass_stage_from_name(row->stage,
-			                                                           strlen(row->stage));
+			options.stage = (smtpclass_stage)smtpclass_stage_from_name(
+			    row->stage, strlen(row->stage));
 		smtpclass_parse(row->input, strlen(row->input), &reply);
 		smtpclass_classify(&reply, &options, &result);
 		confidence = smtpclass_confidence_name(result.confidence);
@@ -98,8 +98,8 @@ static void test_confidences(void **state)
 		    strcmp(action, row->action) != 0 ||
 		    smtpclass_result_removes_address(&result) != row->removes)
 			print_message("\"%s\": want %s %s removes %d, got %s %s removes %d (%s)\n",
-			              row->input, row->action, row->confidence, row->removes, action,
-			              confidence != NULL ? confidence : "-",
+			              row->input, row->action, row->confidence, row->removes,
+			              action, confidence != NULL ? confidence : "-",
 			              smtpclass_result_removes_address(&result),
 			              result.rule != NULL ? result.rule : "-");
 		assert_non_null(confidence);
@@ -157,12 +157,14 @@ static void test_slips(void **state)
 			record.status = (smtpclass_log_status)row->status;
 			record.reply.ptr = row->input;
 			record.reply.len = strlen(row->input);
-			smtpclass_log_classify(&record, NULL, scratch, sizeof(scratch), &reply, &result);
+			smtpclass_log_classify(&record, NULL, scratch, sizeof(scratch), &reply,
+			                       &result);
 		}
 		if (strcmp(smtpclass_verdict_name(result.verdict), row->verdict) != 0 ||
 		    strcmp(smtpclass_reason_name(result.reason), row->reason) != 0)
-			print_message("\"%s\": want %s %s, got %s %s (%s)\n", row->input, row->verdict,
-			              row->reason, smtpclass_verdict_name(result.verdict),
+			print_message("\"%s\": want %s %s, got %s %s (%s)\n", row->input,
+			              row->verdict, row->reason,
+			              smtpclass_verdict_name(result.verdict),
 			              smtpclass_reason_name(result.reason),
 			              result.rule != NULL ? result.rule : "-");
 		assert_string_equal(smtpclass_verdict_name(result.verdict), row->verdict);
@@ -332,8 +334,8 @@ static void test_pairs(void **state)
 	/* The check can fail: hard with retry is not allowed, and a 552 5.2.2
 	 * (mailbox full, permanent code) is decided (pause-address). */
 	assert_false(allowed[SMTPCLASS_VERDICT_HARD][smtpclass_action_from_name("retry", 5)]);
-	assert_true(pairs_seen[SMTPCLASS_VERDICT_HARD]
-	                      [smtpclass_action_from_name("pause-address", 13)]);
+	assert_true(
+	    pairs_seen[SMTPCLASS_VERDICT_HARD][smtpclass_action_from_name("pause-address", 13)]);
 	for (int v = 0; v < 5; v++)
 		for (int a = 0; a < 64; a++)
 			used += pairs_seen[v][a];
@@ -362,8 +364,10 @@ static void test_taxonomy(void **state)
 	static const struct {
 		const char *input, *bounce_class, *powermta, *ses_type, *ses_subtype;
 	} rows[] = {
-	    {"550 5.1.1 User unknown", "10 Invalid Recipient", "bad-mailbox", "Permanent", "NoEmail"},
-	    {"552 5.2.2 Mailbox full", "22 Mailbox Full", "quota-issues", "Transient", "MailboxFull"},
+	    {"550 5.1.1 User unknown", "10 Invalid Recipient", "bad-mailbox", "Permanent",
+	     "NoEmail"},
+	    {"552 5.2.2 Mailbox full", "22 Mailbox Full", "quota-issues", "Transient",
+	     "MailboxFull"},
 	    {"554 5.7.1 Client host rejected: blocked using zen.spamhaus.org", "50 Mail Block",
 	     "spam-related", "Permanent", "General"},
 	    {"hello there", "1 Undetermined", "other", "Undetermined", "Undetermined"},
@@ -380,7 +384,8 @@ static void test_taxonomy(void **state)
 
 		if (taxonomy_rows[r][0] != expected || taxonomy_rows[r][1] != expected)
 			print_message("taxonomy.tsv: reason %s has %d hard and %d soft rows\n",
-			              smtpclass_reason_name(r), taxonomy_rows[r][0], taxonomy_rows[r][1]);
+			              smtpclass_reason_name(r), taxonomy_rows[r][0],
+			              taxonomy_rows[r][1]);
 		assert_int_equal(taxonomy_rows[r][0], expected);
 		assert_int_equal(taxonomy_rows[r][1], expected);
 	}

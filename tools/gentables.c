@@ -339,8 +339,7 @@ static unsigned char allowed_pair[5][MAX_ROWS];
 
 /* Fails the build when a table can give a verdict an action that
  * data/verdict-actions.tsv does not allow with it. */
-static void require_pair(const struct table *table, const struct row *row, int verdict,
-                         int action)
+static void require_pair(const struct table *table, const struct row *row, int verdict, int action)
 {
 	static const char *const names[] = {"unknown", "success", "intermediate", "soft", "hard"};
 
@@ -364,7 +363,8 @@ static void write_verdict_actions(FILE *out)
 			fail(verdict_actions.path, row->line, "duplicate pair");
 		allowed_pair[verdict][action] = 1;
 	}
-	fprintf(out, "const unsigned char sc_verdict_action_allowed[5][%d] = {\n", actions.row_count);
+	fprintf(out, "const unsigned char sc_verdict_action_allowed[5][%d] = {\n",
+	        actions.row_count);
 	for (int v = 0; v < 5; v++) {
 		fputs("\t{", out);
 		for (int a = 0; a < actions.row_count; a++)
@@ -442,14 +442,15 @@ static void write_basic(FILE *out)
 			fail(basic.path, row->line, "duplicate code");
 		{
 			int verdict = verdict_of_digit(code[0]);
-			int unread_reason = strcmp(row->fields[4], "-") == 0 ? -1
-			                                                   : reason_id(&basic, row, 4);
+			int unread_reason =
+			    strcmp(row->fields[4], "-") == 0 ? -1 : reason_id(&basic, row, 4);
 
 			if (verdict == 4)
 				require_pair(&basic, row, verdict, action_id(&basic, row, 3));
 			require_pair(&basic, row, verdict, action_id(&basic, row, 5));
 			fprintf(out, "\t{%s, %d, %d, %d, %d, ", code, reason_id(&basic, row, 2),
-			        action_id(&basic, row, 3), unread_reason, action_id(&basic, row, 5));
+			        action_id(&basic, row, 3), unread_reason,
+			        action_id(&basic, row, 5));
 		}
 		put_string(out, row->fields[1]);
 		fprintf(out, ", \"basic %s\", \"basic %s, words no rule reads\"},\n", code, code);
@@ -537,7 +538,8 @@ static int shadows(const struct sc_rule_build *build, const struct sc_rule *earl
 		int inside = 0;
 
 		for (int j = 0; j < later->phrase_count && !inside; j++)
-			inside = strstr(build->phrases[phrases[later->phrase_first + j]], needle) != NULL;
+			inside = strstr(build->phrases[phrases[later->phrase_first + j]], needle) !=
+			         NULL;
 		if (!inside)
 			return 0;
 	}
@@ -555,8 +557,8 @@ static void check_shadowing(const char *path, const struct sc_rule_build *build)
 		for (int earlier = 0; earlier < later; earlier++) {
 			if (!shadows(build, &a->rules[earlier], &a->rules[later]))
 				continue;
-			fprintf(stderr, "gentables: %s: rule %s can never fire: %s matches first\n", path,
-			        a->rules[later].rule, a->rules[earlier].rule);
+			fprintf(stderr, "gentables: %s: rule %s can never fire: %s matches first\n",
+			        path, a->rules[later].rule, a->rules[earlier].rule);
 			failures++;
 			break;
 		}
@@ -576,8 +578,8 @@ static void check_examples(const char *path, const struct sc_rule_build *build)
 		smtpclass_reply reply;
 
 		if (rule->example == NULL) {
-			fprintf(stderr, "gentables: %s:%zu: rule %s has no example\n", path, rule->line,
-			        rule->rule);
+			fprintf(stderr, "gentables: %s:%zu: rule %s has no example\n", path,
+			        rule->line, rule->rule);
 			failures++;
 			continue;
 		}
@@ -585,8 +587,8 @@ static void check_examples(const char *path, const struct sc_rule_build *build)
 		winner = sc_rules_match(a, &reply);
 		if (winner == rule)
 			continue;
-		fprintf(stderr, "gentables: %s:%zu: the example of rule %s is decided by %s: %s\n", path,
-		        rule->line, rule->rule, winner != NULL ? winner->rule : "no rule",
+		fprintf(stderr, "gentables: %s:%zu: the example of rule %s is decided by %s: %s\n",
+		        path, rule->line, rule->rule, winner != NULL ? winner->rule : "no rule",
 		        rule->example);
 		failures++;
 	}
@@ -621,7 +623,8 @@ static void write_rules(FILE *out, const char *dir)
 		/* An action the verdict does not allow falls back to the reason's
 		 * default at run time; an action no verdict it meets allows is dead. */
 		if (rule->action < 0 || (meets_soft && allowed_pair[3][rule->action]) ||
-		    (meets_hard && allowed_pair[4][rule->action]) || allowed_pair[bare][rule->action])
+		    (meets_hard && allowed_pair[4][rule->action]) ||
+		    allowed_pair[bare][rule->action])
 			continue;
 		fail(path, 0, "rule %s: action %s goes with none of the verdicts it can have",
 		     rule->rule, actions.rows[rule->action].fields[0]);
@@ -654,9 +657,9 @@ static void write_rules(FILE *out, const char *dir)
 		put_string(out, rule->rule);
 		fputs(", ", out);
 		put_string(out, rule->evidence);
-		fprintf(out, ", NULL, 0, %d, %d, %d, %d, %d, %d, %d},\n", rule->reason, rule->action,
-		        rule->verdict, rule->bare_verdict, rule->provider, rule->phrase_first,
-		        rule->phrase_count);
+		fprintf(out, ", NULL, 0, %d, %d, %d, %d, %d, %d, %d},\n", rule->reason,
+		        rule->action, rule->verdict, rule->bare_verdict, rule->provider,
+		        rule->phrase_first, rule->phrase_count);
 	}
 	fputs("};\n\nconst struct sc_automaton sc_builtin_rules = {\n\t{", out);
 	for (int c = 0; c < 256; c++)
@@ -673,8 +676,8 @@ static void write_rules(FILE *out, const char *dir)
  * smtpclass_log_status: every status but NONE must have a row. */
 static void write_log_status(FILE *out)
 {
-	static const char *const names[] = {"none", "sent", "deferred", "bounced", "expired",
-	                                    "rejected"};
+	static const char *const names[] = {"none",    "sent",    "deferred",
+	                                    "bounced", "expired", "rejected"};
 	int verdict[6] = {0}, bare[6] = {0}, seen[6] = {0};
 
 	for (int i = 0; i < log_status.row_count; i++) {
@@ -720,7 +723,8 @@ static void write_taxonomy(FILE *out)
 			continue;
 		}
 		if (strcmp(verdict, "hard") != 0 && strcmp(verdict, "soft") != 0)
-			fail(taxonomy.path, row->line, "verdict must be hard or soft (or * unknown)");
+			fail(taxonomy.path, row->line,
+			     "verdict must be hard or soft (or * unknown)");
 		{
 			int reason = reason_id(&taxonomy, row, 0), soft = verdict[0] == 's';
 

@@ -71,7 +71,8 @@ smtpclass_verdict smtpclass_log_classify(const smtpclass_log_record *record,
 		           out->rule_kind == SMTPCLASS_RULE_PROVIDER;
 
 		if (out->verdict != SMTPCLASS_VERDICT_UNKNOWN || !read ||
-		    (unsigned)record->status >= 6 || sc_log_status[record->status].bare_verdict == 0)
+		    (unsigned)record->status >= 6 ||
+		    sc_log_status[record->status].bare_verdict == 0)
 			return out->verdict;
 		by_status = (smtpclass_verdict)sc_log_status[record->status].bare_verdict;
 	}

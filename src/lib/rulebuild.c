@@ -28,7 +28,7 @@
 
 #define HEADER "id\tphrases\treason\taction\tverdict\tbare_verdict\tprovider\tsource"
 #define HEADER_EXAMPLE HEADER "\texample"
-#define FIELD_COUNT 9 /* the ninth, example, may be left out */
+#define FIELD_COUNT    9     /* the ninth, example, may be left out */
 #define MAX_STATES 65535 /* state ids are 16 bits in the matcher */
 
 struct parsed_rule {
@@ -234,8 +234,7 @@ static int parse_line(struct builder *b, const char *line, size_t len, size_t li
 			break;
 		p = tab + 1;
 	}
-	if (count < FIELD_COUNT - 1 ||
-	    memchr(field[count - 1], '\t', field_len[count - 1]) != NULL)
+	if (count < FIELD_COUNT - 1 || memchr(field[count - 1], '\t', field_len[count - 1]) != NULL)
 		return set_error(b, line_number, "expected 8 or 9 tab-separated fields", NULL);
 	for (int i = 0; i < count; i++)
 		if (field_len[i] == 0)
@@ -556,8 +555,9 @@ static int check_examples(struct builder *b, const struct sc_rule_build *out)
 		winner = sc_rules_match(&out->automaton, &reply);
 		if (winner == rule)
 			continue;
-		snprintf(message, sizeof(message), "the example of rule %s is decided by %s:",
-		         rule->rule, winner != NULL ? winner->rule : "no rule");
+		snprintf(message, sizeof(message),
+		         "the example of rule %s is decided by %s:", rule->rule,
+		         winner != NULL ? winner->rule : "no rule");
 		return set_error(b, rule->line, message, rule->example);
 	}
 	return 0;

@@ -88,8 +88,8 @@ const struct sc_rule *sc_rules_match(const struct sc_automaton *a, const smtpcla
 	for (int i = 0; i < found.count; i++) {
 		int32_t phrase = found.phrases[i];
 
-		for (int32_t k = a->phrase_rules_start[phrase]; k < a->phrase_rules_start[phrase + 1];
-		     k++) {
+		for (int32_t k = a->phrase_rules_start[phrase];
+		     k < a->phrase_rules_start[phrase + 1]; k++) {
 			int32_t r = a->phrase_rules[k];
 			const struct sc_rule *rule = &a->rules[r];
 			int all = 1;
@@ -104,4 +104,3 @@ const struct sc_rule *sc_rules_match(const struct sc_automaton *a, const smtpcla
 	}
 	return best >= 0 ? &a->rules[best] : NULL;
 }
-

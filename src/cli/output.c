@@ -1,9 +1,10 @@
 /*
  * output.c: the four output formats.
  *
- * The columns are listed once, in REPLY_COLUMNS and LOG_COLUMNS (name and
- * value together); JSON, TSV and CSV walk the same list, so their keys and
- * column order cannot drift apart.  The text format is for people and picks
+ * The columns are listed once, in REPLY_COLUMNS, LOG_COLUMNS and
+ * TAXONOMY_COLUMNS (name and value together; the log group only in log mode,
+ * the taxonomy group only with --taxonomy); JSON, TSV and CSV walk the same
+ * lists, so their keys and column order cannot drift apart.  The text format is for people and picks
  * a few of them.  Nothing here allocates: the
  * reply text is written segment by segment straight from the input buffer.
  */

@@ -93,6 +93,12 @@ check "taxonomy-header" "bounce_class	powermta_category	ses_bounce_type	ses_boun
 	"$("$bin" --format=tsv --header --taxonomy -r 421 | head -n 1 | cut -f 15-)"
 check "no-taxonomy-by-default" 14 "$("$bin" --format=tsv --header -r 421 | head -n 1 | tr '\t' '\n' | wc -l | tr -d ' ')"
 
+# Site rules may carry an example; one that another rule decides is an error.
+printf 'id\tphrases\treason\taction\tverdict\tbare_verdict\tprovider\tsource\texample\nfull\tfull\tmailboxfull\t-\t-\t-\t-\tlocal\t552 Mailbox full\nquota\tmailbox full\tsystemfull\t-\t-\t-\t-\tlocal\t552 Mailbox full\n' >"$tmp/shadowed.rules"
+check "rules-shadowed-example" 65 "$(status_of "$bin" --rules="$tmp/shadowed.rules" -r 550)"
+"$bin" --rules="$tmp/shadowed.rules" -r 550 2>"$tmp/err" >/dev/null
+check_true "rules-shadowed-example-message" grep -q "rules:3: the example of rule site quota is decided by site full" "$tmp/err"
+
 # ---- -e: the worst verdict decides ------------------------------------------
 check "e-success" 0 "$(status_of "$bin" -e -r '250 2.0.0 Ok: queued as 4BQ2Kp5Xz9z9sWx')"
 check "e-intermediate" 0 "$(status_of "$bin" -e -r '354 End data with <CR><LF>.<CR><LF>')"

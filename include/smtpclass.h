@@ -178,6 +178,22 @@ typedef enum smtpclass_rule_kind {
 	SMTPCLASS_RULE_PROVIDER = 7   /* a provider-scoped text rule */
 } smtpclass_rule_kind;
 
+/* How strongly the evidence supports a result.  Values pinned.  Which
+ * evidence gives which level is data (data/confidence.tsv): by default
+ * HIGH is a provider rule, or a text rule and a specific enhanced code that
+ * give the same reason; MEDIUM is one specific piece of evidence (a text
+ * rule alone, a specific enhanced code alone, a documented exception); LOW
+ * is only the basic code or the class digit. */
+typedef enum smtpclass_confidence {
+	SMTPCLASS_CONFIDENCE_NONE = 0, /* not classified */
+	SMTPCLASS_CONFIDENCE_LOW = 1,
+	SMTPCLASS_CONFIDENCE_MEDIUM = 2,
+	SMTPCLASS_CONFIDENCE_HIGH = 3
+} smtpclass_confidence;
+
+/* Name of a confidence ("low", "medium", "high"), NULL for NONE. */
+SMTPCLASS_API const char *smtpclass_confidence_name(smtpclass_confidence confidence);
+
 /* A compiled set of text rules (site rules).  Opaque. */
 typedef struct smtpclass_rules smtpclass_rules;
 
@@ -215,6 +231,8 @@ typedef struct smtpclass_result {
 	const char *rule;           /* what decided, e.g. "enhanced X.1.1", "basic 552" */
 	int mismatch;               /* 1 when basic and enhanced classes disagree */
 	const char *evidence;       /* the rule's phrase when a text rule decided, else NULL */
+	smtpclass_confidence confidence; /* how strongly the evidence supports the result */
+	const char *confidence_basis;    /* the evidence that set it, one line for people */
 } smtpclass_result;
 
 /*
@@ -225,6 +243,29 @@ typedef struct smtpclass_result {
 SMTPCLASS_API smtpclass_verdict smtpclass_classify(const smtpclass_reply *reply,
                                                    const smtpclass_options *options,
                                                    smtpclass_result *out);
+
+/*
+ * Whether the result says to take the address off the mailing list: its
+ * action removes addresses (data/actions.tsv, removes_at) and its confidence
+ * is at least the level the action needs (medium for remove-address).  This
+ * is the test behind smtpclass -e exiting 67 and --addresses=remove: a bare
+ * "550" says remove-address with confidence low and does not remove.
+ */
+SMTPCLASS_API int smtpclass_result_removes_address(const smtpclass_result *result);
+
+/* A result in the bounce taxonomies other senders use (data/taxonomy.tsv).
+ * The strings are static; all are NULL for a success or a 3xx reply. */
+typedef struct smtpclass_taxonomy {
+	const char *bounce_class;       /* SparkPost bounce class, e.g. "10 Invalid Recipient" */
+	const char *powermta_category;  /* PowerMTA bounce category, e.g. "bad-mailbox" */
+	const char *ses_bounce_type;    /* Amazon SES: "Permanent", "Transient", "Undetermined" */
+	const char *ses_bounce_subtype; /* Amazon SES: "General", "NoEmail", "MailboxFull", ... */
+} smtpclass_taxonomy;
+
+/* Fills *out with the classes of the result's reason and verdict.  The
+ * mapping is coarser than the reasons (see data/taxonomy.tsv, lossy). */
+SMTPCLASS_API void smtpclass_result_taxonomy(const smtpclass_result *result,
+                                             smtpclass_taxonomy *out);
 
 /* ---- Mail log lines ------------------------------------------------------ */
 

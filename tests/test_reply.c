@@ -134,7 +134,7 @@ static const struct case_row cases[] = {
 	{"250-234 Text beginning with numbers\r\n250 done", 250, NULL, "success", "delivered", "none", "basic 250", NULL},
 
 	/* Class mismatch: the basic code decides, both ways. */
-	{"550 4.2.2 Mailbox full", 550, "4.2.2", "hard", "mailboxfull", "retry", "enhanced X.2.2", NULL},
+	{"550 4.2.2 Mailbox full", 550, "4.2.2", "hard", "mailboxfull", "pause-address", "enhanced X.2.2", NULL},
 	{"550 4.7.1 Try again later", 550, "4.7.1", "hard", "rejected", "check-sender", "enhanced X.7.1", NULL},
 	{"450 5.1.1 unknown", 450, "5.1.1", "soft", "userunknown", "retry", "enhanced X.1.1", NULL},
 	{"451 5.7.1 Service unavailable", 451, "5.7.1", "soft", "rejected", "retry", "enhanced X.7.1", NULL},
@@ -147,7 +147,7 @@ static const struct case_row cases[] = {
 	{"552 Too many recipients", 552, NULL, "soft", "exceedlimit", "retry", "exception rfc5321-552-rcpt", "rcpt"},
 	{"552 5.5.3 Too many recipients", 552, "5.5.3", "soft", "exceedlimit", "retry", "exception rfc5321-552-rcpt-5.5.3", "rcpt"},
 	{"552 5.3.4 Message too big", 552, "5.3.4", "hard", "mesgtoobig", "reduce-size", "enhanced X.3.4", "rcpt"},
-	{"552 5.2.2 Mailbox full", 552, "5.2.2", "hard", "mailboxfull", "retry", "enhanced X.2.2", "rcpt"},
+	{"552 5.2.2 Mailbox full", 552, "5.2.2", "hard", "mailboxfull", "pause-address", "enhanced X.2.2", "rcpt"},
 	{"552 5.2.3 Message length exceeds administrative limit", 552, "5.2.3", "hard", "exceedlimit", "reduce-size", "enhanced X.2.3", "rcpt"},
 	{"452 4.5.3 Too many recipients", 452, "4.5.3", "soft", "exceedlimit", "retry", "enhanced X.5.3", "rcpt"},
 	{"552", 552, NULL, "hard", "mesgtoobig", "reduce-size", "basic 552", "mail"},

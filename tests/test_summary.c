@@ -238,6 +238,8 @@ static void add(struct summary *s, smtpclass_log_status status, const char *time
 	t.log.relay = span_of(relay);
 	t.log.reply = span_of(reply);
 	smtpclass_parse(reply, strlen(reply), &t.reply);
+	/* the evidence is the reply's own: removal needs medium or high */
+	smtpclass_classify(&t.reply, NULL, &t.result);
 	for (v = 0; v <= SMTPCLASS_VERDICT_HARD; v++)
 		if (strcmp(smtpclass_verdict_name((smtpclass_verdict)v), verdict) == 0)
 			t.result.verdict = (smtpclass_verdict)v;
@@ -405,6 +407,9 @@ static void test_addresses(void **state)
 	    "554 5.7.1 blocked", "hard", "blocked", "check-reputation");
 	add(s, SMTPCLASS_STATUS_REJECTED, "Feb 21 09:00:09", "local@our.example", "client",
 	    "550 5.1.1 <local@our.example>: User unknown", "hard", "userunknown", "remove-address");
+	/* remove-address on a bare basic code is confidence low: kept */
+	add(s, SMTPCLASS_STATUS_BOUNCED, "Feb 21 09:00:10", "bare@example.net", "mx", "550",
+	    "hard", "userunknown", "remove-address");
 	remove = addresses_of(s, 0);
 	soft = addresses_of(s, 1);
 	assert_string_equal(remove, "gone@example.com\nsoft-then-hard@example.org\n");

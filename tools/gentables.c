@@ -4,9 +4,12 @@
  * The files in data/ are the single source of truth for codes, reasons, actions and
  * exceptions.  This program is built first and run by CMake; it validates
  * every row (column count, known reason and action names, no duplicates)
- * and writes two files: a header of #defines for reason and action ids, and
- * a C file of static const arrays sorted for binary search.  An error names
- * the file and line and makes the build fail.
+ * and writes two files: a header of #defines for reason, action and evidence ids, and
+ * a C file of static const arrays sorted for binary search.  It also fails
+ * the build when a table can give a verdict an action that
+ * data/verdict-actions.tsv does not allow, when a text rule is shadowed by
+ * an earlier one, and when a rule's example is not decided by that rule.
+ * An error names the file and line.
  *
  * Usage: gentables DATADIR OUT.h OUT.c
  *
@@ -36,7 +39,8 @@ struct table {
 	struct row rows[MAX_ROWS];
 };
 
-static struct table reasons, actions, enhanced, basic, exceptions, stage_reasons;
+static struct table reasons, actions, enhanced, basic, exceptions, stage_reasons, confidence,
+    verdict_actions, log_status, taxonomy;
 
 static void fail(const char *path, int line, const char *format, ...)
 {
@@ -171,6 +175,31 @@ static int action_id(const struct table *table, const struct row *row, int colum
 	return id;
 }
 
+/* Confidence level of a name (1 low, 2 medium, 3 high), 0 for "-", or fails. */
+static int confidence_level(const struct table *table, const struct row *row, int column)
+{
+	static const char *const names[] = {"-", "low", "medium", "high"};
+
+	for (int i = 0; i < 4; i++)
+		if (strcmp(row->fields[column], names[i]) == 0)
+			return i;
+	fail(table->path, row->line, "confidence must be low, medium or high (or -), not \"%s\"",
+	     row->fields[column]);
+	return 0;
+}
+
+/* Verdict id of a name as smtpclass_verdict_name() writes it, or fails. */
+static int verdict_id(const struct table *table, const struct row *row, const char *name)
+{
+	static const char *const names[] = {"unknown", "success", "intermediate", "soft", "hard"};
+
+	for (int i = 0; i < 5; i++)
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	fail(table->path, row->line, "unknown verdict \"%s\"", name);
+	return 0;
+}
+
 /* Writes s as a C string literal. */
 static void put_string(FILE *out, const char *s)
 {
@@ -244,7 +273,13 @@ static void write_header(FILE *out)
 		put_upper(out, actions.rows[i].fields[0]);
 		fprintf(out, " %d\n", i);
 	}
-	fprintf(out, "#define SC_ACTION_COUNT %d\n\n#endif\n", actions.row_count);
+	fprintf(out, "#define SC_ACTION_COUNT %d\n\n", actions.row_count);
+	for (int i = 0; i < confidence.row_count; i++) {
+		fputs("#define SC_EVIDENCE_", out);
+		put_upper(out, confidence.rows[i].fields[0]);
+		fprintf(out, " %d\n", i);
+	}
+	fprintf(out, "#define SC_EVIDENCE_COUNT %d\n\n#endif\n", confidence.row_count);
 }
 
 static void write_reasons_and_actions(FILE *out)
@@ -272,11 +307,85 @@ static void write_reasons_and_actions(FILE *out)
 			fail(actions.path, row->line, "duplicate action");
 		fputs("\t{", out);
 		put_string(out, row->fields[0]);
-		fputs(", ", out);
-		put_string(out, row->fields[1]);
+		fprintf(out, ", %d, ", confidence_level(&actions, row, 1));
+		put_string(out, row->fields[2]);
 		fputs("},\n", out);
 	}
 	fputs("};\n\n", out);
+}
+
+/* The evidence kinds and their levels (data/confidence.tsv). */
+static void write_confidence(FILE *out)
+{
+	fputs("const struct sc_evidence_row sc_evidence[] = {\n", out);
+	for (int i = 0; i < confidence.row_count; i++) {
+		const struct row *row = &confidence.rows[i];
+		int level = confidence_level(&confidence, row, 1);
+
+		if (find_name(&confidence, row->fields[0]) != i)
+			fail(confidence.path, row->line, "duplicate evidence kind");
+		if (level == 0)
+			fail(confidence.path, row->line, "an evidence kind needs a level");
+		fputs("\t{", out);
+		put_string(out, row->fields[0]);
+		fprintf(out, ", %d, ", level);
+		put_string(out, row->fields[2]);
+		fputs("},\n", out);
+	}
+	fputs("};\n\n", out);
+}
+
+static unsigned char allowed_pair[5][MAX_ROWS];
+
+/* Fails the build when a table can give a verdict an action that
+ * data/verdict-actions.tsv does not allow with it. */
+static void require_pair(const struct table *table, const struct row *row, int verdict, int action)
+{
+	static const char *const names[] = {"unknown", "success", "intermediate", "soft", "hard"};
+
+	if (action >= 0 && !allowed_pair[verdict][action])
+		fail(table->path, row->line,
+		     "verdict %s with action %s is not in data/verdict-actions.tsv", names[verdict],
+		     actions.rows[action].fields[0]);
+}
+
+/* Reads data/verdict-actions.tsv and writes the allowed pairs as a table. */
+static void write_verdict_actions(FILE *out)
+{
+	for (int i = 0; i < verdict_actions.row_count; i++) {
+		const struct row *row = &verdict_actions.rows[i];
+		int verdict = verdict_id(&verdict_actions, row, row->fields[0]);
+		int action = action_id(&verdict_actions, row, 1);
+
+		if (action < 0)
+			fail(verdict_actions.path, row->line, "an action is needed");
+		if (allowed_pair[verdict][action])
+			fail(verdict_actions.path, row->line, "duplicate pair");
+		allowed_pair[verdict][action] = 1;
+	}
+	fprintf(out, "const unsigned char sc_verdict_action_allowed[5][%d] = {\n",
+	        actions.row_count);
+	for (int v = 0; v < 5; v++) {
+		fputs("\t{", out);
+		for (int a = 0; a < actions.row_count; a++)
+			fprintf(out, "%d,", allowed_pair[v][a]);
+		fputs("},\n", out);
+	}
+	fputs("};\n\n", out);
+	/* the defaults are the run-time fallback, so they must be allowed */
+	for (int i = 0; i < reasons.row_count; i++) {
+		const struct row *row = &reasons.rows[i];
+
+		require_pair(&reasons, row, 3, action_id(&reasons, row, 2));
+		require_pair(&reasons, row, 4, action_id(&reasons, row, 1));
+		require_pair(&reasons, row, 0, action_id(&reasons, row, 1));
+	}
+}
+
+/* The verdict of a class digit, as the classifier derives it. */
+static int verdict_of_digit(char digit)
+{
+	return digit == '2' ? 1 : digit == '3' ? 2 : digit == '4' ? 3 : 4;
 }
 
 static void write_enhanced(FILE *out)
@@ -299,6 +408,7 @@ static void write_enhanced(FILE *out)
 
 		if (i > 0 && compare_enhanced(&entries[i - 1], &entries[i]) == 0)
 			fail(enhanced.path, row->line, "duplicate code");
+		require_pair(&enhanced, row, 4, action_id(&enhanced, row, 4));
 		fprintf(out, "\t{%d, %d, %d, %d, ", entries[i].subject, entries[i].detail,
 		        reason_id(&enhanced, row, 3), action_id(&enhanced, row, 4));
 		put_string(out, row->fields[1]);
@@ -346,10 +456,20 @@ static void write_basic(FILE *out)
 			fail(basic.path, row->line, "bad basic code \"%s\"", code);
 		if (i > 0 && compare_basic(&basic.rows[i - 1], row) == 0)
 			fail(basic.path, row->line, "duplicate code");
-		fprintf(out, "\t{%s, %d, %d, ", code, reason_id(&basic, row, 2),
-		        action_id(&basic, row, 3));
+		{
+			int verdict = verdict_of_digit(code[0]);
+			int unread_reason =
+			    strcmp(row->fields[4], "-") == 0 ? -1 : reason_id(&basic, row, 4);
+
+			if (verdict == 4)
+				require_pair(&basic, row, verdict, action_id(&basic, row, 3));
+			require_pair(&basic, row, verdict, action_id(&basic, row, 5));
+			fprintf(out, "\t{%s, %d, %d, %d, %d, ", code, reason_id(&basic, row, 2),
+			        action_id(&basic, row, 3), unread_reason,
+			        action_id(&basic, row, 5));
+		}
 		put_string(out, row->fields[1]);
-		fprintf(out, ", \"basic %s\"},\n", code);
+		fprintf(out, ", \"basic %s\", \"basic %s, words no rule reads\"},\n", code, code);
 	}
 	fprintf(out, "};\nconst int sc_basic_count = %d;\n\n", basic.row_count);
 }
@@ -380,6 +500,8 @@ static void write_exceptions(FILE *out)
 			put_upper(out, stage);
 			fputs(", 0, ", out);
 		}
+		require_pair(&exceptions, row, verdict_id(&exceptions, row, verdict),
+		             action_id(&exceptions, row, 6));
 		fputs("SMTPCLASS_VERDICT_", out);
 		put_upper(out, verdict);
 		fprintf(out, ", %d, %d, \"exception %s\"},\n", reason_id(&exceptions, row, 5),
@@ -419,6 +541,79 @@ static void put_int32_array(FILE *out, const char *name, const int32_t *values, 
 	fputs("\n};\n", out);
 }
 
+/*
+ * Whether rule `later` can never win against rule `earlier`: every phrase of
+ * `earlier` occurs inside some phrase of `later`, so whenever all of
+ * later's phrases occur, all of earlier's do too and the earlier rule wins.
+ */
+static int shadows(const struct sc_rule_build *build, const struct sc_rule *earlier,
+                   const struct sc_rule *later)
+{
+	const int32_t *phrases = build->automaton.rule_phrases;
+
+	for (int i = 0; i < earlier->phrase_count; i++) {
+		const char *needle = build->phrases[phrases[earlier->phrase_first + i]];
+		int inside = 0;
+
+		for (int j = 0; j < later->phrase_count && !inside; j++)
+			inside = strstr(build->phrases[phrases[later->phrase_first + j]], needle) !=
+			         NULL;
+		if (!inside)
+			return 0;
+	}
+	return 1;
+}
+
+/* Fails the build when a rule can never fire because an earlier one always
+ * matches first (rules are in priority order: provider rules, then file order). */
+static void check_shadowing(const char *path, const struct sc_rule_build *build)
+{
+	const struct sc_automaton *a = &build->automaton;
+	int failures = 0;
+
+	for (int later = 0; later < a->rule_count; later++)
+		for (int earlier = 0; earlier < later; earlier++) {
+			if (!shadows(build, &a->rules[earlier], &a->rules[later]))
+				continue;
+			fprintf(stderr, "gentables: %s: rule %s can never fire: %s matches first\n",
+			        path, a->rules[later].rule, a->rules[earlier].rule);
+			failures++;
+			break;
+		}
+	if (failures > 0)
+		fail(path, 0, "%d shadowed rules", failures);
+}
+
+/* Fails the build unless every rule has an example that it decides itself. */
+static void check_examples(const char *path, const struct sc_rule_build *build)
+{
+	const struct sc_automaton *a = &build->automaton;
+	int failures = 0;
+
+	for (int r = 0; r < a->rule_count; r++) {
+		const struct sc_rule *rule = &a->rules[r];
+		const struct sc_rule *winner;
+		smtpclass_reply reply;
+
+		if (rule->example == NULL) {
+			fprintf(stderr, "gentables: %s:%zu: rule %s has no example\n", path,
+			        rule->line, rule->rule);
+			failures++;
+			continue;
+		}
+		smtpclass_parse(rule->example, strlen(rule->example), &reply);
+		winner = sc_rules_match(a, &reply);
+		if (winner == rule)
+			continue;
+		fprintf(stderr, "gentables: %s:%zu: the example of rule %s is decided by %s: %s\n",
+		        path, rule->line, rule->rule, winner != NULL ? winner->rule : "no rule",
+		        rule->example);
+		failures++;
+	}
+	if (failures > 0)
+		fail(path, 0, "%d rules without an example they decide", failures);
+}
+
 /* Compiles data/rules.tsv with the library's own builder and writes the DFA. */
 static void write_rules(FILE *out, const char *dir)
 {
@@ -435,6 +630,23 @@ static void write_rules(FILE *out, const char *dir)
 	if (sc_rules_build(text, strlen(text), &names, 0, &build, &error_line, error,
 	                   sizeof(error)) != 0)
 		fail(path, (int)error_line, "%s", error);
+	check_shadowing(path, &build);
+	check_examples(path, &build);
+	for (int r = 0; r < a->rule_count; r++) {
+		const struct sc_rule *rule = &a->rules[r];
+		int meets_soft = rule->verdict == 0 || rule->verdict == 3;
+		int meets_hard = rule->verdict == 0 || rule->verdict == 4;
+		int bare = rule->verdict != 0 ? rule->verdict : rule->bare_verdict;
+
+		/* An action the verdict does not allow falls back to the reason's
+		 * default at run time; an action no verdict it meets allows is dead. */
+		if (rule->action < 0 || (meets_soft && allowed_pair[3][rule->action]) ||
+		    (meets_hard && allowed_pair[4][rule->action]) ||
+		    allowed_pair[bare][rule->action])
+			continue;
+		fail(path, 0, "rule %s: action %s goes with none of the verdicts it can have",
+		     rule->rule, actions.rows[rule->action].fields[0]);
+	}
 	cells = a->state_count * a->class_count;
 	fprintf(out, "/* data/rules.tsv: %d rules, %d phrases, %d states x %d byte classes */\n",
 	        a->rule_count, a->phrase_count, a->state_count, a->class_count);
@@ -463,9 +675,9 @@ static void write_rules(FILE *out, const char *dir)
 		put_string(out, rule->rule);
 		fputs(", ", out);
 		put_string(out, rule->evidence);
-		fprintf(out, ", %d, %d, %d, %d, %d, %d, %d},\n", rule->reason, rule->action,
-		        rule->verdict, rule->bare_verdict, rule->provider, rule->phrase_first,
-		        rule->phrase_count);
+		fprintf(out, ", NULL, 0, %d, %d, %d, %d, %d, %d, %d},\n", rule->reason,
+		        rule->action, rule->verdict, rule->bare_verdict, rule->provider,
+		        rule->phrase_first, rule->phrase_count);
 	}
 	fputs("};\n\nconst struct sc_automaton sc_builtin_rules = {\n\t{", out);
 	for (int c = 0; c < 256; c++)
@@ -476,6 +688,94 @@ static void write_rules(FILE *out, const char *dir)
 	        a->class_count, a->class_shift, a->state_count, a->phrase_count, a->rule_count);
 	sc_rules_free(&build);
 	free(text);
+}
+
+/* The verdicts of MTA statuses (data/log-status.tsv), indexed by
+ * smtpclass_log_status: every status but NONE must have a row. */
+static void write_log_status(FILE *out)
+{
+	static const char *const names[] = {"none",    "sent",    "deferred",
+	                                    "bounced", "expired", "rejected"};
+	int verdict[6] = {0}, bare[6] = {0}, seen[6] = {0};
+
+	for (int i = 0; i < log_status.row_count; i++) {
+		const struct row *row = &log_status.rows[i];
+		int status = -1;
+
+		for (int k = 1; k < 6; k++)
+			if (strcmp(row->fields[0], names[k]) == 0)
+				status = k;
+		if (status < 0)
+			fail(log_status.path, row->line, "unknown status \"%s\"", row->fields[0]);
+		if (seen[status]++)
+			fail(log_status.path, row->line, "duplicate status");
+		if (strcmp(row->fields[1], "-") != 0)
+			verdict[status] = verdict_id(&log_status, row, row->fields[1]);
+		if (strcmp(row->fields[2], "-") != 0)
+			bare[status] = verdict_id(&log_status, row, row->fields[2]);
+	}
+	for (int k = 1; k < 6; k++)
+		if (!seen[k])
+			fail(log_status.path, 0, "no row for status %s", names[k]);
+	fputs("const struct sc_log_status_row sc_log_status[6] = {\n", out);
+	for (int k = 0; k < 6; k++)
+		fprintf(out, "\t{%d, %d},\n", verdict[k], bare[k]);
+	fputs("};\n\n", out);
+}
+
+/* The taxonomy mapping (data/taxonomy.tsv): [reason][0 hard, 1 soft], then
+ * one row for results without a verdict. */
+static void write_taxonomy(FILE *out)
+{
+	static const struct row *cell[MAX_ROWS][2];
+	const struct row *unknown = NULL;
+
+	for (int i = 0; i < taxonomy.row_count; i++) {
+		const struct row *row = &taxonomy.rows[i];
+		const char *verdict = row->fields[1];
+
+		if (strcmp(row->fields[0], "*") == 0 && strcmp(verdict, "unknown") == 0) {
+			if (unknown != NULL)
+				fail(taxonomy.path, row->line, "duplicate row");
+			unknown = row;
+			continue;
+		}
+		if (strcmp(verdict, "hard") != 0 && strcmp(verdict, "soft") != 0)
+			fail(taxonomy.path, row->line,
+			     "verdict must be hard or soft (or * unknown)");
+		{
+			int reason = reason_id(&taxonomy, row, 0), soft = verdict[0] == 's';
+
+			if (cell[reason][soft] != NULL)
+				fail(taxonomy.path, row->line, "duplicate row");
+			cell[reason][soft] = row;
+		}
+	}
+	if (unknown == NULL)
+		fail(taxonomy.path, 0, "no row for * unknown");
+	fputs("const struct sc_taxonomy_row sc_taxonomy[][2] = {\n", out);
+	for (int r = 0; r < reasons.row_count; r++) {
+		fputs("\t{", out);
+		for (int k = 0; k < 2; k++) {
+			const struct row *row = cell[r][k];
+
+			if (row == NULL) {
+				fputs("{NULL, NULL, NULL, NULL}, ", out);
+				continue;
+			}
+			fputc('{', out);
+			for (int c = 2; c < 6; c++) {
+				put_string(out, row->fields[c]);
+				fputs(c < 5 ? ", " : "}, ", out);
+			}
+		}
+		fputs("},\n", out);
+	}
+	fputs("};\nconst struct sc_taxonomy_row sc_taxonomy_unknown = {", out);
+	for (int c = 2; c < 6; c++) {
+		put_string(out, unknown->fields[c]);
+		fputs(c < 5 ? ", " : "};\n\n", out);
+	}
 }
 
 static void write_stage_reasons(FILE *out)
@@ -503,12 +803,19 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	load_table(&reasons, argv[1], "reasons.tsv", "reason\thard_action\tsoft_action\tmeaning");
-	load_table(&actions, argv[1], "actions.tsv", "action\tsentence");
+	load_table(&actions, argv[1], "actions.tsv", "action\tremoves_at\tsentence");
+	load_table(&confidence, argv[1], "confidence.tsv", "evidence\tconfidence\tmeaning");
+	load_table(&verdict_actions, argv[1], "verdict-actions.tsv", "verdict\taction\twhy");
 	load_table(&enhanced, argv[1], "enhanced-codes.tsv",
 	           "code\tsubject\tdetail\treason\taction\treference");
-	load_table(&basic, argv[1], "basic-codes.tsv", "code\tmeaning\treason\taction\treference");
+	load_table(&basic, argv[1], "basic-codes.tsv",
+	           "code\tmeaning\treason\taction\tunread_reason\tunread_action\treference");
 	load_table(&exceptions, argv[1], "exceptions.tsv",
 	           "id\tcode\tenhanced\tstage\tverdict\treason\taction\tsource");
+	load_table(&taxonomy, argv[1], "taxonomy.tsv",
+	           "reason\tverdict\tbounce_class\tpowermta_category\tses_bounce_type\t"
+	           "ses_bounce_subtype\tlossy");
+	load_table(&log_status, argv[1], "log-status.tsv", "status\tverdict\tbare_verdict\tsource");
 	load_table(&stage_reasons, argv[1], "stage-reasons.tsv",
 	           "id\tstage\treason\tbecomes\tsource");
 
@@ -521,10 +828,14 @@ int main(int argc, char **argv)
 	      "#include \"tables.h\"\n#include \"rules_internal.h\"\n\n",
 	      source);
 	write_reasons_and_actions(source);
+	write_confidence(source);
+	write_verdict_actions(source);
 	write_enhanced(source);
 	write_basic(source);
 	write_exceptions(source);
 	write_stage_reasons(source);
+	write_log_status(source);
+	write_taxonomy(source);
 	write_rules(source, argv[1]);
 	if (fclose(header) != 0 || fclose(source) != 0)
 		fail(argv[2], 0, "write error");

@@ -11,7 +11,8 @@
  * reply, or an input is binary or its compressed data corrupt; 66 a file could not be opened (the others are still read); 74 a
  * read or write error; 70 internal error.  With -e the worst verdict decides
  * instead (0 success or intermediate, 65 unknown, 75 soft, 69 hard, 67 hard
- * with reason userunknown or hostunknown), unless an error occurred.
+ * and the result removes the address: smtpclass_result_removes_address(),
+ * whose policy is data/actions.tsv), unless an error occurred.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,6 +53,7 @@ enum option_id {
 	OPT_STATS,
 	OPT_RULES,
 	OPT_EXPLAIN,
+	OPT_TAXONOMY,
 	OPT_ALL,
 	OPT_MTA,
 	OPT_YEAR,
@@ -85,6 +87,7 @@ static const struct option_doc options[] = {
     {"rules", required_argument, OPT_RULES, "FILE", "load site rules from FILE before the built-in ones (repeatable)"},
     {"no-site-rules", no_argument, OPT_NO_SITE_RULES, NULL, "do not read " SMTPCLASS_SITE_RULES_DIR "/*.rules"},
     {"explain", no_argument, OPT_EXPLAIN, NULL, "text format: show the rule that decided and its evidence"},
+    {"taxonomy", no_argument, OPT_TAXONOMY, NULL, "add SparkPost, PowerMTA and Amazon SES bounce classes (json, tsv, csv)"},
     {"all", no_argument, OPT_ALL, NULL, "log mode: print successful deliveries too"},
     {"text", no_argument, OPT_TEXT, NULL, "read a file that does not look like text as text (as grep -a)"},
     {"mta", required_argument, OPT_MTA, "NAME", "log mode: read every line as NAME's format (postfix, exim, sendmail, opensmtpd, qmail, exchange, courier, generic)"},
@@ -167,7 +170,8 @@ static void print_help(void)
 	}
 	printf("\nExit status: 0 done, 64 usage, 65 an argument is not a reply, 66 a file\n"
 	       "could not be opened, 74 read or write error.  With -e: 0 success,\n"
-	       "75 soft, 67 hard (userunknown/hostunknown), 69 other hard, 65 unknown.\n");
+	       "75 soft, 67 hard removing the address (remove-address at medium or high\n"
+	       "confidence), 69 other hard, 65 unknown.\n");
 }
 
 static int parse_format(const char *name, enum output_format *format)
@@ -297,6 +301,9 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		case OPT_EXPLAIN:
 			settings->output.explain = 1;
 			break;
+		case OPT_TAXONOMY:
+			settings->output.taxonomy = 1;
+			break;
 		case OPT_ALL:
 			settings->all = 1;
 			break;
@@ -382,8 +389,6 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 /* Rank of a result for -e: the highest rank seen decides the exit status. */
 static int verdict_rank(const smtpclass_result *result)
 {
-	const char *reason = smtpclass_reason_name(result->reason);
-
 	switch (result->verdict) {
 	case SMTPCLASS_VERDICT_SUCCESS:
 	case SMTPCLASS_VERDICT_INTERMEDIATE:
@@ -393,9 +398,7 @@ static int verdict_rank(const smtpclass_result *result)
 	case SMTPCLASS_VERDICT_SOFT:
 		return 2;
 	case SMTPCLASS_VERDICT_HARD:
-		if (strcmp(reason, "userunknown") == 0 || strcmp(reason, "hostunknown") == 0)
-			return 4;
-		return 3;
+		return smtpclass_result_removes_address(result) ? 4 : 3;
 	}
 	return 1;
 }

@@ -1,9 +1,10 @@
 /*
  * output.c: the four output formats.
  *
- * The columns are listed once, in REPLY_COLUMNS and LOG_COLUMNS (name and
- * value together); JSON, TSV and CSV walk the same list, so their keys and
- * column order cannot drift apart.  The text format is for people and picks
+ * The columns are listed once, in REPLY_COLUMNS, LOG_COLUMNS and
+ * TAXONOMY_COLUMNS (name and value together; the log group only in log mode,
+ * the taxonomy group only with --taxonomy); JSON, TSV and CSV walk the same
+ * lists, so their keys and column order cannot drift apart.  The text format is for people and picks
  * a few of them.  Nothing here allocates: the
  * reply text is written segment by segment straight from the input buffer.
  */
@@ -189,6 +190,7 @@ static struct value unix_value(struct output *output)
 	X(verdict, string_value(smtpclass_verdict_name(result->verdict)))                      \
 	X(reason, string_value(smtpclass_reason_name(result->reason)))                         \
 	X(action, string_value(smtpclass_action_name(result->action)))                         \
+	X(confidence, string_value(smtpclass_confidence_name(result->confidence)))             \
 	X(rule, string_value(result->rule))                                                    \
 	X(mismatch, bool_value(result->mismatch))
 
@@ -207,6 +209,13 @@ static struct value unix_value(struct output *output)
 	X(status, string_value(smtpclass_log_status_name(log->status))) \
 	X(dsn, span_value(log->dsn))
 
+/* With --taxonomy: the result in other senders' bounce taxonomies. */
+#define TAXONOMY_COLUMNS(X)                                           \
+	X(bounce_class, string_value(taxonomy.bounce_class))              \
+	X(powermta_category, string_value(taxonomy.powermta_category))    \
+	X(ses_bounce_type, string_value(taxonomy.ses_bounce_type))        \
+	X(ses_bounce_subtype, string_value(taxonomy.ses_bounce_subtype))
+
 #define COLUMN_REPLY_ID(name, value) REPLY_COLUMN_##name,
 #define COLUMN_LOG_ID(name, value)   LOG_COLUMN_##name,
 #define COLUMN_NAME(name, value)     #name,
@@ -216,12 +225,47 @@ static struct value unix_value(struct output *output)
 #define COLUMN_LOG_CASE(name, value) \
 	case LOG_COLUMN_##name:      \
 		return value;
+#define COLUMN_TAXONOMY_ID(name, value) TAXONOMY_COLUMN_##name,
+#define COLUMN_TAXONOMY_CASE(name, value) \
+	case TAXONOMY_COLUMN_##name:      \
+		return value;
 
 enum reply_column { REPLY_COLUMNS(COLUMN_REPLY_ID) REPLY_COLUMN_COUNT };
 enum log_column { LOG_COLUMNS(COLUMN_LOG_ID) LOG_COLUMN_COUNT };
-static const char *const column_names[] = {REPLY_COLUMNS(COLUMN_NAME) LOG_COLUMNS(COLUMN_NAME)};
+enum taxonomy_column { TAXONOMY_COLUMNS(COLUMN_TAXONOMY_ID) TAXONOMY_COLUMN_COUNT };
+#define ALL_COLUMN_COUNT (REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT + TAXONOMY_COLUMN_COUNT)
+static const char *const column_names[] = {REPLY_COLUMNS(COLUMN_NAME) LOG_COLUMNS(COLUMN_NAME)
+                                               TAXONOMY_COLUMNS(COLUMN_NAME)};
 
-/* The value of column i (reply columns first, then log columns). */
+/* The id (reply columns, then log, then taxonomy columns) of the i-th
+ * column written: the log and taxonomy groups are left out when off. */
+static size_t column_id(const struct output *output, size_t i)
+{
+	if (i < REPLY_COLUMN_COUNT)
+		return i;
+	i -= REPLY_COLUMN_COUNT;
+	if (output->log_fields) {
+		if (i < LOG_COLUMN_COUNT)
+			return REPLY_COLUMN_COUNT + i;
+		i -= LOG_COLUMN_COUNT;
+	}
+	return REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT + i;
+}
+
+static struct value taxonomy_value(const smtpclass_result *result, size_t i)
+{
+	const struct value none = {V_NULL, NULL, 0, 0};
+	smtpclass_taxonomy taxonomy;
+
+	smtpclass_result_taxonomy(result, &taxonomy);
+	switch (i) {
+		TAXONOMY_COLUMNS(COLUMN_TAXONOMY_CASE)
+	default:
+		return none;
+	}
+}
+
+/* The value of column id i (reply columns first, then log, then taxonomy). */
 static struct value column_value(struct output *output, const struct record *record,
                                  size_t i)
 {
@@ -236,6 +280,8 @@ static struct value column_value(struct output *output, const struct record *rec
 	default:
 		break;
 	}
+	if (i >= REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT)
+		return taxonomy_value(result, i - REPLY_COLUMN_COUNT - LOG_COLUMN_COUNT);
 	if (log == NULL)
 		return none;
 	switch (i - REPLY_COLUMN_COUNT) {
@@ -247,7 +293,8 @@ static struct value column_value(struct output *output, const struct record *rec
 
 static size_t column_count(struct output *output)
 {
-	return REPLY_COLUMN_COUNT + (output->log_fields ? LOG_COLUMN_COUNT : 0);
+	return REPLY_COLUMN_COUNT + (output->log_fields ? LOG_COLUMN_COUNT : 0) +
+	       (output->taxonomy ? TAXONOMY_COLUMN_COUNT : 0);
 }
 
 static const char *column_name(size_t i)
@@ -425,21 +472,22 @@ static void write_text_segments(struct output *output, const smtpclass_reply *re
 }
 
 /* ',"name":' for every column, made once, so a record is mostly memcpy. */
-static char json_keys[REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT][24];
-static size_t json_key_lengths[REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT];
+static char json_keys[ALL_COLUMN_COUNT][24];
+static size_t json_key_lengths[ALL_COLUMN_COUNT];
 
 static void init_json_keys(void)
 {
 	if (json_key_lengths[0] != 0)
 		return;
 	init_json_plain();
-	for (size_t i = 0; i < REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT; i++)
+	for (size_t i = 0; i < ALL_COLUMN_COUNT; i++)
 		json_key_lengths[i] = (size_t)snprintf(json_keys[i], sizeof(json_keys[i]), ",\"%s\":",
 		                                       column_name(i));
 }
 
-/* Writes the members of one JSON object: the columns listed (all of them
- * when list is NULL), nulls left out when omit_null is set. */
+/* Writes the members of one JSON object: the column ids listed (when list
+ * is NULL, the count columns the output has on), nulls left out when
+ * omit_null is set. */
 static void write_json_members(struct output *output, const struct record *record,
                                const size_t *list, size_t count, int omit_null)
 {
@@ -447,7 +495,7 @@ static void write_json_members(struct output *output, const struct record *recor
 
 	init_json_keys();
 	for (size_t n = 0; n < count; n++) {
-		size_t i = list != NULL ? list[n] : n;
+		size_t i = list != NULL ? list[n] : column_id(output, n);
 		struct value v = column_value(output, record, i);
 
 		if (omit_null && v.kind == V_NULL)
@@ -490,10 +538,12 @@ static void write_json(struct output *output, const struct record *record)
 #define RSYSLOG_REPLY(name) REPLY_COLUMN_##name
 #define RSYSLOG_LOG(name)   REPLY_COLUMN_COUNT + LOG_COLUMN_##name
 static const size_t rsyslog_columns[] = {
-    RSYSLOG_REPLY(code),   RSYSLOG_REPLY(enhanced), RSYSLOG_REPLY(verdict), RSYSLOG_REPLY(reason),
-    RSYSLOG_REPLY(action), RSYSLOG_REPLY(rule),     RSYSLOG_LOG(status),    RSYSLOG_LOG(mta),
-    RSYSLOG_LOG(queue_id), RSYSLOG_LOG(sender),     RSYSLOG_LOG(recipient), RSYSLOG_LOG(domain),
-    RSYSLOG_LOG(relay),    RSYSLOG_LOG(stage),      RSYSLOG_LOG(dsn)};
+    RSYSLOG_REPLY(code),       RSYSLOG_REPLY(enhanced), RSYSLOG_REPLY(verdict),
+    RSYSLOG_REPLY(reason),     RSYSLOG_REPLY(action),   RSYSLOG_REPLY(confidence),
+    RSYSLOG_REPLY(rule),       RSYSLOG_LOG(status),     RSYSLOG_LOG(mta),
+    RSYSLOG_LOG(queue_id),     RSYSLOG_LOG(sender),     RSYSLOG_LOG(recipient),
+    RSYSLOG_LOG(domain),       RSYSLOG_LOG(relay),      RSYSLOG_LOG(stage),
+    RSYSLOG_LOG(dsn)};
 
 void output_rsyslog_record(struct output *output, const struct record *record)
 {
@@ -508,7 +558,7 @@ static void write_separated(struct output *output, const struct record *record)
 	int csv = output->format == FORMAT_CSV;
 
 	for (size_t i = 0; i < column_count(output); i++) {
-		struct value v = column_value(output, record, i);
+		struct value v = column_value(output, record, column_id(output, i));
 
 		if (i > 0)
 			out_char(output, csv ? ',' : '\t');
@@ -566,6 +616,25 @@ static void write_padded(struct output *output, const char *s, size_t len, int w
 		out_char(output, ' ');
 }
 
+/* --explain: the result in other senders' taxonomies, when it is a bounce. */
+static void write_explained_taxonomy(struct output *output, const smtpclass_result *result)
+{
+	smtpclass_taxonomy taxonomy;
+
+	smtpclass_result_taxonomy(result, &taxonomy);
+	if (taxonomy.bounce_class == NULL)
+		return;
+	out_string(output, "    taxonomy: SparkPost ");
+	out_string(output, taxonomy.bounce_class);
+	out_string(output, "; PowerMTA ");
+	out_string(output, taxonomy.powermta_category);
+	out_string(output, "; Amazon SES ");
+	out_string(output, taxonomy.ses_bounce_type);
+	out_char(output, '/');
+	out_string(output, taxonomy.ses_bounce_subtype);
+	out_char(output, '\n');
+}
+
 static void write_text(struct output *output, const struct record *record)
 {
 	const smtpclass_reply *reply = record->reply;
@@ -574,6 +643,7 @@ static void write_text(struct output *output, const struct record *record)
 	const char *verdict = smtpclass_verdict_name(result->verdict);
 	const char *reason = smtpclass_reason_name(result->reason);
 	const char *action = smtpclass_action_name(result->action);
+	const char *confidence = smtpclass_confidence_name(result->confidence);
 	char code[DECIMAL_MAX];
 
 	if (record->line > 0 && record->source != NULL && strcmp(record->source, "arg") != 0)
@@ -602,6 +672,9 @@ static void write_text(struct output *output, const struct record *record)
 		write_padded(output, "-", 1, 8);
 	write_padded(output, reason, strlen(reason), 16);
 	write_padded(output, action, strlen(action), 19);
+	if (confidence == NULL)
+		confidence = "-";
+	write_padded(output, confidence, strlen(confidence), 7);
 	if (log != NULL) {
 		/* log mode: who and what the MTA said, instead of the sentence */
 		const char *status = smtpclass_log_status_name(log->status);
@@ -627,6 +700,16 @@ static void write_text(struct output *output, const struct record *record)
 		if (result->mismatch)
 			out_string(output, "; basic and enhanced classes disagree: the basic code decides");
 		out_char(output, '\n');
+		if (confidence != NULL && result->confidence_basis != NULL) {
+			out_string(output, "    confidence: ");
+			out_string(output, confidence);
+			out_string(output, " (");
+			out_string(output, result->confidence_basis);
+			out_string(output, smtpclass_result_removes_address(result)
+			                       ? "; enough to remove the address)\n"
+			                       : ")\n");
+		}
+		write_explained_taxonomy(output, result);
 		if (reply->segment_count > 0) {
 			out_string(output, "    text: ");
 			write_text_segments(output, reply, FORMAT_TEXT);
@@ -644,7 +727,7 @@ void output_header(struct output *output)
 	for (size_t i = 0; i < column_count(output); i++) {
 		if (i > 0)
 			out_char(output, csv ? ',' : '\t');
-		out_string(output, column_name(i));
+		out_string(output, column_name(column_id(output, i)));
 	}
 	out_char(output, '\n');
 }

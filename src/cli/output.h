@@ -17,6 +17,7 @@ struct output {
 	int color;       /* text only */
 	int explain;     /* text only: print the deciding rule and its evidence */
 	int log_fields;  /* records carry the log-mode columns */
+	int taxonomy;    /* records carry the taxonomy columns (--taxonomy) */
 	int year;        /* for syslog timestamps without a year (--year), or 0 */
 	struct year_guess year_guess; /* the year of yearless stamps in this input */
 	struct stamp stamp;           /* the record's stamp, when stamp_ok */

@@ -15,7 +15,7 @@
  * rsyslog is shutting down: the program exits quietly.
  *
  * Keys of $!smtp, in this order: code (a number), enhanced, verdict, reason,
- * action, rule, status, mta, queue_id, sender, recipient, domain, relay,
+ * action, confidence, rule, status, mta, queue_id, sender, recipient, domain, relay,
  * stage, dsn.  A key whose value is unknown is left out rather than written
  * as null, so that rsyslog filters and templates see only real values.
  * Every delivery outcome is enriched, "status=sent" included; other lines

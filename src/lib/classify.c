@@ -14,7 +14,14 @@
  * X.0.0 says nothing beyond the class, so a basic code decides over it.
  * When the stage is known, data/stage-reasons.tsv may then rename the reason
  * (userunknown after DATA is a filter speaking: filtered).
- * Every result names the rule that decided it, e.g. "enhanced X.1.1".
+ * Every result names the rule that decided it, e.g. "enhanced X.1.1", and
+ * carries a confidence: the level data/confidence.tsv gives the kind of
+ * evidence that decided (a text rule and a specific enhanced code that agree
+ * is stronger than either alone; a basic code alone is weak).  Removing an
+ * address needs the level data/actions.tsv names (smtpclass_result_removes_address).
+ * Last, the action must go with the verdict (data/verdict-actions.tsv): a
+ * pair the table does not allow falls back to the reason's default action,
+ * which the generator has checked is allowed.
  */
 #include "classify_internal.h"
 #include "tables.h"
@@ -102,6 +109,44 @@ int smtpclass_action_from_name(const char *name, size_t len)
 		if (strlen(sc_actions[i].name) == len && memcmp(sc_actions[i].name, name, len) == 0)
 			return i;
 	return -1;
+}
+
+static const char *const confidence_names[] = {NULL, "low", "medium", "high"};
+
+const char *smtpclass_confidence_name(smtpclass_confidence confidence)
+{
+	if ((unsigned)confidence >= sizeof(confidence_names) / sizeof(confidence_names[0]))
+		return NULL;
+	return confidence_names[confidence];
+}
+
+int smtpclass_result_removes_address(const smtpclass_result *result)
+{
+	int needs;
+
+	if (result->action < 0 || result->action >= SC_ACTION_COUNT)
+		return 0;
+	needs = sc_actions[result->action].removes_at;
+	return needs > 0 && (int)result->confidence >= needs;
+}
+
+void smtpclass_result_taxonomy(const smtpclass_result *result, smtpclass_taxonomy *out)
+{
+	const struct sc_taxonomy_row *row = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (result->verdict == SMTPCLASS_VERDICT_UNKNOWN)
+		row = &sc_taxonomy_unknown;
+	else if ((result->verdict == SMTPCLASS_VERDICT_HARD ||
+	          result->verdict == SMTPCLASS_VERDICT_SOFT) &&
+	         result->reason >= 0 && result->reason < SC_REASON_COUNT)
+		row = &sc_taxonomy[result->reason][result->verdict == SMTPCLASS_VERDICT_SOFT];
+	if (row == NULL)
+		return;
+	out->bounce_class = row->bounce_class;
+	out->powermta_category = row->powermta_category;
+	out->ses_bounce_type = row->ses_bounce_type;
+	out->ses_bounce_subtype = row->ses_bounce_subtype;
 }
 
 static int compare_enhanced_key(const void *key, const void *element)
@@ -283,9 +328,99 @@ static void keep_address_on_conflict(const smtpclass_reply *reply, smtpclass_res
 		*action = code_action;
 }
 
+/*
+ * Whether the reply has words beyond its codes: a letter outside <...>
+ * (a bare address says nothing about why).
+ */
+static int has_words(const smtpclass_reply *reply)
+{
+	for (size_t i = 0; i < reply->segment_count; i++) {
+		int depth = 0;
+
+		for (size_t k = 0; k < reply->segments[i].len; k++) {
+			unsigned char c = (unsigned char)reply->segments[i].ptr[k];
+
+			if (c == '<')
+				depth++;
+			else if (c == '>' && depth > 0)
+				depth--;
+			else if (depth == 0 && ((c | 32) >= 'a' && (c | 32) <= 'z'))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A basic code decided although the reply has words no rule read: the
+ * words say something specific that smtpclass cannot read, so the basic
+ * code's own advice (550: remove-address) does not stand; the code table's
+ * unread_reason and unread_action do (550: undefined, investigate).
+ */
+static void unread_words(const smtpclass_reply *reply, smtpclass_result *out, int *action)
+{
+	const struct sc_basic_row *row;
+
+	if (out->rule_kind != SMTPCLASS_RULE_BASIC || reply->code == 0 || !has_words(reply))
+		return;
+	row = sc_find_basic(reply->code);
+	if (row == NULL)
+		return;
+	if (row->unread_reason < 0 && row->unread_action < 0)
+		return;
+	if (row->unread_reason >= 0)
+		out->reason = row->unread_reason;
+	if (row->unread_action >= 0)
+		*action = row->unread_action;
+	out->rule = row->unread_rule;
+}
+
+/* The kind of evidence (data/confidence.tsv) that decided the result. */
+static int evidence_of(const smtpclass_reply *reply, const smtpclass_result *out,
+                       smtpclass_rule_kind digits_kind, int digits_reason)
+{
+	int specific_code = digits_kind == SMTPCLASS_RULE_ENHANCED && reply->enhanced_detail != 0;
+
+	switch (out->rule_kind) {
+	case SMTPCLASS_RULE_PROVIDER:
+		return SC_EVIDENCE_PROVIDER;
+	case SMTPCLASS_RULE_TEXT:
+		return specific_code && digits_reason == out->reason ? SC_EVIDENCE_TEXT_AND_CODE
+		                                                     : SC_EVIDENCE_TEXT;
+	case SMTPCLASS_RULE_EXCEPTION:
+		return SC_EVIDENCE_EXCEPTION;
+	case SMTPCLASS_RULE_ENHANCED:
+		return reply->enhanced_detail != 0 ? SC_EVIDENCE_ENHANCED : SC_EVIDENCE_SUBJECT;
+	case SMTPCLASS_RULE_SUBJECT:
+		return SC_EVIDENCE_SUBJECT;
+	case SMTPCLASS_RULE_BASIC:
+		return SC_EVIDENCE_BASIC;
+	case SMTPCLASS_RULE_CLASS:
+		return SC_EVIDENCE_CLASS;
+	default:
+		return SC_EVIDENCE_NONE;
+	}
+}
+
+void sc_set_evidence(smtpclass_result *out, int evidence)
+{
+	out->confidence = (smtpclass_confidence)sc_evidence[evidence].confidence;
+	out->confidence_basis = sc_evidence[evidence].meaning;
+}
+
+int sc_coherent_action(smtpclass_verdict verdict, int reason, int action)
+{
+	if ((unsigned)verdict < 5 && action >= 0 && action < SC_ACTION_COUNT &&
+	    sc_verdict_action_allowed[verdict][action])
+		return action;
+	return sc_default_action(verdict, reason);
+}
+
 smtpclass_verdict smtpclass_classify(const smtpclass_reply *reply, const smtpclass_options *options,
                                      smtpclass_result *out)
 {
+	smtpclass_rule_kind digits_kind;
+	int digits_reason;
 	static const smtpclass_options defaults;
 	int class_digit, action = -1;
 
@@ -299,18 +434,22 @@ smtpclass_verdict smtpclass_classify(const smtpclass_reply *reply, const smtpcla
 	                reply->code / 100 != reply->enhanced_class;
 
 	classify_digits(reply, options->stage, out, &action);
+	digits_kind = out->rule_kind;
+	digits_reason = out->reason;
 	/* A code table row names the action for a permanent failure; a soft one
 	 * takes the reason's soft action (a 4.7.0 is retried, not "refused"). */
 	if (out->verdict == SMTPCLASS_VERDICT_SOFT && out->rule_kind != SMTPCLASS_RULE_EXCEPTION)
 		action = -1;
 	if (!(options->flags & SMTPCLASS_NO_TEXT_RULES)) {
-		int digits_reason = out->reason, digits_action = action;
-		smtpclass_rule_kind digits_kind = out->rule_kind;
+		int digits_action = action;
 
 		sc_apply_text_rules(reply, options, out, &action);
 		keep_address_on_conflict(reply, out, &action, digits_kind, digits_reason,
 		                         digits_action);
+		unread_words(reply, out, &action);
 	}
+	/* a stage remap below renames the reason; the evidence stays what it was */
+	sc_set_evidence(out, evidence_of(reply, out, digits_kind, digits_reason));
 	for (int i = 0; i < sc_stage_reason_count; i++) {
 		const struct sc_stage_reason_row *row = &sc_stage_reasons[i];
 
@@ -329,7 +468,8 @@ smtpclass_verdict smtpclass_classify(const smtpclass_reply *reply, const smtpcla
 	} else if (out->verdict == SMTPCLASS_VERDICT_INTERMEDIATE) {
 		action = SC_ACTION_CONTINUE;
 	}
-	out->action = action >= 0 ? action : sc_default_action(out->verdict, out->reason);
+	out->action = action >= 0 ? sc_coherent_action(out->verdict, out->reason, action)
+	                          : sc_default_action(out->verdict, out->reason);
 	return out->verdict;
 }
 

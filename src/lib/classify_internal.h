@@ -9,6 +9,13 @@
 /* Default action of a reason under a verdict (data/reasons.tsv). */
 int sc_default_action(smtpclass_verdict verdict, int reason);
 
+/* The action itself when data/verdict-actions.tsv allows it with the
+ * verdict, else the reason's default action for the verdict. */
+int sc_coherent_action(smtpclass_verdict verdict, int reason, int action);
+
+/* Sets the confidence and its basis from an SC_EVIDENCE_* kind. */
+void sc_set_evidence(smtpclass_result *out, int evidence);
+
 /*
  * Lets the text rules (site rules first, then the built-in ones) refine a
  * result the code tables produced.  *action is -1 for "the reason's default".

@@ -3,11 +3,13 @@
  *
  * The reply is normalised into the caller's scratch buffer (Exim's literal
  * \n, qmail's underscores), parsed and classified with the stage the MTA
- * logged.  The MTA's own outcome then has the last word on the verdict: a
- * line that says status=deferred is soft even when the reply was a 554
- * (Postfix defers 5xx greetings), bounced and expired are hard, sent is
- * success.  Where the reply has no code the MTA's dsn= stands in for the
- * enhanced code.  Inbound rejects keep the verdict of the reply they quote.
+ * logged.  The MTA's own outcome then has the last word on the verdict, as
+ * data/log-status.tsv says: a line that says status=deferred is soft even
+ * when the reply was a 554 (Postfix defers 5xx greetings), bounced and
+ * expired are hard, sent is success.  Where the reply has no code the MTA's
+ * dsn= stands in for the enhanced code.  Inbound rejects keep the verdict
+ * of the reply they quote; one without a code is hard only when a text rule
+ * read its words, never from the status alone.
  */
 #include "classify_internal.h"
 #include "tables.h"
@@ -16,17 +18,9 @@
 
 static smtpclass_verdict verdict_of_status(smtpclass_log_status status)
 {
-	switch (status) {
-	case SMTPCLASS_STATUS_SENT:
-		return SMTPCLASS_VERDICT_SUCCESS;
-	case SMTPCLASS_STATUS_DEFERRED:
-		return SMTPCLASS_VERDICT_SOFT;
-	case SMTPCLASS_STATUS_BOUNCED:
-	case SMTPCLASS_STATUS_EXPIRED:
-		return SMTPCLASS_VERDICT_HARD;
-	default:
+	if ((unsigned)status >= 6)
 		return SMTPCLASS_VERDICT_UNKNOWN;
-	}
+	return (smtpclass_verdict)sc_log_status[status].verdict;
 }
 
 /* Takes the MTA's dsn= ("5.1.1") as the enhanced code of a reply without one. */
@@ -67,14 +61,20 @@ smtpclass_verdict smtpclass_log_classify(const smtpclass_log_record *record,
 		out->rule_kind = SMTPCLASS_RULE_EXCEPTION;
 		out->rule = "status expired";
 		out->evidence = NULL;
+		sc_set_evidence(out, SC_EVIDENCE_EXCEPTION);
 	}
 	if (by_status == SMTPCLASS_VERDICT_UNKNOWN) {
-		/* An inbound reject without a code: the reject itself is final. */
-		if (out->verdict == SMTPCLASS_VERDICT_UNKNOWN &&
-		    record->status == SMTPCLASS_STATUS_REJECTED)
-			by_status = SMTPCLASS_VERDICT_HARD;
-		else
+		/* A reply without a code whose words a rule read: the status's
+		 * bare verdict (an inbound reject is final).  Words nothing reads
+		 * stay unknown: the status alone says nothing about permanence. */
+		int read = out->rule_kind == SMTPCLASS_RULE_TEXT ||
+		           out->rule_kind == SMTPCLASS_RULE_PROVIDER;
+
+		if (out->verdict != SMTPCLASS_VERDICT_UNKNOWN || !read ||
+		    (unsigned)record->status >= 6 ||
+		    sc_log_status[record->status].bare_verdict == 0)
 			return out->verdict;
+		by_status = (smtpclass_verdict)sc_log_status[record->status].bare_verdict;
 	}
 	if (by_status != out->verdict) {
 		int was_default = out->action == sc_default_action(out->verdict, out->reason);
@@ -86,6 +86,7 @@ smtpclass_verdict smtpclass_log_classify(const smtpclass_log_record *record,
 		} else if (was_default) {
 			out->action = sc_default_action(by_status, out->reason);
 		}
+		out->action = sc_coherent_action(out->verdict, out->reason, out->action);
 	}
 	return out->verdict;
 }

@@ -8,7 +8,11 @@
  * call, so it allocates; the matcher in rules.c never does.
  *
  * Format (see smtpclass-rules(5)): tab-separated
- *   id  phrases  reason  action  verdict  bare_verdict  provider  source
+ *   id  phrases  reason  action  verdict  bare_verdict  provider  source  [example]
+ * The ninth column, example, is a real reply the rule must decide: after
+ * compiling, each example is parsed and matched, and a rule whose example
+ * another rule decides is an error (it is shadowed, or its phrases do not
+ * occur in its own example).  data/rules.tsv must give one for every rule.
  * '#' lines and blank lines are comments; the header line may appear (and
  * is skipped) anywhere, so files can be concatenated.  phrases holds up to
  * four literal phrases joined by " & ", all of which must occur.  Phrases
@@ -23,7 +27,8 @@
 #include <string.h>
 
 #define HEADER "id\tphrases\treason\taction\tverdict\tbare_verdict\tprovider\tsource"
-#define FIELD_COUNT 8
+#define HEADER_EXAMPLE HEADER "\texample"
+#define FIELD_COUNT    9     /* the ninth, example, may be left out */
 #define MAX_STATES 65535 /* state ids are 16 bits in the matcher */
 
 struct parsed_rule {
@@ -33,6 +38,7 @@ struct parsed_rule {
 	int phrase_count;
 	int reason, action, verdict, bare_verdict;
 	size_t id_offset, evidence_offset; /* into the string pool */
+	size_t example_offset;             /* (size_t)-1: none */
 };
 
 struct builder {
@@ -228,9 +234,9 @@ static int parse_line(struct builder *b, const char *line, size_t len, size_t li
 			break;
 		p = tab + 1;
 	}
-	if (count != FIELD_COUNT || memchr(field[FIELD_COUNT - 1], '\t', field_len[FIELD_COUNT - 1]))
-		return set_error(b, line_number, "expected 8 tab-separated fields", NULL);
-	for (int i = 0; i < FIELD_COUNT; i++)
+	if (count < FIELD_COUNT - 1 || memchr(field[count - 1], '\t', field_len[count - 1]) != NULL)
+		return set_error(b, line_number, "expected 8 or 9 tab-separated fields", NULL);
+	for (int i = 0; i < count; i++)
 		if (field_len[i] == 0)
 			return set_error(b, line_number, "empty field (write - for none)", NULL);
 	if (b->rule_count == SC_RULES_MAX)
@@ -286,6 +292,12 @@ static int parse_line(struct builder *b, const char *line, size_t len, size_t li
 	rule->evidence_offset = pool_add(b, field[1], field_len[1]);
 	if (rule->id_offset == (size_t)-1 || rule->evidence_offset == (size_t)-1)
 		return set_error(b, line_number, "out of memory", NULL);
+	rule->example_offset = (size_t)-1;
+	if (count == FIELD_COUNT && !(field_len[8] == 1 && field[8][0] == '-')) {
+		rule->example_offset = pool_add(b, field[8], field_len[8]);
+		if (rule->example_offset == (size_t)-1)
+			return set_error(b, line_number, "out of memory", NULL);
+	}
 	b->rule_count++;
 	return 0;
 }
@@ -305,7 +317,8 @@ static int parse_text(struct builder *b, const char *text, size_t len)
 			n--;
 		if (memchr(p, '\0', n) != NULL)
 			return set_error(b, line_number, "NUL byte in line", NULL);
-		if (n > 0 && p[0] != '#' && !(n == strlen(HEADER) && memcmp(p, HEADER, n) == 0)) {
+		if (n > 0 && p[0] != '#' && !(n == strlen(HEADER) && memcmp(p, HEADER, n) == 0) &&
+		    !(n == strlen(HEADER_EXAMPLE) && memcmp(p, HEADER_EXAMPLE, n) == 0)) {
 			int blank = 1;
 
 			for (size_t i = 0; i < n; i++)
@@ -477,6 +490,10 @@ static int build_rules(struct builder *b, struct sc_rule_build *out)
 				continue;
 			rule->rule = out->strings + in->id_offset;
 			rule->evidence = out->strings + in->evidence_offset;
+			rule->example = in->example_offset != (size_t)-1
+			                    ? out->strings + in->example_offset
+			                    : NULL;
+			rule->line = in->line;
 			rule->reason = in->reason;
 			rule->action = in->action;
 			rule->verdict = in->verdict;
@@ -503,6 +520,46 @@ static int build_rules(struct builder *b, struct sc_rule_build *out)
 		}
 	}
 	free(fill);
+	return 0;
+}
+
+/* Points the automaton at the arrays the build owns. */
+static void wire_automaton(struct sc_rule_build *out, char **phrases, int phrase_count,
+                           int rule_count)
+{
+	out->phrases = phrases;
+	out->automaton.phrase_count = phrase_count;
+	out->automaton.transitions = out->transitions;
+	out->automaton.emits = out->emits;
+	out->automaton.state_phrase = out->state_phrase;
+	out->automaton.output_link = out->output_link;
+	out->automaton.phrase_rules_start = out->phrase_rules_start;
+	out->automaton.phrase_rules = out->phrase_rules;
+	out->automaton.rule_phrases = out->rule_phrases;
+	out->automaton.rules = out->rules;
+	out->automaton.rule_count = rule_count;
+}
+
+/* Each rule's example must be decided by the rule itself. */
+static int check_examples(struct builder *b, const struct sc_rule_build *out)
+{
+	for (int r = 0; r < out->automaton.rule_count; r++) {
+		const struct sc_rule *rule = &out->rules[r];
+		const struct sc_rule *winner;
+		smtpclass_reply reply;
+		char message[256];
+
+		if (rule->example == NULL)
+			continue;
+		smtpclass_parse(rule->example, strlen(rule->example), &reply);
+		winner = sc_rules_match(&out->automaton, &reply);
+		if (winner == rule)
+			continue;
+		snprintf(message, sizeof(message),
+		         "the example of rule %s is decided by %s:", rule->rule,
+		         winner != NULL ? winner->rule : "no rule");
+		return set_error(b, rule->line, message, rule->example);
+	}
 	return 0;
 }
 
@@ -546,6 +603,12 @@ int sc_rules_build(const char *text, size_t len, const struct sc_rule_names *nam
 		status = build_automaton(&b, out);
 	if (status == 0)
 		status = build_rules(&b, out);
+	if (status == 0) {
+		wire_automaton(out, b.phrases, b.phrase_count, b.rule_count);
+		/* the generator lists every failing example itself */
+		if (site)
+			status = check_examples(&b, out);
+	}
 	out->phrases = b.phrases;
 	out->automaton.phrase_count = b.phrase_count;
 	free(b.rules);
@@ -555,14 +618,5 @@ int sc_rules_build(const char *text, size_t len, const struct sc_rule_names *nam
 		sc_rules_free(out);
 		return -1;
 	}
-	out->automaton.transitions = out->transitions;
-	out->automaton.emits = out->emits;
-	out->automaton.state_phrase = out->state_phrase;
-	out->automaton.output_link = out->output_link;
-	out->automaton.phrase_rules_start = out->phrase_rules_start;
-	out->automaton.phrase_rules = out->phrase_rules;
-	out->automaton.rule_phrases = out->rule_phrases;
-	out->automaton.rules = out->rules;
-	out->automaton.rule_count = b.rule_count;
 	return 0;
 }

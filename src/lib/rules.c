@@ -3,115 +3,19 @@
  *
  * The built-in rules (data/rules.tsv) are compiled into a DFA at build time;
  * site rules are compiled at run time by the same builder (rulebuild.c).
- * Matching walks the reply text once, byte by byte, lowercasing ASCII and
- * collapsing whitespace on the fly, so its cost does not depend on how many
- * rules there are.  The phrases found are kept in a small array on the
- * stack; the winning rule is the one of lowest index (provider rules first,
- * then file order) whose phrases all occurred.  Site rules are consulted
- * before the built-in ones.  No allocation happens here.
+ * The matcher itself is in rulematch.c (the generator uses it too, to check
+ * each rule's example).  Site rules are consulted before the built-in ones.
+ * No allocation happens per reply.
  */
 #include "classify_internal.h"
 #include "rules_internal.h"
 #include "tables.h"
 
 #include <stdlib.h>
-#include <string.h>
-
-/* Distinct phrases remembered per reply; more are ignored (bounded work). */
-#define MAX_FOUND 64
 
 struct smtpclass_rules {
 	struct sc_rule_build build;
 };
-
-/* The blanks collapsed to one space: SP HT LF VT FF CR. */
-static const unsigned char blank[256] = {
-    ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
-};
-
-struct found {
-	int32_t phrases[MAX_FOUND];
-	int count;
-};
-
-static void remember(struct found *found, int32_t phrase)
-{
-	for (int i = 0; i < found->count; i++)
-		if (found->phrases[i] == phrase)
-			return;
-	if (found->count < MAX_FOUND)
-		found->phrases[found->count++] = phrase;
-}
-
-static int was_found(const struct found *found, int32_t phrase)
-{
-	for (int i = 0; i < found->count; i++)
-		if (found->phrases[i] == phrase)
-			return 1;
-	return 0;
-}
-
-const struct sc_rule *sc_rules_match(const struct sc_automaton *a, const smtpclass_reply *reply)
-{
-	struct found found;
-	uint32_t state = 0;
-	int space = 1, best = -1;
-	const uint16_t *transitions = a->transitions;
-	const unsigned char *emits = a->emits;
-	const unsigned char *byte_class = a->byte_class;
-	const unsigned shift = (unsigned)a->class_shift;
-
-	if (a->rule_count == 0)
-		return NULL;
-	found.count = 0;
-	for (size_t i = 0; i < reply->segment_count; i++) {
-		const unsigned char *p = (const unsigned char *)reply->segments[i].ptr;
-		const unsigned char *end = p + reply->segments[i].len;
-
-		if (!space) {
-			/* segments are joined with one space */
-			state = transitions[(state << shift) + byte_class[' ']];
-			space = 1;
-		}
-		for (; p < end; p++) {
-			int32_t at;
-
-			if (blank[*p]) {
-				if (space)
-					continue;
-				space = 1;
-			} else {
-				space = 0;
-			}
-			state = transitions[(state << shift) + byte_class[*p]];
-			if (!emits[state])
-				continue;
-			at = a->state_phrase[state] >= 0 ? (int32_t)state : a->output_link[state];
-			while (at >= 0) {
-				remember(&found, a->state_phrase[at]);
-				at = a->output_link[at];
-			}
-		}
-	}
-	for (int i = 0; i < found.count; i++) {
-		int32_t phrase = found.phrases[i];
-
-		for (int32_t k = a->phrase_rules_start[phrase]; k < a->phrase_rules_start[phrase + 1];
-		     k++) {
-			int32_t r = a->phrase_rules[k];
-			const struct sc_rule *rule = &a->rules[r];
-			int all = 1;
-
-			if (best >= 0 && r >= best)
-				continue;
-			for (int j = 0; j < rule->phrase_count && all; j++)
-				all = was_found(&found, a->rule_phrases[rule->phrase_first + j]);
-			if (all)
-				best = r;
-		}
-	}
-	return best >= 0 ? &a->rules[best] : NULL;
-}
 
 void sc_apply_text_rules(const smtpclass_reply *reply, const smtpclass_options *options,
                          smtpclass_result *out, int *action)

@@ -24,6 +24,8 @@
 struct sc_rule {
 	const char *rule;     /* "text ID" or "provider ID" */
 	const char *evidence; /* the phrases as written, joined with " & " */
+	const char *example;  /* a reply the rule must decide, or NULL (not kept in the library) */
+	size_t line;          /* line of the rules file (0 in the generated table) */
 	int reason;
 	int action;           /* -1: the reason's default */
 	int verdict;          /* smtpclass_verdict override, 0 for none */

@@ -20,7 +20,15 @@ struct sc_reason_row {
 
 struct sc_action_row {
 	const char *name;
+	int removes_at; /* lowest smtpclass_confidence that removes the address, 0: never */
 	const char *sentence;
+};
+
+/* An evidence kind of data/confidence.tsv, indexed by SC_EVIDENCE_*. */
+struct sc_evidence_row {
+	const char *name;
+	int confidence; /* smtpclass_confidence */
+	const char *meaning;
 };
 
 struct sc_enhanced_row {
@@ -38,8 +46,11 @@ struct sc_basic_row {
 	int code;
 	int reason;
 	int action;
+	int unread_reason; /* when words no rule reads are present: -1 keeps the reason */
+	int unread_action; /* and the action: -1 keeps it */
 	const char *meaning;
 	const char *rule; /* "basic NNN" */
+	const char *unread_rule; /* "basic NNN, words no rule reads" */
 };
 
 struct sc_exception_row {
@@ -61,10 +72,27 @@ struct sc_stage_reason_row {
 	const char *rule; /* "exception ID" */
 };
 
+/* What an MTA status says about the verdict (data/log-status.tsv). */
+struct sc_log_status_row {
+	int verdict;      /* smtpclass_verdict the status states, 0: the reply decides */
+	int bare_verdict; /* for a reply without a code that a text rule read, 0: none */
+};
+
+/* A result in other senders' bounce taxonomies (data/taxonomy.tsv). */
+struct sc_taxonomy_row {
+	const char *bounce_class, *powermta_category, *ses_bounce_type, *ses_bounce_subtype;
+};
+
+extern const struct sc_taxonomy_row sc_taxonomy[][2]; /* [reason][0 hard, 1 soft] */
+extern const struct sc_taxonomy_row sc_taxonomy_unknown;
+extern const struct sc_log_status_row sc_log_status[6]; /* by smtpclass_log_status */
 extern const struct sc_reason_row sc_reasons[];
 extern const struct sc_stage_reason_row sc_stage_reasons[];
 extern const int sc_stage_reason_count;
 extern const struct sc_action_row sc_actions[];
+extern const struct sc_evidence_row sc_evidence[];
+/* [verdict][action]: 1 when data/verdict-actions.tsv allows the pair */
+extern const unsigned char sc_verdict_action_allowed[5][SC_ACTION_COUNT];
 extern const struct sc_enhanced_row sc_enhanced[];
 extern const int sc_enhanced_count;
 extern const struct sc_basic_row sc_basic[];

@@ -78,7 +78,7 @@ check_true "empty-stdin-no-output" is_empty_file "$tmp/out.empty"
 # ---- -r ---------------------------------------------------------------------
 # The text is only an address, so that no text rule refines the codes.
 out=$("$bin" -r '550 5.1.1 <a@b.example>' --format=json)
-check json-record '{"source":"arg","line":1,"code":550,"enhanced":"5.1.1","class":"Permanent Failure","subject":"Addressing Status","detail":"Bad destination mailbox address","text":"<a@b.example>","verdict":"hard","reason":"userunknown","action":"remove-address","rule":"enhanced X.1.1","mismatch":false}' "$out"
+check json-record '{"source":"arg","line":1,"code":550,"enhanced":"5.1.1","class":"Permanent Failure","subject":"Addressing Status","detail":"Bad destination mailbox address","text":"<a@b.example>","verdict":"hard","reason":"userunknown","action":"remove-address","confidence":"medium","rule":"enhanced X.1.1","mismatch":false}' "$out"
 
 out=$("$bin" -j -r '250 2.0.0 Ok' -r '550 5.1.1 x' | sed 's/.*"line":\([0-9]*\),.*"verdict":"\([a-z]*\)".*/\1 \2/' | tr '\n' ' ')
 check "several-replies" "1 success 2 hard " "$out"
@@ -87,12 +87,30 @@ check "several-replies" "1 success 2 hard " "$out"
 check not-a-reply 65 $?
 check_true "not-a-reply-message" grep -q "hello" "$tmp/err"
 
+out=$("$bin" -j --taxonomy -r '550 5.1.1 <a@b.example>: User unknown')
+check_true "taxonomy-json" contains "$out" '"mismatch":false,"bounce_class":"10 Invalid Recipient","powermta_category":"bad-mailbox","ses_bounce_type":"Permanent","ses_bounce_subtype":"NoEmail"}'
+check "taxonomy-header" "bounce_class	powermta_category	ses_bounce_type	ses_bounce_subtype" \
+	"$("$bin" --format=tsv --header --taxonomy -r 421 | head -n 1 | cut -f 15-)"
+check "no-taxonomy-by-default" 14 "$("$bin" --format=tsv --header -r 421 | head -n 1 | tr '\t' '\n' | wc -l | tr -d ' ')"
+
+# Site rules may carry an example; one that another rule decides is an error.
+printf 'id\tphrases\treason\taction\tverdict\tbare_verdict\tprovider\tsource\texample\nfull\tfull\tmailboxfull\t-\t-\t-\t-\tlocal\t552 Mailbox full\nquota\tmailbox full\tsystemfull\t-\t-\t-\t-\tlocal\t552 Mailbox full\n' >"$tmp/shadowed.rules"
+check "rules-shadowed-example" 65 "$(status_of "$bin" --rules="$tmp/shadowed.rules" -r 550)"
+"$bin" --rules="$tmp/shadowed.rules" -r 550 2>"$tmp/err" >/dev/null
+check_true "rules-shadowed-example-message" grep -q "rules:3: the example of rule site quota is decided by site full" "$tmp/err"
+
 # ---- -e: the worst verdict decides ------------------------------------------
 check "e-success" 0 "$(status_of "$bin" -e -r '250 2.0.0 Ok: queued as 4BQ2Kp5Xz9z9sWx')"
 check "e-intermediate" 0 "$(status_of "$bin" -e -r '354 End data with <CR><LF>.<CR><LF>')"
 check "e-soft" 75 "$(status_of "$bin" -e -r '451 4.3.0 Temporary system problem')"
 check "e-hard-userunknown" 67 "$(status_of "$bin" -e -r '550 5.1.1 <a@b.example>: User unknown')"
 check "e-hard" 69 "$(status_of "$bin" -e -r '554 5.7.1 Service unavailable')"
+# Removal needs medium or high confidence (data/actions.tsv, removes_at): the
+# bare code and words no rule reads are hard but keep the address.
+check "e-bare-550-keeps" 69 "$(status_of "$bin" -e -r '550')"
+check "e-unread-550-keeps" 69 "$(status_of "$bin" -e -r '550 Error: SPAM NOT ACCEPTED')"
+check "e-hostunknown" 67 "$(status_of "$bin" -e -r 'Host or domain name not found. Name service error for name=example.jp type=A: Host not found')"
+check "e-mailbox-full-keeps" 69 "$(status_of "$bin" -e -r '552 5.2.2 <a@b.example>... Mailbox Full')"
 check "e-worst-wins" 67 "$(status_of "$bin" -e -r '451 4.3.0 Temporary system problem' -r '550 5.1.1 <a@b.example>: User unknown')"
 check "e-worst-wins-reversed" 67 "$(status_of "$bin" -e -r '550 5.1.1 <a@b.example>: User unknown' -r '451 4.3.0 Temporary system problem')"
 check "e-soft-over-success" 75 "$(status_of "$bin" -e -r '250 2.0.0 Ok' -r '451 4.3.0 Temporary system problem')"

@@ -242,6 +242,14 @@ void fuzz_check_result(const smtpclass_reply *reply, const smtpclass_options *op
 	FUZZ_CHECK(smtpclass_reason_name(result->reason) != NULL);
 	FUZZ_CHECK(smtpclass_action_name(result->action) != NULL);
 	FUZZ_CHECK(smtpclass_action_sentence(result->action) != NULL);
+	FUZZ_CHECK(result->confidence >= SMTPCLASS_CONFIDENCE_LOW &&
+	           result->confidence <= SMTPCLASS_CONFIDENCE_HIGH);
+	FUZZ_CHECK(result->confidence_basis != NULL);
+	/* Removal needs more than a bare code, and a soft failure never removes. */
+	if (smtpclass_result_removes_address(result)) {
+		FUZZ_CHECK(result->confidence >= SMTPCLASS_CONFIDENCE_MEDIUM);
+		FUZZ_CHECK(result->verdict != SMTPCLASS_VERDICT_SOFT);
+	}
 
 	/* A rule is named exactly when something decided. */
 	FUZZ_CHECK((result->rule == NULL) == (kind == SMTPCLASS_RULE_NONE));

@@ -350,8 +350,14 @@ static void check_text(const struct settings *settings, const struct record *rec
 		output.explain = (variant >> 1) & 1;
 		text = write_record(&output, &plain, 0, &len);
 		lines = 1;
-		if (output.explain)
-			lines += 1 + (record->reply->segment_count > 0);
+		if (output.explain) {
+			smtpclass_taxonomy taxonomy;
+
+			/* rule, confidence, taxonomy (a bounce only), text (when any) */
+			smtpclass_result_taxonomy(record->result, &taxonomy);
+			lines += 1 + (record->result->confidence_basis != NULL) +
+			         (taxonomy.bounce_class != NULL) + (record->reply->segment_count > 0);
+		}
 		FUZZ_CHECK(len > 0 && text[len - 1] == '\n');
 		FUZZ_CHECK(count_byte(text, len, '\n') == lines);
 		if (!output.color)

@@ -354,7 +354,7 @@ check_true rules-bad-reason-message file_contains "$tmp/err" "bad-reason.rules:2
 printf '%s\nr1\tfoo bar\tmailboxfull\t-\t-\t-\t-\tlocal' "$header" >"$tmp/unterminated.rules"
 out=$("$bin" --rules "$tmp/unterminated.rules" -j -r '550 foo bar baz')
 check rules-unterminated-status 0 $?
-check_true rules-unterminated-used contains "$out" '"reason":"mailboxfull","action":"retry","rule":"site r1"'
+check_true rules-unterminated-used contains "$out" '"reason":"mailboxfull","action":"pause-address","confidence":"medium","rule":"site r1"'
 "$bin" --rules "$tmp" -r '550 x' >"$tmp/out" 2>"$tmp/err"
 check rules-directory-status 66 $?
 check_true rules-directory-named file_contains "$tmp/err" "$tmp"

@@ -64,8 +64,8 @@ Nov 27 06:25:02 mx postfix/smtp[4712]: 4B3C2D0043: to=<ann@example.org>, relay=m
 Nov 27 06:25:03 mx postfix/smtp[4713]: 5C4D3E0044: to=<joe@example.net>, relay=mx.example.net[203.0.113.9]:25, delay=0.5, delays=0.1/0/0.2/0.2, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 9XyZ)
 Nov 27 06:25:04 mx postfix/qmgr[42]: 5C4D3E0044: removed
 EOF
-bob_line='hard         550 5.1.1   userunknown     remove-address     bounced  bob@example.com'
-ann_line='soft         451 4.7.1   onhold          retry              deferred ann@example.org'
+bob_line='hard         550 5.1.1   userunknown     remove-address     high   bounced  bob@example.com'
+ann_line='soft         451 4.7.1   onhold          retry              medium deferred ann@example.org'
 
 # tail -f /var/log/mail.log | smtpclass --line-buffered
 # tail -f never ends, so the pipeline runs in the background with tail
@@ -123,28 +123,32 @@ check "jsonl: time_iso" 1 "$(grep -c '"time_iso":"2026-11-27T06:25:01+00:00"' fa
 out=$(smtpclass -r '550 5.1.1 <bob@example.com>: User unknown')
 check "lookup: exit status" 0 $?
 check "lookup: first word" hard "$(first_word "$out")"
-check "lookup: output" "hard         550 5.1.1   userunknown     remove-address     Stop mailing this address: it does not exist or no longer accepts mail." "$out"
+check "lookup: output" "hard         550 5.1.1   userunknown     remove-address     high   Stop mailing this address: it does not exist or no longer accepts mail." "$out"
 
 # smtpclass -j -r '451 5.7.1 Delivery not authorized'
 # The page breaks the record over lines; it is one line.
 out=$(smtpclass -j -r '451 5.7.1 Delivery not authorized')
 check "json: exit status" 0 $?
 check "json: first word" '{"source":"arg","line":1,"code":451,"enhanced":"5.7.1","class":"Persistent' "$(first_word "$out")"
-check "json: output" '{"source":"arg","line":1,"code":451,"enhanced":"5.7.1","class":"Persistent Transient Failure","subject":"Security or Policy Status","detail":"Delivery not authorized, message refused","text":"Delivery not authorized","verdict":"soft","reason":"rejected","action":"retry","rule":"enhanced X.7.1","mismatch":true}' "$out"
+check "json: output" '{"source":"arg","line":1,"code":451,"enhanced":"5.7.1","class":"Persistent Transient Failure","subject":"Security or Policy Status","detail":"Delivery not authorized, message refused","text":"Delivery not authorized","verdict":"soft","reason":"rejected","action":"retry","confidence":"medium","rule":"enhanced X.7.1","mismatch":true}' "$out"
 
 # smtpclass --explain -r 552
 out=$(smtpclass --explain -r 552)
 check "552: exit status" 0 $?
 check "552: first word" hard "$(first_word "$out")"
-check "552: output" "hard         552 -       mesgtoobig      reduce-size        Make the message smaller (or split its recipients) and resend.
-    rule: basic 552" "$out"
+check "552: output" "hard         552 -       mesgtoobig      reduce-size        low    Make the message smaller (or split its recipients) and resend.
+    rule: basic 552
+    confidence: low (only the basic reply code)
+    taxonomy: SparkPost 23 Too Large; PowerMTA content-related; Amazon SES Transient/MessageTooLarge" "$out"
 
 # smtpclass --explain --stage=rcpt -r 552
 out=$(smtpclass --explain --stage=rcpt -r 552)
 check "552 rcpt: exit status" 0 $?
 check "552 rcpt: first word" soft "$(first_word "$out")"
-check "552 rcpt: output" "soft         552 -       exceedlimit     retry              Resend later with normal backoff; the condition is temporary.
-    rule: exception rfc5321-552-rcpt" "$out"
+check "552 rcpt: output" "soft         552 -       exceedlimit     retry              medium Resend later with normal backoff; the condition is temporary.
+    rule: exception rfc5321-552-rcpt
+    confidence: medium (a documented exception (data/exceptions.tsv, data/stage-reasons.tsv, the MTA's status))
+    taxonomy: SparkPost 23 Too Large; PowerMTA policy-related; Amazon SES Transient/MessageTooLarge" "$out"
 
 # smtpclass --rules=local.rules --explain \
 #     -r '554 5.7.1 Client host blocked using zen.spamhaus.org'
@@ -154,8 +158,10 @@ out=$(smtpclass --rules=local.rules --explain \
     -r '554 5.7.1 Client host blocked using zen.spamhaus.org')
 check "rules: exit status" 0 $?
 check "rules: first word" soft "$(first_word "$out")"
-check "rules: output" 'soft         554 5.7.1   blocked         retry              Resend later with normal backoff; the condition is temporary.
+check "rules: output" 'soft         554 5.7.1   blocked         retry              medium Resend later with normal backoff; the condition is temporary.
     rule: site soft-spamhaus; matched "spamhaus"
+    confidence: medium (a text rule alone (the enhanced code is generic, absent or says something else))
+    taxonomy: SparkPost 50 Mail Block; PowerMTA spam-related; Amazon SES Transient/General
     text: Client host blocked using zen.spamhaus.org' "$out"
 
 # smtpclass --summary --top=10 mail.log

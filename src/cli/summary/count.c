@@ -512,6 +512,20 @@ static uint64_t count_time(struct summary *s, smtpclass_span time, int status)
 	return s->last_time_key;
 }
 
+/* Whether the record's result takes the address off the list: the library
+ * decides (action and confidence, data/actions.tsv), so --addresses=remove
+ * and smtpclass -e agree. */
+static int record_removes_address(const struct summary_record *r)
+{
+	smtpclass_result result;
+
+	memset(&result, 0, sizeof(result));
+	result.verdict = (smtpclass_verdict)r->result_verdict;
+	result.action = r->result_action;
+	result.confidence = (smtpclass_confidence)r->result_confidence;
+	return smtpclass_result_removes_address(&result);
+}
+
 /*
  * Counters and the reply group first, then the tables keyed by name.  The
  * names are hashed straight from the log line (in lower case, without a
@@ -592,7 +606,7 @@ void summary_count(struct summary *s, const struct summary_record *r)
 	    (r->log_queue_id.ptr != NULL || r->log_recipient.ptr != NULL))
 		topk_add(&s->deferred, deferred_hash(r), 0, NULL, 0, 1, 0, &fresh);
 	if (tracked)
-		address_count(s, &address, verdict, r->result_action == s->remove_action, time);
+		address_count(s, &address, verdict, record_removes_address(r), time);
 }
 
 void summary_add(struct summary *s, const struct record *record)

@@ -37,6 +37,7 @@ struct summary;
 	VALUE(result, verdict, unsigned char)                                                      \
 	VALUE(result, reason, int32_t)                                                             \
 	VALUE(result, action, int32_t)                                                             \
+	VALUE(result, confidence, unsigned char)                                                   \
 	VALUE(reply, code, int32_t)                                                                \
 	SPAN(log, domain)                                                                          \
 	SPAN(log, queue_id)                                                                        \

@@ -1,8 +1,10 @@
 #!/bin/sh
-# exports.sh HEADER LIBRARY...: the static archive and the shared library
-# define exactly the functions the public header declares (SMTPCLASS_API),
-# and nothing else: internal names are hidden (shared) or made local when the
-# archive is prelinked (static), so they cannot clash with a program's own.
+# exports.sh HEADER LIBRARY... [SYMBOLS]: the static archive and the shared
+# library define exactly the functions the public header declares
+# (SMTPCLASS_API), and nothing else: internal names are hidden (shared) or
+# made local when the archive is prelinked (static), so they cannot clash
+# with a program's own.  A Debian symbols file given (debian/*.symbols)
+# must list the same functions.
 set -u
 header=$1
 shift
@@ -10,6 +12,7 @@ declared=$(grep -v '^#' "$header" | grep -o 'SMTPCLASS_API [^(]*(' | sed 's/($//
 failed=0
 for library in "$@"; do
 	case $library in
+	*.symbols) defined=$(awk '/@Base/ { sub(/@Base/, "", $1); print $1 }' "$library" | sort -u) ;;
 	*.a) defined=$(nm -g --defined-only "$library" | awk 'NF == 3 { print $3 }' | sort -u) ;;
 	*) defined=$(nm -D --defined-only "$library" | awk 'NF == 3 { print $3 }' | sort -u) ;;
 	esac

@@ -138,6 +138,31 @@ SMTPCLASS_API const char *smtpclass_stage_name(smtpclass_stage stage);
 /* Stage from its name (as smtpclass_stage_name), or -1. */
 SMTPCLASS_API int smtpclass_stage_from_name(const char *name, size_t len);
 
+/* What smtpclass_find_reply() found.  Spans point into the input. */
+typedef struct smtpclass_found {
+	smtpclass_span reply;       /* the reply to give smtpclass_parse(): from its code to
+	                             * the end of the wrapper, or the whole text when no code
+	                             * was found */
+	smtpclass_span remote_host; /* the remote host's name as written, or absent */
+	smtpclass_span remote_ip;   /* the remote host's IP as written, or absent */
+	smtpclass_stage stage;      /* the command the wrapper says the reply answered */
+	const char *form;           /* id of the data/wrappers.tsv row that matched, or NULL */
+} smtpclass_found;
+
+/*
+ * Finds the SMTP reply inside any failure text: a reply that opens the text,
+ * or one wrapped in a sentence an MTA writes ("host H[IP] said: 550 5.1.1 ...
+ * (in reply to RCPT TO command)", "SMTP error from remote mail server after
+ * RCPT TO:<a>: 550 ...", "Remote Server returned '550 5.1.1 ...'").  Fills
+ * *out with the reply's span and what the wrapper says: the stage, the
+ * remote host and IP, and the form (rows of data/wrappers.tsv).  Numbers in
+ * the wrapper (IP octets, ports, sizes, dates, queue ids) are never taken
+ * for a code.  Returns 1 when out->reply opens with a code, 0 when no code
+ * was found (out->reply is then the whole text, for the text rules), -1 for
+ * a NULL out.  Pure: no allocation, never reads outside input[0..len).
+ */
+SMTPCLASS_API int smtpclass_find_reply(const char *input, size_t len, smtpclass_found *out);
+
 /* Reasons and actions: ids 0..count-1 in the order of data/reasons.tsv and
  * data/actions.tsv.  Names are stable; ids are stable within one version. */
 SMTPCLASS_API int smtpclass_reason_count(void);

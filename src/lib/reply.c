@@ -19,6 +19,7 @@
  * it is returned as TEXT_ONLY, never guessed.
  */
 #include "smtpclass.h"
+#include "reply_internal.h"
 
 #include <string.h>
 
@@ -379,6 +380,33 @@ static void find_late_enhanced(const char *p, const char *end, smtpclass_reply *
 			return;
 		}
 	}
+}
+
+const char *sc_after_dsn_prefix(const char *p, const char *end)
+{
+	unsigned flags = 0;
+
+	return skip_dsn_prefix(p, end, &flags);
+}
+
+int sc_opens_code(const char *p, const char *end)
+{
+	struct enhanced_code code;
+
+	return scan_basic_code(p, end) != 0 || scan_enhanced_code(p, end, &code) != NULL;
+}
+
+int sc_opens_code_pair(const char *p, const char *end)
+{
+	struct enhanced_code code;
+	int basic = scan_basic_code(p, end);
+	const char *q;
+
+	if (basic == 0 || end - p < 4 || class_of((unsigned char)p[3]) != B_SPACE)
+		return 0;
+	q = skip_spaces(p + 3, end);
+	return scan_enhanced_code(q, end, &code) != NULL && code.class_digit == basic / 100 &&
+	       code.start == q;
 }
 
 int smtpclass_opens_reply(const char *input, size_t len)

@@ -312,6 +312,14 @@ SMTPCLASS_API int smtpclass_log_scan(const char *line, size_t len, smtpclass_log
                                      smtpclass_log_record *out);
 
 /*
+ * Whether the line opens like a line of a mail log: a header the scanner
+ * knows (a syslog, Exim, Exchange CSV or multilog timestamp) or, in a
+ * message-only log, a queue id ("717FD11E06F: ", "NOQUEUE: "); true even
+ * when smtpclass_log_scan() finds no outcome in the line.
+ */
+SMTPCLASS_API int smtpclass_log_has_header(const char *line, size_t len);
+
+/*
  * Writes the record's reply into buf as a plain reply (Exim's literal \n and
  * qmail's underscores turned into spaces) and returns its length; at most
  * size bytes are written (no NUL).  The result can go to smtpclass_parse().
@@ -320,7 +328,8 @@ SMTPCLASS_API size_t smtpclass_log_reply_normalise(const smtpclass_log_record *r
                                                    size_t size);
 
 /*
- * Classifies a log record: parses the (normalised) reply held in scratch,
+ * Classifies a log record: finds the reply (smtpclass_find_reply()) in the
+ * normalised reply text held in scratch, parses it,
  * falls back to the record's dsn= when the reply has no code, passes the
  * stage to the classifier, and takes the verdict from the MTA's status when
  * the reply itself does not give one.  reply_out's spans point into scratch.
@@ -330,6 +339,19 @@ SMTPCLASS_API smtpclass_verdict smtpclass_log_classify(const smtpclass_log_recor
                                                        char *scratch, size_t scratch_size,
                                                        smtpclass_reply *reply_out,
                                                        smtpclass_result *out);
+
+/*
+ * As smtpclass_log_classify(), and fills *found with what the finder read in
+ * the record's reply (spans into scratch); found->stage is the stage the
+ * classification used: options->stage when set, else the stage the scanner
+ * read from the line, else the one the wrapper says.
+ */
+SMTPCLASS_API smtpclass_verdict smtpclass_log_classify_found(const smtpclass_log_record *record,
+                                                             const smtpclass_options *options,
+                                                             char *scratch, size_t scratch_size,
+                                                             smtpclass_found *found,
+                                                             smtpclass_reply *reply_out,
+                                                             smtpclass_result *out);
 
 #ifdef __cplusplus
 }

@@ -237,9 +237,11 @@ static struct value iso_value(struct output *output, const smtpclass_log_record 
 /*
  * The columns, in output order, each with its name and its value: JSON keys,
  * the TSV/CSV header and the values all expand from these two lists, so a
- * column is added in one place.  Reply columns are in every record, log
- * columns only in log mode.  In the value expressions, record, reply, result,
- * log, output and none (a null value) are in scope.
+ * column is added in one place.  Reply columns are filled in every mode, log
+ * columns are null outside log mode: every mode writes the same keys in the
+ * same order (the record schema of README and smtpclass(1)).  In the value
+ * expressions, record, reply, result, found, log, output and none (a null
+ * value) are in scope.
  */
 #define REPLY_COLUMNS(X)                                                                       \
 	X(source, string_value(record->source))                                                \
@@ -257,7 +259,10 @@ static struct value iso_value(struct output *output, const smtpclass_log_record 
 	X(reason, string_value(smtpclass_reason_name(result->reason)))                         \
 	X(action, string_value(smtpclass_action_name(result->action)))                         \
 	X(rule, string_value(result->rule))                                                    \
-	X(mismatch, bool_value(result->mismatch))
+	X(mismatch, bool_value(result->mismatch))                                              \
+	X(stage, string_value(smtpclass_stage_name(record->stage)))                           \
+	X(remote_host, found != NULL ? span_value(found->remote_host) : none)                  \
+	X(remote_ip, found != NULL ? span_value(found->remote_ip) : none)
 
 #define LOG_COLUMNS(X)                                                \
 	X(time, span_value(log->time))                                \
@@ -269,7 +274,6 @@ static struct value iso_value(struct output *output, const smtpclass_log_record 
 	X(recipient, span_value(log->recipient))                      \
 	X(domain, span_value(log->domain))                            \
 	X(relay, span_value(log->relay))                              \
-	X(stage, string_value(smtpclass_stage_name(log->stage)))      \
 	X(status, string_value(smtpclass_log_status_name(log->status))) \
 	X(dsn, span_value(log->dsn))
 
@@ -294,6 +298,7 @@ static struct value column_value(struct output *output, const struct record *rec
 	const smtpclass_reply *reply = record->reply;
 	const smtpclass_result *result = record->result;
 	const smtpclass_log_record *log = record->log;
+	const smtpclass_found *found = record->found;
 	const struct value none = {V_NULL, NULL, 0, 0};
 	int has_enhanced = reply->enhanced_class != 0;
 
@@ -311,10 +316,8 @@ static struct value column_value(struct output *output, const struct record *rec
 	}
 }
 
-static size_t column_count(struct output *output)
-{
-	return REPLY_COLUMN_COUNT + (output->log_fields ? LOG_COLUMN_COUNT : 0);
-}
+/* Every record has every column. */
+enum { COLUMN_COUNT = REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT };
 
 static const char *column_name(size_t i)
 {
@@ -504,7 +507,7 @@ static void write_json(struct output *output, const struct record *record)
 			                                  column_name(i));
 	}
 	out_char(output, '{');
-	for (size_t i = 0; i < column_count(output); i++) {
+	for (size_t i = 0; i < COLUMN_COUNT; i++) {
 		struct value v = column_value(output, record, i);
 
 		out_bytes(output, keys[i] + (i == 0), key_lengths[i] - (i == 0));
@@ -535,7 +538,7 @@ static void write_separated(struct output *output, const struct record *record)
 {
 	int csv = output->format == FORMAT_CSV;
 
-	for (size_t i = 0; i < column_count(output); i++) {
+	for (size_t i = 0; i < COLUMN_COUNT; i++) {
 		struct value v = column_value(output, record, i);
 
 		if (i > 0)
@@ -666,7 +669,7 @@ void output_header(struct output *output)
 
 	if (output->format != FORMAT_TSV && !csv)
 		return;
-	for (size_t i = 0; i < column_count(output); i++) {
+	for (size_t i = 0; i < COLUMN_COUNT; i++) {
 		if (i > 0)
 			out_char(output, csv ? ',' : '\t');
 		out_string(output, column_name(i));

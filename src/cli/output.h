@@ -15,14 +15,15 @@ struct output {
 	enum output_format format;
 	int color;       /* text only */
 	int explain;     /* text only: print the deciding rule and its evidence */
-	int log_fields;  /* records carry the log-mode columns */
 	int year;        /* for syslog timestamps without a year (--year), or 0 */
 	int failed;      /* a write to stream failed: no use going on */
 	size_t used;     /* bytes waiting in buffer */
 	char buffer[65536];
 };
 
-/* One record to write.  log is NULL for a reply given on the command line. */
+/* One record to write.  log is NULL outside log mode (a reply given with -r
+ * or a line of a file of replies); found is what smtpclass_find_reply() read
+ * in the text, or NULL. */
 struct record {
 	const char *source;        /* file name, "-" or "arg" */
 	unsigned long long line;   /* 0 for arguments */
@@ -30,6 +31,8 @@ struct record {
 	const smtpclass_result *result;
 	const smtpclass_log_record *log;
 	int cut;                   /* the input line was longer than the cap and was cut */
+	smtpclass_stage stage;     /* the stage the classification used */
+	const smtpclass_found *found;
 };
 
 /* Writes the header line of tsv/csv output. */

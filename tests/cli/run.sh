@@ -78,7 +78,7 @@ check_true "empty-stdin-no-output" is_empty_file "$tmp/out.empty"
 # ---- -r ---------------------------------------------------------------------
 # The text is only an address, so that no text rule refines the codes.
 out=$("$bin" -r '550 5.1.1 <a@b.example>' --format=json)
-check json-record '{"source":"arg","line":1,"code":550,"enhanced":"5.1.1","class":"Permanent Failure","subject":"Addressing Status","detail":"Bad destination mailbox address","text":"<a@b.example>","verdict":"hard","reason":"userunknown","action":"remove-address","rule":"enhanced X.1.1","mismatch":false}' "$out"
+check json-record '{"source":"arg","line":1,"code":550,"enhanced":"5.1.1","class":"Permanent Failure","subject":"Addressing Status","detail":"Bad destination mailbox address","text":"<a@b.example>","verdict":"hard","reason":"userunknown","action":"remove-address","rule":"enhanced X.1.1","mismatch":false,"stage":null,"remote_host":null,"remote_ip":null,"time":null,"time_iso":null,"host":null,"mta":null,"queue_id":null,"sender":null,"recipient":null,"domain":null,"relay":null,"status":null,"dsn":null}' "$out"
 
 out=$("$bin" -j -r '250 2.0.0 Ok' -r '550 5.1.1 x' | sed 's/.*"line":\([0-9]*\),.*"verdict":"\([a-z]*\)".*/\1 \2/' | tr '\n' ' ')
 check "several-replies" "1 success 2 hard " "$out"

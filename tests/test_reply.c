@@ -160,9 +160,11 @@ static const struct case_row cases[] = {
 	{"421 4.3.2 System not accepting network messages", 421, "4.3.2", "soft", "notaccept", "retry", "enhanced X.3.2", "eod"},
 	{"421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints", 421, "4.7.0", "soft", "policyviolation", "retry", "enhanced X.7.0", "mail"},
 
-	/* 554 at the greeting (RFC 5321 s3.1) versus 521 (RFC 7504 s3). */
-	{"554 mx.example.com No SMTP service here", 554, NULL, "hard", "rejected", "check-sender", "basic 554", "connect"},
-	{"554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked", 554, "5.7.1", "hard", "rejected", "check-sender", "enhanced X.7.1", "connect"},
+	/* 554 at the greeting (RFC 5321 s3.1) versus 521 (RFC 7504 s3).  At the
+	 * greeting no address has been named: the refusal is of the sending
+	 * host (data/stage-reasons.tsv), not of a sender address. */
+	{"554 mx.example.com No SMTP service here", 554, NULL, "hard", "blocked", "check-reputation", "exception rejected-at-connect", "connect"},
+	{"554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked", 554, "5.7.1", "hard", "blocked", "check-reputation", "exception rejected-at-connect", "connect"},
 	{"554 5.5.1 Error: no valid recipients", 554, "5.5.1", "hard", "syntaxerror", "fix-configuration", "enhanced X.5.1", "data"},
 	{"521 mx.example.com does not accept mail", 521, NULL, "hard", "notaccept", "remove-address", "basic 521", "connect"},
 	{"521 5.3.2 mx.example.com does not accept mail", 521, "5.3.2", "hard", "notaccept", "remove-address", "enhanced X.3.2", "connect"},

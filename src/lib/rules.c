@@ -51,7 +51,12 @@ static int was_found(const struct found *found, int32_t phrase)
 	return 0;
 }
 
-const struct sc_rule *sc_rules_match(const struct sc_automaton *a, const smtpclass_reply *reply)
+/* The first matching rule (lowest index) that names a reason; with
+ * bare_only, the first one that carries a bare verdict, named reason or
+ * not.  A rule whose reason is "undefined" names none: it only says the
+ * verdict of a text without a code ("will be retried"). */
+static const struct sc_rule *first_match(const struct sc_automaton *a, const smtpclass_reply *reply,
+                                         int bare_only)
 {
 	struct found found;
 	uint32_t state = 0;
@@ -102,7 +107,8 @@ const struct sc_rule *sc_rules_match(const struct sc_automaton *a, const smtpcla
 			const struct sc_rule *rule = &a->rules[r];
 			int all = 1;
 
-			if (best >= 0 && r >= best)
+			if ((best >= 0 && r >= best) || (bare_only && rule->bare_verdict == 0) ||
+			    (!bare_only && rule->reason == SC_REASON_UNDEFINED))
 				continue;
 			for (int j = 0; j < rule->phrase_count && all; j++)
 				all = was_found(&found, a->rule_phrases[rule->phrase_first + j]);
@@ -111,6 +117,29 @@ const struct sc_rule *sc_rules_match(const struct sc_automaton *a, const smtpcla
 		}
 	}
 	return best >= 0 ? &a->rules[best] : NULL;
+}
+
+const struct sc_rule *sc_rules_match(const struct sc_automaton *a, const smtpclass_reply *reply)
+{
+	return first_match(a, reply, 0);
+}
+
+/*
+ * The rule whose words say the verdict of a reply without a code ("will be
+ * retried", "does not exist"): the first matching rule with a bare verdict,
+ * site rules first, or NULL.  Lets the words decide the verdict even when
+ * the rule that named the reason says nothing about it.
+ */
+static const struct sc_rule *verdict_words(const smtpclass_reply *reply,
+                                           const smtpclass_options *options)
+{
+	const struct sc_rule *rule = NULL;
+
+	if (options->site_rules != NULL)
+		rule = first_match(&options->site_rules->build.automaton, reply, 1);
+	if (rule == NULL)
+		rule = first_match(&sc_builtin_rules, reply, 1);
+	return rule;
 }
 
 void sc_apply_text_rules(const smtpclass_reply *reply, const smtpclass_options *options,
@@ -122,6 +151,8 @@ void sc_apply_text_rules(const smtpclass_reply *reply, const smtpclass_options *
 		rule = sc_rules_match(&options->site_rules->build.automaton, reply);
 	if (rule == NULL)
 		rule = sc_rules_match(&sc_builtin_rules, reply);
+	if (rule == NULL && out->verdict == SMTPCLASS_VERDICT_UNKNOWN)
+		rule = verdict_words(reply, options);
 	if (rule == NULL)
 		return;
 	out->reason = rule->reason;
@@ -131,8 +162,14 @@ void sc_apply_text_rules(const smtpclass_reply *reply, const smtpclass_options *
 	out->evidence = rule->evidence;
 	if (rule->verdict != 0)
 		out->verdict = (smtpclass_verdict)rule->verdict;
-	else if (out->verdict == SMTPCLASS_VERDICT_UNKNOWN)
+	else if (out->verdict == SMTPCLASS_VERDICT_UNKNOWN && rule->bare_verdict != 0)
 		out->verdict = (smtpclass_verdict)rule->bare_verdict;
+	else if (out->verdict == SMTPCLASS_VERDICT_UNKNOWN) {
+		const struct sc_rule *words = verdict_words(reply, options);
+
+		if (words != NULL)
+			out->verdict = (smtpclass_verdict)words->bare_verdict;
+	}
 }
 
 static const struct sc_rule_names library_names = {smtpclass_reason_from_name,

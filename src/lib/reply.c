@@ -100,7 +100,9 @@ static const char *skip_folding(const char *p, const char *end)
 
 /*
  * Recognises a basic reply code at p: three digits (2-5, 0-5, 0-9) followed
- * by the end, a space, a dash or an end of line.  Returns the code or 0.
+ * by the end, a space, a dash or an end of line, or by ':' or ',' and a
+ * space (Yahoo's notices write "550: 5.1.1 ...", Zoho's "ERROR_CODE :550,
+ * ERROR_CODE :...").  Returns the code or 0.
  */
 static int scan_basic_code(const char *p, const char *end)
 {
@@ -116,6 +118,8 @@ static int scan_basic_code(const char *p, const char *end)
 	if (end - p > 3) {
 		int next = class_of((unsigned char)p[3]);
 
+		if ((p[3] == ':' || p[3] == ',') && (end - p == 4 || class_of((unsigned char)p[4]) == B_SPACE))
+			return (a - '0') * 100 + (b - '0') * 10 + (c - '0');
 		if (next != B_SPACE && next != B_DASH && next != B_EOL)
 			return 0;
 	}

@@ -78,13 +78,22 @@ static const char *literal_at(const char *p, const char *end, const char *text, 
 	return p;
 }
 
+/* Whether the literal may start at p: its first byte, before the full
+ * compare (the searches below try every position). */
+static int may_start(const char *p, const struct sc_wrapper_op *op)
+{
+	unsigned char first = (unsigned char)op->text[0];
+
+	return first == ' ' ? is_blank((unsigned char)*p) : lower((unsigned char)*p) == first;
+}
+
 /* First occurrence of the literal in [p, limit) (it may run past limit up
  * to end); sets *after and returns where it starts, or NULL. */
 static const char *find_literal(const char *p, const char *limit, const char *end,
                                 const struct sc_wrapper_op *op, const char **after)
 {
 	for (; p < limit; p++) {
-		const char *q = literal_at(p, end, op->text, op->len);
+		const char *q = may_start(p, op) ? literal_at(p, end, op->text, op->len) : NULL;
 
 		if (q != NULL) {
 			*after = q;
@@ -102,7 +111,7 @@ static const char *find_last_literal(const char *p, const char *end,
 		const char *hit;
 
 		q--;
-		hit = literal_at(q, end, op->text, op->len);
+		hit = may_start(q, op) ? literal_at(q, end, op->text, op->len) : NULL;
 		if (hit != NULL) {
 			*after = hit;
 			return q;
@@ -318,6 +327,25 @@ static const char *search_limit(int kind, const char *from, const char *end)
 	return from + most;
 }
 
+/* A pattern opening with {host} or {address}: the anchor literal must be
+ * at pos (checked first: it fails in a compare or two, the token before it
+ * takes a scan), and the token before pos must be a host or an address. */
+static int match_opening(const struct sc_wrapper_row *row, const char *start, const char *pos,
+                         const char *end, struct match *m)
+{
+	const struct sc_wrapper_op *open = &row->ops[0], *anchor = &row->ops[1];
+	const char *token;
+
+	if (literal_at(pos, end, anchor->text, anchor->len) == NULL)
+		return 0;
+	token = token_before(start, pos, open->kind == SC_WRAPPER_HOST);
+	if (token == pos)
+		return 0;
+	if (open->kind == SC_WRAPPER_HOST)
+		return split_host(token, pos, &m->host, &m->ip);
+	return is_address(token, pos);
+}
+
 /*
  * Matches row from its anchor literal at pos.  Ops run left to right; a
  * placeholder ({host}, {stage}'s argument, {skip}) ends where the next
@@ -333,17 +361,8 @@ static int match_row(const struct sc_wrapper_row *row, const char *start, const 
 
 	memset(m, 0, sizeof(*m));
 	m->stage = row->stage;
-	if (row->anchor == 1) {
-		const struct sc_wrapper_op *open = &row->ops[0];
-		const char *token = token_before(start, pos, open->kind == SC_WRAPPER_HOST);
-
-		if (token == pos)
-			return 0;
-		if (open->kind == SC_WRAPPER_HOST && !split_host(token, pos, &m->host, &m->ip))
-			return 0;
-		if (open->kind == SC_WRAPPER_ADDRESS && !is_address(token, pos))
-			return 0;
-	}
+	if (row->anchor == 1 && !match_opening(row, start, pos, end, m))
+		return 0;
 	for (int i = row->anchor; i < row->op_count; i++) {
 		const struct sc_wrapper_op *op = &row->ops[i];
 
@@ -418,6 +437,22 @@ static void set_result(smtpclass_found *out, const struct sc_wrapper_row *row,
 	}
 }
 
+/* Index of the lowest set bit of a non-zero mask: the next row to try. */
+static int lowest_bit(unsigned long long mask)
+{
+#if defined(__GNUC__)
+	return __builtin_ctzll(mask);
+#else
+	int i = 0;
+
+	while (!(mask & 1)) {
+		mask >>= 1;
+		i++;
+	}
+	return i;
+#endif
+}
+
 /* Step 1: a text that opens with a code; a trailer row may cut its end. */
 static void find_trailer(const char *p, const char *end, smtpclass_found *out)
 {
@@ -480,10 +515,11 @@ int smtpclass_find_reply(const char *input, size_t len, smtpclass_found *out)
 
 		if (rows == 0 || (q > p && is_alnum((unsigned char)*q) && is_alnum((unsigned char)q[-1])))
 			continue;
-		for (int i = 0; rows != 0; i++, rows >>= 1) {
+		for (; rows != 0; rows &= rows - 1) {
+			int i = lowest_bit(rows);
 			struct match m;
 
-			if (!(rows & 1) || !match_row(&sc_wrappers[i], p, q, end, &m))
+			if (!match_row(&sc_wrappers[i], p, q, end, &m))
 				continue;
 			if (m.has_code) {
 				set_result(out, &sc_wrappers[i], &m);

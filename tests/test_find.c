@@ -139,8 +139,10 @@ static void check_row(const struct row *row)
 		            span_text(found.remote_ip, ip, sizeof(ip)));
 		fail();
 	}
-	/* 1 exactly when the reply span opens with a code. */
-	assert_int_equal(status, smtpclass_opens_reply(found.reply.ptr, found.reply.len));
+	/* 1 when the reply span opens with a code, which the parser then finds. */
+	assert_int_equal(status, smtpclass_opens_reply(found.reply.ptr, found.reply.len) &&
+	                             smtpclass_parse(found.reply.ptr, found.reply.len, &reply) ==
+	                                 SMTPCLASS_PARSE_OK);
 }
 
 static void test_cases(void **state)

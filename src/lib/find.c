@@ -412,7 +412,7 @@ static int match_row(const struct sc_wrapper_row *row, const char *start, const 
 			int closed = match_trailer(row, i + 1, skip_blanks(p, end), end, m);
 
 			m->has_code = m->reply < m->reply_end &&
-			              smtpclass_opens_reply(m->reply, (size_t)(m->reply_end - m->reply));
+			              sc_opens_code(sc_after_dsn_prefix(m->reply, m->reply_end), m->reply_end);
 			if (row->needs_code == 2 && !closed)
 				return 0;
 			return m->has_code || row->needs_code == 0;

@@ -132,7 +132,11 @@ static void print_help(void)
 	printf("Usage: %s [OPTION]... [FILE]...\n"
 	       "       %s [OPTION]... -r REPLY...\n"
 	       "Classify SMTP replies: verdict, reason and action.\n"
-	       "Reads each FILE (or standard input, or '-') line by line.\n\n",
+	       "Reads each FILE (or standard input, or '-') line by line.\n"
+	       "A reply may stand inside the sentence of the MTA that relayed it\n"
+	       "('host H[IP] said: 550 ... (in reply to RCPT TO command)'): it is found\n"
+	       "there, and the stage the sentence names is used as --stage would be.\n"
+	       "Every record has the same keys in every mode (see smtpclass(1), OUTPUT).\n\n",
 	       PROGRAM, PROGRAM);
 	for (size_t i = 0; i < OPTION_COUNT; i++) {
 		char left[64];
@@ -611,10 +615,15 @@ static void classify_line(struct settings *settings, const char *name,
 	struct record record = {.source = name, .line = number, .reply = &reply,
 	                        .result = &result, .cut = cut};
 	/* No log format opens like a reply, so a line that does is not scanned
-	 * as a log line. */
+	 * as a log line.  A line without a log header that carries a reply in
+	 * a wrapper form is a failure text, not a log line: its wrapper says
+	 * the stage, which the generic log dialect (a reply after " said: ")
+	 * would not see. */
 	int reply_like = smtpclass_opens_reply(line, len);
+	int wrapped = !reply_like && !smtpclass_log_has_header(line, len) &&
+	              smtpclass_find_reply(line, len, &found) == 1 && found.form != NULL;
 
-	if (!reply_like && smtpclass_log_scan(line, len, &log_state, &log) == 1) {
+	if (!reply_like && !wrapped && smtpclass_log_scan(line, len, &log_state, &log) == 1) {
 		if (log.status == SMTPCLASS_STATUS_SENT && !settings->all && !settings->summary) {
 			counts.sent_hidden++;
 			return;
@@ -634,13 +643,12 @@ static void classify_line(struct settings *settings, const char *name,
 		emit(settings, &record);
 		return;
 	}
-	/* A line that is itself a reply (a file of replies), or that carries
-	 * one inside a wrapper form ("host H[IP] said: 550 ...").  A log line
-	 * the scanner found no outcome in stays skipped (Postfix repeats a
-	 * reply on a line of its own before the status line that counts), and
-	 * a code with no wrapper around it is not guessed at in a file. */
-	if (!reply_like && (smtpclass_log_has_header(line, len) ||
-	                    smtpclass_find_reply(line, len, &found) != 1 || found.form == NULL)) {
+	/* Else a line that is itself a reply (a file of replies), or that
+	 * carries one in a wrapper.  A log line the scanner found no outcome in
+	 * stays skipped (Postfix repeats a reply on a line of its own before
+	 * the status line that counts), and a code with no wrapper around it
+	 * is not guessed at in a file. */
+	if (!reply_like && !wrapped) {
 		counts.skipped++;
 		return;
 	}

@@ -182,4 +182,26 @@ check_true color-never eval '! contains "$out" "$esc"'
 out=$("$bin" --color=always -j -r '550 5.1.1 <a@b.example>: User unknown')
 check_true color-never-in-json eval '! contains "$out" "$esc"'
 
+# ---- The wrapped examples of issue 11, through -r and through a file -------
+# code, enhanced, stage and verdict of each, one per line.
+cat >"$tmp/wrapped.txt" <<'WRAPPED'
+host mx.example.com[192.0.2.1] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command)
+SMTP error from remote mail server after RCPT TO:<bob@example.com>: host mx.example.com [192.0.2.1]: 550 5.1.1 No such user here
+SMTP error from remote mail server after end of data: 552 5.3.4 Message size exceeds fixed limit
+192.0.2.153 does not like recipient. Remote host said: 550 5.2.1 <bob@example.jp>... User Unknown Giving up on 192.0.2.153.
+... while talking to mx.example.jp.: >>> DATA <<< 550 5.7.1 Delivery not authorized
+Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'
+WRAPPED
+wrapped_facts() {
+	awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	{ print $c["code"] "/" $c["enhanced"] "/" $c["stage"] "/" $c["verdict"] }' | tr '\n' ' '
+}
+wrapped_want='452/4.2.2/rcpt/soft 550/5.1.1/rcpt/hard 552/5.3.4/eod/hard 550/5.2.1/rcpt/hard 550/5.7.1/data/hard 550/5.1.10//hard '
+set --
+while IFS= read -r text; do
+	set -- "$@" -r "$text"
+done <"$tmp/wrapped.txt"
+check "wrapped-examples-reply" "$wrapped_want" "$("$bin" --format=tsv --header "$@" | wrapped_facts)"
+check "wrapped-examples-file" "$wrapped_want" "$("$bin" --format=tsv --header "$tmp/wrapped.txt" | wrapped_facts)"
+
 checks_report

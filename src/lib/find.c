@@ -8,10 +8,12 @@
  * a 256-entry table of the bytes their first literal opens with.  The
  * control flow here is small and the same for every row:
  *
- *   1. A text that already opens with a code (after blanks and a DSN
- *      prefix) is the reply: only the trailer rows ("(in reply to X
+ *   1. A text that already opens with a basic code (after blanks and a
+ *      DSN prefix) is the reply: only the trailer rows ("(in reply to X
  *      command)") are tried, and only when the text ends with the byte a
- *      trailer ends with.  That is the fast path: a few compares.
+ *      trailer ends with.  That is the fast path: a few compares.  A text
+ *      that opens with an enhanced code alone is searched as in step 2
+ *      first (it may quote the reply), and is the reply itself otherwise.
  *   2. Otherwise every word start whose byte opens some row's first
  *      literal is tried against those rows, in file order; the first match
  *      with a reply code at {reply} wins.  A match without a code is kept
@@ -492,6 +494,7 @@ int smtpclass_find_reply(const char *input, size_t len, smtpclass_found *out)
 	const char *start, *end, *p, *pair;
 	struct match kept;
 	const struct sc_wrapper_row *kept_row = NULL;
+	int opens_enhanced;
 
 	if (out == NULL)
 		return -1;
@@ -506,10 +509,14 @@ int smtpclass_find_reply(const char *input, size_t len, smtpclass_found *out)
 	if (start == end)
 		return 0;
 	p = sc_after_dsn_prefix(start, end);
-	if (sc_opens_code(p, end)) {
+	if (sc_opens_basic_code(p, end)) {
 		find_trailer(start, end, out);
 		return 1;
 	}
+	/* An enhanced code alone may open a wrapper that quotes the reply
+	 * ("5.1.0 - Unknown address error 550-'5.2.2 ...'"): a wrapped basic
+	 * code is preferred, else the text is the reply as it stands. */
+	opens_enhanced = sc_opens_code(p, end);
 	for (const char *q = p; q < end; q++) {
 		unsigned long long rows = sc_wrapper_first_byte[(unsigned char)*q];
 
@@ -530,6 +537,10 @@ int smtpclass_find_reply(const char *input, size_t len, smtpclass_found *out)
 				kept_row = &sc_wrappers[i];
 			}
 		}
+	}
+	if (opens_enhanced) {
+		find_trailer(start, end, out);
+		return 1;
 	}
 	if (kept_row != NULL)
 		set_result(out, kept_row, &kept);

@@ -393,6 +393,11 @@ const char *sc_after_dsn_prefix(const char *p, const char *end)
 	return skip_dsn_prefix(p, end, &flags);
 }
 
+int sc_opens_basic_code(const char *p, const char *end)
+{
+	return scan_basic_code(p, end) != 0;
+}
+
 int sc_opens_code(const char *p, const char *end)
 {
 	struct enhanced_code code;

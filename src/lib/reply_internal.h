@@ -9,6 +9,9 @@
  * "Status:") at p, or p when there is none. */
 const char *sc_after_dsn_prefix(const char *p, const char *end);
 
+/* Whether a basic code opens [p, end). */
+int sc_opens_basic_code(const char *p, const char *end);
+
 /* Whether a basic code or an enhanced code opens [p, end). */
 int sc_opens_code(const char *p, const char *end);
 

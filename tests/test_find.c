@@ -29,7 +29,7 @@
 #include "smtpclass.h"
 
 #define MAX_ROWS 512
-#define FIELDS 8
+#define FIELDS   8
 
 enum field { F_SOURCE, F_FORM, F_CODE, F_ENHANCED, F_STAGE, F_HOST, F_IP, F_TEXT };
 
@@ -129,14 +129,15 @@ static void check_row(const struct row *row)
 	    strcmp(stage != NULL ? stage : "-", row->field[F_STAGE]) != 0 ||
 	    strcmp(span_text(found.remote_host, host, sizeof(host)), row->field[F_HOST]) != 0 ||
 	    strcmp(span_text(found.remote_ip, ip, sizeof(ip)), row->field[F_IP]) != 0) {
-		print_error("cases.tsv:%d (%s): \"%s\"\n  want: form %s code %s enhanced %s stage %s "
-		            "host %s ip %s\n  got:  form %s code %s enhanced %s stage %s host %s ip %s\n",
-		            row->line, row->field[F_SOURCE], text, row->field[F_FORM],
-		            row->field[F_CODE], row->field[F_ENHANCED], row->field[F_STAGE],
-		            row->field[F_HOST], row->field[F_IP], found.form != NULL ? found.form : "-",
-		            reply.code != 0 ? code : "-", reply.enhanced.ptr != NULL ? enhanced : "-",
-		            stage != NULL ? stage : "-", span_text(found.remote_host, host, sizeof(host)),
-		            span_text(found.remote_ip, ip, sizeof(ip)));
+		print_error(
+		    "cases.tsv:%d (%s): \"%s\"\n  want: form %s code %s enhanced %s stage %s "
+		    "host %s ip %s\n  got:  form %s code %s enhanced %s stage %s host %s ip %s\n",
+		    row->line, row->field[F_SOURCE], text, row->field[F_FORM], row->field[F_CODE],
+		    row->field[F_ENHANCED], row->field[F_STAGE], row->field[F_HOST],
+		    row->field[F_IP], found.form != NULL ? found.form : "-",
+		    reply.code != 0 ? code : "-", reply.enhanced.ptr != NULL ? enhanced : "-",
+		    stage != NULL ? stage : "-", span_text(found.remote_host, host, sizeof(host)),
+		    span_text(found.remote_ip, ip, sizeof(ip)));
 		fail();
 	}
 	/* 1 when the reply span opens with a code, which the parser then finds. */

@@ -32,7 +32,7 @@
 
 /* Most bytes a placeholder searches for the literal that follows it (a
  * host, a command argument); {skip} and trailers search to the end. */
-#define HOST_MAX 300
+#define HOST_MAX     300
 #define ARGUMENT_MAX 512
 
 static int is_blank(unsigned char c)
@@ -106,8 +106,8 @@ static const char *find_literal(const char *p, const char *limit, const char *en
 }
 
 /* Last occurrence of the literal in [p, end). */
-static const char *find_last_literal(const char *p, const char *end,
-                                     const struct sc_wrapper_op *op, const char **after)
+static const char *find_last_literal(const char *p, const char *end, const struct sc_wrapper_op *op,
+                                     const char **after)
 {
 	for (const char *q = end; q > p;) {
 		const char *hit;
@@ -284,11 +284,12 @@ static void trim_end(const char *start, const char **end)
 /* The trailer after {reply}: the reply ends at the last occurrence of the
  * next literal; the ops after it may say the stage.  Returns whether the
  * trailer was found (a missing or broken trailer is no failure). */
-static int match_trailer(const struct sc_wrapper_row *row, int i, const char *p,
-                          const char *end, struct match *m)
+static int match_trailer(const struct sc_wrapper_row *row, int i, const char *p, const char *end,
+                         struct match *m)
 {
 	const char *after;
-	const char *stop = i < row->op_count ? find_last_literal(p, end, &row->ops[i], &after) : NULL;
+	const char *stop =
+	    i < row->op_count ? find_last_literal(p, end, &row->ops[i], &after) : NULL;
 
 	m->reply = p;
 	m->reply_end = end;
@@ -379,7 +380,8 @@ static int match_row(const struct sc_wrapper_row *row, const char *start, const 
 				p = after;
 				break;
 			}
-			at = find_literal(pending_from, search_limit(row->ops[pending].kind, pending_from, end),
+			at = find_literal(pending_from,
+			                  search_limit(row->ops[pending].kind, pending_from, end),
 			                  end, op, &after);
 			if (at == NULL)
 				return 0;
@@ -414,7 +416,8 @@ static int match_row(const struct sc_wrapper_row *row, const char *start, const 
 			int closed = match_trailer(row, i + 1, skip_blanks(p, end), end, m);
 
 			m->has_code = m->reply < m->reply_end &&
-			              sc_opens_code(sc_after_dsn_prefix(m->reply, m->reply_end), m->reply_end);
+			              sc_opens_code(sc_after_dsn_prefix(m->reply, m->reply_end),
+			                            m->reply_end);
 			if (row->needs_code == 2 && !closed)
 				return 0;
 			return m->has_code || row->needs_code == 0;
@@ -520,7 +523,8 @@ int smtpclass_find_reply(const char *input, size_t len, smtpclass_found *out)
 	for (const char *q = p; q < end; q++) {
 		unsigned long long rows = sc_wrapper_first_byte[(unsigned char)*q];
 
-		if (rows == 0 || (q > p && is_alnum((unsigned char)*q) && is_alnum((unsigned char)q[-1])))
+		if (rows == 0 ||
+		    (q > p && is_alnum((unsigned char)*q) && is_alnum((unsigned char)q[-1])))
 			continue;
 		for (; rows != 0; rows &= rows - 1) {
 			int i = lowest_bit(rows);

@@ -122,6 +122,15 @@ static const char *find_last_literal(const char *p, const char *end, const struc
 	return NULL;
 }
 
+/* Whether [p, end) holds "::". */
+static int has_double_colon(const char *p, const char *end)
+{
+	for (; end - p >= 2; p++)
+		if (p[0] == ':' && p[1] == ':')
+			return 1;
+	return 0;
+}
+
 /* Whether [p, end) has the shape of an IP address: IPv4 digits and dots,
  * or IPv6 hex digits and colons (Postfix writes "IPv6:" before them). */
 static int looks_like_ip(const char *p, const char *end)
@@ -142,7 +151,10 @@ static int looks_like_ip(const char *p, const char *end)
 		else if (!((lower(c) >= 'a' && lower(c) <= 'f')))
 			return 0;
 	}
-	return digits > 0 && ((dots == 3 && colons == 0) || colons >= 2);
+	if (dots == 3 && colons == 0)
+		return digits > 0;
+	/* IPv6 has "::" or all eight groups: a clock "10:00:00" is no IP */
+	return colons >= 7 || (colons >= 2 && has_double_colon(p, end));
 }
 
 static int is_host_byte(unsigned char c)

@@ -154,6 +154,31 @@ SMTPCLASS_API const char *smtpclass_stage_name(smtpclass_stage stage);
 /* Stage from its name (as smtpclass_stage_name), or -1. */
 SMTPCLASS_API int smtpclass_stage_from_name(const char *name, size_t len);
 
+/* What smtpclass_find_reply() found.  Spans point into the input. */
+typedef struct smtpclass_found {
+	smtpclass_span reply;       /* the reply to give smtpclass_parse(): from its code to
+	                             * the end of the wrapper, or the whole text when no code
+	                             * was found */
+	smtpclass_span remote_host; /* the remote host's name as written, or absent */
+	smtpclass_span remote_ip;   /* the remote host's IP as written, or absent */
+	smtpclass_stage stage;      /* the command the wrapper says the reply answered */
+	const char *form;           /* id of the data/wrappers.tsv row that matched, or NULL */
+} smtpclass_found;
+
+/*
+ * Finds the SMTP reply inside any failure text: a reply that opens the text,
+ * or one wrapped in a sentence an MTA writes ("host H[IP] said: 550 5.1.1 ...
+ * (in reply to RCPT TO command)", "SMTP error from remote mail server after
+ * RCPT TO:<a>: 550 ...", "Remote Server returned '550 5.1.1 ...'").  Fills
+ * *out with the reply's span and what the wrapper says: the stage, the
+ * remote host and IP, and the form (rows of data/wrappers.tsv).  Numbers in
+ * the wrapper (IP octets, ports, sizes, dates, queue ids) are never taken
+ * for a code.  Returns 1 when out->reply opens with a code, 0 when no code
+ * was found (out->reply is then the whole text, for the text rules), -1 for
+ * a NULL out.  Pure: no allocation, never reads outside input[0..len).
+ */
+SMTPCLASS_API int smtpclass_find_reply(const char *input, size_t len, smtpclass_found *out);
+
 /* Reasons and actions: ids 0..count-1 in the order of data/reasons.tsv and
  * data/actions.tsv.  Names are stable; ids are stable within one version. */
 SMTPCLASS_API int smtpclass_reason_count(void);
@@ -349,6 +374,14 @@ SMTPCLASS_API int smtpclass_log_scan(const char *line, size_t len, smtpclass_log
                                      smtpclass_log_record *out);
 
 /*
+ * Whether the line opens like a line of a mail log: a header the scanner
+ * knows (a syslog, Exim, Exchange CSV or multilog timestamp) or, in a
+ * message-only log, a queue id ("717FD11E06F: ", "NOQUEUE: "); true even
+ * when smtpclass_log_scan() finds no outcome in the line.
+ */
+SMTPCLASS_API int smtpclass_log_has_header(const char *line, size_t len);
+
+/*
  * Writes the record's reply into buf as a plain reply (Exim's literal \n and
  * qmail's underscores turned into spaces) and returns its length; at most
  * size bytes are written (no NUL).  The result can go to smtpclass_parse().
@@ -357,7 +390,8 @@ SMTPCLASS_API size_t smtpclass_log_reply_normalise(const smtpclass_log_record *r
                                                    size_t size);
 
 /*
- * Classifies a log record: parses the (normalised) reply held in scratch,
+ * Classifies a log record: finds the reply (smtpclass_find_reply()) in the
+ * normalised reply text held in scratch, parses it,
  * falls back to the record's dsn= when the reply has no code, passes the
  * stage to the classifier, and takes the verdict from the MTA's status when
  * the reply itself does not give one.  reply_out's spans point into scratch.
@@ -442,6 +476,18 @@ SMTPCLASS_API int smtpclass_classify_text(const char *text, size_t len,
 SMTPCLASS_API int smtpclass_scan_log_line(const char *line, size_t len,
                                           const smtpclass_options *options,
                                           smtpclass_flat_result *out);
+/*
+ * As smtpclass_log_classify(), and fills *found with what the finder read in
+ * the record's reply (spans into scratch); found->stage is the stage the
+ * classification used: options->stage when set, else the stage the scanner
+ * read from the line, else the one the wrapper says.
+ */
+SMTPCLASS_API smtpclass_verdict smtpclass_log_classify_found(const smtpclass_log_record *record,
+                                                             const smtpclass_options *options,
+                                                             char *scratch, size_t scratch_size,
+                                                             smtpclass_found *found,
+                                                             smtpclass_reply *reply_out,
+                                                             smtpclass_result *out);
 
 #ifdef __cplusplus
 }

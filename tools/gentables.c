@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "rules_internal.h"
+#include "wrapper_ops.h"
 
 #define MAX_ROWS 4096
 #define MAX_FIELDS 12
@@ -40,7 +41,7 @@ struct table {
 };
 
 static struct table reasons, actions, enhanced, basic, exceptions, stage_reasons, confidence,
-    verdict_actions, log_status, taxonomy;
+    verdict_actions, log_status, taxonomy, wrappers, stage_phrases;
 
 static void fail(const char *path, int line, const char *format, ...)
 {
@@ -794,6 +795,212 @@ static void write_stage_reasons(FILE *out)
 	fprintf(out, "};\nconst int sc_stage_reason_count = %d;\n\n", stage_reasons.row_count);
 }
 
+static const char *const stage_words[] = {"connect", "helo", "mail", "rcpt", "data", "eod"};
+
+/* Writes SMTPCLASS_STAGE_X for a stage name, or SMTPCLASS_STAGE_UNKNOWN for "-". */
+static void put_stage(FILE *out, const struct table *table, const struct row *row, int column)
+{
+	const char *name = row->fields[column];
+
+	if (strcmp(name, "-") == 0) {
+		fputs("SMTPCLASS_STAGE_UNKNOWN", out);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(stage_words) / sizeof(stage_words[0]); i++) {
+		if (strcmp(name, stage_words[i]) == 0) {
+			fputs("SMTPCLASS_STAGE_", out);
+			put_upper(out, name);
+			return;
+		}
+	}
+	fail(table->path, row->line, "unknown stage \"%s\"", name);
+}
+
+static int compare_phrase_length(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	size_t nx = strlen(x->fields[0]), ny = strlen(y->fields[0]);
+
+	if (nx != ny)
+		return nx < ny ? 1 : -1;
+	return x->line - y->line;
+}
+
+/* data/stage-phrases.tsv, longest first so "end of data" wins over "data". */
+static void write_stage_phrases(FILE *out)
+{
+	qsort(stage_phrases.rows, (size_t)stage_phrases.row_count, sizeof(stage_phrases.rows[0]),
+	      compare_phrase_length);
+	fputs("/* longest phrase first */\nconst struct sc_stage_phrase sc_stage_phrases[] = {\n",
+	      out);
+	for (int i = 0; i < stage_phrases.row_count; i++) {
+		const struct row *row = &stage_phrases.rows[i];
+		const char *phrase = row->fields[0];
+
+		for (const char *c = phrase; *c != '\0'; c++)
+			if (isupper((unsigned char)*c) || (*c == ' ' && (c[1] == ' ' || c[1] == '\0')))
+				fail(stage_phrases.path, row->line, "phrase must be lowercase words");
+		fputs("\t{", out);
+		put_string(out, phrase);
+		fprintf(out, ", %zu, ", strlen(phrase));
+		put_stage(out, &stage_phrases, row, 1);
+		fputs("},\n", out);
+	}
+	fprintf(out, "};\nconst int sc_stage_phrase_count = %d;\n\n", stage_phrases.row_count);
+}
+
+static const char *const placeholder_names[] = {NULL, "host", "address", "stage", "reply", "skip"};
+
+/* Splits a pattern into ops: literal text and {placeholders}.  Writes the
+ * ops array and returns the op count; *first_literal gets the anchor. */
+static int write_pattern_ops(FILE *out, const struct row *row, int index, int *anchor,
+                             int *kinds, const char **literals)
+{
+	const char *p = row->fields[3];
+	int count = 0, replies = 0;
+
+	fprintf(out, "static const struct sc_wrapper_op wrapper_ops_%d[] = {", index);
+	*anchor = -1;
+	while (*p != '\0') {
+		int kind = SC_WRAPPER_LITERAL;
+		const char *stop;
+		char text[512];
+		size_t n;
+
+		if (count == 16)
+			fail(wrappers.path, row->line, "more than 16 pieces in a pattern");
+		if (*p == '{') {
+			stop = strchr(p, '}');
+			if (stop == NULL)
+				fail(wrappers.path, row->line, "unclosed {");
+			for (int k = 1; k <= SC_WRAPPER_SKIP; k++)
+				if ((size_t)(stop - p - 1) == strlen(placeholder_names[k]) &&
+				    memcmp(p + 1, placeholder_names[k], strlen(placeholder_names[k])) == 0)
+					kind = k;
+			if (kind == SC_WRAPPER_LITERAL)
+				fail(wrappers.path, row->line, "unknown placeholder %.*s",
+				     (int)(stop - p + 1), p);
+			if (count > 0 && kinds[count - 1] != SC_WRAPPER_LITERAL)
+				fail(wrappers.path, row->line, "two placeholders in a row");
+			if (count == 0 && kind != SC_WRAPPER_HOST && kind != SC_WRAPPER_ADDRESS &&
+			    kind != SC_WRAPPER_REPLY)
+				fail(wrappers.path, row->line, "only {host}, {address} or {reply} may open a pattern");
+			if (count > 0 && kind == SC_WRAPPER_ADDRESS)
+				fail(wrappers.path, row->line, "{address} may only open a pattern");
+			replies += kind == SC_WRAPPER_REPLY;
+			kinds[count] = kind;
+			literals[count] = NULL;
+			fprintf(out, "\n\t{%d, NULL, 0},", kind);
+			p = stop + 1;
+			count++;
+			continue;
+		}
+		stop = strchr(p, '{');
+		n = stop != NULL ? (size_t)(stop - p) : strlen(p);
+		if (n >= sizeof(text))
+			fail(wrappers.path, row->line, "literal too long");
+		memcpy(text, p, n);
+		text[n] = '\0';
+		for (size_t i = 0; i < n; i++)
+			if (isupper((unsigned char)text[i]) || text[i] == '\t' ||
+			    (text[i] == ' ' && i + 1 < n && text[i + 1] == ' '))
+				fail(wrappers.path, row->line, "literals are lowercase, single spaces");
+		if (*anchor < 0)
+			*anchor = count;
+		kinds[count] = kind;
+		literals[count] = copy_string(text);
+		fputs("\n\t{0, ", out);
+		put_string(out, text);
+		fprintf(out, ", %zu},", n);
+		p += n;
+		count++;
+	}
+	if (*anchor < 0)
+		fail(wrappers.path, row->line, "a pattern needs some literal text");
+	if (replies > 1)
+		fail(wrappers.path, row->line, "at most one {reply}");
+	if (kinds[0] != SC_WRAPPER_LITERAL && *anchor != 1)
+		fail(wrappers.path, row->line, "an opening placeholder needs a literal after it");
+	if (kinds[0] == SC_WRAPPER_REPLY && count < 2)
+		fail(wrappers.path, row->line, "a trailer row needs text after {reply}");
+	fputs("\n};\n", out);
+	return count;
+}
+
+/* data/wrappers.tsv: the ops of every pattern, the rows (search rows and
+ * trailer rows apart) and the first-byte index of the search rows. */
+static void write_wrappers(FILE *out)
+{
+	static unsigned long long first_byte[256];
+	static unsigned char last_byte[256];
+	int op_counts[MAX_ROWS], anchors[MAX_ROWS], trailer[MAX_ROWS];
+	int search = 0, trailers = 0;
+
+	for (int i = 0; i < wrappers.row_count; i++) {
+		const struct row *row = &wrappers.rows[i];
+		int kinds[16];
+		const char *literals[16];
+		unsigned char c;
+
+		for (int j = 0; j < i; j++)
+			if (strcmp(wrappers.rows[j].fields[0], row->fields[0]) == 0)
+				fail(wrappers.path, row->line, "duplicate id");
+		if (strcmp(row->fields[2], "code") != 0 && strcmp(row->fields[2], "any") != 0 &&
+		    strcmp(row->fields[2], "closed") != 0)
+			fail(wrappers.path, row->line, "needs must be any, code or closed");
+		op_counts[i] = write_pattern_ops(out, row, i, &anchors[i], kinds, literals);
+		trailer[i] = kinds[0] == SC_WRAPPER_REPLY;
+		if (trailer[i]) {
+			const char *last = literals[op_counts[i] - 1];
+
+			if (last == NULL)
+				fail(wrappers.path, row->line, "a trailer row ends with literal text");
+			c = (unsigned char)last[strlen(last) - 1];
+			last_byte[c] = 1;
+			last_byte[toupper(c)] = 1;
+			trailers++;
+			continue;
+		}
+		if (search == 64)
+			fail(wrappers.path, row->line, "more than 64 search rows");
+		c = (unsigned char)literals[anchors[i]][0];
+		first_byte[c] |= 1ULL << search;
+		first_byte[toupper(c)] |= 1ULL << search;
+		search++;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		fprintf(out, "const struct sc_wrapper_row %s[] = {\n",
+		        pass == 0 ? "sc_wrappers" : "sc_wrapper_trailers");
+		for (int i = 0; i < wrappers.row_count; i++) {
+			const struct row *row = &wrappers.rows[i];
+
+			if (trailer[i] != pass)
+				continue;
+			fputs("\t{", out);
+			put_string(out, row->fields[0]);
+			fputs(", ", out);
+			put_stage(out, &wrappers, row, 1);
+			fprintf(out, ", %d, %d, %d, %d, wrapper_ops_%d},\n",
+			        strcmp(row->fields[2], "any") == 0      ? 0
+			        : strcmp(row->fields[2], "code") == 0 ? 1
+			                                              : 2,
+			        trailer[i], anchors[i], op_counts[i], i);
+		}
+		if ((pass == 0 ? search : trailers) == 0)
+			fputs("\t{0, SMTPCLASS_STAGE_UNKNOWN, 0, 0, 0, 0, 0},\n", out);
+		fputs("};\n", out);
+	}
+	fprintf(out, "const int sc_wrapper_count = %d;\nconst int sc_wrapper_trailer_count = %d;\n",
+	        search, trailers);
+	fputs("const unsigned long long sc_wrapper_first_byte[256] = {", out);
+	for (int c = 0; c < 256; c++)
+		fprintf(out, "%s0x%llxULL,", c % 8 == 0 ? "\n\t" : " ", first_byte[c]);
+	fputs("\n};\nconst unsigned char sc_wrapper_trailer_last_byte[256] = {", out);
+	for (int c = 0; c < 256; c++)
+		fprintf(out, "%s%d,", c % 32 == 0 ? "\n\t" : "", last_byte[c]);
+	fputs("\n};\n\n", out);
+}
+
 int main(int argc, char **argv)
 {
 	FILE *header, *source;
@@ -818,6 +1025,8 @@ int main(int argc, char **argv)
 	load_table(&log_status, argv[1], "log-status.tsv", "status\tverdict\tbare_verdict\tsource");
 	load_table(&stage_reasons, argv[1], "stage-reasons.tsv",
 	           "id\tstage\treason\tbecomes\tsource");
+	load_table(&wrappers, argv[1], "wrappers.tsv", "id\tstage\tneeds\tpattern\tsource");
+	load_table(&stage_phrases, argv[1], "stage-phrases.tsv", "phrase\tstage\tsource");
 
 	header = fopen(argv[2], "w");
 	source = fopen(argv[3], "w");
@@ -836,6 +1045,8 @@ int main(int argc, char **argv)
 	write_stage_reasons(source);
 	write_log_status(source);
 	write_taxonomy(source);
+	write_stage_phrases(source);
+	write_wrappers(source);
 	write_rules(source, argv[1]);
 	if (fclose(header) != 0 || fclose(source) != 0)
 		fail(argv[2], 0, "write error");

@@ -146,7 +146,11 @@ static void print_help(void)
 	printf("Usage: %s [OPTION]... [FILE]...\n"
 	       "       %s [OPTION]... -r REPLY...\n"
 	       "Classify SMTP replies: verdict, reason and action.\n"
-	       "Reads each FILE (or standard input, or '-') line by line.\n\n",
+	       "Reads each FILE (or standard input, or '-') line by line.\n"
+	       "A reply may stand inside the sentence of the MTA that relayed it\n"
+	       "('host H[IP] said: 550 ... (in reply to RCPT TO command)'): it is found\n"
+	       "there, and the stage the sentence names is used as --stage would be.\n"
+	       "Every record has the same keys in every mode (see smtpclass(1), OUTPUT).\n\n",
 	       PROGRAM, PROGRAM);
 	for (size_t i = 0; i < OPTION_COUNT; i++) {
 		char left[64];
@@ -444,16 +448,41 @@ static int is_classifiable(smtpclass_parse_status status, const smtpclass_result
 	return status == SMTPCLASS_PARSE_TEXT_ONLY && result->rule_kind != SMTPCLASS_RULE_NONE;
 }
 
+/*
+ * Parses and classifies the reply smtpclass_find_reply() found in a text.
+ * The stage the wrapper says is used as --stage would be; an explicit
+ * --stage wins.  Fills the record's stage and found.
+ */
+static smtpclass_parse_status classify_text(const struct settings *settings, struct record *record,
+                                            const smtpclass_found *found, smtpclass_reply *reply,
+                                            smtpclass_result *result)
+{
+	smtpclass_options options = settings->classify;
+	smtpclass_parse_status status;
+
+	if (options.stage == SMTPCLASS_STAGE_UNKNOWN)
+		options.stage = found->stage;
+	status = smtpclass_parse(found->reply.ptr, found->reply.len, reply);
+	smtpclass_classify(reply, &options, result);
+	record->stage = options.stage;
+	record->found = found;
+	return status;
+}
+
 static void classify_arguments(struct settings *settings)
 {
 	for (int i = 0; i < settings->reply_count; i++) {
 		const char *text = settings->replies[i];
+		smtpclass_found found;
 		smtpclass_reply reply;
 		smtpclass_result result;
-		smtpclass_parse_status status = smtpclass_parse(text, strlen(text), &reply);
-		struct record record = {"arg", (unsigned long long)i + 1, &reply, &result, NULL, 0};
+		struct record record = {.source = "arg", .line = (unsigned long long)i + 1,
+		                        .reply = &reply, .result = &result};
+		smtpclass_parse_status status;
 
-		smtpclass_classify(&reply, &settings->classify, &result);
+		smtpclass_find_reply(text, strlen(text), &found);
+		status = classify_text(settings, &record, &found, &reply, &result);
+
 		if (!is_classifiable(status, &result)) {
 			fprintf(stderr, "%s: '%s': not an SMTP reply\n", PROGRAM, text);
 			counts.not_a_reply = 1;
@@ -595,19 +624,27 @@ static void prepare_delivered_result(const smtpclass_options *options)
 		smtpclass_classify(&ok, options, &delivered_result);
 }
 
-/* Classifies one line: a log line with a delivery outcome, or a bare reply. */
+/* Classifies one line: a log line with a delivery outcome, or a bare reply
+ * (opening with a code, or wrapped in a sentence that carries one). */
 static void classify_line(struct settings *settings, const char *name,
                           unsigned long long number, const char *line, size_t len, int cut)
 {
+	smtpclass_found found;
 	smtpclass_reply reply;
 	smtpclass_result result;
 	smtpclass_log_record log;
-	struct record record = {name, number, &reply, &result, NULL, cut};
+	struct record record = {.source = name, .line = number, .reply = &reply,
+	                        .result = &result, .cut = cut};
 	/* No log format opens like a reply, so a line that does is not scanned
-	 * as a log line, and a line that does not is no bare reply either. */
+	 * as a log line.  A line without a log header that carries a reply in
+	 * a wrapper form is a failure text, not a log line: its wrapper says
+	 * the stage, which the generic log dialect (a reply after " said: ")
+	 * would not see. */
 	int reply_like = smtpclass_opens_reply(line, len);
+	int wrapped = !reply_like && !smtpclass_log_has_header(line, len) &&
+	              smtpclass_find_reply(line, len, &found) == 1 && found.form != NULL;
 
-	if (!reply_like && smtpclass_log_scan(line, len, &log_state, &log) == 1) {
+	if (!reply_like && !wrapped && smtpclass_log_scan(line, len, &log_state, &log) == 1) {
 		if (log.status == SMTPCLASS_STATUS_SENT && !settings->all && !settings->summary) {
 			counts.sent_hidden++;
 			return;
@@ -615,9 +652,12 @@ static void classify_line(struct settings *settings, const char *name,
 		if (log.status == SMTPCLASS_STATUS_SENT && settings->summary) {
 			record.reply = &delivered_reply;
 			record.result = &delivered_result;
+			record.stage = log.stage;
 		} else {
-			smtpclass_log_classify(&log, &settings->classify, scratch, sizeof(scratch),
-			                       &reply, &result);
+			smtpclass_log_classify_found(&log, &settings->classify, scratch, sizeof(scratch),
+			                             &found, &reply, &result);
+			record.stage = found.stage;
+			record.found = &found;
 		}
 		record.log = &log;
 		if ((unsigned)log.mta < SMTPCLASS_MTA_COUNT)
@@ -625,12 +665,21 @@ static void classify_line(struct settings *settings, const char *name,
 		emit(settings, &record);
 		return;
 	}
-	/* A line that is itself a reply (a file of replies). */
-	if (!reply_like || smtpclass_parse(line, len, &reply) != SMTPCLASS_PARSE_OK) {
+	/* Else a line that is itself a reply (a file of replies), or that
+	 * carries one in a wrapper.  A log line the scanner found no outcome in
+	 * stays skipped (Postfix repeats a reply on a line of its own before
+	 * the status line that counts), and a code with no wrapper around it
+	 * is not guessed at in a file. */
+	if (!reply_like && !wrapped) {
 		counts.skipped++;
 		return;
 	}
-	smtpclass_classify(&reply, &settings->classify, &result);
+	if (reply_like)
+		smtpclass_find_reply(line, len, &found);
+	if (classify_text(settings, &record, &found, &reply, &result) != SMTPCLASS_PARSE_OK) {
+		counts.skipped++;
+		return;
+	}
 	emit(settings, &record);
 }
 
@@ -928,7 +977,6 @@ int main(int argc, char **argv)
 		return status;
 	}
 	catch_interrupts();
-	settings.output.log_fields = settings.reply_count == 0;
 	if (settings.summary) {
 		summary_report = summary_create(settings.top);
 		if (summary_report == NULL) {

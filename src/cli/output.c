@@ -171,9 +171,11 @@ static struct value unix_value(struct output *output)
 /*
  * The columns, in output order, each with its name and its value: JSON keys,
  * the TSV/CSV header and the values all expand from these two lists, so a
- * column is added in one place.  Reply columns are in every record, log
- * columns only in log mode.  In the value expressions, record, reply, result,
- * log, output and none (a null value) are in scope.
+ * column is added in one place.  Reply columns are filled in every mode, log
+ * columns are null outside log mode: every mode writes the same keys in the
+ * same order (the record schema of README and smtpclass(1)).  In the value
+ * expressions, record, reply, result, found, log, output and none (a null
+ * value) are in scope.
  */
 #define REPLY_COLUMNS(X)                                                                       \
 	X(source, string_value(record->source))                                                \
@@ -192,7 +194,10 @@ static struct value unix_value(struct output *output)
 	X(action, string_value(smtpclass_action_name(result->action)))                         \
 	X(confidence, string_value(smtpclass_confidence_name(result->confidence)))             \
 	X(rule, string_value(result->rule))                                                    \
-	X(mismatch, bool_value(result->mismatch))
+	X(mismatch, bool_value(result->mismatch))                                              \
+	X(stage, string_value(smtpclass_stage_name(record->stage)))                           \
+	X(remote_host, found != NULL ? span_value(found->remote_host) : none)                  \
+	X(remote_ip, found != NULL ? span_value(found->remote_ip) : none)
 
 #define LOG_COLUMNS(X)                                                \
 	X(time, span_value(log->time))                                \
@@ -205,7 +210,6 @@ static struct value unix_value(struct output *output)
 	X(recipient, span_value(log->recipient))                      \
 	X(domain, span_value(log->domain))                            \
 	X(relay, span_value(log->relay))                              \
-	X(stage, string_value(smtpclass_stage_name(log->stage)))      \
 	X(status, string_value(smtpclass_log_status_name(log->status))) \
 	X(dsn, span_value(log->dsn))
 
@@ -238,18 +242,11 @@ static const char *const column_names[] = {REPLY_COLUMNS(COLUMN_NAME) LOG_COLUMN
                                                TAXONOMY_COLUMNS(COLUMN_NAME)};
 
 /* The id (reply columns, then log, then taxonomy columns) of the i-th
- * column written: the log and taxonomy groups are left out when off. */
+ * column written: every column is written, in that order. */
 static size_t column_id(const struct output *output, size_t i)
 {
-	if (i < REPLY_COLUMN_COUNT)
-		return i;
-	i -= REPLY_COLUMN_COUNT;
-	if (output->log_fields) {
-		if (i < LOG_COLUMN_COUNT)
-			return REPLY_COLUMN_COUNT + i;
-		i -= LOG_COLUMN_COUNT;
-	}
-	return REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT + i;
+	(void)output;
+	return i;
 }
 
 static struct value taxonomy_value(const smtpclass_result *result, size_t i)
@@ -272,6 +269,7 @@ static struct value column_value(struct output *output, const struct record *rec
 	const smtpclass_reply *reply = record->reply;
 	const smtpclass_result *result = record->result;
 	const smtpclass_log_record *log = record->log;
+	const smtpclass_found *found = record->found;
 	const struct value none = {V_NULL, NULL, 0, 0};
 	int has_enhanced = reply->enhanced_class != 0;
 
@@ -291,10 +289,11 @@ static struct value column_value(struct output *output, const struct record *rec
 	}
 }
 
+/* Every record has every reply and log column (null where the mode has no
+ * value); the taxonomy columns come with --taxonomy. */
 static size_t column_count(struct output *output)
 {
-	return REPLY_COLUMN_COUNT + (output->log_fields ? LOG_COLUMN_COUNT : 0) +
-	       (output->taxonomy ? TAXONOMY_COLUMN_COUNT : 0);
+	return REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT + (output->taxonomy ? TAXONOMY_COLUMN_COUNT : 0);
 }
 
 static const char *column_name(size_t i)
@@ -542,7 +541,7 @@ static const size_t rsyslog_columns[] = {
     RSYSLOG_REPLY(reason),     RSYSLOG_REPLY(action),   RSYSLOG_REPLY(confidence),
     RSYSLOG_REPLY(rule),       RSYSLOG_LOG(status),     RSYSLOG_LOG(mta),
     RSYSLOG_LOG(queue_id),     RSYSLOG_LOG(sender),     RSYSLOG_LOG(recipient),
-    RSYSLOG_LOG(domain),       RSYSLOG_LOG(relay),      RSYSLOG_LOG(stage),
+    RSYSLOG_LOG(domain),       RSYSLOG_LOG(relay),      RSYSLOG_REPLY(stage),
     RSYSLOG_LOG(dsn)};
 
 void output_rsyslog_record(struct output *output, const struct record *record)

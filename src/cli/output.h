@@ -16,7 +16,6 @@ struct output {
 	enum output_format format;
 	int color;       /* text only */
 	int explain;     /* text only: print the deciding rule and its evidence */
-	int log_fields;  /* records carry the log-mode columns */
 	int taxonomy;    /* records carry the taxonomy columns (--taxonomy) */
 	int year;        /* for syslog timestamps without a year (--year), or 0 */
 	struct year_guess year_guess; /* the year of yearless stamps in this input */
@@ -27,7 +26,9 @@ struct output {
 	char buffer[65536];
 };
 
-/* One record to write.  log is NULL for a reply given on the command line. */
+/* One record to write.  log is NULL outside log mode (a reply given with -r
+ * or a line of a file of replies); found is what smtpclass_find_reply() read
+ * in the text, or NULL. */
 struct record {
 	const char *source;        /* file name, "-" or "arg" */
 	unsigned long long line;   /* 0 for arguments */
@@ -35,6 +36,8 @@ struct record {
 	const smtpclass_result *result;
 	const smtpclass_log_record *log;
 	int cut;                   /* the input line was longer than the cap and was cut */
+	smtpclass_stage stage;     /* the stage the classification used */
+	const smtpclass_found *found;
 };
 
 /* A new input begins: yearless stamps get their year from --year, else from

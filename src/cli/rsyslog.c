@@ -37,7 +37,7 @@ static smtpclass_log_state state;
 /* Room for a normalised reply: a line is at most LINE_CAP bytes. */
 static char scratch[LINE_CAP];
 /* The record writer of every other mode, in its rsyslog form. */
-static struct output output = {.format = FORMAT_JSON, .log_fields = 1};
+static struct output output = {.format = FORMAT_JSON};
 
 /* Answers one message: its enrichment, or {} when it reports no outcome. */
 static void answer(const char *line, size_t len, const smtpclass_options *options)
@@ -45,6 +45,7 @@ static void answer(const char *line, size_t len, const smtpclass_options *option
 	smtpclass_log_record record;
 	smtpclass_reply reply;
 	smtpclass_result result;
+	smtpclass_found found;
 
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
@@ -57,9 +58,11 @@ static void answer(const char *line, size_t len, const smtpclass_options *option
 		fputs("{}\n", stdout);
 		return;
 	}
-	smtpclass_log_classify(&record, options, scratch, sizeof(scratch), &reply, &result);
+	smtpclass_log_classify_found(&record, options, scratch, sizeof(scratch), &found, &reply,
+	                             &result);
 	{
-		struct record out = {.source = "-", .reply = &reply, .result = &result, .log = &record};
+		struct record out = {.source = "-", .reply = &reply, .result = &result, .log = &record,
+		                     .stage = found.stage, .found = &found};
 
 		output_rsyslog_record(&output, &out);
 		output_flush(&output);

@@ -13,7 +13,9 @@
  *   enhanced subject (unknown detail) > basic code > class digit.
  * X.0.0 says nothing beyond the class, so a basic code decides over it.
  * When the stage is known, data/stage-reasons.tsv may then rename the reason
- * (userunknown after DATA is a filter speaking: filtered).
+ * of a failure (userunknown after DATA is a filter speaking: filtered; at
+ * MAIL FROM it is the sender: rejected; at the greeting or HELO it is the
+ * sending host: blocked).
  * Every result names the rule that decided it, e.g. "enhanced X.1.1", and
  * carries a confidence: the level data/confidence.tsv gives the kind of
  * evidence that decided (a text rule and a specific enhanced code that agree
@@ -450,7 +452,10 @@ smtpclass_verdict smtpclass_classify(const smtpclass_reply *reply, const smtpcla
 	}
 	/* a stage remap below renames the reason; the evidence stays what it was */
 	sc_set_evidence(out, evidence_of(reply, out, digits_kind, digits_reason));
-	for (int i = 0; i < sc_stage_reason_count; i++) {
+	/* A stage renames the reason of a failure; a 2xx or 3xx keeps its rule. */
+	for (int i = 0; i < sc_stage_reason_count && out->verdict != SMTPCLASS_VERDICT_SUCCESS &&
+	                out->verdict != SMTPCLASS_VERDICT_INTERMEDIATE;
+	     i++) {
 		const struct sc_stage_reason_row *row = &sc_stage_reasons[i];
 
 		if (row->stage == options->stage && row->reason == out->reason) {

@@ -10,6 +10,10 @@
  * dsn= stands in for the enhanced code.  Inbound rejects keep the verdict
  * of the reply they quote; one without a code is hard only when a text rule
  * read its words, never from the status alone.
+ * The reply text goes through the same finder as a text given to -r
+ * (smtpclass_find_reply()), so a wrapped reply in a log line and the same
+ * text on its own give the same code, stage and classification.  The stage
+ * the scanner read from the line wins over the one the wrapper says.
  */
 #include "classify_internal.h"
 #include "tables.h"
@@ -44,15 +48,30 @@ smtpclass_verdict smtpclass_log_classify(const smtpclass_log_record *record,
                                          size_t scratch_size, smtpclass_reply *reply,
                                          smtpclass_result *out)
 {
+	smtpclass_found found;
+
+	return smtpclass_log_classify_found(record, options, scratch, scratch_size, &found, reply,
+	                                    out);
+}
+
+smtpclass_verdict smtpclass_log_classify_found(const smtpclass_log_record *record,
+                                               const smtpclass_options *options, char *scratch,
+                                               size_t scratch_size, smtpclass_found *found,
+                                               smtpclass_reply *reply, smtpclass_result *out)
+{
 	smtpclass_options with_stage = {0};
 	smtpclass_verdict by_status = verdict_of_status(record->status);
 	size_t len = smtpclass_log_reply_normalise(record, scratch, scratch_size);
 
 	if (options != NULL)
 		with_stage = *options;
+	smtpclass_find_reply(scratch, len, found);
 	if (with_stage.stage == SMTPCLASS_STAGE_UNKNOWN)
 		with_stage.stage = record->stage;
-	smtpclass_parse(scratch, len, reply);
+	if (with_stage.stage == SMTPCLASS_STAGE_UNKNOWN)
+		with_stage.stage = found->stage;
+	found->stage = with_stage.stage;
+	smtpclass_parse(found->reply.ptr, found->reply.len, reply);
 	use_dsn(record, reply);
 	smtpclass_classify(reply, &with_stage, out);
 

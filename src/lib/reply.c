@@ -19,6 +19,7 @@
  * it is returned as TEXT_ONLY, never guessed.
  */
 #include "smtpclass.h"
+#include "reply_internal.h"
 
 #include <string.h>
 
@@ -99,7 +100,9 @@ static const char *skip_folding(const char *p, const char *end)
 
 /*
  * Recognises a basic reply code at p: three digits (2-5, 0-5, 0-9) followed
- * by the end, a space, a dash or an end of line.  Returns the code or 0.
+ * by the end, a space, a dash or an end of line, or by ':' or ',' and a
+ * space (Yahoo's notices write "550: 5.1.1 ...", Zoho's "ERROR_CODE :550,
+ * ERROR_CODE :...").  Returns the code or 0.
  */
 static int scan_basic_code(const char *p, const char *end)
 {
@@ -115,6 +118,8 @@ static int scan_basic_code(const char *p, const char *end)
 	if (end - p > 3) {
 		int next = class_of((unsigned char)p[3]);
 
+		if ((p[3] == ':' || p[3] == ',') && (end - p == 4 || class_of((unsigned char)p[4]) == B_SPACE))
+			return (a - '0') * 100 + (b - '0') * 10 + (c - '0');
 		if (next != B_SPACE && next != B_DASH && next != B_EOL)
 			return 0;
 	}
@@ -379,6 +384,38 @@ static void find_late_enhanced(const char *p, const char *end, smtpclass_reply *
 			return;
 		}
 	}
+}
+
+const char *sc_after_dsn_prefix(const char *p, const char *end)
+{
+	unsigned flags = 0;
+
+	return skip_dsn_prefix(p, end, &flags);
+}
+
+int sc_opens_basic_code(const char *p, const char *end)
+{
+	return scan_basic_code(p, end) != 0;
+}
+
+int sc_opens_code(const char *p, const char *end)
+{
+	struct enhanced_code code;
+
+	return scan_basic_code(p, end) != 0 || scan_enhanced_code(p, end, &code) != NULL;
+}
+
+int sc_opens_code_pair(const char *p, const char *end)
+{
+	struct enhanced_code code;
+	int basic = scan_basic_code(p, end);
+	const char *q;
+
+	if (basic == 0 || end - p < 4 || class_of((unsigned char)p[3]) != B_SPACE)
+		return 0;
+	q = skip_spaces(p + 3, end);
+	return scan_enhanced_code(q, end, &code) != NULL && code.class_digit == basic / 100 &&
+	       code.start == q;
 }
 
 int smtpclass_opens_reply(const char *input, size_t len)

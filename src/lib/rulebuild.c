@@ -543,6 +543,8 @@ static void wire_automaton(struct sc_rule_build *out, char **phrases, int phrase
 /* Each rule's example must be decided by the rule itself. */
 static int check_examples(struct builder *b, const struct sc_rule_build *out)
 {
+	int undefined = b->names->reason("undefined", 9);
+
 	for (int r = 0; r < out->automaton.rule_count; r++) {
 		const struct sc_rule *rule = &out->rules[r];
 		const struct sc_rule *winner;
@@ -552,7 +554,12 @@ static int check_examples(struct builder *b, const struct sc_rule_build *out)
 		if (rule->example == NULL)
 			continue;
 		smtpclass_parse(rule->example, strlen(rule->example), &reply);
-		winner = sc_rules_match(&out->automaton, &reply);
+		/* As classification matches: a rule of reason "undefined" only says
+		 * the verdict of a text without a code, among the rules that do. */
+		if (rule->reason == undefined)
+			winner = sc_rules_match_where(&out->automaton, &reply, -1, 1);
+		else
+			winner = sc_rules_match_where(&out->automaton, &reply, undefined, 0);
 		if (winner == rule)
 			continue;
 		snprintf(message, sizeof(message),

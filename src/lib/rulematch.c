@@ -45,6 +45,13 @@ static int was_found(const struct found *found, int32_t phrase)
 
 const struct sc_rule *sc_rules_match(const struct sc_automaton *a, const smtpclass_reply *reply)
 {
+	return sc_rules_match_where(a, reply, -1, 0);
+}
+
+const struct sc_rule *sc_rules_match_where(const struct sc_automaton *a,
+                                           const smtpclass_reply *reply, int skip_reason,
+                                           int bare_only)
+{
 	struct found found;
 	uint32_t state = 0;
 	int space = 1, best = -1;
@@ -94,7 +101,8 @@ const struct sc_rule *sc_rules_match(const struct sc_automaton *a, const smtpcla
 			const struct sc_rule *rule = &a->rules[r];
 			int all = 1;
 
-			if (best >= 0 && r >= best)
+			if ((best >= 0 && r >= best) || (bare_only && rule->bare_verdict == 0) ||
+			    (skip_reason >= 0 && rule->reason == skip_reason))
 				continue;
 			for (int j = 0; j < rule->phrase_count && all; j++)
 				all = was_found(&found, a->rule_phrases[rule->phrase_first + j]);

@@ -84,6 +84,13 @@ void sc_rules_free(struct sc_rule_build *build);
 const struct sc_rule *sc_rules_match(const struct sc_automaton *automaton,
                                      const smtpclass_reply *reply);
 
+/* The same among some rules only: not those of reason skip_reason (-1:
+ * none skipped), and with bare_only only those carrying a bare verdict
+ * (the words that say whether a text without a code is permanent). */
+const struct sc_rule *sc_rules_match_where(const struct sc_automaton *automaton,
+                                           const smtpclass_reply *reply, int skip_reason,
+                                           int bare_only);
+
 /* The built-in rules, generated from data/rules.tsv. */
 extern const struct sc_automaton sc_builtin_rules;
 

@@ -10,6 +10,7 @@
 
 #include "smtpclass.h"
 #include "table_ids.h"
+#include "wrapper_ops.h"
 
 struct sc_reason_row {
 	const char *name;
@@ -86,6 +87,42 @@ struct sc_taxonomy_row {
 extern const struct sc_taxonomy_row sc_taxonomy[][2]; /* [reason][0 hard, 1 soft] */
 extern const struct sc_taxonomy_row sc_taxonomy_unknown;
 extern const struct sc_log_status_row sc_log_status[6]; /* by smtpclass_log_status */
+struct sc_wrapper_op {
+	int kind;         /* sc_wrapper_op_kind */
+	const char *text; /* the literal, NULL for placeholders */
+	size_t len;
+};
+
+struct sc_wrapper_row {
+	const char *id;
+	smtpclass_stage stage; /* the stage the form implies, or UNKNOWN */
+	int needs_code;    /* 0 any, 1 a code at {reply}, 2 a code and the literal after it */
+	int trailer;       /* the pattern opens with {reply}: a trailer of a coded text */
+	int anchor;        /* index of the first literal: where the search looks */
+	int op_count;
+	const struct sc_wrapper_op *ops;
+};
+
+struct sc_stage_phrase {
+	const char *phrase; /* lowercase words */
+	size_t len;
+	smtpclass_stage stage; /* UNKNOWN: a filler word before the phrase */
+};
+
+/* Rows of data/wrappers.tsv in file order: the rows opening with {reply}
+ * (trailers) are excluded from the search and listed apart. */
+extern const struct sc_wrapper_row sc_wrappers[];
+extern const int sc_wrapper_count;
+extern const struct sc_wrapper_row sc_wrapper_trailers[];
+extern const int sc_wrapper_trailer_count;
+/* Bit i is set when row i's first literal opens with this byte (either case). */
+extern const unsigned long long sc_wrapper_first_byte[256];
+/* Bit b of byte ch is set in this mask when a trailer row's pattern ends with ch. */
+extern const unsigned char sc_wrapper_trailer_last_byte[256];
+/* data/stage-phrases.tsv, longest phrase first. */
+extern const struct sc_stage_phrase sc_stage_phrases[];
+extern const int sc_stage_phrase_count;
+
 extern const struct sc_reason_row sc_reasons[];
 extern const struct sc_stage_reason_row sc_stage_reasons[];
 extern const int sc_stage_reason_count;

@@ -8,7 +8,8 @@
 #   smtpclass --format=json FILE (and smtpclass --summary FILE when --help
 #   lists it).
 # Each figure is the median of the rounds; cat measured in the same run is
-# the yardstick (ratio column).  Then 1,000,000 bare replies to JSON.
+# the yardstick (ratio column).  Then 1,000,000 replies to JSON, half of them
+# wrapped in an MTA's sentence ("host H[IP] said: ... (in reply to ...)").
 # Only POSIX sh, coreutils, grep, sed, cc and GNU time (/usr/bin/time) are used.
 set -u
 
@@ -130,10 +131,26 @@ generate() {
 
 postfix_log=$work/postfix-${size_mb}MB.log
 exim_log=$work/exim-${size_mb}MB.log
-replies=$work/replies-$reply_count.txt
+bare_replies=$work/replies-$reply_count.txt
+replies=$work/replies-$reply_count-half-wrapped.txt
 generate postfix "$size_bytes" "$postfix_log"
 generate exim "$size_bytes" "$exim_log"
-generate replies "$reply_count" "$replies"
+generate replies "$reply_count" "$bare_replies"
+# Half of the replies wrapped in the sentences MTAs write around them
+# (data/wrappers.tsv), so that the finder is measured as well as the parser.
+if [ ! -f "$replies" ] || [ "$replies" -ot "$bare_replies" ]; then
+	awk '
+	NR % 2 == 1 { print; next }
+	{
+		n = (NR / 2) % 6
+		if (n == 0) print "host mx" NR % 97 ".example.com[192.0.2." NR % 250 "] said: " $0 " (in reply to RCPT TO command)"
+		else if (n == 1) print "SMTP error from remote mail server after RCPT TO:<u" NR "@example.com>: host mx.example.net [198.51.100." NR % 250 "]: " $0
+		else if (n == 2) print "192.0.2." NR % 250 " does not like recipient. Remote host said: " $0 " Giving up on 192.0.2." NR % 250 "."
+		else if (n == 3) print "Remote Server returned \047" $0 "\047"
+		else if (n == 4) print "The error that the other server returned was: " $0
+		else print "... while talking to mx.example.jp.: >>> DATA <<< " $0
+	}' "$bare_replies" >"$replies" || exit 2
+fi
 
 cases="cat grep log all json"
 if "$SMTPCLASS" --help 2>&1 | grep -q -- '--summary'; then

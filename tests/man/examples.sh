@@ -130,7 +130,13 @@ check "lookup: output" "hard         550 5.1.1   userunknown     remove-address 
 out=$(smtpclass -j -r '451 5.7.1 Delivery not authorized')
 check "json: exit status" 0 $?
 check "json: first word" '{"source":"arg","line":1,"code":451,"enhanced":"5.7.1","class":"Persistent' "$(first_word "$out")"
-check "json: output" '{"source":"arg","line":1,"code":451,"enhanced":"5.7.1","class":"Persistent Transient Failure","subject":"Security or Policy Status","detail":"Delivery not authorized, message refused","text":"Delivery not authorized","verdict":"soft","reason":"rejected","action":"retry","confidence":"medium","rule":"enhanced X.7.1","mismatch":true}' "$out"
+check "json: output" '{"source":"arg","line":1,"code":451,"enhanced":"5.7.1","class":"Persistent Transient Failure","subject":"Security or Policy Status","detail":"Delivery not authorized, message refused","text":"Delivery not authorized","verdict":"soft","reason":"rejected","action":"retry","confidence":"medium","rule":"enhanced X.7.1","mismatch":true,"stage":null,"remote_host":null,"remote_ip":null,"time":null,"time_iso":null,"time_unix":null,"host":null,"mta":null,"queue_id":null,"sender":null,"recipient":null,"domain":null,"relay":null,"status":null,"dsn":null}' "$out"
+
+# smtpclass -r 'host mx.example.com[192.0.2.1] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command)'
+out=$(smtpclass -r 'host mx.example.com[192.0.2.1] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command)')
+check "wrapped: exit status" 0 $?
+check "wrapped: first word" soft "$(first_word "$out")"
+check "wrapped: output" "soft         452 4.2.2   mailboxfull     retry              high   Resend later with normal backoff; the condition is temporary." "$out"
 
 # smtpclass --explain -r 552
 out=$(smtpclass --explain -r 552)

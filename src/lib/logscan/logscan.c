@@ -629,3 +629,16 @@ size_t smtpclass_log_reply_normalise(const smtpclass_log_record *record, char *b
 	}
 	return written;
 }
+
+int smtpclass_log_has_header(const char *line, size_t len)
+{
+	struct line_header header;
+	const char *end;
+
+	if (line == NULL)
+		return 0;
+	end = line + len;
+	line = skip_transport_prefix(line, end);
+	parse_header(line, end, &header);
+	return header.form != FORM_NONE || sc_queue_id_length(line, end, 1) > 0;
+}

@@ -270,8 +270,21 @@ static struct value iso_value(struct output *output, const smtpclass_log_record 
 	X(domain, span_value(log->domain))                            \
 	X(relay, span_value(log->relay))                              \
 	X(stage, string_value(smtpclass_stage_name(log->stage)))      \
-	X(status, string_value(smtpclass_log_status_name(log->status))) \
-	X(dsn, span_value(log->dsn))
+	X(status, mail != NULL ? span_value(mail->status)             \
+	                       : string_value(smtpclass_log_status_name(log->status))) \
+	X(dsn, span_value(log->dsn))                                  \
+	MAIL_COLUMNS(X)
+
+/* The columns of records read from bounce messages (null in log mode). */
+#define MAIL_COLUMNS(X)                                                               \
+	X(original_recipient, mail != NULL ? span_value(mail->original_recipient) : none) \
+	X(remote_host, mail != NULL ? span_value(mail->remote_host) : none)               \
+	X(reporting_mta, mail != NULL ? span_value(mail->reporting_mta) : none)           \
+	X(message_id, mail != NULL ? span_value(mail->message_id) : none)                 \
+	X(message_subject, mail != NULL ? span_value(mail->subject) : none)               \
+	X(list_id, mail != NULL ? span_value(mail->list_id) : none)                       \
+	X(campaign_id, mail != NULL ? span_value(mail->campaign_id) : none)               \
+	X(time_unix, mail != NULL && mail->time_unix >= 0 ? number_value(mail->time_unix) : none)
 
 #define COLUMN_REPLY_ID(name, value) REPLY_COLUMN_##name,
 #define COLUMN_LOG_ID(name, value)   LOG_COLUMN_##name,
@@ -294,6 +307,7 @@ static struct value column_value(struct output *output, const struct record *rec
 	const smtpclass_reply *reply = record->reply;
 	const smtpclass_result *result = record->result;
 	const smtpclass_log_record *log = record->log;
+	const struct record_mail *mail = record->mail;
 	const struct value none = {V_NULL, NULL, 0, 0};
 	int has_enhanced = reply->enhanced_class != 0;
 
@@ -636,7 +650,11 @@ static void write_text(struct output *output, const struct record *record)
 	const char *action = smtpclass_action_name(result->action);
 	char code[DECIMAL_MAX];
 
-	if (record->line > 0 && record->source != NULL && strcmp(record->source, "arg") != 0)
+	if (record->mail != NULL && record->source != NULL) {
+		/* a message: the file, and the message number in an mbox */
+		out_string(output, record->source);
+		out_string(output, ": ");
+	} else if (record->line > 0 && record->source != NULL && strcmp(record->source, "arg") != 0)
 	{
 		out_string(output, record->source);
 		out_char(output, ':');
@@ -665,9 +683,14 @@ static void write_text(struct output *output, const struct record *record)
 	if (log != NULL) {
 		/* log mode: who and what the MTA said, instead of the sentence */
 		const char *status = smtpclass_log_status_name(log->status);
+		size_t status_len = status != NULL ? strlen(status) : 0;
 
-		write_padded(output, status != NULL ? status : "-", status != NULL ? strlen(status) : 1,
-		             9);
+		if (record->mail != NULL) {
+			status = record->mail->status.ptr;
+			status_len = record->mail->status.len;
+		}
+		write_padded(output, status != NULL ? status : "-", status != NULL ? status_len : 1,
+		             status_len < 9 ? 9 : (int)status_len + 1);
 		if (log->recipient.ptr != NULL)
 			write_flat(output, log->recipient.ptr, log->recipient.len, 0);
 		else

@@ -22,7 +22,21 @@ struct output {
 	char buffer[65536];
 };
 
-/* One record to write.  log is NULL for a reply given on the command line. */
+/* The fields of a record read from a bounce message (src/cli/mail/). */
+struct record_mail {
+	smtpclass_span status;             /* DSN action (failed, delayed...), feedback, autoreply */
+	smtpclass_span original_recipient; /* Original-Recipient */
+	smtpclass_span remote_host;        /* Remote-MTA */
+	smtpclass_span reporting_mta;      /* Reporting-MTA */
+	smtpclass_span message_id;         /* of the returned message */
+	smtpclass_span subject;            /* of the returned message, UTF-8 */
+	smtpclass_span list_id;            /* List-Id of the returned message */
+	smtpclass_span campaign_id;        /* the sender's X- campaign or job id */
+	long long time_unix;               /* the last attempt, or -1 */
+};
+
+/* One record to write.  log is NULL for a reply given on the command line;
+ * mail is NULL unless the record comes from a bounce message. */
 struct record {
 	const char *source;        /* file name, "-" or "arg" */
 	unsigned long long line;   /* 0 for arguments */
@@ -30,6 +44,7 @@ struct record {
 	const smtpclass_result *result;
 	const smtpclass_log_record *log;
 	int cut;                   /* the input line was longer than the cap and was cut */
+	const struct record_mail *mail;
 };
 
 /* Writes the header line of tsv/csv output. */

@@ -392,7 +392,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	smtpclass_result result;
 	smtpclass_options options = {SMTPCLASS_STAGE_UNKNOWN, NULL, 0};
 	struct settings output = {FORMAT_JSON, 0, 0, 0, 0};
-	struct record record = {"-", 0, &reply, &result, NULL, 0};
+	struct record record = {"-", 0, &reply, &result, NULL, 0, NULL};
 	char source[64];
 	size_t columns;
 

@@ -83,7 +83,7 @@ static void count_event(const struct event *e)
 	const char *p = (const char *)(len + SPAN_SEGMENT + e->segment_count);
 	smtpclass_span spans[SPAN_COUNT];
 	struct record record = {NULL, 0, &event_reply, &event_result,
-	                        e->has_log ? &event_log : NULL, 0};
+	                        e->has_log ? &event_log : NULL, 0, NULL};
 
 	for (int i = 0; i < SPAN_SEGMENT + e->segment_count; i++) {
 		spans[i].ptr = len[i] == ABSENT ? NULL : p;

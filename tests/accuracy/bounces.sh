@@ -1,0 +1,55 @@
+#!/bin/sh
+# Accuracy on whole bounce messages (tests/bounces/*.eml, with Sisimai's
+# labels per failed recipient in tests/bounces/expected.tsv).  Prints:
+#   recipients found:  expected rows for which a record of the same file
+#                      names the same recipient (case-insensitive)
+#   reason agreement:  expected rows whose record has the expected reason
+#   removal agreement: expected rows where (action is remove-address)
+#                      equals (expected_hardbounce is 1)
+# a row without a record counts as a disagreement in all three, and the
+# disagreements are listed.  Fails when a figure is below its floor.
+#
+# Usage: bounces.sh SMTPCLASS BOUNCES_DIR [MIN_FOUND MIN_REASON MIN_REMOVAL]
+set -u
+bin=$1
+dir=$2
+min_found=${3:-0}
+min_reason=${4:-0}
+min_removal=${5:-0}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+(cd "$dir" && "$bin" --format=tsv --header *.eml) > "$work/out" 2> "$work/err"
+tail -n +2 "$dir/expected.tsv" | awk -F'\t' -v out="$work/out" -v min_found="$min_found" \
+    -v min_reason="$min_reason" -v min_removal="$min_removal" '
+BEGIN {
+	getline header < out
+	n = split(header, names, "\t")
+	for (i = 1; i <= n; i++) column[names[i]] = i
+	while ((getline line < out) > 0) {
+		split(line, f, "\t")
+		key = f[column["source"]] "\t" tolower(f[column["recipient"]])
+		reason[key] = f[column["reason"]]
+		action[key] = f[column["action"]]
+		text[key] = f[column["text"]]
+	}
+}
+{
+	rows++
+	key = $1 "\t" tolower($2)
+	if (!(key in reason)) {
+		printf "missing  %-30s %s\n", $1, $2
+		next
+	}
+	found++
+	if (reason[key] == $6) agree++
+	else printf "reason   %-30s expected %-15s got %-15s %s\n", $1, $6, reason[key], substr(text[key], 1, 90)
+	removal = (action[key] == "remove-address") ? 1 : 0
+	if (removal == $7) removal_agree++
+	else printf "removal  %-30s expected hardbounce=%s, action %s (%s)\n", $1, $7, action[key], reason[key]
+}
+END {
+	pf = 100 * found / rows; r = 100 * agree / rows; m = 100 * removal_agree / rows
+	printf "rows %d: recipients found %d = %.1f%% (floor %s%%), reason agreement %d = %.1f%% (floor %s%%), removal agreement %d = %.1f%% (floor %s%%)\n", rows, found, pf, min_found, agree, r, min_reason, removal_agree, m, min_removal
+	exit (pf < min_found || r < min_reason || m < min_removal) ? 1 : 0
+}'

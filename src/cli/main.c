@@ -923,11 +923,11 @@ int main(int argc, char **argv)
 		        counts.cut);
 		if (bounce_counts.messages > 0)
 			fprintf(stderr,
-			        "%s: messages %llu, bounces %llu, failed recipients %llu, not bounces %llu, "
+			        "%s: messages %llu, bounces %llu, failed recipients %llu (%llu unnamed), not bounces %llu, "
 			        "feedback %llu, auto-replies %llu, recipients not failed %llu, cut %llu, "
 			        "unreadable MIME %llu, recipients dropped %llu\n",
 			        PROGRAM, bounce_counts.messages, bounce_counts.failures,
-			        bounce_counts.recipients, bounce_counts.not_bounce, bounce_counts.feedback,
+			        bounce_counts.recipients, bounce_counts.no_recipient, bounce_counts.not_bounce, bounce_counts.feedback,
 			        bounce_counts.autoreply, bounce_counts.not_failed, bounce_counts.cut,
 			        bounce_counts.broken, bounce_counts.dropped);
 		for (int mta = 1; mta < 8; mta++)

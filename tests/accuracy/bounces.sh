@@ -28,7 +28,9 @@ BEGIN {
 	for (i = 1; i <= n; i++) column[names[i]] = i
 	while ((getline line < out) > 0) {
 		split(line, f, "\t")
-		key = f[column["source"]] "\t" tolower(f[column["recipient"]])
+		source = f[column["source"]]
+		sub(/#[0-9]+$/, "", source) # some files are mboxes of one message
+		key = source "\t" tolower(f[column["recipient"]])
 		reason[key] = f[column["reason"]]
 		action[key] = f[column["action"]]
 		text[key] = f[column["text"]]

@@ -238,6 +238,7 @@ static void write_recipient(const char *source, unsigned long long line,
 	mail.remote_host = r->remote_mta;
 	mail.time_unix = message_date_unix(when.ptr, when.len);
 	bounce_counts.recipients++;
+	bounce_counts.no_recipient += r->recipient.ptr == NULL;
 	emit_record(&record);
 }
 

@@ -12,6 +12,7 @@ struct bounce_counts {
 	unsigned long long messages;     /* messages read */
 	unsigned long long failures;     /* of them bounces (DSNs and notices) */
 	unsigned long long recipients;   /* failed recipients written */
+	unsigned long long no_recipient; /* of them naming no recipient the bounce could be read for */
 	unsigned long long not_bounce;   /* ordinary messages, skipped */
 	unsigned long long feedback;     /* feedback reports */
 	unsigned long long autoreply;    /* automatic replies */

@@ -120,11 +120,17 @@ smtpclass_stage mail_stage_of(const char *text, size_t len);
  * one of the layouts' markers is found, the text up to the layout's end
  * marker is read for recipients and their failure text.  Returns the
  * layout's name and adds recipients to report, or returns NULL when the
- * text is no known notice.  When report already holds recipients (from a
+ * text is no known notice.  Layouts whose markers are common words are
+ * tried only when bounce_signs is set (a mailer daemon's message, or a
+ * bounce subject).  When report already holds recipients (from a
  * DSN part), only their missing diagnostics and stages are filled in.
  */
-const char *notice_read(const char *text, size_t len, struct mail_store *store,
-                        struct mail_report *report);
+const char *notice_read(const char *text, size_t len, int bounce_signs,
+                        struct mail_store *store, struct mail_report *report);
+
+/* Whether a From: header is a mailer daemon's (MAILER-DAEMON, postmaster,
+ * "Mail Delivery System"). */
+int notice_sender_is_daemon(const char *from, size_t len);
 
 /* Whether a subject is one of the usual bounce subjects ("Undelivered Mail
  * Returned to Sender", "failure notice", ...). */
@@ -151,7 +157,8 @@ long long message_date_unix(const char *text, size_t len);
  * Whether the first bytes of an input open a message: an mbox "From "
  * line, or an RFC 5322 header block whose first line is a header field
  * (a name of letters, digits and '-', starting with a letter), whose lines
- * up to the first blank line are all fields or folded continuations, and
+ * up to the first blank line are all fields or folded continuations (or
+ * the first five at least: some mailers break a header further on), and
  * which holds From:, Date:, Received: or Return-Path:.  No mail log line is
  * a header field with such a name, and a file of replies or DSN fields
  * (Status:, Diagnostic-Code:) has none of those four: neither is taken for

@@ -91,8 +91,10 @@ int mailbox_detect(const char *bytes, size_t len, int complete)
 		if (end == NULL)
 			break;
 		name_len = field_name_length(line, line_len);
+		/* A broken line after five good ones (Microsoft's unfolded
+		 * X-headers) ends the look, not the message. */
 		if (name_len == 0 && (lines == 0 || (line[0] != ' ' && line[0] != '\t')))
-			return 0;
+			return lines >= 5 && found ? 1 : 0;
 		if (name_len > 0 && is_message_field(line, name_len))
 			found = 1;
 		lines++;

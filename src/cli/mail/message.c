@@ -64,6 +64,7 @@ struct walk {
 	struct mail_bounce *out;
 	int have_returned;
 	int feedback;
+	int empty_multipart; /* a multipart whose boundary was never found */
 	smtpclass_span html;
 };
 
@@ -203,6 +204,9 @@ static void walk_multipart(struct walk *w, GMimeMultipart *multipart, int depth)
 	                                       : NULL;
 	int count = g_mime_multipart_get_count(multipart);
 
+	if (count == 0)
+		w->empty_multipart = 1;
+
 	if (report_type != NULL && (strcasecmp(report_type, "feedback-report") == 0 ||
 	                            strcasecmp(report_type, "disposition-notification") == 0))
 		w->feedback = 1;
@@ -295,6 +299,70 @@ static void strip_tags(smtpclass_span text)
 	}
 }
 
+/* The recipient of a bounce whose notice names none: the returned
+ * message's To when it names one address, else none at all (the record
+ * then says the failure without a recipient); its failure text is the
+ * notice. */
+static void recipient_from_returned(struct walk *w)
+{
+	struct mail_bounce *out = w->out;
+	struct mail_recipient *r;
+
+	r = &out->report.recipients[out->report.count++];
+	memset(r, 0, sizeof(*r));
+	if (w->have_returned && out->returned.to.ptr != NULL &&
+	    memchr(out->returned.to.ptr, ',', out->returned.to.len) == NULL &&
+	    memchr(out->returned.to.ptr, '@', out->returned.to.len) != NULL)
+		r->recipient = out->returned.to;
+	if (out->notice.ptr != NULL) {
+		size_t len = out->notice.len < 4096 ? out->notice.len : 4096;
+
+		r->diagnostic = mail_store_add(w->store, out->notice.ptr, len);
+		for (size_t i = 0; i < r->diagnostic.len; i++)
+			if (r->diagnostic.ptr[i] == '\n' || r->diagnostic.ptr[i] == '\r' ||
+			    r->diagnostic.ptr[i] == '\t')
+				((char *)r->diagnostic.ptr)[i] = ' ';
+		r->stage = mail_stage_of(r->diagnostic.ptr, r->diagnostic.len);
+	}
+}
+
+/*
+ * What the message is.  A report part decides; else a notice layout; a
+ * message from a mailer daemon or with a bounce subject whose notice names
+ * no recipient gets the returned message's To.  Only a message with no
+ * sign of a bounce can be an automatic reply (bounces carry
+ * Auto-Submitted: auto-replied too), and one with none is no bounce.
+ */
+static void decide(struct walk *w, int signs, int autoreply)
+{
+	struct mail_bounce *out = w->out;
+
+	if (w->feedback) {
+		out->kind = MAIL_FEEDBACK;
+		out->layout = "feedback";
+		return;
+	}
+	if (out->report.count > 0) {
+		out->kind = MAIL_FAILURE;
+		out->layout = "rfc3464";
+		notice_read(out->notice.ptr, out->notice.len, signs, w->store, &out->report);
+		return;
+	}
+	out->layout = notice_read(out->notice.ptr, out->notice.len, signs, w->store, &out->report);
+	if (out->report.count == 0 && (out->layout != NULL || signs))
+		recipient_from_returned(w);
+	if (out->report.count > 0) {
+		out->kind = MAIL_FAILURE;
+		if (out->layout == NULL)
+			out->layout = "unknown";
+	} else if (autoreply) {
+		out->kind = MAIL_AUTOREPLY;
+		out->layout = "autoreply";
+	} else {
+		out->kind = MAIL_NOT_BOUNCE;
+	}
+}
+
 static int is_autoreply(GMimeObject *object)
 {
 	for (size_t i = 0; i < sizeof(autoreply_headers) / sizeof(autoreply_headers[0]); i++) {
@@ -331,7 +399,7 @@ void message_read(const char *bytes, size_t len, struct mail_store *store, struc
 	GMimeParser *parser;
 	GMimeMessage *message;
 	const char *subject = NULL;
-	int autoreply = 0;
+	int autoreply = 0, signs = 0;
 
 	if (!initialised) {
 		g_mime_init();
@@ -347,44 +415,33 @@ void message_read(const char *bytes, size_t len, struct mail_store *store, struc
 		const char *date = g_mime_object_get_header(GMIME_OBJECT(message), "Date");
 
 		out->date = keep(&w, date);
+		const char *from = g_mime_object_get_header(GMIME_OBJECT(message), "From");
+
 		subject = g_mime_message_get_subject(message);
 		autoreply = is_autoreply(GMIME_OBJECT(message));
+		signs = (from != NULL && notice_sender_is_daemon(from, strlen(from))) ||
+		        (subject != NULL && notice_subject_is_bounce(subject, strlen(subject)));
 		walk_part(&w, g_mime_message_get_mime_part(message), 0);
-		if (subject != NULL)
-			subject = keep(&w, subject).ptr != NULL ? subject : NULL;
 	} else {
 		out->flags |= MAIL_BROKEN;
 		out->notice = raw_body(bytes, len, store);
+	}
+	if (w.empty_multipart && out->report.count == 0) {
+		/* The boundary in the header is not the one in the body (an
+		 * edited message): the raw body is read for DSN fields and as
+		 * the notice. */
+		smtpclass_span body = raw_body(bytes, len, store);
+
+		out->flags |= MAIL_BROKEN;
+		dsn_parse(body.ptr, body.len, store, &out->report);
+		if (out->notice.ptr == NULL)
+			out->notice = body;
 	}
 	if (out->notice.ptr == NULL && w.html.ptr != NULL) {
 		strip_tags(w.html);
 		out->notice = w.html;
 	}
-	if (w.feedback) {
-		out->kind = MAIL_FEEDBACK;
-		out->layout = "feedback";
-	} else if (out->report.count > 0) {
-		out->kind = MAIL_FAILURE;
-		out->layout = "rfc3464";
-		notice_read(out->notice.ptr, out->notice.len, store, &out->report);
-	} else if (!autoreply || (subject != NULL && notice_subject_is_bounce(subject, strlen(subject)))) {
-		out->layout = notice_read(out->notice.ptr, out->notice.len, store, &out->report);
-		if (out->layout != NULL && out->report.count == 0 && w.have_returned &&
-		    out->returned.to.ptr != NULL && memchr(out->returned.to.ptr, ',', out->returned.to.len) == NULL) {
-			/* A notice that names no recipient: the returned message's To. */
-			struct mail_recipient *r = &out->report.recipients[out->report.count++];
-
-			memset(r, 0, sizeof(*r));
-			r->recipient = out->returned.to;
-		}
-		out->kind = out->report.count > 0 ? MAIL_FAILURE : MAIL_NOT_BOUNCE;
-		if (out->kind == MAIL_NOT_BOUNCE)
-			out->layout = NULL;
-	}
-	if (out->kind == MAIL_NOT_BOUNCE && autoreply) {
-		out->kind = MAIL_AUTOREPLY;
-		out->layout = "autoreply";
-	}
+	decide(&w, signs, autoreply);
 	if (store->full)
 		out->flags |= MAIL_STORE_FULL;
 	if (message != NULL)

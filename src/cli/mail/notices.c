@@ -20,49 +20,56 @@
 struct layout {
 	const char *name;
 	const char *const *starts;
+	int weak; /* the markers are common words: tried on bounces only */
 };
 
 #define MARKERS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 /* Phrases are matched case-insensitively anywhere in the decoded text. */
 static const struct layout layouts[] = {
-    {"qmail", MARKERS("this is the qmail-send program", "i'm afraid i wasn't able to deliver")},
+    {"qmail", MARKERS("this is the qmail-send program", "i'm afraid i wasn't able to deliver"), 0},
     {"exim", MARKERS("this message was created automatically by mail delivery software",
-                     "the following address(es) failed", "could not be delivered to one or more")},
-    {"postfix", MARKERS("this is the mail system at host", "i'm sorry to have to inform you")},
+                     "the following address(es) failed", "could not be delivered to one or more"), 0},
+    {"postfix", MARKERS("this is the mail system at host", "i'm sorry to have to inform you"), 0},
     {"sendmail", MARKERS("----- the following addresses had permanent fatal errors -----",
                          "----- transcript of session follows -----",
-                         "the original message was received at")},
+                         "the original message was received at"), 0},
     {"exchange", MARKERS("delivery has failed to these recipients or groups",
                          "your message did not reach some or all of the intended recipients",
                          "the following recipient(s) cannot be reached",
                          "your message to these recipients couldn't be delivered",
-                         "your message couldn't be delivered", "generating server:")},
+                         "your message couldn't be delivered", "generating server:"), 0},
     {"gmail", MARKERS("delivery to the following recipient failed permanently",
                       "delivery to the following recipients failed",
                       "delivery to the following recipient has been delayed",
                       "the response from the remote server was",
-                      "this is an automatically generated delivery status notification")},
-    {"yahoo", MARKERS("sorry, we were unable to deliver your message to the following address")},
-    {"dragonfly", MARKERS("this is the dragonfly mail agent")},
+                      "this is an automatically generated delivery status notification"), 0},
+    {"yahoo", MARKERS("sorry, we were unable to deliver your message to the following address"), 0},
+    {"dragonfly", MARKERS("this is the dragonfly mail agent"), 0},
     {"opensmtpd", MARKERS("this is the mailer-daemon, please do not reply",
-                          "an error has occurred while attempting to deliver a message")},
-    {"amazonses", MARKERS("an error occurred while trying to deliver the mail to the following")},
+                          "an error has occurred while attempting to deliver a message"), 0},
+    {"amazonses", MARKERS("an error occurred while trying to deliver the mail to the following"), 0},
     {"domino", MARKERS("your message was not delivered to", "not listed in public name & address book",
-                       "was not delivered to:")},
+                       "was not delivered to:"), 0},
     {"courier", MARKERS("this is a delivery status notification from",
-                        "the original message was received on")},
-    {"googlegroups", MARKERS("google groups", "googlegroups")},
-    {"mailru", MARKERS("не удалось доставить", "mail.ru")},
-    {"x4", MARKERS("your mail message to the following address(es) could not be delivered")},
-    {"x6", MARKERS("we had trouble delivering your message")},
+                        "the original message was received on"), 0},
+    {"kddi", MARKERS("your mail sent on:", "could not be delivered to: <"), 0},
+    {"googlegroups", MARKERS("google groups", "googlegroups"), 1},
+    {"mailru", MARKERS("не удалось доставить", "mail.ru"), 1},
+    {"x4", MARKERS("your mail message to the following address(es) could not be delivered"), 0},
+    {"x6", MARKERS("we had trouble delivering your message"), 0},
     {"generic", MARKERS("could not be delivered", "delivery failed", "undeliverable",
                         "permanent error", "user unknown", "message from ", "mailbox exceeds",
-                        "invalid final delivery userid")},
+                        "invalid final delivery userid"), 1},
 };
+
+static const struct layout unknown_layout = {"unknown", NULL, 0};
 
 /* Where the notice ends and the returned message begins. */
 static const char *const end_markers[] = {
+    "original message follows",
+    "message text follows",
+    "------- returned message",
     "--- below this line is a copy of the message",
     "------ this is a copy of the message",
     "message headers follow",
@@ -136,6 +143,24 @@ static smtpclass_span bracketed_address(const char *s, size_t len)
 	return (smtpclass_span){NULL, 0};
 }
 
+/* The first address in s[0..len) in any form, or a NULL span. */
+static smtpclass_span any_address(const char *s, size_t len)
+{
+	for (size_t i = 1; i < len; i++) {
+		size_t start = i, after;
+		smtpclass_span a;
+
+		if (s[i] != '@')
+			continue;
+		while (start > 0 && is_address_byte((unsigned char)s[start - 1]))
+			start--;
+		a = leading_address(s + start, len - start, &after);
+		if (a.ptr != NULL)
+			return a;
+	}
+	return (smtpclass_span){NULL, 0};
+}
+
 static int same_address(smtpclass_span a, smtpclass_span b)
 {
 	return a.len == b.len && a.ptr != NULL && b.ptr != NULL && strncasecmp(a.ptr, b.ptr, a.len) == 0;
@@ -190,12 +215,30 @@ static void note_recipient(struct mail_report *report, int from_dsn, smtpclass_s
 	r->diagnostic = kept;
 }
 
+/* A recipient's failure: the text after its address, or, when nothing
+ * follows it (Lotus Notes, some Japanese carriers), the lines before it. */
+static void note_failure(struct mail_report *report, int from_dsn, smtpclass_span address,
+                         const char *text, size_t len, const char *before, size_t before_len,
+                         struct mail_store *store)
+{
+	size_t blank = 0;
+
+	while (blank < len && (text[blank] == ' ' || text[blank] == '\t' || text[blank] == '\n' ||
+	                       text[blank] == '\r' || text[blank] == ':' || text[blank] == '>' ||
+	                       text[blank] == '.' || text[blank] == '-'))
+		blank++;
+	if (blank == len && before_len > 0)
+		note_recipient(report, from_dsn, address, before, before_len, store);
+	else
+		note_recipient(report, from_dsn, address, text, len, store);
+}
+
 /* Reads the section for recipients; returns how many lines named one. */
 static size_t read_section(const char *s, size_t len, struct mail_report *report, int from_dsn,
                            struct mail_store *store)
 {
 	smtpclass_span address = {NULL, 0};
-	const char *text = NULL;
+	const char *text = NULL, *before = s, *address_line = s;
 	size_t found = 0, i = 0;
 
 	while (i < len) {
@@ -204,21 +247,26 @@ static size_t read_section(const char *s, size_t len, struct mail_report *report
 		smtpclass_span a = leading_address(line, line_len, &after);
 
 		if (a.ptr != NULL) {
-			if (address.ptr != NULL)
-				note_recipient(report, from_dsn, address, text, (size_t)(line - text), store);
+			if (address.ptr != NULL) {
+				note_failure(report, from_dsn, address, text, (size_t)(line - text), before,
+				             (size_t)(address_line - before), store);
+				before = line;
+			}
 			address = a;
+			address_line = line;
 			text = line + after;
 			found++;
 		}
 		i += line_len + 1;
 	}
 	if (address.ptr != NULL)
-		note_recipient(report, from_dsn, address, text, (size_t)(s + len - text), store);
+		note_failure(report, from_dsn, address, text, (size_t)(s + len - text), before,
+		             (size_t)(address_line - before), store);
 	return found;
 }
 
-const char *notice_read(const char *text, size_t len, struct mail_store *store,
-                        struct mail_report *report)
+const char *notice_read(const char *text, size_t len, int bounce_signs,
+                        struct mail_store *store, struct mail_report *report)
 {
 	const struct layout *layout = NULL;
 	const char *start = NULL, *end = text + len;
@@ -227,11 +275,17 @@ const char *notice_read(const char *text, size_t len, struct mail_store *store,
 	if (text == NULL || len == 0)
 		return NULL;
 	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]) && layout == NULL; i++)
-		for (const char *const *m = layouts[i].starts; *m != NULL && layout == NULL; m++)
+		for (const char *const *m = layouts[i].starts;
+		     *m != NULL && layout == NULL && (bounce_signs || !layouts[i].weak); m++)
 			if ((start = find_case(text, len, *m)) != NULL)
 				layout = &layouts[i];
-	if (layout == NULL)
+	if (layout == NULL && !bounce_signs)
 		return NULL;
+	if (layout == NULL) {
+		/* A bounce in a layout of no row: the whole notice is read. */
+		layout = &unknown_layout;
+		start = text;
+	}
 	for (size_t i = 0; i < sizeof(end_markers) / sizeof(end_markers[0]); i++) {
 		const char *e = find_case(start, (size_t)(end - start), end_markers[i]);
 
@@ -244,6 +298,8 @@ const char *notice_read(const char *text, size_t len, struct mail_store *store,
 	if (read_section(start, (size_t)(end - start), report, from_dsn, store) == 0 && !from_dsn) {
 		smtpclass_span a = bracketed_address(start, (size_t)(end - start));
 
+		if (a.ptr == NULL)
+			a = any_address(start, (size_t)(end - start));
 		if (a.ptr != NULL)
 			note_recipient(report, 0, a, start, (size_t)(end - start), store);
 	}
@@ -256,6 +312,19 @@ static const char *const bounce_subjects[] = {
     "non-delivery", "nondeliverable", "delivery notification", "could not be delivered",
     "mail system error", "undelivered message",
 };
+
+static const char *const daemon_senders[] = {
+    "mailer-daemon", "mailer_daemon", "mail-daemon",        "postmaster",
+    "mail delivery", "maildelivery",  "mail administrator",
+};
+
+int notice_sender_is_daemon(const char *from, size_t len)
+{
+	for (size_t i = 0; i < sizeof(daemon_senders) / sizeof(daemon_senders[0]); i++)
+		if (find_case(from, len, daemon_senders[i]) != NULL)
+			return 1;
+	return 0;
+}
 
 int notice_subject_is_bounce(const char *subject, size_t len)
 {

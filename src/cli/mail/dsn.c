@@ -199,18 +199,20 @@ static void set_field(const char *name, size_t name_len, const char *value, size
 			report->arrival_date = trim(v);
 		return;
 	}
-	if (*current != NULL) {
+	if (*current != NULL && *group_open) {
 		slot = recipient_slot(*current, dsn_fields[index].field);
 		/* A field seen twice in one group: the blank line was left out. */
 		if (slot->ptr != NULL)
 			*group_open = 0;
 	}
-	if (*current == NULL || !*group_open) {
+	if (!*group_open) {
+		/* When the report is full the group is read into nothing (current
+		 * NULL) and counted once as dropped. */
 		*current = next_recipient(report);
 		*group_open = 1;
-		if (*current == NULL)
-			return;
 	}
+	if (*current == NULL)
+		return;
 	slot = recipient_slot(*current, dsn_fields[index].field);
 	switch (dsn_fields[index].field) {
 	case FIELD_FINAL_RECIPIENT:
@@ -298,10 +300,49 @@ static const char *find_case(const char *text, size_t len, const char *needle)
 	return NULL;
 }
 
+/* Commands as a session transcript (Sendmail's ">>> DATA") writes them. */
+static const struct {
+	const char *command;
+	smtpclass_stage stage;
+} transcript_commands[] = {
+    {"data", SMTPCLASS_STAGE_DATA}, {"rcpt", SMTPCLASS_STAGE_RCPT}, {"mail", SMTPCLASS_STAGE_MAIL},
+    {"ehlo", SMTPCLASS_STAGE_HELO}, {"helo", SMTPCLASS_STAGE_HELO}, {".", SMTPCLASS_STAGE_EOD},
+};
+
+/* The stage of the command a transcript sent last before the first
+ * failure it shows ("<<< 5" or "<<< 4"), or UNKNOWN.  Not the last
+ * command: with pipelining DATA follows a failed RCPT TO. */
+static smtpclass_stage transcript_stage(const char *text, size_t len)
+{
+	const char *last = NULL;
+
+	for (size_t i = 0; i + 4 < len; i++) {
+		if (memcmp(text + i, "<<< ", 4) == 0 && (text[i + 4] == '4' || text[i + 4] == '5'))
+			break;
+		if (memcmp(text + i, ">>> ", 4) == 0)
+			last = text + i + 4;
+	}
+	if (last == NULL)
+		return SMTPCLASS_STAGE_UNKNOWN;
+	for (size_t i = 0; i < sizeof(transcript_commands) / sizeof(transcript_commands[0]); i++) {
+		size_t n = strlen(transcript_commands[i].command);
+
+		if ((size_t)(text + len - last) >= n &&
+		    strncasecmp(last, transcript_commands[i].command, n) == 0)
+			return transcript_commands[i].stage;
+	}
+	return SMTPCLASS_STAGE_UNKNOWN;
+}
+
 smtpclass_stage mail_stage_of(const char *text, size_t len)
 {
+	smtpclass_stage stage;
+
 	if (text == NULL)
 		return SMTPCLASS_STAGE_UNKNOWN;
+	stage = transcript_stage(text, len);
+	if (stage != SMTPCLASS_STAGE_UNKNOWN)
+		return stage;
 	for (size_t i = 0; i < sizeof(stage_phrases) / sizeof(stage_phrases[0]); i++)
 		if (find_case(text, len, stage_phrases[i].phrase) != NULL)
 			return stage_phrases[i].stage;

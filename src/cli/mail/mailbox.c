@@ -47,6 +47,25 @@ static int is_message_field(const char *name, size_t len)
 	return 0;
 }
 
+/* Whether an unfinished first line could still become a header field or
+ * an mbox separator: a letter, then name bytes up to a colon, or "From ". */
+static int could_open_message(const char *bytes, size_t len)
+{
+	size_t i = 0;
+
+	if (len == 0)
+		return 1;
+	if (len < 5 && memcmp(bytes, "From ", len) == 0)
+		return 1;
+	if (len >= 5 && memcmp(bytes, "From ", 5) == 0)
+		return 1;
+	if (!is_letter(bytes[0]))
+		return 0;
+	while (i < len && is_name_byte(bytes[i]))
+		i++;
+	return i == len || bytes[i] == ':';
+}
+
 int mailbox_is_separator(const char *line, size_t len)
 {
 	int colons = 0, words = 0, in_word = 0;
@@ -74,7 +93,7 @@ int mailbox_detect(const char *bytes, size_t len, int complete)
 	const char *first_end = memchr(bytes, '\n', len);
 
 	if (first_end == NULL && !complete && len < 4096)
-		return -1;
+		return could_open_message(bytes, len) ? -1 : 0;
 	if (mailbox_is_separator(bytes, first_end != NULL ? (size_t)(first_end - bytes) : len))
 		return 2;
 	while (i < len && lines < 1000) {

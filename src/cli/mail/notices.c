@@ -20,7 +20,8 @@
 struct layout {
 	const char *name;
 	const char *const *starts;
-	int weak; /* the markers are common words: tried on bounces only */
+	int weak; /* the markers are common words: tried on bounces only (1), and
+	           * they may follow the recipient: the whole notice is read (2) */
 };
 
 #define MARKERS(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -60,10 +61,10 @@ static const struct layout layouts[] = {
     {"x6", MARKERS("we had trouble delivering your message"), 0},
     {"generic", MARKERS("could not be delivered", "delivery failed", "undeliverable",
                         "permanent error", "user unknown", "message from ", "mailbox exceeds",
-                        "invalid final delivery userid"), 1},
+                        "invalid final delivery userid"), 2},
 };
 
-static const struct layout unknown_layout = {"unknown", NULL, 0};
+static const struct layout unknown_layout = {"unknown", NULL, 2};
 
 /* Where the notice ends and the returned message begins. */
 static const char *const end_markers[] = {
@@ -281,11 +282,11 @@ const char *notice_read(const char *text, size_t len, int bounce_signs,
 				layout = &layouts[i];
 	if (layout == NULL && !bounce_signs)
 		return NULL;
-	if (layout == NULL) {
-		/* A bounce in a layout of no row: the whole notice is read. */
-		layout = &unknown_layout;
+	if (layout == NULL)
+		layout = &unknown_layout; /* a bounce in a layout of no row */
+	/* Common words may come after the recipient: the whole notice is read. */
+	if (layout->weak == 2)
 		start = text;
-	}
 	for (size_t i = 0; i < sizeof(end_markers) / sizeof(end_markers[0]); i++) {
 		const char *e = find_case(start, (size_t)(end - start), end_markers[i]);
 

@@ -9,6 +9,9 @@
  * The field names are one table (name, where the value goes); a folded
  * value is joined with single spaces into the store.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memmem */
+#endif
 #include <string.h>
 #include <strings.h>
 
@@ -290,14 +293,39 @@ static const struct {
     {"greeting", SMTPCLASS_STAGE_CONNECT},
 };
 
-static const char *find_case(const char *text, size_t len, const char *needle)
+/* ASCII letters lowered: bytes of other scripts are left as they are, so
+ * markers in them are written as they come (lower case where it exists). */
+static const unsigned char *lower_table(void)
 {
-	size_t n = strlen(needle);
+	static unsigned char table[256];
 
-	for (size_t i = 0; i + n <= len; i++)
-		if (strncasecmp(text + i, needle, n) == 0)
-			return text + i;
-	return NULL;
+	if (table['A'] == 0)
+		for (int c = 0; c < 256; c++)
+			table[c] = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	return table;
+}
+
+struct mail_folded mail_fold(const char *text, size_t len)
+{
+	/* One buffer: the caller folds one text at a time and is done with
+	 * it before folding the next. */
+	static char folded[MAIL_TEXT_MAX];
+	const unsigned char *table = lower_table();
+	struct mail_folded f = {text, folded, len < sizeof(folded) ? len : sizeof(folded)};
+
+	for (size_t i = 0; i < f.len; i++)
+		folded[i] = (char)table[(unsigned char)text[i]];
+	return f;
+}
+
+const char *mail_folded_find(const struct mail_folded *f, size_t from, const char *needle)
+{
+	const char *at;
+
+	if (from >= f->len)
+		return NULL;
+	at = memmem(f->lower + from, f->len - from, needle, strlen(needle));
+	return at != NULL ? f->text + (at - f->lower) : NULL;
 }
 
 /* Commands as a session transcript (Sendmail's ">>> DATA") writes them. */
@@ -343,8 +371,12 @@ smtpclass_stage mail_stage_of(const char *text, size_t len)
 	stage = transcript_stage(text, len);
 	if (stage != SMTPCLASS_STAGE_UNKNOWN)
 		return stage;
-	for (size_t i = 0; i < sizeof(stage_phrases) / sizeof(stage_phrases[0]); i++)
-		if (find_case(text, len, stage_phrases[i].phrase) != NULL)
-			return stage_phrases[i].stage;
+	{
+		struct mail_folded folded = mail_fold(text, len);
+
+		for (size_t i = 0; i < sizeof(stage_phrases) / sizeof(stage_phrases[0]); i++)
+			if (mail_folded_find(&folded, 0, stage_phrases[i].phrase) != NULL)
+				return stage_phrases[i].stage;
+	}
 	return SMTPCLASS_STAGE_UNKNOWN;
 }

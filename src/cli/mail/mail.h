@@ -113,6 +113,21 @@ smtpclass_span dsn_strip_type(smtpclass_span value);
  * end of data", ...), or SMTPCLASS_STAGE_UNKNOWN. */
 smtpclass_stage mail_stage_of(const char *text, size_t len);
 
+/* A text and its ASCII letters lowered (at most MAIL_TEXT_MAX bytes), to
+ * look for markers with memmem() instead of a compare at every byte. */
+struct mail_folded {
+	const char *text;
+	const char *lower;
+	size_t len;
+};
+
+/* Folds text; the result is valid until the next call. */
+struct mail_folded mail_fold(const char *text, size_t len);
+
+/* Where needle (lower case) first occurs in the folded text at or after
+ * offset from, as a pointer into the original text, or NULL. */
+const char *mail_folded_find(const struct mail_folded *folded, size_t from, const char *needle);
+
 /* ---- notices.c ------------------------------------------------------------ */
 
 /*

@@ -93,19 +93,6 @@ static enum part_role role_of(GMimeObject *part)
 	return ROLE_OTHER;
 }
 
-static smtpclass_span address_list(struct walk *w, InternetAddressList *list)
-{
-	smtpclass_span span = {NULL, 0};
-	char *s;
-
-	if (list == NULL || internet_address_list_length(list) == 0)
-		return span;
-	s = internet_address_list_to_string(list, NULL, FALSE);
-	span = keep(w, s);
-	g_free(s);
-	return span;
-}
-
 static void returned_headers(struct walk *w, GMimeMessage *message)
 {
 	struct mail_returned *r = &w->out->returned;
@@ -113,8 +100,10 @@ static void returned_headers(struct walk *w, GMimeMessage *message)
 
 	w->have_returned = 1;
 	r->message_id = keep(w, g_mime_message_get_message_id(message));
-	r->from = address_list(w, g_mime_message_get_from(message));
-	r->to = address_list(w, g_mime_message_get_to(message));
+	/* The headers as written (decoded, unfolded): formatting GMime's
+	 * address lists costs an IDN conversion per address for nothing. */
+	r->from = keep(w, g_mime_object_get_header(object, "From"));
+	r->to = keep(w, g_mime_object_get_header(object, "To"));
 	r->subject = keep(w, g_mime_message_get_subject(message));
 	r->list_id = keep(w, g_mime_object_get_header(object, "List-Id"));
 	for (size_t i = 0; i < sizeof(campaign_headers) / sizeof(campaign_headers[0]); i++) {

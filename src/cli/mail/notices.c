@@ -270,15 +270,20 @@ const char *notice_read(const char *text, size_t len, int bounce_signs,
                         struct mail_store *store, struct mail_report *report)
 {
 	const struct layout *layout = NULL;
-	const char *start = NULL, *end = text + len;
+	const char *start = NULL, *end;
 	int from_dsn = report->count > 0;
+	struct mail_folded folded;
 
 	if (text == NULL || len == 0)
 		return NULL;
+	if (len > MAIL_TEXT_MAX)
+		len = MAIL_TEXT_MAX;
+	end = text + len;
+	folded = mail_fold(text, len);
 	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]) && layout == NULL; i++)
 		for (const char *const *m = layouts[i].starts;
 		     *m != NULL && layout == NULL && (bounce_signs || !layouts[i].weak); m++)
-			if ((start = find_case(text, len, *m)) != NULL)
+			if ((start = mail_folded_find(&folded, 0, *m)) != NULL)
 				layout = &layouts[i];
 	if (layout == NULL && !bounce_signs)
 		return NULL;
@@ -288,9 +293,9 @@ const char *notice_read(const char *text, size_t len, int bounce_signs,
 	if (layout->weak == 2)
 		start = text;
 	for (size_t i = 0; i < sizeof(end_markers) / sizeof(end_markers[0]); i++) {
-		const char *e = find_case(start, (size_t)(end - start), end_markers[i]);
+		const char *e = mail_folded_find(&folded, (size_t)(start - text), end_markers[i]);
 
-		if (e != NULL && e > start)
+		if (e != NULL && e > start && e < end)
 			end = e;
 	}
 	/* The section starts at the start of the marker's line. */

@@ -92,6 +92,12 @@ static const struct dsn_row dsn_rows[] = {
 	{"X-Postfix-Queue-ID: 1234\n\nX-Actual-Recipient: rfc822; bob@example.com\nAction: failed\n"
 	 "X-Unknown: x\nStatus: 5.0.0\n",
 	 1, NULL, "bob@example.com", NULL, "failed", "5.0.0", NULL, NULL, SMTPCLASS_STAGE_UNKNOWN},
+	/* Sendmail's X-Actual-Recipient after an alias: the address the sender
+	 * used stays the recipient, and no second recipient is opened. */
+	{"Final-Recipient: RFC822; info@example.jp\nX-Actual-Recipient: RFC822; bob@example.com\n"
+	 "Action: failed\nStatus: 5.7.1\n",
+	 1, NULL, "info@example.jp", NULL, "failed", "5.7.1", NULL, NULL,
+	 SMTPCLASS_STAGE_UNKNOWN},
 	/* Nothing that is a DSN field. */
 	{"Hello world\n\nthis is: no report\n", 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 	 SMTPCLASS_STAGE_UNKNOWN},

@@ -40,6 +40,7 @@ enum dsn_field {
 	FIELD_REPORTING_MTA,
 	FIELD_ARRIVAL_DATE,
 	FIELD_FINAL_RECIPIENT,
+	FIELD_ACTUAL_RECIPIENT,
 	FIELD_ORIGINAL_RECIPIENT,
 	FIELD_ACTION,
 	FIELD_STATUS,
@@ -48,8 +49,10 @@ enum dsn_field {
 	FIELD_LAST_ATTEMPT_DATE
 };
 
-/* Names as in RFC 3464 section 2.2 and 2.3; X-Actual-Recipient is
- * Sendmail's and Exim's older name for the final one. */
+/* Names as in RFC 3464 section 2.2 and 2.3.  Sendmail adds
+ * X-Actual-Recipient after Final-Recipient when an alias expanded: the
+ * recipient stays the address the sender used (the one on its list), and
+ * the expansion is taken only when there is no Final-Recipient. */
 static const struct {
 	const char *name;
 	enum dsn_field field;
@@ -58,7 +61,7 @@ static const struct {
     {"reporting-mta", FIELD_REPORTING_MTA, 0},
     {"arrival-date", FIELD_ARRIVAL_DATE, 0},
     {"final-recipient", FIELD_FINAL_RECIPIENT, 1},
-    {"x-actual-recipient", FIELD_FINAL_RECIPIENT, 1},
+    {"x-actual-recipient", FIELD_ACTUAL_RECIPIENT, 1},
     {"original-recipient", FIELD_ORIGINAL_RECIPIENT, 1},
     {"action", FIELD_ACTION, 1},
     {"status", FIELD_STATUS, 1},
@@ -116,6 +119,7 @@ static smtpclass_span *recipient_slot(struct mail_recipient *r, enum dsn_field f
 {
 	switch (field) {
 	case FIELD_FINAL_RECIPIENT:
+	case FIELD_ACTUAL_RECIPIENT:
 		return &r->recipient;
 	case FIELD_ORIGINAL_RECIPIENT:
 		return &r->original_recipient;
@@ -202,6 +206,11 @@ static void set_field(const char *name, size_t name_len, const char *value, size
 			report->arrival_date = trim(v);
 		return;
 	}
+	if (*current != NULL && *group_open && dsn_fields[index].field == FIELD_ACTUAL_RECIPIENT) {
+		if ((*current)->recipient.ptr == NULL)
+			(*current)->recipient = bare_address(v);
+		return;
+	}
 	if (*current != NULL && *group_open) {
 		slot = recipient_slot(*current, dsn_fields[index].field);
 		/* A field seen twice in one group: the blank line was left out. */
@@ -219,6 +228,7 @@ static void set_field(const char *name, size_t name_len, const char *value, size
 	slot = recipient_slot(*current, dsn_fields[index].field);
 	switch (dsn_fields[index].field) {
 	case FIELD_FINAL_RECIPIENT:
+	case FIELD_ACTUAL_RECIPIENT:
 	case FIELD_ORIGINAL_RECIPIENT:
 		*slot = bare_address(v);
 		break;

@@ -65,6 +65,7 @@ struct walk {
 	int have_returned;
 	int feedback;
 	int empty_multipart; /* a multipart whose boundary was never found */
+	smtpclass_span bounce_to; /* the bounce's own To: the original sender */
 	smtpclass_span html;
 };
 
@@ -315,6 +316,34 @@ static void recipient_from_returned(struct walk *w)
 	}
 }
 
+static int names_address(smtpclass_span header, smtpclass_span address)
+{
+	if (header.ptr == NULL || address.ptr == NULL || address.len == 0)
+		return 0;
+	for (size_t i = 0; i + address.len <= header.len; i++)
+		if (strncasecmp(header.ptr + i, address.ptr, address.len) == 0)
+			return 1;
+	return 0;
+}
+
+/* A notice names the sender too ("A message sent by <ann@...> could not be
+ * delivered"): an address the bounce goes to, or that sent the returned
+ * message, is no failed recipient. */
+static void drop_senders(struct walk *w)
+{
+	struct mail_report *report = &w->out->report;
+	size_t kept = 0;
+
+	for (size_t i = 0; i < report->count; i++) {
+		smtpclass_span a = report->recipients[i].recipient;
+
+		if (names_address(w->bounce_to, a) || names_address(w->out->returned.from, a))
+			continue;
+		report->recipients[kept++] = report->recipients[i];
+	}
+	report->count = kept;
+}
+
 /*
  * What the message is.  A report part decides; else a notice layout; a
  * message from a mailer daemon or with a bounce subject whose notice names
@@ -338,6 +367,7 @@ static void decide(struct walk *w, int signs, int autoreply)
 		return;
 	}
 	out->layout = notice_read(out->notice.ptr, out->notice.len, signs, w->store, &out->report);
+	drop_senders(w);
 	if (out->report.count == 0 && (out->layout != NULL || signs))
 		recipient_from_returned(w);
 	if (out->report.count > 0) {
@@ -405,6 +435,8 @@ void message_read(const char *bytes, size_t len, struct mail_store *store, struc
 
 		out->date = keep(&w, date);
 		const char *from = g_mime_object_get_header(GMIME_OBJECT(message), "From");
+
+		w.bounce_to = keep(&w, g_mime_object_get_header(GMIME_OBJECT(message), "To"));
 
 		subject = g_mime_message_get_subject(message);
 		autoreply = is_autoreply(GMIME_OBJECT(message));

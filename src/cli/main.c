@@ -355,6 +355,7 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		case OPT_VERSION:
 			printf("%s %s\n", PROGRAM, smtpclass_version());
 			printf("decompresses: %s\n", input_formats());
+			printf("reads mail: %s\n", bounce_library());
 			exit(finish_output() == 0 ? EX_OK : EX_IOERR);
 		default:
 			return -1;
@@ -689,16 +690,6 @@ static void classify_input(struct settings *settings, int fd, const char *name)
 	unsigned flags = settings->text ? INPUT_ACCEPT_BINARY : 0;
 	int log_fd = fd;
 
-	if (!bounce_available()) {
-		if (settings->mail) {
-			fprintf(stderr, "%s: %s: message input is not available: built without GMime\n",
-			        PROGRAM, name);
-			counts.bad_input = 1;
-			return;
-		}
-		classify_stream(settings, fd, name);
-		return;
-	}
 	if (bounce_read_fd(fd, name, settings->mail, flags, &log_fd) == 1)
 		return;
 	classify_stream(settings, log_fd, name);
@@ -718,7 +709,7 @@ static void classify_files(struct settings *settings, int argc, char **argv)
 			classify_input(settings, STDIN_FILENO, "-");
 			continue;
 		}
-		if (bounce_available() && bounce_is_maildir(argv[i])) {
+		if (bounce_is_maildir(argv[i])) {
 			bounce_read_maildir(argv[i], settings->text ? INPUT_ACCEPT_BINARY : 0);
 			continue;
 		}

@@ -32,6 +32,8 @@ field() { # field NAME < TSV-with-header: the column's values
 	awk -F'\t' -v name="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next } { print $c }'
 }
 
+check_true "--version names the mail reader" contains "$("$bin" --version)" "reads mail: GMime 3."
+
 # ---- one message -------------------------------------------------------------
 eml=$corpus/rfc3464-34.eml
 (cd "$corpus" && "$bin" rfc3464-34.eml) >"$tmp/out" 2>"$tmp/err"

@@ -65,6 +65,11 @@ int bounce_available(void)
 	return message_available();
 }
 
+const char *bounce_library(void)
+{
+	return message_library();
+}
+
 static int allocate(void)
 {
 	if (message_bytes != NULL)
@@ -514,6 +519,13 @@ int bounce_read_fd(int fd, const char *name, int force, unsigned input_flags, in
 		input_close(&input);
 		return 1;
 	}
+	if (!bounce_available()) {
+		fprintf(stderr, "%s: %s: mail, but message input is not available: this smtpclass "
+		        "was built without GMime\n", PROGRAM, name);
+		bounce_counts.bad_input = 1;
+		input_close(&input);
+		return 1;
+	}
 	allocate();
 	read_messages(name, kind == 2);
 	input_close(&input);
@@ -593,6 +605,12 @@ static void read_folder(const char *path, const char *folder, unsigned input_fla
 
 void bounce_read_maildir(const char *path, unsigned input_flags)
 {
+	if (!bounce_available()) {
+		fprintf(stderr, "%s: %s: a Maildir, but message input is not available: this "
+		        "smtpclass was built without GMime\n", PROGRAM, path);
+		bounce_counts.bad_input = 1;
+		return;
+	}
 	read_folder(path, "new", input_flags);
 	read_folder(path, "cur", input_flags);
 }

@@ -35,6 +35,9 @@ void bounce_setup(const smtpclass_options *options, void (*emit)(const struct re
 /* Whether this build reads messages (it was built with GMime). */
 int bounce_available(void);
 
+/* What reads messages in this build, for --version. */
+const char *bounce_library(void);
+
 /*
  * Reads fd as messages when it opens like one (see mailbox_detect()), or
  * always when force is set.  Returns 1 when it was read as messages; 0

@@ -156,6 +156,9 @@ int notice_subject_is_bounce(const char *subject, size_t len);
 /* Whether this build reads messages (GMime was found at build time). */
 int message_available(void);
 
+/* What reads them, for --version: "GMime 3.2.13", or why nothing does. */
+const char *message_library(void);
+
 /* Reads one message (bytes[0..len), as stored, without an mbox "From "
  * line) into out.  Never fails: a message that cannot be read as MIME is
  * read as plain text and flagged MAIL_BROKEN. */

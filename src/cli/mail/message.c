@@ -13,6 +13,7 @@
  *
  * Built without GMime, message_available() says so and nothing is read.
  */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -24,6 +25,15 @@
 int message_available(void)
 {
 	return 1;
+}
+
+const char *message_library(void)
+{
+	static char name[64];
+
+	snprintf(name, sizeof(name), "GMime %u.%u.%u", gmime_major_version, gmime_minor_version,
+	         gmime_micro_version);
+	return name;
 }
 
 /* Headers that senders put on a message to find its campaign or job
@@ -490,6 +500,11 @@ long long message_date_unix(const char *text, size_t len)
 }
 
 #else /* no GMime */
+
+const char *message_library(void)
+{
+	return "no (built without GMime)";
+}
 
 long long message_date_unix(const char *text, size_t len)
 {

@@ -13,6 +13,9 @@
  *
  * Built without GMime, message_available() says so and nothing is read.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memmem */
+#endif
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -420,6 +423,56 @@ static smtpclass_span raw_body(const char *bytes, size_t len, struct mail_store 
 	return mail_store_add(store, body, len < MAIL_TEXT_MAX ? len : MAIL_TEXT_MAX);
 }
 
+/* The end of the header block that starts at p (after its blank line), or
+ * NULL when the block does not end before end. */
+static const char *header_block_end(const char *p, const char *end)
+{
+	while (p < end) {
+		const char *newline = memchr(p, '\n', (size_t)(end - p));
+
+		if (newline == NULL)
+			return NULL;
+		if (newline == p || (newline == p + 1 && p[0] == '\r'))
+			return newline + 1;
+		p = newline + 1;
+	}
+	return NULL;
+}
+
+/*
+ * How much of a message GMime needs: of the returned message only its
+ * headers are used, so the bytes after them (its body, attachments, often
+ * most of a bounce) are not handed to the parser.  The cut is after the
+ * header block of the first message/rfc822 or text/rfc822-headers part and
+ * the blank line that ends the returned headers; GMime reads the missing
+ * closing boundaries as the end of the message.  Returns len when there is
+ * no such part.
+ */
+static size_t needed_length(const char *bytes, size_t len)
+{
+	const char *p = bytes, *end = bytes + len, *headers, *returned;
+
+	/* "rfc822" in a Content-Type line that opens a part: found with
+	 * memmem(), then the line checked, so most bytes are looked at once. */
+	while ((p = memmem(p, (size_t)(end - p), "rfc822", 6)) != NULL) {
+		const char *line = p;
+
+		while (line > bytes && line[-1] != '\n' && p - line < 80)
+			line--;
+		p += 6;
+		if (line == bytes || line[-1] != '\n' || (size_t)(end - line) < 13 ||
+		    strncasecmp(line, "content-type:", 13) != 0)
+			continue;
+		if (strncasecmp(p - 14, "message/rfc822", 14) != 0 &&
+		    strncasecmp(p - 11, "text/rfc822", 11) != 0)
+			continue;
+		headers = header_block_end(line, end);
+		returned = headers != NULL ? header_block_end(headers, end) : NULL;
+		return returned != NULL ? (size_t)(returned - bytes) : len;
+	}
+	return len;
+}
+
 void message_read(const char *bytes, size_t len, struct mail_store *store, struct mail_bounce *out)
 {
 	static int initialised;
@@ -437,7 +490,7 @@ void message_read(const char *bytes, size_t len, struct mail_store *store, struc
 	memset(&w, 0, sizeof(w));
 	w.store = store;
 	w.out = out;
-	stream = g_mime_stream_mem_new_with_buffer(bytes, len);
+	stream = g_mime_stream_mem_new_with_buffer(bytes, needed_length(bytes, len));
 	parser = g_mime_parser_new_with_stream(stream);
 	message = g_mime_parser_construct_message(parser, NULL);
 	if (message != NULL) {

@@ -361,6 +361,10 @@ static void test_notices(void **state)
 	     "------- Returned Message --------\n",
 	     1, "unknown", "kim@example.jp", "Not in the directory", SMTPCLASS_STAGE_UNKNOWN},
 	    {"Dear customer, see you soon.\n", 0, NULL, NULL, NULL, SMTPCLASS_STAGE_UNKNOWN},
+	    /* A labelled recipient wins over the first address of the text. */
+	    {"Error: Invalid user address\n550 no such user here\nMessage details:\n"
+	     "  MAIL FROM: ann@example.org\n  RCPT TO: bob@example.com\n",
+	     1, "unknown", "bob@example.com", "550 no such user here", SMTPCLASS_STAGE_UNKNOWN},
 	};
 	/* clang-format on */
 

@@ -280,7 +280,8 @@ void dsn_parse(const char *text, size_t len, struct mail_store *store, struct ma
 
 /* Phrases that name the SMTP command a failure answered, as MTAs write
  * them in diagnostics and notices.  Searched case-insensitively in order:
- * "end of data" before "data", "mail from" before the rest. */
+ * "end of data" before "data".  A command named alone ("RCPT TO: bob@...",
+ * "MAIL FROM: ann@...") is a listing of the envelope, not the stage. */
 static const struct {
 	const char *phrase;
 	smtpclass_stage stage;
@@ -290,10 +291,17 @@ static const struct {
     {"after data", SMTPCLASS_STAGE_DATA},
     {"to data command", SMTPCLASS_STAGE_DATA},
     {"data command", SMTPCLASS_STAGE_DATA},
-    {"rcpt to", SMTPCLASS_STAGE_RCPT},
+    /* "RCPT TO: bob@..." alone is a listing in a notice, not a stage */
+    {"after rcpt to", SMTPCLASS_STAGE_RCPT},
+    {"reply to rcpt to", SMTPCLASS_STAGE_RCPT},
+    {"rcpt to command", SMTPCLASS_STAGE_RCPT},
+    {"rcpt to response", SMTPCLASS_STAGE_RCPT},
     {"rcpt_to", SMTPCLASS_STAGE_RCPT},
     {"rcpt command", SMTPCLASS_STAGE_RCPT},
-    {"mail from", SMTPCLASS_STAGE_MAIL},
+    {"after mail from", SMTPCLASS_STAGE_MAIL},
+    {"reply to mail from", SMTPCLASS_STAGE_MAIL},
+    {"mail from command", SMTPCLASS_STAGE_MAIL},
+    {"mail from response", SMTPCLASS_STAGE_MAIL},
     {"mail_from", SMTPCLASS_STAGE_MAIL},
     {"in reply to ehlo", SMTPCLASS_STAGE_HELO},
     {"in reply to helo", SMTPCLASS_STAGE_HELO},

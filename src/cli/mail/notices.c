@@ -128,6 +128,39 @@ static smtpclass_span leading_address(const char *s, size_t len, size_t *after)
 	return (smtpclass_span){s + start, i - start};
 }
 
+/* Labels that put the failed recipient after them on a line of their own
+ * ("RCPT TO: bob@example.com", "Recipient: <bob@example.com>"). */
+static const char *const recipient_labels[] = {
+    "rcpt to:", "recipient address:", "recipient:", "failed recipient:", "original recipient:",
+};
+
+/* The address after a recipient label at the start of a line of s[0..len),
+ * or a NULL span. */
+static smtpclass_span labelled_address(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		const char *line = s + i, *end = memchr(line, '\n', len - i);
+		size_t line_len = end != NULL ? (size_t)(end - line) : len - i, at = 0;
+
+		while (at < line_len && (line[at] == ' ' || line[at] == '\t'))
+			at++;
+		for (size_t l = 0; l < sizeof(recipient_labels) / sizeof(recipient_labels[0]); l++) {
+			size_t n = strlen(recipient_labels[l]), after;
+
+			if (line_len - at > n && strncasecmp(line + at, recipient_labels[l], n) == 0) {
+				smtpclass_span a = leading_address(line + at + n, line_len - at - n, &after);
+
+				if (a.ptr != NULL)
+					return a;
+			}
+		}
+		i += line_len + 1;
+	}
+	return (smtpclass_span){NULL, 0};
+}
+
 /* The first address in angle brackets in s[0..len), or a NULL span. */
 static smtpclass_span bracketed_address(const char *s, size_t len)
 {
@@ -302,8 +335,10 @@ const char *notice_read(const char *text, size_t len, int bounce_signs,
 	while (start > text && start[-1] != '\n')
 		start--;
 	if (read_section(start, (size_t)(end - start), report, from_dsn, store) == 0 && !from_dsn) {
-		smtpclass_span a = bracketed_address(start, (size_t)(end - start));
+		smtpclass_span a = labelled_address(start, (size_t)(end - start));
 
+		if (a.ptr == NULL)
+			a = bracketed_address(start, (size_t)(end - start));
 		if (a.ptr == NULL)
 			a = any_address(start, (size_t)(end - start));
 		if (a.ptr != NULL)
@@ -321,7 +356,7 @@ static const char *const bounce_subjects[] = {
 
 static const char *const daemon_senders[] = {
     "mailer-daemon", "mailer_daemon", "mail-daemon",        "postmaster",
-    "mail delivery", "maildelivery",  "mail administrator",
+    "mail delivery", "maildelivery",  "mail administrator", "post_master",
 };
 
 int notice_sender_is_daemon(const char *from, size_t len)

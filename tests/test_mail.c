@@ -141,8 +141,9 @@ static void test_dsn_many_recipients(void **state)
 	(void)state;
 	reset();
 	for (int i = 0; i < MAIL_RECIPIENTS_MAX + 10; i++)
-		len += (size_t)snprintf(body + len, sizeof(body) - len,
-		                        "\nFinal-Recipient: rfc822; u%d@example.com\nAction: failed\n", i);
+		len += (size_t)snprintf(
+		    body + len, sizeof(body) - len,
+		    "\nFinal-Recipient: rfc822; u%d@example.com\nAction: failed\n", i);
 	dsn_parse(body, len, &store, &report);
 	assert_int_equal(report.count, MAIL_RECIPIENTS_MAX);
 	assert_int_equal(report.dropped, 10);
@@ -180,7 +181,8 @@ static void test_strip_type(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < COUNT(rows); i++) {
-		smtpclass_span s = dsn_strip_type((smtpclass_span){rows[i].input, strlen(rows[i].input)});
+		smtpclass_span s =
+		    dsn_strip_type((smtpclass_span){rows[i].input, strlen(rows[i].input)});
 
 		if (rows[i].expected[0] == '\0')
 			assert_int_equal(s.len, 0);
@@ -198,13 +200,15 @@ static void test_stage_of(void **state)
 {
 	static const struct stage_row rows[] = {
 	    {"550 5.1.1 User unknown (in reply to RCPT TO command)", SMTPCLASS_STAGE_RCPT},
-	    {"SMTP error from remote mail server after RCPT TO:<a@b.example>:", SMTPCLASS_STAGE_RCPT},
+	    {"SMTP error from remote mail server after RCPT TO:<a@b.example>:",
+	     SMTPCLASS_STAGE_RCPT},
 	    {"554 5.7.1 spam (in reply to end of DATA command)", SMTPCLASS_STAGE_EOD},
 	    {"SMTP error from remote mail server after end of data:", SMTPCLASS_STAGE_EOD},
 	    {"did not like our final DATA:", SMTPCLASS_STAGE_EOD},
 	    {"550 sender rejected (in reply to MAIL FROM command)", SMTPCLASS_STAGE_MAIL},
 	    {"host said: 554 go away (in reply to EHLO command)", SMTPCLASS_STAGE_HELO},
-	    {"SMTP error from remote mail server after initial connection:", SMTPCLASS_STAGE_CONNECT},
+	    {"SMTP error from remote mail server after initial connection:",
+	     SMTPCLASS_STAGE_CONNECT},
 	    /* A transcript: the last command before the first failure, not
 	     * the last command (with pipelining DATA follows the failure). */
 	    {">>> MAIL From:<a@b>\n<<< 250 ok\n>>> RCPT To:<c@d>\n<<< 550 5.1.1 unknown\n>>> DATA\n"
@@ -265,8 +269,9 @@ static void test_detect(void **state)
 	(void)state;
 	for (size_t i = 0; i < COUNT(rows); i++) {
 		print_message("detect row %zu\n", i);
-		assert_int_equal(mailbox_detect(rows[i].input, strlen(rows[i].input), rows[i].complete),
-		                 rows[i].expected);
+		assert_int_equal(
+		    mailbox_detect(rows[i].input, strlen(rows[i].input), rows[i].complete),
+		    rows[i].expected);
 	}
 }
 
@@ -299,14 +304,10 @@ static void test_separator(void **state)
 static void test_unquote(void **state)
 {
 	static const struct strip_row rows[] = {
-	    {">From me\n", "From me\n"},
-	    {">>From me\n", ">From me\n"}, /* mboxrd: one '>' less */
-	    {">>>From x", ">>From x"},
-	    {"> From me\n", "> From me\n"},  /* a quote, not a quoted separator */
-	    {">Fromage\n", ">Fromage\n"},
-	    {"From me\n", "From me\n"},
-	    {">", ">"},
-	    {"", ""},
+	    {">From me\n", "From me\n"},  {">>From me\n", ">From me\n"},  /* mboxrd: one '>' less */
+	    {">>>From x", ">>From x"},    {"> From me\n", "> From me\n"}, /* a quote, not a quoted
+	                                                                     separator */
+	    {">Fromage\n", ">Fromage\n"}, {"From me\n", "From me\n"},     {">", ">"}, {"", ""},
 	};
 
 	(void)state;
@@ -386,7 +387,8 @@ static void test_notices(void **state)
 		assert_span(report.recipients[0].recipient, row->recipient);
 		assert_non_null(report.recipients[0].diagnostic.ptr);
 		if (strstr(report.recipients[0].diagnostic.ptr, row->diagnostic_part) == NULL)
-			fail_msg("diagnostic [%.*s] lacks [%s]", (int)report.recipients[0].diagnostic.len,
+			fail_msg("diagnostic [%.*s] lacks [%s]",
+			         (int)report.recipients[0].diagnostic.len,
 			         report.recipients[0].diagnostic.ptr, row->diagnostic_part);
 		assert_int_equal(report.recipients[0].stage, row->stage);
 	}
@@ -395,9 +397,10 @@ static void test_notices(void **state)
 /* A DSN recipient is completed from the notice, never added to. */
 static void test_notice_completes_dsn(void **state)
 {
-	static const char notice[] = "This is the mail system at host mx.example.net.\n\n"
-	                             "<bob@example.com>: host mx.example.com said: 550 5.1.1 unknown"
-	                             " (in reply to RCPT TO command)\n<other@example.com>: x\n";
+	static const char notice[] =
+	    "This is the mail system at host mx.example.net.\n\n"
+	    "<bob@example.com>: host mx.example.com said: 550 5.1.1 unknown"
+	    " (in reply to RCPT TO command)\n<other@example.com>: x\n";
 
 	(void)state;
 	reset();
@@ -485,8 +488,8 @@ static void test_messages(void **state)
 			assert_span(bounce->returned.subject, row->subject);
 		if (row->notice_part != NULL) {
 			assert_non_null(bounce->notice.ptr);
-			assert_non_null(memmem(bounce->notice.ptr, bounce->notice.len, row->notice_part,
-			                       strlen(row->notice_part)));
+			assert_non_null(memmem(bounce->notice.ptr, bounce->notice.len,
+			                       row->notice_part, strlen(row->notice_part)));
 		}
 		free(bounce);
 	}
@@ -505,12 +508,12 @@ static void test_dates(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_dsn_fields),     cmocka_unit_test(test_dsn_many_recipients),
-	    cmocka_unit_test(test_store_full),     cmocka_unit_test(test_strip_type),
-	    cmocka_unit_test(test_stage_of),       cmocka_unit_test(test_detect),
-	    cmocka_unit_test(test_separator),      cmocka_unit_test(test_unquote),
-	    cmocka_unit_test(test_notices),        cmocka_unit_test(test_notice_completes_dsn),
-	    cmocka_unit_test(test_messages),       cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_dsn_fields), cmocka_unit_test(test_dsn_many_recipients),
+	    cmocka_unit_test(test_store_full), cmocka_unit_test(test_strip_type),
+	    cmocka_unit_test(test_stage_of),   cmocka_unit_test(test_detect),
+	    cmocka_unit_test(test_separator),  cmocka_unit_test(test_unquote),
+	    cmocka_unit_test(test_notices),    cmocka_unit_test(test_notice_completes_dsn),
+	    cmocka_unit_test(test_messages),   cmocka_unit_test(test_dates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -32,7 +32,7 @@
 #include "mail.h"
 
 #define PROGRAM "smtpclass"
-#define WINDOW (128 * 1024)
+#define WINDOW  (128 * 1024)
 
 struct bounce_counts bounce_counts;
 
@@ -95,7 +95,8 @@ static size_t reply_start(const char *text, size_t len)
 		if (i > 0 && text[i - 1] != ' ' && text[i - 1] != ':' && text[i - 1] != '(' &&
 		    text[i - 1] != '\'' && text[i - 1] != '"')
 			continue;
-		if ((text[i] >= '2' && text[i] <= '5') && smtpclass_opens_reply(text + i, len - i)) {
+		if ((text[i] >= '2' && text[i] <= '5') &&
+		    smtpclass_opens_reply(text + i, len - i)) {
 			smtpclass_reply probe;
 
 			if (smtpclass_parse(text + i, len - i, &probe) == SMTPCLASS_PARSE_OK)
@@ -126,7 +127,8 @@ static void classify_failure(const char *text, size_t len, smtpclass_span dsn_st
 	if (reply->enhanced_class == 0 && dsn_status.ptr != NULL) {
 		smtpclass_reply status;
 
-		if (smtpclass_parse(dsn_status.ptr, dsn_status.len, &status) == SMTPCLASS_PARSE_OK &&
+		if (smtpclass_parse(dsn_status.ptr, dsn_status.len, &status) ==
+		        SMTPCLASS_PARSE_OK &&
 		    status.enhanced_class != 0) {
 			reply->enhanced_class = status.enhanced_class;
 			reply->enhanced_subject = status.enhanced_subject;
@@ -145,8 +147,8 @@ static const struct {
 	smtpclass_log_status status;
 	int failed;
 } actions[] = {
-    {"failed", SMTPCLASS_STATUS_BOUNCED, 1},   {"delayed", SMTPCLASS_STATUS_DEFERRED, 1},
-    {"delivered", SMTPCLASS_STATUS_SENT, 0},   {"relayed", SMTPCLASS_STATUS_SENT, 0},
+    {"failed", SMTPCLASS_STATUS_BOUNCED, 1}, {"delayed", SMTPCLASS_STATUS_DEFERRED, 1},
+    {"delivered", SMTPCLASS_STATUS_SENT, 0}, {"relayed", SMTPCLASS_STATUS_SENT, 0},
     {"expanded", SMTPCLASS_STATUS_SENT, 0},
 };
 
@@ -220,7 +222,7 @@ static void write_recipient(const char *source, unsigned long long line,
 	struct record record = {source, line, &reply, &result, &log, 0, &mail};
 	int action = action_index(r->action);
 	smtpclass_span text = r->diagnostic.ptr != NULL ? r->diagnostic : r->status;
-	smtpclass_span when = r->last_attempt.ptr != NULL ? r->last_attempt
+	smtpclass_span when = r->last_attempt.ptr != NULL              ? r->last_attempt
 	                      : bounce.report.arrival_date.ptr != NULL ? bounce.report.arrival_date
 	                                                               : bounce.date;
 
@@ -446,7 +448,8 @@ static void *relay_bytes(void *arg)
 	sigemptyset(&pipe_signal);
 	sigaddset(&pipe_signal, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &pipe_signal, NULL);
-	while (write_all_bytes(relay.write_fd, window + window_start, window_end - window_start) == 0) {
+	while (write_all_bytes(relay.write_fd, window + window_start, window_end - window_start) ==
+	       0) {
 		ssize_t n;
 
 		window_start = window_end = 0;
@@ -520,8 +523,10 @@ int bounce_read_fd(int fd, const char *name, int force, unsigned input_flags, in
 		return 1;
 	}
 	if (!bounce_available()) {
-		fprintf(stderr, "%s: %s: mail, but message input is not available: this smtpclass "
-		        "was built without GMime\n", PROGRAM, name);
+		fprintf(stderr,
+		        "%s: %s: mail, but message input is not available: this smtpclass "
+		        "was built without GMime\n",
+		        PROGRAM, name);
 		bounce_counts.bad_input = 1;
 		input_close(&input);
 		return 1;
@@ -606,8 +611,10 @@ static void read_folder(const char *path, const char *folder, unsigned input_fla
 void bounce_read_maildir(const char *path, unsigned input_flags)
 {
 	if (!bounce_available()) {
-		fprintf(stderr, "%s: %s: a Maildir, but message input is not available: this "
-		        "smtpclass was built without GMime\n", PROGRAM, path);
+		fprintf(stderr,
+		        "%s: %s: a Maildir, but message input is not available: this "
+		        "smtpclass was built without GMime\n",
+		        PROGRAM, path);
 		bounce_counts.bad_input = 1;
 		return;
 	}

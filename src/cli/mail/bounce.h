@@ -9,19 +9,20 @@
 
 /* What the message input counted, for --stats. */
 struct bounce_counts {
-	unsigned long long messages;     /* messages read */
-	unsigned long long failures;     /* of them bounces (DSNs and notices) */
-	unsigned long long recipients;   /* failed recipients written */
-	unsigned long long no_recipient; /* of them naming no recipient the bounce could be read for */
-	unsigned long long not_bounce;   /* ordinary messages, skipped */
-	unsigned long long feedback;     /* feedback reports */
-	unsigned long long autoreply;    /* automatic replies */
-	unsigned long long not_failed;   /* DSN recipients delivered, relayed or expanded */
-	unsigned long long cut;          /* messages longer than MAIL_MESSAGE_MAX */
-	unsigned long long broken;       /* messages with no readable MIME structure */
-	unsigned long long dropped;      /* recipients beyond the per-message limit */
-	int io_error;                    /* a read failed (reported) */
-	int bad_input;                   /* an input was binary or corrupt (reported) */
+	unsigned long long messages;   /* messages read */
+	unsigned long long failures;   /* of them bounces (DSNs and notices) */
+	unsigned long long recipients; /* failed recipients written */
+	unsigned long long
+	    no_recipient; /* of them naming no recipient the bounce could be read for */
+	unsigned long long not_bounce; /* ordinary messages, skipped */
+	unsigned long long feedback;   /* feedback reports */
+	unsigned long long autoreply;  /* automatic replies */
+	unsigned long long not_failed; /* DSN recipients delivered, relayed or expanded */
+	unsigned long long cut;        /* messages longer than MAIL_MESSAGE_MAX */
+	unsigned long long broken;     /* messages with no readable MIME structure */
+	unsigned long long dropped;    /* recipients beyond the per-message limit */
+	int io_error;                  /* a read failed (reported) */
+	int bad_input;                 /* an input was binary or corrupt (reported) */
 };
 
 extern struct bounce_counts bounce_counts;

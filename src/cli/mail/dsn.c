@@ -170,7 +170,8 @@ static smtpclass_span unfolded(const char *value, size_t len, struct mail_store 
 static int field_index(const char *name, size_t len)
 {
 	for (size_t i = 0; i < DSN_FIELD_COUNT; i++)
-		if (strlen(dsn_fields[i].name) == len && strncasecmp(dsn_fields[i].name, name, len) == 0)
+		if (strlen(dsn_fields[i].name) == len &&
+		    strncasecmp(dsn_fields[i].name, name, len) == 0)
 			return (int)i;
 	return -1;
 }
@@ -262,8 +263,8 @@ void dsn_parse(const char *text, size_t len, struct mail_store *store, struct ma
 		}
 		/* The field runs on over the lines that start with a blank. */
 		field_len = line_len;
-		while (i + field_len + 1 < len && (text[i + field_len + 1] == ' ' ||
-		                                   text[i + field_len + 1] == '\t')) {
+		while (i + field_len + 1 < len &&
+		       (text[i + field_len + 1] == ' ' || text[i + field_len + 1] == '\t')) {
 			const char *next = text + i + field_len + 1;
 			const char *next_end = memchr(next, '\n', len - (size_t)(next - text));
 

@@ -90,11 +90,11 @@ enum mail_flag {
 /* A message read. */
 struct mail_bounce {
 	enum mail_kind kind;
-	const char *layout;      /* "rfc3464", or the notice layout's name */
+	const char *layout; /* "rfc3464", or the notice layout's name */
 	struct mail_report report;
 	struct mail_returned returned;
-	smtpclass_span date;     /* the bounce's own Date: */
-	smtpclass_span notice;   /* the human-readable text, decoded to UTF-8 */
+	smtpclass_span date;   /* the bounce's own Date: */
+	smtpclass_span notice; /* the human-readable text, decoded to UTF-8 */
 	unsigned flags;
 };
 
@@ -103,8 +103,7 @@ struct mail_bounce {
 /* Reads the fields of a message/delivery-status body into report (adding
  * to what is there): groups separated by blank lines, folded lines joined,
  * names case-insensitive, "type;" prefixes removed.  Values go to store. */
-void dsn_parse(const char *text, size_t len, struct mail_store *store,
-               struct mail_report *report);
+void dsn_parse(const char *text, size_t len, struct mail_store *store, struct mail_report *report);
 
 /* Removes a "type;" prefix (rfc822;, dns;, smtp;) and the blanks around. */
 smtpclass_span dsn_strip_type(smtpclass_span value);
@@ -140,8 +139,8 @@ const char *mail_folded_find(const struct mail_folded *folded, size_t from, cons
  * bounce subject).  When report already holds recipients (from a
  * DSN part), only their missing diagnostics and stages are filled in.
  */
-const char *notice_read(const char *text, size_t len, int bounce_signs,
-                        struct mail_store *store, struct mail_report *report);
+const char *notice_read(const char *text, size_t len, int bounce_signs, struct mail_store *store,
+                        struct mail_report *report);
 
 /* Whether a From: header is a mailer daemon's (MAILER-DAEMON, postmaster,
  * "Mail Delivery System"). */
@@ -162,8 +161,7 @@ const char *message_library(void);
 /* Reads one message (bytes[0..len), as stored, without an mbox "From "
  * line) into out.  Never fails: a message that cannot be read as MIME is
  * read as plain text and flagged MAIL_BROKEN. */
-void message_read(const char *bytes, size_t len, struct mail_store *store,
-                  struct mail_bounce *out);
+void message_read(const char *bytes, size_t len, struct mail_store *store, struct mail_bounce *out);
 
 /* A date as RFC 5322 writes it (Last-Attempt-Date, Date:) in seconds
  * since 1970, or -1 when it is none. */

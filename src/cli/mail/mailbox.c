@@ -42,7 +42,8 @@ static const char *const message_fields[] = {"from", "date", "received", "return
 static int is_message_field(const char *name, size_t len)
 {
 	for (size_t i = 0; i < sizeof(message_fields) / sizeof(message_fields[0]); i++)
-		if (strlen(message_fields[i]) == len && strncasecmp(message_fields[i], name, len) == 0)
+		if (strlen(message_fields[i]) == len &&
+		    strncasecmp(message_fields[i], name, len) == 0)
 			return 1;
 	return 0;
 }

@@ -42,17 +42,23 @@ const char *message_library(void)
 /* Headers that senders put on a message to find its campaign or job
  * again, in order of preference. */
 static const char *const campaign_headers[] = {
-    "X-Campaign-Id", "X-Campaign", "X-Campaignid", "X-Mailer-Campaign", "X-Job",
-    "X-Mailgun-Campaign-Id", "X-MC-Campaign", "X-SES-Configuration-Set", "X-Feedback-ID",
-    "Feedback-ID",   "X-Message-Id",
+    "X-Campaign-Id", "X-Campaign",
+    "X-Campaignid",  "X-Mailer-Campaign",
+    "X-Job",         "X-Mailgun-Campaign-Id",
+    "X-MC-Campaign", "X-SES-Configuration-Set",
+    "X-Feedback-ID", "Feedback-ID",
+    "X-Message-Id",
 };
 
 /* Headers that mark an automatic reply (RFC 3834 and the older habits). */
 static const struct {
 	const char *name, *value; /* value NULL: any */
 } autoreply_headers[] = {
-    {"Auto-Submitted", "auto-replied"}, {"X-Autoreply", NULL}, {"X-Autorespond", NULL},
-    {"Precedence", "auto_reply"},       {"X-Auto-Response-Suppress", NULL},
+    {"Auto-Submitted", "auto-replied"},
+    {"X-Autoreply", NULL},
+    {"X-Autorespond", NULL},
+    {"Precedence", "auto_reply"},
+    {"X-Auto-Response-Suppress", NULL},
 };
 
 /* Content types by what they are to a bounce. */
@@ -77,7 +83,7 @@ struct walk {
 	struct mail_bounce *out;
 	int have_returned;
 	int feedback;
-	int empty_multipart; /* a multipart whose boundary was never found */
+	int empty_multipart;      /* a multipart whose boundary was never found */
 	smtpclass_span bounce_to; /* the bounce's own To: the original sender */
 	smtpclass_span html;
 };
@@ -203,8 +209,8 @@ static void walk_part(struct walk *w, GMimeObject *part, int depth);
 static void walk_multipart(struct walk *w, GMimeMultipart *multipart, int depth)
 {
 	GMimeContentType *type = g_mime_object_get_content_type(GMIME_OBJECT(multipart));
-	const char *report_type = type != NULL ? g_mime_content_type_get_parameter(type, "report-type")
-	                                       : NULL;
+	const char *report_type =
+	    type != NULL ? g_mime_content_type_get_parameter(type, "report-type") : NULL;
 	int count = g_mime_multipart_get_count(multipart);
 
 	if (count == 0)
@@ -290,7 +296,8 @@ static void strip_tags(smtpclass_span text)
 	int in_tag = 0;
 
 	for (size_t i = 0; i < text.len; i++) {
-		if (s[i] == '<' && i + 1 < text.len && s[i + 1] != ' ' && strchr("/abdhlpstu!", s[i + 1] | 0x20)) {
+		if (s[i] == '<' && i + 1 < text.len && s[i + 1] != ' ' &&
+		    strchr("/abdhlpstu!", s[i + 1] | 0x20)) {
 			in_tag = 1;
 			s[i] = ' ';
 		} else if (in_tag && s[i] == '>') {
@@ -414,8 +421,9 @@ static smtpclass_span raw_body(const char *bytes, size_t len, struct mail_store 
 	const char *body = NULL;
 
 	for (size_t i = 0; i + 1 < len && body == NULL; i++)
-		if (bytes[i] == '\n' && (bytes[i + 1] == '\n' || (bytes[i + 1] == '\r' && i + 2 < len &&
-		                                                 bytes[i + 2] == '\n')))
+		if (bytes[i] == '\n' &&
+		    (bytes[i + 1] == '\n' ||
+		     (bytes[i + 1] == '\r' && i + 2 < len && bytes[i + 2] == '\n')))
 			body = bytes + i + 1;
 	if (body == NULL)
 		body = bytes;

@@ -29,39 +29,53 @@ struct layout {
 /* Phrases are matched case-insensitively anywhere in the decoded text. */
 static const struct layout layouts[] = {
     {"qmail", MARKERS("this is the qmail-send program", "i'm afraid i wasn't able to deliver"), 0},
-    {"exim", MARKERS("this message was created automatically by mail delivery software",
-                     "the following address(es) failed", "could not be delivered to one or more"), 0},
+    {"exim",
+     MARKERS("this message was created automatically by mail delivery software",
+             "the following address(es) failed", "could not be delivered to one or more"),
+     0},
     {"postfix", MARKERS("this is the mail system at host", "i'm sorry to have to inform you"), 0},
-    {"sendmail", MARKERS("----- the following addresses had permanent fatal errors -----",
-                         "----- transcript of session follows -----",
-                         "the original message was received at"), 0},
-    {"exchange", MARKERS("delivery has failed to these recipients or groups",
-                         "your message did not reach some or all of the intended recipients",
-                         "the following recipient(s) cannot be reached",
-                         "your message to these recipients couldn't be delivered",
-                         "your message couldn't be delivered", "generating server:"), 0},
-    {"gmail", MARKERS("delivery to the following recipient failed permanently",
-                      "delivery to the following recipients failed",
-                      "delivery to the following recipient has been delayed",
-                      "the response from the remote server was",
-                      "this is an automatically generated delivery status notification"), 0},
+    {"sendmail",
+     MARKERS("----- the following addresses had permanent fatal errors -----",
+             "----- transcript of session follows -----", "the original message was received at"),
+     0},
+    {"exchange",
+     MARKERS("delivery has failed to these recipients or groups",
+             "your message did not reach some or all of the intended recipients",
+             "the following recipient(s) cannot be reached",
+             "your message to these recipients couldn't be delivered",
+             "your message couldn't be delivered", "generating server:"),
+     0},
+    {"gmail",
+     MARKERS("delivery to the following recipient failed permanently",
+             "delivery to the following recipients failed",
+             "delivery to the following recipient has been delayed",
+             "the response from the remote server was",
+             "this is an automatically generated delivery status notification"),
+     0},
     {"yahoo", MARKERS("sorry, we were unable to deliver your message to the following address"), 0},
     {"dragonfly", MARKERS("this is the dragonfly mail agent"), 0},
-    {"opensmtpd", MARKERS("this is the mailer-daemon, please do not reply",
-                          "an error has occurred while attempting to deliver a message"), 0},
-    {"amazonses", MARKERS("an error occurred while trying to deliver the mail to the following"), 0},
-    {"domino", MARKERS("your message was not delivered to", "not listed in public name & address book",
-                       "was not delivered to:"), 0},
-    {"courier", MARKERS("this is a delivery status notification from",
-                        "the original message was received on"), 0},
+    {"opensmtpd",
+     MARKERS("this is the mailer-daemon, please do not reply",
+             "an error has occurred while attempting to deliver a message"),
+     0},
+    {"amazonses", MARKERS("an error occurred while trying to deliver the mail to the following"),
+     0},
+    {"domino",
+     MARKERS("your message was not delivered to", "not listed in public name & address book",
+             "was not delivered to:"),
+     0},
+    {"courier",
+     MARKERS("this is a delivery status notification from", "the original message was received on"),
+     0},
     {"kddi", MARKERS("your mail sent on:", "could not be delivered to: <"), 0},
     {"googlegroups", MARKERS("google groups", "googlegroups"), 1},
     {"mailru", MARKERS("не удалось доставить", "mail.ru"), 1},
     {"x4", MARKERS("your mail message to the following address(es) could not be delivered"), 0},
     {"x6", MARKERS("we had trouble delivering your message"), 0},
-    {"generic", MARKERS("could not be delivered", "delivery failed", "undeliverable",
-                        "permanent error", "user unknown", "message from ", "mailbox exceeds",
-                        "invalid final delivery userid"), 2},
+    {"generic",
+     MARKERS("could not be delivered", "delivery failed", "undeliverable", "permanent error",
+             "user unknown", "message from ", "mailbox exceeds", "invalid final delivery userid"),
+     2},
 };
 
 static const struct layout unknown_layout = {"unknown", NULL, 2};
@@ -146,11 +160,14 @@ static smtpclass_span labelled_address(const char *s, size_t len)
 
 		while (at < line_len && (line[at] == ' ' || line[at] == '\t'))
 			at++;
-		for (size_t l = 0; l < sizeof(recipient_labels) / sizeof(recipient_labels[0]); l++) {
+		for (size_t l = 0; l < sizeof(recipient_labels) / sizeof(recipient_labels[0]);
+		     l++) {
 			size_t n = strlen(recipient_labels[l]), after;
 
-			if (line_len - at > n && strncasecmp(line + at, recipient_labels[l], n) == 0) {
-				smtpclass_span a = leading_address(line + at + n, line_len - at - n, &after);
+			if (line_len - at > n &&
+			    strncasecmp(line + at, recipient_labels[l], n) == 0) {
+				smtpclass_span a =
+				    leading_address(line + at + n, line_len - at - n, &after);
 
 				if (a.ptr != NULL)
 					return a;
@@ -197,7 +214,8 @@ static smtpclass_span any_address(const char *s, size_t len)
 
 static int same_address(smtpclass_span a, smtpclass_span b)
 {
-	return a.len == b.len && a.ptr != NULL && b.ptr != NULL && strncasecmp(a.ptr, b.ptr, a.len) == 0;
+	return a.len == b.len && a.ptr != NULL && b.ptr != NULL &&
+	       strncasecmp(a.ptr, b.ptr, a.len) == 0;
 }
 
 static struct mail_recipient *find_recipient(struct mail_report *report, smtpclass_span address)
@@ -217,7 +235,8 @@ static void note_recipient(struct mail_report *report, int from_dsn, smtpclass_s
 	struct mail_recipient *r = find_recipient(report, address);
 	smtpclass_span kept;
 
-	if (r == NULL && from_dsn && report->count == 1 && report->recipients[0].diagnostic.ptr == NULL)
+	if (r == NULL && from_dsn && report->count == 1 &&
+	    report->recipients[0].diagnostic.ptr == NULL)
 		r = &report->recipients[0]; /* one recipient, written differently */
 	if (r == NULL) {
 		if (from_dsn)
@@ -282,8 +301,8 @@ static size_t read_section(const char *s, size_t len, struct mail_report *report
 
 		if (a.ptr != NULL) {
 			if (address.ptr != NULL) {
-				note_failure(report, from_dsn, address, text, (size_t)(line - text), before,
-				             (size_t)(address_line - before), store);
+				note_failure(report, from_dsn, address, text, (size_t)(line - text),
+				             before, (size_t)(address_line - before), store);
 				before = line;
 			}
 			address = a;
@@ -299,8 +318,8 @@ static size_t read_section(const char *s, size_t len, struct mail_report *report
 	return found;
 }
 
-const char *notice_read(const char *text, size_t len, int bounce_signs,
-                        struct mail_store *store, struct mail_report *report)
+const char *notice_read(const char *text, size_t len, int bounce_signs, struct mail_store *store,
+                        struct mail_report *report)
 {
 	const struct layout *layout = NULL;
 	const char *start = NULL, *end;
@@ -348,9 +367,10 @@ const char *notice_read(const char *text, size_t len, int bounce_signs,
 }
 
 static const char *const bounce_subjects[] = {
-    "undelivered mail", "undeliverable", "delivery status notification", "failure notice",
-    "returned mail", "mail delivery failed", "delivery failure", "mail delivery failure",
-    "non-delivery", "nondeliverable", "delivery notification", "could not be delivered",
+    "undelivered mail",  "undeliverable",         "delivery status notification",
+    "failure notice",    "returned mail",         "mail delivery failed",
+    "delivery failure",  "mail delivery failure", "non-delivery",
+    "nondeliverable",    "delivery notification", "could not be delivered",
     "mail system error", "undelivered message",
 };
 

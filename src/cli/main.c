@@ -27,6 +27,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "bounce.h"
 #include "journal.h"
 #include "linereader.h"
 #include "output.h"
@@ -62,7 +63,8 @@ enum option_id {
 	OPT_MERGE,
 	OPT_ADDRESSES,
 	OPT_RSYSLOG,
-	OPT_NO_SITE_RULES
+	OPT_NO_SITE_RULES,
+	OPT_MAIL
 };
 
 struct option_doc {
@@ -96,6 +98,7 @@ static const struct option_doc options[] = {
     {"top", required_argument, OPT_TOP, "N", "summary mode: list the top N domains, hosts and reply groups (default 20, 0 all)"},
     {"merge", no_argument, OPT_MERGE, NULL, "summary mode: the files are JSON summaries to add up"},
     {"addresses", required_argument, OPT_ADDRESSES, "KIND", "summary mode: print the recipients to remove (remove) or that failed only softly (soft)"},
+    {"mail", no_argument, OPT_MAIL, NULL, "read every input as mail: one message, an mbox or a Maildir (one record per failed recipient)"},
     {"rsyslog", no_argument, OPT_RSYSLOG, NULL, "run as an rsyslog mmexternal plugin: one JSON object per input line"},
     {"help", no_argument, OPT_HELP, NULL, "show this help and exit"},
     {"version", no_argument, OPT_VERSION, NULL, "show the version and exit"},
@@ -122,6 +125,7 @@ struct settings {
 	int addresses; /* 1: --addresses=remove, 2: --addresses=soft */
 	int rsyslog;   /* --rsyslog: mmexternal protocol on stdin and stdout */
 	int text;      /* -a: no binary-file check */
+	int mail;      /* --mail: every input is messages */
 };
 
 struct counters {
@@ -360,6 +364,9 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		case OPT_RSYSLOG:
 			settings->rsyslog = 1;
 			break;
+		case OPT_MAIL:
+			settings->mail = 1;
+			break;
 		case OPT_HELP:
 			print_help();
 			exit(finish_output() == 0 ? EX_OK : EX_IOERR);
@@ -369,6 +376,7 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		case OPT_VERSION:
 			printf("%s %s\n", PROGRAM, smtpclass_version());
 			printf("decompresses: %s\n", input_formats());
+			printf("reads mail: %s\n", bounce_library());
 			exit(finish_output() == 0 ? EX_OK : EX_IOERR);
 		default:
 			return -1;
@@ -380,6 +388,10 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		settings->output.color = 0;
 	if (settings->reply_count > 0 && optind < argc) {
 		fprintf(stderr, "%s: give either -r REPLY or files, not both\n", PROGRAM);
+		return -1;
+	}
+	if (settings->mail && (settings->reply_count > 0 || settings->rsyslog || settings->merge)) {
+		fprintf(stderr, "%s: --mail reads files, Maildirs or standard input\n", PROGRAM);
 		return -1;
 	}
 	if (settings->rsyslog && (settings->reply_count > 0 || optind < argc || settings->summary ||
@@ -804,17 +816,39 @@ static int is_directory(int fd)
 	return fstat(fd, &info) == 0 && S_ISDIR(info.st_mode);
 }
 
+static void emit_mail_record(const struct record *record)
+{
+	emit(current_settings, record);
+}
+
+/* One input: messages when it opens like mail (or with --mail), else a log
+ * or a file of replies (src/cli/mail/bounce.c decides, mail.h says how). */
+static void classify_input(struct settings *settings, int fd, const char *name)
+{
+	unsigned flags = settings->text ? INPUT_ACCEPT_BINARY : 0;
+	int log_fd = fd;
+
+	if (bounce_read_fd(fd, name, settings->mail, flags, &log_fd) == 1)
+		return;
+	classify_stream(settings, log_fd, name);
+	bounce_release(fd, log_fd);
+}
+
 static void classify_files(struct settings *settings, int argc, char **argv)
 {
 	if (optind == argc) {
-		classify_stream(settings, STDIN_FILENO, "-");
+		classify_input(settings, STDIN_FILENO, "-");
 		return;
 	}
 	for (int i = optind; i < argc && !settings->output.failed && !interrupted; i++) {
 		int fd;
 
 		if (strcmp(argv[i], "-") == 0) {
-			classify_stream(settings, STDIN_FILENO, "-");
+			classify_input(settings, STDIN_FILENO, "-");
+			continue;
+		}
+		if (bounce_is_maildir(argv[i])) {
+			bounce_read_maildir(argv[i], settings->text ? INPUT_ACCEPT_BINARY : 0);
 			continue;
 		}
 		fd = open(argv[i], O_RDONLY);
@@ -826,7 +860,7 @@ static void classify_files(struct settings *settings, int argc, char **argv)
 				close(fd);
 			continue;
 		}
-		classify_stream(settings, fd, argv[i]);
+		classify_input(settings, fd, argv[i]);
 		close(fd);
 	}
 }
@@ -990,6 +1024,7 @@ int main(int argc, char **argv)
 		prepare_delivered_result(&settings.classify);
 		summary_feed_start(summary_report);
 	}
+	bounce_setup(&settings.classify, emit_mail_record, settings.all, settings.summary);
 	if (settings.reply_count > 0)
 		classify_arguments(&settings);
 	else if (settings.merge)
@@ -1008,8 +1043,14 @@ int main(int argc, char **argv)
 	free(settings.rule_files);
 	smtpclass_rules_free(site_rules);
 	summary_free(summary_report);
+	counts.io_error |= bounce_counts.io_error;
+	counts.bad_input |= bounce_counts.bad_input;
+	if (!settings.stats && bounce_counts.messages > 0 && bounce_counts.failures == 0 &&
+	    counts.records == 0)
+		fprintf(stderr, "%s: 0 of %llu messages were bounces; see --stats\n", PROGRAM,
+		        bounce_counts.messages);
 	if (!settings.stats && !settings.merge && settings.reply_count == 0 && counts.lines > 0 &&
-	    counts.records == 0 && counts.sent_hidden == 0)
+	    bounce_counts.messages == 0 && counts.records == 0 && counts.sent_hidden == 0)
 		/* A wrong input (not a mail log, an unknown format) is noticed. */
 		fprintf(stderr, "%s: 0 of %llu lines were delivery outcomes or replies; see --stats\n",
 		        PROGRAM, counts.lines);
@@ -1018,6 +1059,15 @@ int main(int argc, char **argv)
 		        "%s: lines %llu, records %llu, skipped %llu, sent not shown %llu, cut %llu\n",
 		        PROGRAM, counts.lines, counts.records, counts.skipped, counts.sent_hidden,
 		        counts.cut);
+		if (bounce_counts.messages > 0)
+			fprintf(stderr,
+			        "%s: messages %llu, bounces %llu, failed recipients %llu (%llu unnamed), not bounces %llu, "
+			        "feedback %llu, auto-replies %llu, recipients not failed %llu, cut %llu, "
+			        "unreadable MIME %llu, recipients dropped %llu\n",
+			        PROGRAM, bounce_counts.messages, bounce_counts.failures,
+			        bounce_counts.recipients, bounce_counts.no_recipient, bounce_counts.not_bounce, bounce_counts.feedback,
+			        bounce_counts.autoreply, bounce_counts.not_failed, bounce_counts.cut,
+			        bounce_counts.broken, bounce_counts.dropped);
 		for (int mta = 1; mta < SMTPCLASS_MTA_COUNT; mta++)
 			if (counts.per_mta[mta] > 0)
 				fprintf(stderr, "%s: %s records %llu\n", PROGRAM,

@@ -196,13 +196,15 @@ static struct value unix_value(struct output *output)
 	X(rule, string_value(result->rule))                                                    \
 	X(mismatch, bool_value(result->mismatch))                                              \
 	X(stage, string_value(smtpclass_stage_name(record->stage)))                           \
-	X(remote_host, found != NULL ? span_value(found->remote_host) : none)                  \
+	X(remote_host, mail != NULL ? span_value(mail->remote_host)                           \
+	               : found != NULL ? span_value(found->remote_host) : none)                \
 	X(remote_ip, found != NULL ? span_value(found->remote_ip) : none)
 
 #define LOG_COLUMNS(X)                                                \
 	X(time, span_value(log->time))                                \
 	X(time_iso, iso_value(output))                                \
-	X(time_unix, unix_value(output))                              \
+	X(time_unix, mail != NULL ? (mail->time_unix >= 0 ? number_value(mail->time_unix) : none) \
+	                          : unix_value(output))               \
 	X(host, span_value(log->host))                                \
 	X(mta, string_value(smtpclass_mta_name(log->mta)))            \
 	X(queue_id, span_value(log->queue_id))                        \
@@ -210,8 +212,19 @@ static struct value unix_value(struct output *output)
 	X(recipient, span_value(log->recipient))                      \
 	X(domain, span_value(log->domain))                            \
 	X(relay, span_value(log->relay))                              \
-	X(status, string_value(smtpclass_log_status_name(log->status))) \
-	X(dsn, span_value(log->dsn))
+	X(status, mail != NULL ? span_value(mail->status)             \
+	                       : string_value(smtpclass_log_status_name(log->status))) \
+	X(dsn, span_value(log->dsn))                                  \
+	MAIL_COLUMNS(X)
+
+/* The columns of records read from bounce messages (null in log mode). */
+#define MAIL_COLUMNS(X)                                                               \
+	X(original_recipient, mail != NULL ? span_value(mail->original_recipient) : none) \
+	X(reporting_mta, mail != NULL ? span_value(mail->reporting_mta) : none)           \
+	X(message_id, mail != NULL ? span_value(mail->message_id) : none)                 \
+	X(message_subject, mail != NULL ? span_value(mail->subject) : none)               \
+	X(list_id, mail != NULL ? span_value(mail->list_id) : none)                       \
+	X(campaign_id, mail != NULL ? span_value(mail->campaign_id) : none)
 
 /* With --taxonomy: the result in other senders' bounce taxonomies. */
 #define TAXONOMY_COLUMNS(X)                                           \
@@ -270,6 +283,7 @@ static struct value column_value(struct output *output, const struct record *rec
 	const smtpclass_result *result = record->result;
 	const smtpclass_log_record *log = record->log;
 	const smtpclass_found *found = record->found;
+	const struct record_mail *mail = record->mail;
 	const struct value none = {V_NULL, NULL, 0, 0};
 	int has_enhanced = reply->enhanced_class != 0;
 
@@ -645,7 +659,11 @@ static void write_text(struct output *output, const struct record *record)
 	const char *confidence = smtpclass_confidence_name(result->confidence);
 	char code[DECIMAL_MAX];
 
-	if (record->line > 0 && record->source != NULL && strcmp(record->source, "arg") != 0)
+	if (record->mail != NULL && record->source != NULL) {
+		/* a message: the file, and the message number in an mbox */
+		out_string(output, record->source);
+		out_string(output, ": ");
+	} else if (record->line > 0 && record->source != NULL && strcmp(record->source, "arg") != 0)
 	{
 		out_string(output, record->source);
 		out_char(output, ':');
@@ -677,9 +695,14 @@ static void write_text(struct output *output, const struct record *record)
 	if (log != NULL) {
 		/* log mode: who and what the MTA said, instead of the sentence */
 		const char *status = smtpclass_log_status_name(log->status);
+		size_t status_len = status != NULL ? strlen(status) : 0;
 
-		write_padded(output, status != NULL ? status : "-", status != NULL ? strlen(status) : 1,
-		             9);
+		if (record->mail != NULL) {
+			status = record->mail->status.ptr;
+			status_len = record->mail->status.len;
+		}
+		write_padded(output, status != NULL ? status : "-", status != NULL ? status_len : 1,
+		             status_len < 9 ? 9 : (int)status_len + 1);
 		if (log->recipient.ptr != NULL)
 			write_flat(output, log->recipient.ptr, log->recipient.len, 0);
 		else

@@ -26,9 +26,23 @@ struct output {
 	char buffer[65536];
 };
 
+/* The fields of a record read from a bounce message (src/cli/mail/). */
+struct record_mail {
+	smtpclass_span status;             /* DSN action (failed, delayed...), feedback, autoreply */
+	smtpclass_span original_recipient; /* Original-Recipient */
+	smtpclass_span remote_host;        /* Remote-MTA */
+	smtpclass_span reporting_mta;      /* Reporting-MTA */
+	smtpclass_span message_id;         /* of the returned message */
+	smtpclass_span subject;            /* of the returned message, UTF-8 */
+	smtpclass_span list_id;            /* List-Id of the returned message */
+	smtpclass_span campaign_id;        /* the sender's X- campaign or job id */
+	long long time_unix;               /* the last attempt, or -1 */
+};
+
 /* One record to write.  log is NULL outside log mode (a reply given with -r
  * or a line of a file of replies); found is what smtpclass_find_reply() read
- * in the text, or NULL. */
+ * in the text, or NULL; mail is NULL unless the record comes from a bounce
+ * message. */
 struct record {
 	const char *source;        /* file name, "-" or "arg" */
 	unsigned long long line;   /* 0 for arguments */
@@ -38,6 +52,7 @@ struct record {
 	int cut;                   /* the input line was longer than the cap and was cut */
 	smtpclass_stage stage;     /* the stage the classification used */
 	const smtpclass_found *found;
+	const struct record_mail *mail;
 };
 
 /* A new input begins: yearless stamps get their year from --year, else from

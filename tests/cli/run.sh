@@ -78,7 +78,7 @@ check_true "empty-stdin-no-output" is_empty_file "$tmp/out.empty"
 # ---- -r ---------------------------------------------------------------------
 # The text is only an address, so that no text rule refines the codes.
 out=$("$bin" -r '550 5.1.1 <a@b.example>' --format=json)
-check json-record '{"source":"arg","line":1,"code":550,"enhanced":"5.1.1","class":"Permanent Failure","subject":"Addressing Status","detail":"Bad destination mailbox address","text":"<a@b.example>","verdict":"hard","reason":"userunknown","action":"remove-address","confidence":"medium","rule":"enhanced X.1.1","mismatch":false,"stage":null,"remote_host":null,"remote_ip":null,"time":null,"time_iso":null,"time_unix":null,"host":null,"mta":null,"queue_id":null,"sender":null,"recipient":null,"domain":null,"relay":null,"status":null,"dsn":null}' "$out"
+check json-record '{"source":"arg","line":1,"code":550,"enhanced":"5.1.1","class":"Permanent Failure","subject":"Addressing Status","detail":"Bad destination mailbox address","text":"<a@b.example>","verdict":"hard","reason":"userunknown","action":"remove-address","confidence":"medium","rule":"enhanced X.1.1","mismatch":false,"stage":null,"remote_host":null,"remote_ip":null,"time":null,"time_iso":null,"time_unix":null,"host":null,"mta":null,"queue_id":null,"sender":null,"recipient":null,"domain":null,"relay":null,"status":null,"dsn":null,"original_recipient":null,"reporting_mta":null,"message_id":null,"message_subject":null,"list_id":null,"campaign_id":null}' "$out"
 
 out=$("$bin" -j -r '250 2.0.0 Ok' -r '550 5.1.1 x' | sed 's/.*"line":\([0-9]*\),.*"verdict":"\([a-z]*\)".*/\1 \2/' | tr '\n' ' ')
 check "several-replies" "1 success 2 hard " "$out"
@@ -88,10 +88,10 @@ check not-a-reply 65 $?
 check_true "not-a-reply-message" grep -q "hello" "$tmp/err"
 
 out=$("$bin" -j --taxonomy -r '550 5.1.1 <a@b.example>: User unknown')
-check_true "taxonomy-json" contains "$out" '"dsn":null,"bounce_class":"10 Invalid Recipient","powermta_category":"bad-mailbox","ses_bounce_type":"Permanent","ses_bounce_subtype":"NoEmail"}'
+check_true "taxonomy-json" contains "$out" '"campaign_id":null,"bounce_class":"10 Invalid Recipient","powermta_category":"bad-mailbox","ses_bounce_type":"Permanent","ses_bounce_subtype":"NoEmail"}'
 check "taxonomy-header" "bounce_class	powermta_category	ses_bounce_type	ses_bounce_subtype" \
-	"$("$bin" --format=tsv --header --taxonomy -r 421 | head -n 1 | cut -f 30-)"
-check "no-taxonomy-by-default" 29 "$("$bin" --format=tsv --header -r 421 | head -n 1 | tr '\t' '\n' | wc -l | tr -d ' ')"
+	"$("$bin" --format=tsv --header --taxonomy -r 421 | head -n 1 | cut -f 36-)"
+check "no-taxonomy-by-default" 35 "$("$bin" --format=tsv --header -r 421 | head -n 1 | tr '\t' '\n' | wc -l | tr -d ' ')"
 
 # Site rules may carry an example; one that another rule decides is an error.
 printf 'id\tphrases\treason\taction\tverdict\tbare_verdict\tprovider\tsource\texample\nfull\tfull\tmailboxfull\t-\t-\t-\t-\tlocal\t552 Mailbox full\nquota\tmailbox full\tsystemfull\t-\t-\t-\t-\tlocal\t552 Mailbox full\n' >"$tmp/shadowed.rules"

@@ -22,7 +22,7 @@ sed -n '/^## Output/,/^## Exit status/p' "$src/README.md" | sed -n 's/^| \(`[^|]
 	tr -d '`' | sed 's/, /\n/g' | grep -v '^key$' | tr '\n' ' ' >"$tmp/readme"
 man_keys=$(cat "$tmp/man")
 check "readme-equals-man" "$man_keys" "$(cat "$tmp/readme")"
-check_true "schema-has-29-keys" [ "$(echo $man_keys | wc -w)" -eq 29 ]
+check_true "schema-has-35-keys" [ "$(echo $man_keys | wc -w)" -eq 35 ]
 
 # Keys of the first JSON record of a run, in order (a "key": at the top
 # level: the values written by smtpclass never hold '","' before a colon).

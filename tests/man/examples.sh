@@ -130,7 +130,7 @@ check "lookup: output" "hard         550 5.1.1   userunknown     remove-address 
 out=$(smtpclass -j -r '451 5.7.1 Delivery not authorized')
 check "json: exit status" 0 $?
 check "json: first word" '{"source":"arg","line":1,"code":451,"enhanced":"5.7.1","class":"Persistent' "$(first_word "$out")"
-check "json: output" '{"source":"arg","line":1,"code":451,"enhanced":"5.7.1","class":"Persistent Transient Failure","subject":"Security or Policy Status","detail":"Delivery not authorized, message refused","text":"Delivery not authorized","verdict":"soft","reason":"rejected","action":"retry","confidence":"medium","rule":"enhanced X.7.1","mismatch":true,"stage":null,"remote_host":null,"remote_ip":null,"time":null,"time_iso":null,"time_unix":null,"host":null,"mta":null,"queue_id":null,"sender":null,"recipient":null,"domain":null,"relay":null,"status":null,"dsn":null}' "$out"
+check "json: output" '{"source":"arg","line":1,"code":451,"enhanced":"5.7.1","class":"Persistent Transient Failure","subject":"Security or Policy Status","detail":"Delivery not authorized, message refused","text":"Delivery not authorized","verdict":"soft","reason":"rejected","action":"retry","confidence":"medium","rule":"enhanced X.7.1","mismatch":true,"stage":null,"remote_host":null,"remote_ip":null,"time":null,"time_iso":null,"time_unix":null,"host":null,"mta":null,"queue_id":null,"sender":null,"recipient":null,"domain":null,"relay":null,"status":null,"dsn":null,"original_recipient":null,"reporting_mta":null,"message_id":null,"message_subject":null,"list_id":null,"campaign_id":null}' "$out"
 
 # smtpclass -r 'host mx.example.com[192.0.2.1] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command)'
 out=$(smtpclass -r 'host mx.example.com[192.0.2.1] said: 452 4.2.2 Mailbox full (in reply to RCPT TO command)')
@@ -216,6 +216,67 @@ check "cron: unsubscribe.txt" "bob@example.com" "$(cat unsubscribe.txt 2>/dev/nu
 check "cron: retry.txt" "DEF456" "$(cat retry.txt 2>/dev/null)"
 check "cron: review.txt" "GHI789 552 5.3.4 Message too big for system
 MNO345 hello there" "$(cat review.txt 2>/dev/null)"
+
+# The bounce examples: a Postfix DSN for bob@example.com, the same bounce
+# twice in an mbox (the second for ann@example.org), and a Maildir holding
+# the first.
+make_bounce() { # make_bounce RECIPIENT
+	cat <<EOF
+Return-Path: <>
+From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
+To: list-owner@example.net
+Subject: Undelivered Mail Returned to Sender
+Date: Fri, 27 Nov 2026 06:25:02 +0000
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+--b1
+Content-Type: text/plain
+
+This is the mail system at host mx.example.net.
+
+--b1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: rfc822; $1
+Action: failed
+Status: 5.1.1
+Remote-MTA: dns; mx.example.com
+Diagnostic-Code: smtp; 550 5.1.1 <$1>: Recipient address
+    rejected: User unknown in local recipient table
+
+--b1
+Content-Type: text/rfc822-headers
+
+From: list-owner@example.net
+To: $1
+Subject: News
+Message-ID: <n1@example.net>
+
+--b1--
+EOF
+}
+make_bounce bob@example.com >bounce.eml
+{
+	echo "From MAILER-DAEMON Fri Nov 27 06:25:02 2026"
+	cat bounce.eml
+	echo
+	echo "From MAILER-DAEMON Fri Nov 27 06:25:03 2026"
+	make_bounce ann@example.org
+} >bounces.mbox
+mkdir -p Maildir/cur Maildir/new Maildir/tmp
+cp bounce.eml Maildir/cur/1764224702.1.mx:2,S
+out=$(smtpclass bounce.eml)
+check "bounce.eml: output" "bounce.eml: hard         550 5.1.1   userunknown     remove-address     high   failed   bob@example.com" "$out"
+out=$(cat bounces.mbox | smtpclass --addresses=remove)
+check "mbox --addresses=remove: status" 0 $?
+check "mbox --addresses=remove: addresses" "ann@example.org
+bob@example.com" "$(printf '%s\n' "$out" | grep @ | sort)"
+smtpclass --summary Maildir >summary.txt
+check "Maildir --summary: status" 0 $?
+check "Maildir --summary: one bounced record" "bounced 1" "$(awk '$1 == "bounced" {print $1, $2}' summary.txt)"
 
 echo "$count checks, $failures failures"
 [ "$failures" -eq 0 ]

@@ -6,7 +6,7 @@ set -u
 build=$1
 src=$2
 bin=$build/smtpclass
-vg="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible"
+vg="valgrind --quiet --suppressions=$src/tests/valgrind/dlopen.supp --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible"
 failures=0
 count=0
 work=$(mktemp -d)
@@ -34,6 +34,8 @@ run lookup $vg "$bin" --explain -r '550 5.1.1 <a@b.example>: User unknown' -r 'C
 run not-a-reply $vg "$bin" -r hello
 run site-rules $vg "$bin" --rules "$work/site.tsv" -r '554 5.7.1 blocked using zen.spamhaus.org'
 run bad-rules $vg "$bin" --rules "$src/README.md" -r 550
+run mail $vg "$bin" --format=json "$src/tests/bounces/rfc3464-34.eml" "$src/tests/bounces/lhost-kddi-01.eml" "$src/tests/bounces/lhost-qmail-01.eml"
+run mbox-pipe $vg "$bin" --addresses=remove "$src/tests/bounces/lhost-postfix-10.eml"
 run missing-file $vg "$bin" "$work/missing" "$src/examples/sample-replies.txt"
 if "$bin" --help | grep -q -- '--summary'; then
 	run summary $vg "$bin" --summary "$src/examples/sample-mail.log"

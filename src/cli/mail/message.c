@@ -1,0 +1,590 @@
+/*
+ * message.c: one message's MIME structure, read with GMime.
+ *
+ * GMime (Debian's libgmime-3.0) does the MIME work: the structure,
+ * base64 and quoted-printable, RFC 2047 encoded words and charsets to
+ * UTF-8 through iconv; it is lenient with broken structure, which bounces
+ * often have.  This file walks the parts and keeps what a bounce is made
+ * of: the delivery-status part (read by dsn.c), the first text part (the
+ * notice, read by notices.c), the returned message's headers (a
+ * message/rfc822 or text/rfc822-headers part), and the signs of a
+ * feedback report or an automatic reply.  Every string GMime hands back is
+ * copied into the store and freed at once, so nothing outlives the message.
+ *
+ * Built without GMime, message_available() says so and nothing is read.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memmem */
+#endif
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mail.h"
+
+#ifdef SMTPCLASS_HAVE_GMIME
+#include <gmime/gmime.h>
+
+int message_available(void)
+{
+	return 1;
+}
+
+const char *message_library(void)
+{
+	static char name[64];
+
+	snprintf(name, sizeof(name), "GMime %u.%u.%u", gmime_major_version, gmime_minor_version,
+	         gmime_micro_version);
+	return name;
+}
+
+/* Headers that senders put on a message to find its campaign or job
+ * again, in order of preference. */
+static const char *const campaign_headers[] = {
+    "X-Campaign-Id", "X-Campaign",
+    "X-Campaignid",  "X-Mailer-Campaign",
+    "X-Job",         "X-Mailgun-Campaign-Id",
+    "X-MC-Campaign", "X-SES-Configuration-Set",
+    "X-Feedback-ID", "Feedback-ID",
+    "X-Message-Id",
+};
+
+/* Headers that mark an automatic reply (RFC 3834 and the older habits). */
+static const struct {
+	const char *name, *value; /* value NULL: any */
+} autoreply_headers[] = {
+    {"Auto-Submitted", "auto-replied"},
+    {"X-Autoreply", NULL},
+    {"X-Autorespond", NULL},
+    {"Precedence", "auto_reply"},
+    {"X-Auto-Response-Suppress", NULL},
+};
+
+/* Content types by what they are to a bounce. */
+enum part_role { ROLE_OTHER, ROLE_DSN, ROLE_FEEDBACK, ROLE_HEADERS, ROLE_TEXT, ROLE_HTML };
+
+static const struct {
+	const char *type, *subtype;
+	enum part_role role;
+} part_roles[] = {
+    {"message", "delivery-status", ROLE_DSN},
+    {"message", "global-delivery-status", ROLE_DSN},
+    {"message", "feedback-report", ROLE_FEEDBACK},
+    {"message", "disposition-notification", ROLE_FEEDBACK},
+    {"text", "rfc822-headers", ROLE_HEADERS},
+    {"message", "global-headers", ROLE_HEADERS},
+    {"text", "plain", ROLE_TEXT},
+    {"text", "html", ROLE_HTML},
+};
+
+struct walk {
+	struct mail_store *store;
+	struct mail_bounce *out;
+	int have_returned;
+	int feedback;
+	int empty_multipart;      /* a multipart whose boundary was never found */
+	smtpclass_span bounce_to; /* the bounce's own To: the original sender */
+	smtpclass_span html;
+};
+
+static smtpclass_span keep(struct walk *w, const char *s)
+{
+	smtpclass_span none = {NULL, 0};
+
+	return s != NULL ? mail_store_add(w->store, s, strlen(s)) : none;
+}
+
+static enum part_role role_of(GMimeObject *part)
+{
+	GMimeContentType *type = g_mime_object_get_content_type(part);
+	const char *media, *subtype;
+
+	if (type == NULL)
+		return ROLE_OTHER;
+	media = g_mime_content_type_get_media_type(type);
+	subtype = g_mime_content_type_get_media_subtype(type);
+	if (media == NULL || subtype == NULL)
+		return ROLE_OTHER;
+	for (size_t i = 0; i < sizeof(part_roles) / sizeof(part_roles[0]); i++)
+		if (strcasecmp(media, part_roles[i].type) == 0 &&
+		    strcasecmp(subtype, part_roles[i].subtype) == 0)
+			return part_roles[i].role;
+	return ROLE_OTHER;
+}
+
+static void returned_headers(struct walk *w, GMimeMessage *message)
+{
+	struct mail_returned *r = &w->out->returned;
+	GMimeObject *object = GMIME_OBJECT(message);
+
+	w->have_returned = 1;
+	r->message_id = keep(w, g_mime_message_get_message_id(message));
+	/* The headers as written (decoded, unfolded): formatting GMime's
+	 * address lists costs an IDN conversion per address for nothing. */
+	r->from = keep(w, g_mime_object_get_header(object, "From"));
+	r->to = keep(w, g_mime_object_get_header(object, "To"));
+	r->subject = keep(w, g_mime_message_get_subject(message));
+	r->list_id = keep(w, g_mime_object_get_header(object, "List-Id"));
+	for (size_t i = 0; i < sizeof(campaign_headers) / sizeof(campaign_headers[0]); i++) {
+		const char *value = g_mime_object_get_header(object, campaign_headers[i]);
+
+		if (value != NULL) {
+			r->campaign_id = keep(w, value);
+			break;
+		}
+	}
+}
+
+/* The decoded content of a leaf part (transfer encoding undone), at most
+ * MAIL_TEXT_MAX bytes, in the store. */
+static smtpclass_span content_of(struct walk *w, GMimePart *part)
+{
+	smtpclass_span span = {NULL, 0};
+	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	GMimeStream *memory;
+	GByteArray *bytes;
+
+	if (content == NULL)
+		return span;
+	memory = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(content, memory);
+	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(memory));
+	if (bytes != NULL) {
+		size_t len = bytes->len < MAIL_TEXT_MAX ? bytes->len : MAIL_TEXT_MAX;
+
+		if (bytes->len > MAIL_TEXT_MAX)
+			w->out->flags |= MAIL_STORE_FULL;
+		span = mail_store_add(w->store, (const char *)bytes->data, len);
+	}
+	g_object_unref(memory);
+	return span;
+}
+
+/* A text part in UTF-8 (GMime converts from the charset parameter, and
+ * guesses when the label is wrong), at most MAIL_TEXT_MAX bytes. */
+static smtpclass_span text_of(struct walk *w, GMimeObject *part)
+{
+	smtpclass_span span = {NULL, 0};
+	char *text;
+	size_t len;
+
+	if (!GMIME_IS_TEXT_PART(part))
+		return GMIME_IS_PART(part) ? content_of(w, GMIME_PART(part)) : span;
+	text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
+	if (text == NULL)
+		return span;
+	len = strlen(text);
+	if (len > MAIL_TEXT_MAX) {
+		len = MAIL_TEXT_MAX;
+		w->out->flags |= MAIL_STORE_FULL;
+	}
+	span = mail_store_add(w->store, text, len);
+	g_free(text);
+	return span;
+}
+
+/* Headers given as a body (text/rfc822-headers): parsed as a message. */
+static void headers_part(struct walk *w, smtpclass_span text)
+{
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *message;
+
+	if (text.ptr == NULL || w->have_returned)
+		return;
+	stream = g_mime_stream_mem_new_with_buffer(text.ptr, text.len);
+	parser = g_mime_parser_new_with_stream(stream);
+	message = g_mime_parser_construct_message(parser, NULL);
+	if (message != NULL) {
+		returned_headers(w, message);
+		g_object_unref(message);
+	}
+	g_object_unref(parser);
+	g_object_unref(stream);
+}
+
+static void walk_part(struct walk *w, GMimeObject *part, int depth);
+
+static void walk_multipart(struct walk *w, GMimeMultipart *multipart, int depth)
+{
+	GMimeContentType *type = g_mime_object_get_content_type(GMIME_OBJECT(multipart));
+	const char *report_type =
+	    type != NULL ? g_mime_content_type_get_parameter(type, "report-type") : NULL;
+	int count = g_mime_multipart_get_count(multipart);
+
+	if (count == 0)
+		w->empty_multipart = 1;
+
+	if (report_type != NULL && (strcasecmp(report_type, "feedback-report") == 0 ||
+	                            strcasecmp(report_type, "disposition-notification") == 0))
+		w->feedback = 1;
+	for (int i = 0; i < count; i++)
+		walk_part(w, g_mime_multipart_get_part(multipart, i), depth + 1);
+}
+
+static void walk_part(struct walk *w, GMimeObject *part, int depth)
+{
+	enum part_role role;
+
+	if (part == NULL || depth > 32)
+		return;
+	if (GMIME_IS_MULTIPART(part)) {
+		walk_multipart(w, GMIME_MULTIPART(part), depth);
+		return;
+	}
+	role = role_of(part);
+	if (GMIME_IS_MESSAGE_PART(part)) {
+		GMimeMessage *message = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+
+		/* GMime reads message/delivery-status as a message whose headers
+		 * are the first group of fields: written back, it is the body. */
+		if (role == ROLE_DSN || role == ROLE_FEEDBACK) {
+			if (role == ROLE_FEEDBACK)
+				w->feedback = 1;
+			else if (message != NULL) {
+				GMimeStream *memory = g_mime_stream_mem_new();
+				GByteArray *bytes;
+
+				g_mime_object_write_to_stream(GMIME_OBJECT(message), NULL, memory);
+				bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(memory));
+				if (bytes != NULL)
+					dsn_parse((const char *)bytes->data, bytes->len, w->store,
+					          &w->out->report);
+				g_object_unref(memory);
+			}
+			return;
+		}
+		if (message != NULL && !w->have_returned)
+			returned_headers(w, message);
+		return;
+	}
+	if (!GMIME_IS_PART(part))
+		return;
+	switch (role) {
+	case ROLE_DSN: {
+		smtpclass_span body = content_of(w, GMIME_PART(part));
+
+		if (body.ptr != NULL)
+			dsn_parse(body.ptr, body.len, w->store, &w->out->report);
+		break;
+	}
+	case ROLE_FEEDBACK:
+		w->feedback = 1;
+		break;
+	case ROLE_HEADERS:
+		headers_part(w, content_of(w, GMIME_PART(part)));
+		break;
+	case ROLE_TEXT:
+		if (w->out->notice.ptr == NULL && !g_mime_part_is_attachment(GMIME_PART(part)))
+			w->out->notice = text_of(w, part);
+		break;
+	case ROLE_HTML:
+		if (w->html.ptr == NULL)
+			w->html = text_of(w, part);
+		break;
+	case ROLE_OTHER:
+		break;
+	}
+}
+
+/* HTML made readable enough for the notice reader: tags become spaces,
+ * block ends newlines, in place. */
+static void strip_tags(smtpclass_span text)
+{
+	char *s = (char *)text.ptr;
+	int in_tag = 0;
+
+	for (size_t i = 0; i < text.len; i++) {
+		if (s[i] == '<' && i + 1 < text.len && s[i + 1] != ' ' &&
+		    strchr("/abdhlpstu!", s[i + 1] | 0x20)) {
+			in_tag = 1;
+			s[i] = ' ';
+		} else if (in_tag && s[i] == '>') {
+			in_tag = 0;
+			s[i] = '\n';
+		} else if (in_tag) {
+			s[i] = ' ';
+		}
+	}
+}
+
+/* The recipient of a bounce whose notice names none: the returned
+ * message's To when it names one address, else none at all (the record
+ * then says the failure without a recipient); its failure text is the
+ * notice. */
+static void recipient_from_returned(struct walk *w)
+{
+	struct mail_bounce *out = w->out;
+	struct mail_recipient *r;
+
+	r = &out->report.recipients[out->report.count++];
+	memset(r, 0, sizeof(*r));
+	if (w->have_returned && out->returned.to.ptr != NULL &&
+	    memchr(out->returned.to.ptr, ',', out->returned.to.len) == NULL &&
+	    memchr(out->returned.to.ptr, '@', out->returned.to.len) != NULL)
+		r->recipient = out->returned.to;
+	if (out->notice.ptr != NULL) {
+		size_t len = out->notice.len < 4096 ? out->notice.len : 4096;
+
+		r->diagnostic = mail_store_add(w->store, out->notice.ptr, len);
+		for (size_t i = 0; i < r->diagnostic.len; i++)
+			if (r->diagnostic.ptr[i] == '\n' || r->diagnostic.ptr[i] == '\r' ||
+			    r->diagnostic.ptr[i] == '\t')
+				((char *)r->diagnostic.ptr)[i] = ' ';
+		r->stage = mail_stage_of(r->diagnostic.ptr, r->diagnostic.len);
+	}
+}
+
+static int names_address(smtpclass_span header, smtpclass_span address)
+{
+	if (header.ptr == NULL || address.ptr == NULL || address.len == 0)
+		return 0;
+	for (size_t i = 0; i + address.len <= header.len; i++)
+		if (strncasecmp(header.ptr + i, address.ptr, address.len) == 0)
+			return 1;
+	return 0;
+}
+
+/* A notice names the sender too ("A message sent by <ann@...> could not be
+ * delivered"): an address the bounce goes to, or that sent the returned
+ * message, is no failed recipient. */
+static void drop_senders(struct walk *w)
+{
+	struct mail_report *report = &w->out->report;
+	size_t kept = 0;
+
+	for (size_t i = 0; i < report->count; i++) {
+		smtpclass_span a = report->recipients[i].recipient;
+
+		if (names_address(w->bounce_to, a) || names_address(w->out->returned.from, a))
+			continue;
+		report->recipients[kept++] = report->recipients[i];
+	}
+	report->count = kept;
+}
+
+/*
+ * What the message is.  A report part decides; else a notice layout; a
+ * message from a mailer daemon or with a bounce subject whose notice names
+ * no recipient gets the returned message's To.  Only a message with no
+ * sign of a bounce can be an automatic reply (bounces carry
+ * Auto-Submitted: auto-replied too), and one with none is no bounce.
+ */
+static void decide(struct walk *w, int signs, int autoreply)
+{
+	struct mail_bounce *out = w->out;
+
+	if (w->feedback) {
+		out->kind = MAIL_FEEDBACK;
+		out->layout = "feedback";
+		return;
+	}
+	if (out->report.count > 0) {
+		out->kind = MAIL_FAILURE;
+		out->layout = "rfc3464";
+		notice_read(out->notice.ptr, out->notice.len, signs, w->store, &out->report);
+		return;
+	}
+	out->layout = notice_read(out->notice.ptr, out->notice.len, signs, w->store, &out->report);
+	drop_senders(w);
+	if (out->report.count == 0 && (out->layout != NULL || signs))
+		recipient_from_returned(w);
+	if (out->report.count > 0) {
+		out->kind = MAIL_FAILURE;
+		if (out->layout == NULL)
+			out->layout = "unknown";
+	} else if (autoreply) {
+		out->kind = MAIL_AUTOREPLY;
+		out->layout = "autoreply";
+	} else {
+		out->kind = MAIL_NOT_BOUNCE;
+	}
+}
+
+static int is_autoreply(GMimeObject *object)
+{
+	for (size_t i = 0; i < sizeof(autoreply_headers) / sizeof(autoreply_headers[0]); i++) {
+		const char *value = g_mime_object_get_header(object, autoreply_headers[i].name);
+
+		if (value != NULL && (autoreply_headers[i].value == NULL ||
+		                      strncasecmp(value, autoreply_headers[i].value,
+		                                  strlen(autoreply_headers[i].value)) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* The body of a message GMime could not read: after the first blank line. */
+static smtpclass_span raw_body(const char *bytes, size_t len, struct mail_store *store)
+{
+	const char *body = NULL;
+
+	for (size_t i = 0; i + 1 < len && body == NULL; i++)
+		if (bytes[i] == '\n' &&
+		    (bytes[i + 1] == '\n' ||
+		     (bytes[i + 1] == '\r' && i + 2 < len && bytes[i + 2] == '\n')))
+			body = bytes + i + 1;
+	if (body == NULL)
+		body = bytes;
+	len -= (size_t)(body - bytes);
+	return mail_store_add(store, body, len < MAIL_TEXT_MAX ? len : MAIL_TEXT_MAX);
+}
+
+/* The end of the header block that starts at p (after its blank line), or
+ * NULL when the block does not end before end. */
+static const char *header_block_end(const char *p, const char *end)
+{
+	while (p < end) {
+		const char *newline = memchr(p, '\n', (size_t)(end - p));
+
+		if (newline == NULL)
+			return NULL;
+		if (newline == p || (newline == p + 1 && p[0] == '\r'))
+			return newline + 1;
+		p = newline + 1;
+	}
+	return NULL;
+}
+
+/*
+ * How much of a message GMime needs: of the returned message only its
+ * headers are used, so the bytes after them (its body, attachments, often
+ * most of a bounce) are not handed to the parser.  The cut is after the
+ * header block of the first message/rfc822 or text/rfc822-headers part and
+ * the blank line that ends the returned headers; GMime reads the missing
+ * closing boundaries as the end of the message.  Returns len when there is
+ * no such part.
+ */
+static size_t needed_length(const char *bytes, size_t len)
+{
+	const char *p = bytes, *end = bytes + len, *headers, *returned;
+
+	/* "rfc822" in a Content-Type line that opens a part: found with
+	 * memmem(), then the line checked, so most bytes are looked at once. */
+	while ((p = memmem(p, (size_t)(end - p), "rfc822", 6)) != NULL) {
+		const char *line = p;
+
+		while (line > bytes && line[-1] != '\n' && p - line < 80)
+			line--;
+		p += 6;
+		if (line == bytes || line[-1] != '\n' || (size_t)(end - line) < 13 ||
+		    strncasecmp(line, "content-type:", 13) != 0)
+			continue;
+		if (strncasecmp(p - 14, "message/rfc822", 14) != 0 &&
+		    strncasecmp(p - 11, "text/rfc822", 11) != 0)
+			continue;
+		headers = header_block_end(line, end);
+		returned = headers != NULL ? header_block_end(headers, end) : NULL;
+		return returned != NULL ? (size_t)(returned - bytes) : len;
+	}
+	return len;
+}
+
+void message_read(const char *bytes, size_t len, struct mail_store *store, struct mail_bounce *out)
+{
+	static int initialised;
+	struct walk w;
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *message;
+	const char *subject = NULL;
+	int autoreply = 0, signs = 0;
+
+	if (!initialised) {
+		g_mime_init();
+		initialised = 1;
+	}
+	memset(&w, 0, sizeof(w));
+	w.store = store;
+	w.out = out;
+	stream = g_mime_stream_mem_new_with_buffer(bytes, needed_length(bytes, len));
+	parser = g_mime_parser_new_with_stream(stream);
+	message = g_mime_parser_construct_message(parser, NULL);
+	if (message != NULL) {
+		const char *date = g_mime_object_get_header(GMIME_OBJECT(message), "Date");
+
+		out->date = keep(&w, date);
+		const char *from = g_mime_object_get_header(GMIME_OBJECT(message), "From");
+
+		w.bounce_to = keep(&w, g_mime_object_get_header(GMIME_OBJECT(message), "To"));
+
+		subject = g_mime_message_get_subject(message);
+		autoreply = is_autoreply(GMIME_OBJECT(message));
+		signs = (from != NULL && notice_sender_is_daemon(from, strlen(from))) ||
+		        (subject != NULL && notice_subject_is_bounce(subject, strlen(subject)));
+		walk_part(&w, g_mime_message_get_mime_part(message), 0);
+	} else {
+		out->flags |= MAIL_BROKEN;
+		out->notice = raw_body(bytes, len, store);
+	}
+	if (w.empty_multipart && out->report.count == 0) {
+		/* The boundary in the header is not the one in the body (an
+		 * edited message): the raw body is read for DSN fields and as
+		 * the notice. */
+		smtpclass_span body = raw_body(bytes, len, store);
+
+		out->flags |= MAIL_BROKEN;
+		dsn_parse(body.ptr, body.len, store, &out->report);
+		if (out->notice.ptr == NULL)
+			out->notice = body;
+	}
+	if (out->notice.ptr == NULL && w.html.ptr != NULL) {
+		strip_tags(w.html);
+		out->notice = w.html;
+	}
+	decide(&w, signs, autoreply);
+	if (store->full)
+		out->flags |= MAIL_STORE_FULL;
+	if (message != NULL)
+		g_object_unref(message);
+	g_object_unref(parser);
+	g_object_unref(stream);
+}
+
+long long message_date_unix(const char *text, size_t len)
+{
+	char copy[256];
+	GDateTime *date;
+	long long seconds;
+
+	if (text == NULL || len == 0 || len >= sizeof(copy))
+		return -1;
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	date = g_mime_utils_header_decode_date(copy);
+	if (date == NULL)
+		return -1;
+	seconds = (long long)g_date_time_to_unix(date);
+	g_date_time_unref(date);
+	return seconds;
+}
+
+#else /* no GMime */
+
+const char *message_library(void)
+{
+	return "no (built without GMime)";
+}
+
+long long message_date_unix(const char *text, size_t len)
+{
+	(void)text;
+	(void)len;
+	return -1;
+}
+
+int message_available(void)
+{
+	return 0;
+}
+
+void message_read(const char *bytes, size_t len, struct mail_store *store, struct mail_bounce *out)
+{
+	(void)bytes;
+	(void)len;
+	(void)store;
+	out->kind = MAIL_NOT_BOUNCE;
+}
+
+#endif

@@ -484,6 +484,17 @@ static void write_text_segments(struct output *output, const smtpclass_reply *re
 	}
 }
 
+/* A number or a boolean: written the same in JSON, TSV and CSV. */
+static void write_scalar(struct output *output, const struct value *v)
+{
+	if (v->kind == V_NUMBER)
+		out_number(output, v->number);
+	else if (v->kind == V_RAW)
+		out_bytes(output, v->s, v->len);
+	else
+		out_string(output, v->number ? "true" : "false");
+}
+
 /* ',"name":' for every column, made once, so a record is mostly memcpy. */
 static char json_keys[ALL_COLUMN_COUNT][24];
 static size_t json_key_lengths[ALL_COLUMN_COUNT];
@@ -523,13 +534,9 @@ static void write_json_members(struct output *output, const struct record *recor
 			output_json_string_buffered(output, v.s, v.len);
 			break;
 		case V_NUMBER:
-			out_number(output, v.number);
-			break;
 		case V_RAW:
-			out_bytes(output, v.s, v.len);
-			break;
 		case V_BOOL:
-			out_string(output, v.number ? "true" : "false");
+			write_scalar(output, &v);
 			break;
 		case V_TEXT:
 			out_char(output, '"');
@@ -586,13 +593,9 @@ static void write_separated(struct output *output, const struct record *record)
 				out_char(output, '"');
 			break;
 		case V_NUMBER:
-			out_number(output, v.number);
-			break;
 		case V_RAW:
-			out_bytes(output, v.s, v.len);
-			break;
 		case V_BOOL:
-			out_string(output, v.number ? "true" : "false");
+			write_scalar(output, &v);
 			break;
 		case V_TEXT:
 			if (csv)

@@ -28,6 +28,8 @@
 
 #include <string.h>
 
+#include "timestamp.h"
+
 enum format { FORMAT_NONE, FORMAT_EXPORT, FORMAT_VERBOSE };
 
 enum field { FIELD_IDENTIFIER, FIELD_SYSLOG_PID, FIELD_PID, FIELD_COMM, FIELD_HOST, FIELD_TIME,
@@ -128,28 +130,19 @@ static size_t put_digits(char *to, size_t at, unsigned long long n, int width)
 	return at;
 }
 
-/* Microseconds since the epoch as "YYYY-MM-DDTHH:MM:SS.uuuuuu+00:00"
- * (H. Hinnant's days-to-civil algorithm: no gmtime, no time zone). */
+/* Microseconds since the epoch as "YYYY-MM-DDTHH:MM:SS.uuuuuu+00:00", with
+ * the CLI's one civil-date conversion (timestamp.c): no gmtime, no zone. */
 static size_t put_time(char *to, size_t at, unsigned long long micros)
 {
-	unsigned long long seconds = micros / 1000000, days = seconds / 86400;
-	unsigned long long second_of_day = seconds % 86400;
-	long long z = (long long)days + 719468;
-	long long era = z / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long long year = (long long)yoe + era * 400;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	unsigned day = doy - (153 * mp + 2) / 5 + 1;
-	unsigned month = mp < 10 ? mp + 3 : mp - 9;
+	unsigned long long seconds = micros / 1000000, second_of_day = seconds % 86400;
+	int year, month, day;
 
-	year += month <= 2;
+	civil_from_days((long long)(seconds / 86400), &year, &month, &day);
 	at = put_digits(to, at, (unsigned long long)year, 4);
 	to[at++] = '-';
-	at = put_digits(to, at, month, 2);
+	at = put_digits(to, at, (unsigned long long)month, 2);
 	to[at++] = '-';
-	at = put_digits(to, at, day, 2);
+	at = put_digits(to, at, (unsigned long long)day, 2);
 	to[at++] = 'T';
 	at = put_digits(to, at, second_of_day / 3600, 2);
 	to[at++] = ':';

@@ -74,6 +74,10 @@ static const struct confidence_row confidences[] = {
 	{"552 Too many recipients", "rcpt", "retry", "medium", 0},
 	/* No code, no rule. */
 	{"hello there", NULL, "investigate", "low", 0},
+	/* A 2xx or 3xx did not fail: failure words name no reason (fuzz_classify
+	 * found "354 ... User Unknown" at DATA keeping userunknown). */
+	{"354 Start mail input; user unknown", "data", "continue", "low", 0},
+	{"250 2.1.5 Ok, user unknown to me but accepted", "rcpt", "none", "medium", 0},
 };
 /* clang-format on */
 

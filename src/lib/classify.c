@@ -442,7 +442,10 @@ smtpclass_verdict smtpclass_classify(const smtpclass_reply *reply, const smtpcla
 	 * takes the reason's soft action (a 4.7.0 is retried, not "refused"). */
 	if (out->verdict == SMTPCLASS_VERDICT_SOFT && out->rule_kind != SMTPCLASS_RULE_EXCEPTION)
 		action = -1;
-	if (!(options->flags & SMTPCLASS_NO_TEXT_RULES)) {
+	/* Text rules tell why a reply failed (data/rules.tsv): a 2xx or 3xx did
+	 * not fail, and "354 ... user unknown" is no reason to name one. */
+	if (!(options->flags & SMTPCLASS_NO_TEXT_RULES) && out->verdict != SMTPCLASS_VERDICT_SUCCESS &&
+	    out->verdict != SMTPCLASS_VERDICT_INTERMEDIATE) {
 		int digits_action = action;
 
 		sc_apply_text_rules(reply, options, out, &action);

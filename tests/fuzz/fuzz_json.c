@@ -114,7 +114,7 @@ static int is_digits(const char *s, size_t n)
 static int is_iso_time(const struct json_member *member, smtpclass_span time)
 {
 	const char *v = member->value + 1; /* after the quote */
-	size_t n = member->value_len - 2;
+	size_t n = member->value_len - 2, at = 19;
 
 	if (member->value_len < 2 + 19 || member->value[0] != '"')
 		return 0;
@@ -122,10 +122,20 @@ static int is_iso_time(const struct json_member *member, smtpclass_span time)
 		return 0;
 	if (time.ptr != NULL && time.len > 10 && time.ptr[10] == 'T')
 		return 1;
-	return n == 25 && is_digits(v, 4) && is_digits(v + 5, 2) && is_digits(v + 8, 2) &&
-	       is_digits(v + 11, 2) && is_digits(v + 14, 2) && is_digits(v + 17, 2) &&
-	       (v[19] == '+' || v[19] == '-') && is_digits(v + 20, 2) && v[22] == ':' &&
-	       is_digits(v + 23, 2);
+	if (!is_digits(v, 4) || !is_digits(v + 5, 2) || !is_digits(v + 8, 2) ||
+	    !is_digits(v + 11, 2) || !is_digits(v + 14, 2) || !is_digits(v + 17, 2))
+		return 0;
+	/* RFC 3339 time-secfrac: a tai64n stamp keeps its microseconds */
+	if (at < n && v[at] == '.') {
+		size_t digits = 0;
+
+		for (at++; at < n && v[at] >= '0' && v[at] <= '9'; at++)
+			digits++;
+		if (digits == 0)
+			return 0;
+	}
+	return n == at + 6 && (v[at] == '+' || v[at] == '-') && is_digits(v + at + 1, 2) &&
+	       v[at + 3] == ':' && is_digits(v + at + 4, 2);
 }
 
 static const struct json_member *need(const struct json_member *members, size_t count,

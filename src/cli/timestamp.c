@@ -193,7 +193,8 @@ static int parse_epoch(const char *s, size_t n, struct stamp *t)
 
 	while (i < n && is_digit(s[i]) && i < 12)
 		seconds = seconds * 10 + (s[i++] - '0');
-	if (i < 9 || i >= n || s[i] != '.')
+	/* RFC 3339 years have four digits: 9999-12-31T23:59:59Z at most */
+	if (i < 9 || i >= n || s[i] != '.' || seconds > 253402300799LL)
 		return 0;
 	i++;
 	if (i >= n || !is_digit(s[i]))

@@ -382,6 +382,13 @@ SMTPCLASS_API int smtpclass_log_scan(const char *line, size_t len, smtpclass_log
 SMTPCLASS_API int smtpclass_log_has_header(const char *line, size_t len);
 
 /*
+ * What smtpclass_log_has_header() answers for the line last given to
+ * smtpclass_log_scan() with this state, without reading it a second time
+ * (0 before any line, and for a NULL state).
+ */
+SMTPCLASS_API int smtpclass_log_state_had_header(const smtpclass_log_state *state);
+
+/*
  * Writes the record's reply into buf as a plain reply (Exim's literal \n and
  * qmail's underscores turned into spaces) and returns its length; at most
  * size bytes are written (no NUL).  The result can go to smtpclass_parse().

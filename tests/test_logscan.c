@@ -679,6 +679,7 @@ static void test_null_arguments(void **unused)
 	smtpclass_log_record record;
 
 	(void)unused;
+	assert_int_equal(smtpclass_log_state_had_header(NULL), 0);
 	assert_int_equal(smtpclass_log_scan(NULL, 10, NULL, &record), 0);
 	assert_null(record.reply.ptr);
 	assert_int_equal(smtpclass_log_scan("x", 1, NULL, NULL), 0);
@@ -1019,6 +1020,9 @@ static void scan_every_prefix(const char *line, smtpclass_log_state *state, cons
 			(void)smtpclass_log_scan(setup, strlen(setup), state, &record);
 		memcpy(copy, line, cut);
 		(void)smtpclass_log_scan(copy, cut, state, &record);
+		/* the scan's answer is the one a second reading would give */
+		assert_int_equal(smtpclass_log_state_had_header(state),
+		                 smtpclass_log_has_header(copy, cut));
 		check_spans_inside(&record, copy, cut, state);
 		(void)smtpclass_log_reply_normalise(&record, region, page);
 	}

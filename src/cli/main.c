@@ -653,10 +653,12 @@ static void classify_line(struct settings *settings, const char *name,
 	 * the stage, which the generic log dialect (a reply after " said: ")
 	 * would not see. */
 	int reply_like = smtpclass_opens_reply(line, len);
-	int wrapped = !reply_like && !smtpclass_log_has_header(line, len) &&
+	int scanned = !reply_like && smtpclass_log_scan(line, len, &log_state, &log) == 1;
+	/* the scan read the header already: no second reading per line */
+	int wrapped = !reply_like && !smtpclass_log_state_had_header(&log_state) &&
 	              smtpclass_find_reply(line, len, &found) == 1 && found.form != NULL;
 
-	if (!reply_like && !wrapped && smtpclass_log_scan(line, len, &log_state, &log) == 1) {
+	if (scanned && !wrapped) {
 		if (log.status == SMTPCLASS_STATUS_SENT && !settings->all && !settings->summary) {
 			counts.sent_hidden++;
 			return;

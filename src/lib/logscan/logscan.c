@@ -343,8 +343,12 @@ static int parse_host_and_program(const char *q, const char *end, int exim_stamp
 	return 1;
 }
 
-/* Splits the start of a line into timestamp, host, program and message. */
-static void parse_header(const char *line, const char *end, struct line_header *header)
+/* Splits the start of a line into timestamp, host, program and message.
+ * Without fields only the form is sure: the host and the tag are read only
+ * where they decide it (a journalctl stamp), which is all that
+ * smtpclass_log_has_header() needs on every line of a text file. */
+static void parse_header(const char *line, const char *end, int fields,
+                         struct line_header *header)
 {
 	const char *p = line;
 	const char *q;
@@ -385,7 +389,8 @@ static void parse_header(const char *line, const char *end, struct line_header *
 		header->form = FORM_SYSLOG;
 		header->time = span_of(p, q);
 		header->message = q < end ? q + 1 : q;
-		parse_host_and_program(q, end, 0, header);
+		if (fields)
+			parse_host_and_program(q, end, 0, header);
 		return;
 	}
 
@@ -409,6 +414,10 @@ static void parse_header(const char *line, const char *end, struct line_header *
 	if (q == NULL)
 		return;
 	header->time = span_of(p, q);
+	if (!fields) {
+		header->form = separator == 'T' && q < end && *q == ',' ? FORM_CSV : FORM_SYSLOG;
+		return;
+	}
 	if (separator == 'T') {
 		if (q < end && *q == ',') {
 			header->form = FORM_CSV;
@@ -436,6 +445,12 @@ static void parse_header(const char *line, const char *end, struct line_header *
 			q = close + 1 < end ? close + 2 : close + 1;
 	}
 	header->message = q;
+}
+
+/* What smtpclass_log_has_header() answers, from a header already parsed. */
+static int line_opens_log(const char *line, const char *end, const struct line_header *header)
+{
+	return header->form != FORM_NONE || sc_queue_id_length(line, end, 1) > 0;
 }
 
 /* ---- Dispatch ------------------------------------------------------------- */
@@ -549,19 +564,23 @@ int smtpclass_log_scan(const char *line, size_t len, smtpclass_log_state *state,
 	/* A copy of a zero record compiles to a few vector stores; memset()
 	 * of this size became "rep stos", a tenth of the time per line. */
 	*out = empty_record;
-	if (line == NULL)
+	if (line == NULL) {
+		if (state != NULL)
+			((struct scan_memory *)(void *)state->opaque)->had_header = 0;
 		return 0;
+	}
 	end = line + len;
 	while (end > line && (end[-1] == '\r' || end[-1] == '\n'))
 		end--;
 	line = skip_transport_prefix(line, end);
 
-	parse_header(line, end, &scan.header);
+	parse_header(line, end, 1, &scan.header);
 	scan.start = line;
 	scan.end = end;
 	scan.memory = NULL;
 	if (state != NULL) {
 		scan.memory = (struct scan_memory *)(void *)state->opaque;
+		scan.memory->had_header = line_opens_log(line, end, &scan.header);
 		if (state->forced_mta > SMTPCLASS_MTA_UNKNOWN &&
 		    (size_t)state->forced_mta < MTA_ROWS && mtas[state->forced_mta].name != NULL)
 			mta = (smtpclass_mta)state->forced_mta;
@@ -639,6 +658,13 @@ int smtpclass_log_has_header(const char *line, size_t len)
 		return 0;
 	end = line + len;
 	line = skip_transport_prefix(line, end);
-	parse_header(line, end, &header);
-	return header.form != FORM_NONE || sc_queue_id_length(line, end, 1) > 0;
+	parse_header(line, end, 0, &header);
+	return line_opens_log(line, end, &header);
+}
+
+int smtpclass_log_state_had_header(const smtpclass_log_state *state)
+{
+	if (state == NULL)
+		return 0;
+	return ((const struct scan_memory *)(const void *)state->opaque)->had_header;
 }

@@ -381,6 +381,7 @@ struct qmail_slot {
 /* What smtpclass_log_state.opaque holds. */
 struct scan_memory {
 	unsigned long long clock; /* last stamp handed out */
+	int had_header;           /* the last line opened like a log line */
 	struct qmail_slot slots[QMAIL_SLOTS];
 };
 

@@ -175,11 +175,44 @@ static void test_scan_log_line(void **state)
 	assert_null(out.mta_name);
 }
 
+/* The output writes the library's names without JSON escaping (output.c's
+ * V_NAME): every name must be printable ASCII without '"' or '\\'. */
+static void check_plain_name(const char *name)
+{
+	if (name == NULL)
+		return;
+	for (const char *p = name; *p != '\0'; p++)
+		if (*p < 0x20 || *p > 0x7e || *p == '"' || *p == '\\')
+			fail_msg("name \"%s\" needs escaping", name);
+}
+
+static void test_names_need_no_escaping(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 10; i++) {
+		check_plain_name(smtpclass_class_name(i));
+		check_plain_name(smtpclass_verdict_name((smtpclass_verdict)i));
+		check_plain_name(smtpclass_stage_name((smtpclass_stage)i));
+		check_plain_name(smtpclass_confidence_name((smtpclass_confidence)i));
+		check_plain_name(smtpclass_mta_name((smtpclass_mta)i));
+		check_plain_name(smtpclass_log_status_name((smtpclass_log_status)i));
+	}
+	for (int i = 0; i < 1000; i++) {
+		check_plain_name(smtpclass_subject_name(i % 10));
+		check_plain_name(smtpclass_detail_name(i / 100, i % 100));
+		check_plain_name(smtpclass_reason_name(i));
+		check_plain_name(smtpclass_action_name(i));
+	}
+	assert_non_null(smtpclass_reason_name(1));
+	assert_non_null(smtpclass_detail_name(1, 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_same_as_parse_and_classify),
 	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_names_need_no_escaping),
 	    cmocka_unit_test(test_size_contract),
 	    cmocka_unit_test(test_scan_log_line),
 	};

@@ -436,6 +436,70 @@ static void test_addresses_out_of_order(void **state)
 	summary_free(s);
 }
 
+/* Issue 20, finding 1: --addresses=remove stopped at 32,768 recipients
+ * (the table's capacity), and a recipient that hard-bounced came back as
+ * "soft" after its entry was replaced.  The list is exact now. */
+static void test_addresses_exact_past_default(void **state)
+{
+	struct summary_limits limits = {0};
+	struct summary *s;
+	char recipient[64], *remove, *soft, *line;
+	int out_of_memory, n = 0;
+
+	(void)state;
+	limits.addresses = SUMMARY_ADDRESSES_MAX;
+	s = summary_create_limited(0, &limits);
+	assert_non_null(s);
+	add_unknown_user(s, "Feb 21 09:00:00", "first@example.com");
+	for (int i = 0; i < 40000; i++) {
+		snprintf(recipient, sizeof(recipient), "user%05d@example.org", i);
+		add_mailbox_full(s, "Feb 21 09:00:01", recipient);
+	}
+	add_mailbox_full(s, "Feb 21 09:00:02", "first@example.com"); /* hard before: not soft */
+	remove = addresses_of(s, 0);
+	soft = addresses_of(s, 1);
+	assert_string_equal(remove, "");
+	for (line = soft; (line = strchr(line, '\n')) != NULL; line++)
+		n++;
+	assert_int_equal(n, 40000);
+	assert_lacks(soft, "first@example.com");
+	assert_true(strncmp(soft, "user00000@example.org\nuser00001@example.org\n", 44) == 0);
+	assert_int_equal(summary_addresses_refused(s, &out_of_memory), 0);
+	assert_int_equal(out_of_memory, 0);
+	free(remove);
+	free(soft);
+	summary_free(s);
+}
+
+/* At its bound the set refuses new addresses and counts them; the ones it
+ * holds keep their history. */
+static void test_addresses_bound(void **state)
+{
+	struct summary_limits limits = {0};
+	struct summary *s;
+	char *remove, *json;
+	int out_of_memory;
+
+	(void)state;
+	limits.addresses = 2;
+	s = summary_create_limited(0, &limits);
+	assert_non_null(s);
+	add_unknown_user(s, "Feb 21 09:00:00", "a@example.com");
+	add_unknown_user(s, "Feb 21 09:00:01", "b@example.com");
+	add_unknown_user(s, "Feb 21 09:00:02", "c@example.com"); /* refused */
+	add_unknown_user(s, "Feb 21 09:00:03", "d@example.com"); /* refused */
+	add_unknown_user(s, "Feb 21 09:00:04", "a@example.com"); /* held already */
+	remove = addresses_of(s, 0);
+	assert_string_equal(remove, "a@example.com\nb@example.com\n");
+	assert_int_equal(summary_addresses_refused(s, &out_of_memory), 2);
+	assert_int_equal(out_of_memory, 0);
+	json = json_of(s, NULL);
+	assert_contains(json, "\"capped\": [\"addresses\"]");
+	free(json);
+	free(remove);
+	summary_free(s);
+}
+
 /* ---- Space-Saving ------------------------------------------------------------- */
 
 static void test_space_saving(void **state)
@@ -825,6 +889,8 @@ int main(void)
 	    cmocka_unit_test(test_totals),
 	    cmocka_unit_test(test_addresses),
 	    cmocka_unit_test(test_addresses_out_of_order),
+	    cmocka_unit_test(test_addresses_exact_past_default),
+	    cmocka_unit_test(test_addresses_bound),
 	    cmocka_unit_test(test_space_saving),
 	    cmocka_unit_test(test_not_capped),
 	    cmocka_unit_test(test_top),

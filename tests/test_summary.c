@@ -27,6 +27,7 @@
 
 #include "smtpclass.h"
 #include "summary.h"
+#include "hash.h"
 
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
@@ -471,6 +472,19 @@ static void test_addresses_exact_past_default(void **state)
 	summary_free(s);
 }
 
+/* Issue 20, finding 4: the summary's hashes had a fixed seed, so names
+ * whose hashes collide could be chosen by a remote sender.  The seed is
+ * drawn at random once per run (2^-64 chance of this failing by luck). */
+static void test_hash_seed_random(void **state)
+{
+	struct summary *s = summary_create(0);
+
+	(void)state;
+	assert_non_null(s);
+	assert_true(hash_seed != 0x243f6a8885a308d3ull);
+	summary_free(s);
+}
+
 /* At its bound the set refuses new addresses and counts them; the ones it
  * holds keep their history. */
 static void test_addresses_bound(void **state)
@@ -891,6 +905,7 @@ int main(void)
 	    cmocka_unit_test(test_addresses_out_of_order),
 	    cmocka_unit_test(test_addresses_exact_past_default),
 	    cmocka_unit_test(test_addresses_bound),
+	    cmocka_unit_test(test_hash_seed_random),
 	    cmocka_unit_test(test_space_saving),
 	    cmocka_unit_test(test_not_capped),
 	    cmocka_unit_test(test_top),

@@ -29,6 +29,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "fields.h"
 #include "stamp.h"
@@ -39,6 +41,24 @@ const char *const summary_table_names[T_COUNT] = {"domains",   "hosts",    "grou
 
 const char *const summary_status_keys[STATUS_COUNT] = {NULL,      "sent",    "deferred",
                                                        "bounced", "expired", "rejected"};
+
+uint64_t hash_seed = 0x243f6a8885a308d3ull;
+
+void hash_seed_init(void)
+{
+	static int done;
+	uint64_t seed;
+	struct timespec now;
+
+	if (done)
+		return;
+	done = 1;
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)sizeof(seed)) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		seed = (uint64_t)now.tv_nsec * HASH_MULTIPLIER ^ (uint64_t)now.tv_sec;
+	}
+	hash_seed ^= seed;
+}
 
 /* 2^18 bits, 32 KiB: small enough to stay in the cache while the log
  * streams through it, large enough to pass few sent records on. */
@@ -156,6 +176,7 @@ struct summary *summary_create_limited(int top, const struct summary_limits *lim
 
 	if (s == NULL)
 		return NULL;
+	hash_seed_init();
 	s->top = top < 0 ? 0 : top;
 	s->reason_count = smtpclass_reason_count();
 	s->action_count = smtpclass_action_count();

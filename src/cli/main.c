@@ -1064,7 +1064,10 @@ int main(int argc, char **argv)
 		summary_feed_finish();
 		if (interrupted)
 			summary_set_incomplete(summary_report, interruption(interrupted));
-		write_summary(&settings);
+		/* No summary could be merged: an empty report would read as a
+		 * quiet day. */
+		if (!settings.merge || summary_merged(summary_report))
+			write_summary(&settings);
 	}
 	output_flush(&settings.output);
 	write_failed = finish_output() != 0;

@@ -147,6 +147,15 @@ count=$((count + 1))
 	2>/dev/null >"$work/partial.json"
 cmp -s "$here/sample-all.json" "$work/partial.json" || fail "a bad summary was partly merged"
 status missing 66 "no-such.json" "$bin" --merge "$work/no-such.json"
+# Nothing merged: no report (an empty one would read as a quiet day).
+count=$((count + 1))
+"$bin" --merge "$work/truncated.json" >"$work/nothing.txt" 2>/dev/null
+[ ! -s "$work/nothing.txt" ] || fail "a report was written when no summary could be merged"
+# A document that says one thing twice, or contradicts itself (issue 20).
+sed 's/"sent": \([0-9]*\),/"sent": \1, "sent": \1,/' "$here/sample-all.json" >"$work/twice.json"
+status name-twice 65 "member name given twice" "$bin" --merge "$work/twice.json"
+sed 's/^  "records": [0-9]*,/  "records": 1,/' "$here/sample-all.json" >"$work/records.json"
+status records-below-totals 65 "count above the document's records" "$bin" --merge "$work/records.json"
 status not-json 65 "byte 0: unexpected character" "$bin" --merge "$log"
 status top 64 "--top takes" "$bin" --summary --top=x "$log"
 status addresses 64 "--addresses takes" "$bin" --addresses=all "$log"

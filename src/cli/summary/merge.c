@@ -105,8 +105,10 @@ static size_t required(struct merge *m, size_t object, const char *name, int typ
 	return expect(m, value, type, name) == 0 ? value : JSON_NONE;
 }
 
-/* A count: a whole number from 0 to 2^53. */
-static int read_count(struct merge *m, size_t token, const char *what, unsigned long long *value)
+/* A whole number from 0 to 2^53; a count of records is also at most the
+ * document's records (bounded 1), a count of names need not be. */
+static int read_number(struct merge *m, size_t token, const char *what, int bounded,
+                       unsigned long long *value)
 {
 	const struct json_token *t = &m->r->tokens[token];
 	unsigned long long v = 0;
@@ -124,10 +126,16 @@ static int read_count(struct merge *m, size_t token, const char *what, unsigned 
 	}
 	if (v > COUNT_MAX)
 		return merge_fail(m, token, what, "count too large");
-	if (m->have_records && v > m->records)
+	if (bounded && m->have_records && v > m->records)
 		return merge_fail(m, token, what, "count above the document's records");
 	*value = v;
 	return 0;
+}
+
+/* A count of records. */
+static int read_count(struct merge *m, size_t token, const char *what, unsigned long long *value)
+{
+	return read_number(m, token, what, 1, value);
 }
 
 static int read_member_count(struct merge *m, size_t object, const char *name,
@@ -212,7 +220,10 @@ static int read_statuses(struct merge *m, size_t object, unsigned long long *sta
 static int merge_list_length(struct merge *m, size_t object, const char *count_key, size_t list,
                              enum table_id id, unsigned long long *distinct)
 {
-	if (read_member_count(m, object, count_key, distinct) != 0)
+	size_t token = required(m, object, count_key, J_NUMBER);
+
+	/* Names, not records: entries of no record can be listed. */
+	if (token == JSON_NONE || read_number(m, token, count_key, 0, distinct) != 0)
 		return -1;
 	if (m->apply && *distinct > m->r->tokens[list].count)
 		m->s->capped |= 1u << id;
@@ -429,7 +440,7 @@ static int merge_totals(struct merge *m, size_t root)
 	struct summary *s = m->s;
 	size_t deferrals, addresses, token = member(m, root, "records");
 	unsigned long long records, messages, events, remove, soft, statuses, verdicts, reasons,
-	    actions;
+	    actions, deferred;
 
 	m->have_records = 0;
 	if (read_member_count(m, root, "records", &records) != 0)
@@ -471,6 +482,10 @@ static int merge_totals(struct merge *m, size_t root)
 	    read_member_count(m, addresses, "remove", &remove) != 0 ||
 	    read_member_count(m, addresses, "soft", &soft) != 0)
 		return -1;
+	if (read_member_count(m, member(m, root, "totals"), "deferred", &deferred) != 0)
+		return -1;
+	if (events != deferred)
+		return merge_fail(m, deferrals, "deferrals", "events are not the deferred total");
 	if (messages > events)
 		return merge_fail(m, deferrals, "deferrals", "more messages than events");
 	if (remove + soft > records)

@@ -965,13 +965,15 @@ static int terminal_width(void)
 
 static void write_summary(const struct settings *settings)
 {
-	if (settings->addresses != 0) {
-		int out_of_memory;
-		unsigned long long refused = summary_addresses_refused(summary_report, &out_of_memory);
+	int out_of_memory;
+	unsigned long long refused = summary_addresses_refused(summary_report, &out_of_memory);
 
+	/* The report still comes out, said to be approximate; the status says
+	 * memory ran short. */
+	if (out_of_memory)
+		counts.out_of_memory = 1;
+	if (settings->addresses != 0) {
 		if (summary_write_addresses(summary_report, stdout, settings->addresses == 2) != 0)
-			counts.out_of_memory = 1;
-		if (out_of_memory)
 			counts.out_of_memory = 1;
 		if (refused > 0) {
 			fprintf(stderr,

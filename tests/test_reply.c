@@ -820,6 +820,9 @@ static void test_parse_status(void **state)
 	assert_int_equal(smtpclass_parse("550", 3, NULL), SMTPCLASS_PARSE_INVALID);
 	assert_int_equal(smtpclass_parse(NULL, 0, &reply), SMTPCLASS_PARSE_EMPTY);
 	assert_int_equal(smtpclass_parse(NULL, 5, &reply), SMTPCLASS_PARSE_INVALID);
+	/* issue 20, finding 6: NULL + 0 was computed before the check (UBSan) */
+	assert_int_equal(smtpclass_opens_reply(NULL, 0), 0);
+	assert_int_equal(smtpclass_opens_reply(NULL, 3), 0);
 	assert_int_equal(smtpclass_parse("", 0, &reply), SMTPCLASS_PARSE_EMPTY);
 	assert_int_equal(reply.code, 0);
 	assert_int_equal(reply.segment_count, 0);

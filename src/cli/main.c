@@ -526,7 +526,15 @@ static int read_rules_file(const char *path, char **text, size_t *len)
 		fprintf(stderr, "%s: %s: %s\n", PROGRAM, path, strerror(errno));
 		return EX_NOINPUT;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), file)) > 0) {
+	for (;;) {
+		n = fread(chunk, 1, sizeof(chunk), file);
+		if (n == 0 && ferror(file) && errno == EINTR) {
+			/* A signal during the read: read on, as the logs do. */
+			clearerr(file);
+			continue;
+		}
+		if (n == 0)
+			break;
 		if (*len + n + 1 > RULES_FILE_MAX) {
 			fprintf(stderr, "%s: %s: rules file larger than 16 MiB\n", PROGRAM, path);
 			fclose(file);

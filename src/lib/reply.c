@@ -420,12 +420,13 @@ int sc_opens_code_pair(const char *p, const char *end)
 
 int smtpclass_opens_reply(const char *input, size_t len)
 {
-	const char *p = input, *end = input + len;
+	const char *p = input, *end;
 	struct enhanced_code code;
 	unsigned flags = 0;
 
 	if (input == NULL)
-		return 0;
+		return 0; /* before input + len: NULL + 0 is undefined */
+	end = input + len;
 	while (p < end && is_space_or_eol((unsigned char)*p))
 		p++;
 	/* One byte turns away syslog lines ("Nov 27 ...") without the prefix

@@ -937,8 +937,10 @@ static int read_summary_file(const char *path, char **text, size_t *len)
 	return -1;
 }
 
-/* --merge: adds up the JSON summaries named on the command line.  A bad
- * one is reported with the byte offset of the problem and left out. */
+/* --merge: adds up the JSON summaries named on the command line, each file
+ * (or standard input) one summary or several one after the other, as a
+ * loop over hosts writes them.  A bad one is reported with the byte offset
+ * of the problem in its file and left out. */
 static void merge_summaries(int argc, char **argv)
 {
 	char *default_args[] = {"-"};
@@ -953,9 +955,19 @@ static void merge_summaries(int argc, char **argv)
 			free(text);
 			continue;
 		}
-		if (summary_merge_json(summary_report, text, len, &offset, error, sizeof(error)) != 0) {
-			fprintf(stderr, "%s: %s: byte %zu: %s\n", PROGRAM, paths[i], offset, error);
-			bad_summary = 1;
+		for (size_t at = 0, documents = 0; at < len || documents == 0; documents++) {
+			size_t n = summary_document_length(text + at, len - at);
+
+			if (summary_merge_json(summary_report, text + at, n, &offset, error,
+			                       sizeof(error)) != 0) {
+				fprintf(stderr, "%s: %s: byte %zu: %s\n", PROGRAM, paths[i], at + offset,
+				        error);
+				bad_summary = 1;
+			}
+			at += n;
+			while (at < len && (text[at] == ' ' || text[at] == '\t' || text[at] == '\n' ||
+			                    text[at] == '\r'))
+				at++;
 		}
 		free(text);
 	}

@@ -77,6 +77,15 @@ count=$((count + 1))
 "$bin" --merge --format=json --top=0 - <"$here/sample-all.json" >"$work/merged.json"
 cmp -s "$here/sample-all.json" "$work/merged.json" || fail "merge from standard input"
 
+# Summaries one after the other in one stream, as a loop over hosts writes
+# them (for h in mx1 mx2; do ssh $h smtpclass --summary -j; done), merge
+# as the files do (issue 14: "data after the JSON document").
+count=$((count + 1))
+cat "$here/sample-all.json" "$here/sample-all.json" |
+	"$bin" --merge --format=json --top=0 - >"$work/stream.json" 2>"$work/stderr"
+cmp -s "$here/merged-twice.json" "$work/stream.json" ||
+	fail "merge of two summaries in one stream: $(cat "$work/stderr")"
+
 # Merging a summary with itself doubles every count (and keeps the rest).
 count=$((count + 1))
 sed -n 's/^  "totals": //p' "$here/sample-all.json" |
@@ -146,6 +155,11 @@ count=$((count + 1))
 "$bin" --merge --format=json --top=0 "$work/truncated.json" "$here/sample-all.json" \
 	2>/dev/null >"$work/partial.json"
 cmp -s "$here/sample-all.json" "$work/partial.json" || fail "a bad summary was partly merged"
+# A bad summary after a good one in a stream: its offset is in the stream.
+size=$(wc -c <"$here/sample-all.json")
+cat "$here/sample-all.json" "$work/truncated.json" >"$work/stream-bad.json"
+status stream-bad 65 "stream-bad.json: byte $((size + 200)): unexpected end of input" \
+	"$bin" --merge "$work/stream-bad.json"
 status missing 66 "no-such.json" "$bin" --merge "$work/no-such.json"
 # Nothing merged: no report (an empty one would read as a quiet day).
 count=$((count + 1))

@@ -318,6 +318,34 @@ static long json_value(struct json_reader *r, int depth)
 	return (long)token;
 }
 
+size_t json_document_length(const char *text, size_t len)
+{
+	size_t i = 0, depth = 0;
+	int in_string = 0;
+
+	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+		i++;
+	if (i == len || (text[i] != '{' && text[i] != '['))
+		return len;
+	for (; i < len; i++) {
+		char c = text[i];
+
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = 0;
+		} else if (c == '"') {
+			in_string = 1;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if ((c == '}' || c == ']') && --depth == 0) {
+			return i + 1;
+		}
+	}
+	return len;
+}
+
 /* Tokenises a whole document; returns 0, or -1 with r->error set. */
 int json_read(struct json_reader *r)
 {

@@ -43,6 +43,13 @@ struct json_reader {
  * and r->error_offset the byte offset of the problem. */
 int json_read(struct json_reader *r);
 
+/* The length of the first document of a stream of them (what `for h in
+ * mx1 mx2; do ssh $h smtpclass --summary -j; done` writes): from text up
+ * to the end of its first object or array, blanks before it included, or
+ * len when it does not end (json_read() then says why).  Strings are
+ * skipped whole, so a brace in one does not count.  Checks nothing else. */
+size_t json_document_length(const char *text, size_t len);
+
 /* Decodes a (checked) string token into out[0..size), cut at a whole
  * UTF-8 sequence; returns the length kept. */
 size_t json_decode(const struct json_reader *r, size_t token, char *out, size_t size);

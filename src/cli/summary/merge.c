@@ -529,6 +529,11 @@ static int merge_document(struct merge *m)
 	return 0;
 }
 
+size_t summary_document_length(const char *text, size_t len)
+{
+	return json_document_length(text, len);
+}
+
 int summary_merge_json(struct summary *s, const char *text, size_t len, size_t *error_offset,
                        char *error, size_t error_size)
 {

@@ -74,6 +74,11 @@ void summary_write_json(const struct summary *summary, FILE *out);
 int summary_merge_json(struct summary *summary, const char *text, size_t len, size_t *error_offset,
                        char *error, size_t error_size);
 
+/* The length of the first summary in a stream of them (several files
+ * concatenated, or a loop over hosts), the blanks before it included; the
+ * whole text when it does not end.  Give it to summary_merge_json(). */
+size_t summary_document_length(const char *text, size_t len);
+
 /* Writes, one per line and sorted, the recipients whose latest outcome was
  * a hard failure with action remove-address (soft == 0), or the recipients
  * that failed only softly (soft == 1). */

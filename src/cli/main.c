@@ -7,12 +7,13 @@
  * the options[] table: getopt_long's table and --help are built from it, and
  * a test checks the man page against --help.
  *
- * Exit status: 0 all input processed; 64 usage; 65 a -r argument is not a
- * reply, or an input is binary or its compressed data corrupt; 66 a file could not be opened (the others are still read); 74 a
- * read or write error; 70 internal error.  With -e the worst verdict decides
- * instead (0 success or intermediate, 65 unknown, 75 soft, 69 hard, 67 hard
- * and the result removes the address: smtpclass_result_removes_address(),
- * whose policy is data/actions.tsv), unless an error occurred.
+ * Exit status: errors are sysexits: 64 usage; 65 data (a -r argument is not
+ * a reply, a rules file or --merge input is bad, an input is binary or its
+ * compressed data corrupt); 66 a file could not be opened (the others are
+ * still read); 70 internal error; 71 out of memory; 74 a read or write error.
+ * With -e the worst verdict decides instead, unless an error occurred, with
+ * statuses no error uses (enum verdict_status), so that a script tells a
+ * broken rules file from an unclassifiable reply.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -176,10 +177,12 @@ static void print_help(void)
 			         o->id < 256 ? " " : "=", o->argument);
 		printf("  %-26s %s\n", left, o->help);
 	}
-	printf("\nExit status: 0 done, 64 usage, 65 an argument is not a reply, 66 a file\n"
-	       "could not be opened, 74 read or write error.  With -e: 0 success,\n"
-	       "75 soft, 67 hard removing the address (remove-address at medium or high\n"
-	       "confidence), 69 other hard, 65 unknown.\n");
+	printf("\nExit status: 0 done, 64 usage, 65 bad data (not a reply, a bad rules\n"
+	       "file or --merge input, a binary input), 66 a file could not be opened,\n"
+	       "70 internal error, 71 out of memory, 74 read or write error.\n"
+	       "With -e, unless an error occurred: 0 success, 68 unknown, 75 soft,\n"
+	       "69 hard, 67 hard removing the address (remove-address at medium or high\n"
+	       "confidence).\n");
 }
 
 static int parse_format(const char *name, enum output_format *format)
@@ -419,9 +422,24 @@ static int verdict_rank(const smtpclass_result *result)
 	return 1;
 }
 
+/*
+ * The -e statuses, by rank.  They borrow sysexits values whose names fit
+ * (EX_TEMPFAIL for soft, EX_NOUSER for an address to remove, EX_UNAVAILABLE
+ * for hard), and none of them is a status an error exits with: unknown is
+ * 68, the value of EX_NOHOST, which smtpclass never exits with for an error.
+ */
+enum verdict_status {
+	VERDICT_STATUS_NONE = EX_OK,              /* success, intermediate, no record */
+	VERDICT_STATUS_UNKNOWN = 68,              /* a verdict was unknown */
+	VERDICT_STATUS_SOFT = EX_TEMPFAIL,        /* 75 */
+	VERDICT_STATUS_HARD = EX_UNAVAILABLE,     /* 69 */
+	VERDICT_STATUS_REMOVE_ADDRESS = EX_NOUSER /* 67: smtpclass_result_removes_address() */
+};
+
 static int rank_exit_status(int rank)
 {
-	static const int statuses[] = {EX_OK, EX_DATAERR, EX_TEMPFAIL, EX_UNAVAILABLE, EX_NOUSER};
+	static const int statuses[] = {VERDICT_STATUS_NONE, VERDICT_STATUS_UNKNOWN, VERDICT_STATUS_SOFT,
+	                               VERDICT_STATUS_HARD, VERDICT_STATUS_REMOVE_ADDRESS};
 
 	return statuses[rank];
 }

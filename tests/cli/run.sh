@@ -99,24 +99,52 @@ check "rules-shadowed-example" 65 "$(status_of "$bin" --rules="$tmp/shadowed.rul
 "$bin" --rules="$tmp/shadowed.rules" -r 550 2>"$tmp/err" >/dev/null
 check_true "rules-shadowed-example-message" grep -q "rules:3: the example of rule site quota is decided by site full" "$tmp/err"
 
-# ---- -e: the worst verdict decides ------------------------------------------
-check "e-success" 0 "$(status_of "$bin" -e -r '250 2.0.0 Ok: queued as 4BQ2Kp5Xz9z9sWx')"
-check "e-intermediate" 0 "$(status_of "$bin" -e -r '354 End data with <CR><LF>.<CR><LF>')"
-check "e-soft" 75 "$(status_of "$bin" -e -r '451 4.3.0 Temporary system problem')"
-check "e-hard-userunknown" 67 "$(status_of "$bin" -e -r '550 5.1.1 <a@b.example>: User unknown')"
-check "e-hard" 69 "$(status_of "$bin" -e -r '554 5.7.1 Service unavailable')"
-# Removal needs medium or high confidence (data/actions.tsv, removes_at): the
-# bare code and words no rule reads are hard but keep the address.
-check "e-bare-550-keeps" 69 "$(status_of "$bin" -e -r '550')"
-check "e-unread-550-keeps" 69 "$(status_of "$bin" -e -r '550 Error: SPAM NOT ACCEPTED')"
-check "e-hostunknown" 67 "$(status_of "$bin" -e -r 'Host or domain name not found. Name service error for name=example.jp type=A: Host not found')"
-check "e-mailbox-full-keeps" 69 "$(status_of "$bin" -e -r '552 5.2.2 <a@b.example>... Mailbox Full')"
-check "e-worst-wins" 67 "$(status_of "$bin" -e -r '451 4.3.0 Temporary system problem' -r '550 5.1.1 <a@b.example>: User unknown')"
-check "e-worst-wins-reversed" 67 "$(status_of "$bin" -e -r '550 5.1.1 <a@b.example>: User unknown' -r '451 4.3.0 Temporary system problem')"
-check "e-soft-over-success" 75 "$(status_of "$bin" -e -r '250 2.0.0 Ok' -r '451 4.3.0 Temporary system problem')"
-check "e-file" 67 "$(cd "$here" && status_of "$bin" -e replies.txt)"
-check "no-e-file" 0 "$(cd "$here" && status_of "$bin" replies.txt)"
-check "no-e-hard" 0 "$(status_of "$bin" -r '550 5.1.1 <a@b.example>: User unknown')"
+# ---- Every exit status: one row each ----------------------------------------
+# NAME, the status, and the command (run by eval from tests/cli, with $bin and
+# $tmp set).  Errors are sysexits; the -e verdict statuses (0, 67, 68, 69, 75)
+# are none of the error statuses, so a script tells them apart.  70 (internal
+# error) and 71 (out of memory) cannot be caused from outside.
+printf 'id\tphrases\treason\taction\tverdict\tbare_verdict\tprovider\tsource\texample\nbad\n' >"$tmp/broken.rules"
+printf '{"not":"a summary"}\n' >"$tmp/not-summary.json"
+while IFS='	' read -r name expected command; do
+	case $name in '' | '#'*) continue ;; esac
+	check "status-$name" "$expected" "$(cd "$here" && eval "status_of $command" </dev/null)"
+done <<'EOF_STATUSES'
+# errors
+done	0	"$bin" replies.txt
+usage	64	"$bin" --no-such-option
+not-a-reply	65	"$bin" -r 'hello there'
+bad-rules	65	"$bin" --rules="$tmp/broken.rules" -r 550
+bad-merge	65	"$bin" --merge "$tmp/not-summary.json"
+binary-input	65	"$bin" /bin/ls
+missing-file	66	"$bin" "$tmp/no-such-file"
+write-error	74	sh -c 'exec "$0" -r 550 >/dev/full' "$bin"
+# an error wins over -e
+e-not-a-reply	65	"$bin" -e -r 'hello there' -r '550 5.1.1 <a@b.example>: User unknown'
+e-bad-rules	65	"$bin" -e --rules="$tmp/broken.rules" -r 550
+e-missing-file	66	"$bin" -e "$tmp/no-such-file" replies.txt
+# -e: the worst verdict decides
+e-success	0	"$bin" -e -r '250 2.0.0 Ok: queued as 4BQ2Kp5Xz9z9sWx'
+e-intermediate	0	"$bin" -e -r '354 End data with <CR><LF>.<CR><LF>'
+e-no-record	0	"$bin" -e /dev/null
+e-unknown	68	"$bin" -e -r 'mailbox unavailable'
+e-soft	75	"$bin" -e -r '451 4.3.0 Temporary system problem'
+e-hard	69	"$bin" -e -r '554 5.7.1 Service unavailable'
+e-hard-userunknown	67	"$bin" -e -r '550 5.1.1 <a@b.example>: User unknown'
+# removal needs medium or high confidence (data/actions.tsv, removes_at): the
+# bare code and words no rule reads are hard but keep the address
+e-bare-550-keeps	69	"$bin" -e -r '550'
+e-unread-550-keeps	69	"$bin" -e -r '550 Error: SPAM NOT ACCEPTED'
+e-hostunknown	67	"$bin" -e -r 'Host or domain name not found. Name service error for name=example.jp type=A: Host not found'
+e-mailbox-full-keeps	69	"$bin" -e -r '552 5.2.2 <a@b.example>... Mailbox Full'
+e-worst-wins	67	"$bin" -e -r '451 4.3.0 Temporary system problem' -r '550 5.1.1 <a@b.example>: User unknown'
+e-worst-wins-reversed	67	"$bin" -e -r '550 5.1.1 <a@b.example>: User unknown' -r '451 4.3.0 Temporary system problem'
+e-soft-over-unknown	75	"$bin" -e -r 'mailbox unavailable' -r '451 4.3.0 Temporary system problem'
+e-soft-over-success	75	"$bin" -e -r '250 2.0.0 Ok' -r '451 4.3.0 Temporary system problem'
+e-file	67	"$bin" -e replies.txt
+no-e-hard	0	"$bin" -r '550 5.1.1 <a@b.example>: User unknown'
+no-e-unknown	0	"$bin" -r 'mailbox unavailable'
+EOF_STATUSES
 
 # ---- Usage errors: 64, a message, no output ---------------------------------
 usage_error() { # usage_error NAME ARGUMENTS...

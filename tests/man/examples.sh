@@ -199,7 +199,8 @@ while read -r id address reply; do
     0)  ;;                                  # accepted
     75) echo "$id" >>retry.txt ;;           # soft: try again later
     67) echo "$address" >>unsubscribe.txt ;; # no such mailbox or domain
-    *)  echo "$id $reply" >>review.txt ;;   # other hard, or not a reply
+    68|69) echo "$id $reply" >>review.txt ;; # unknown, or hard but kept
+    *)  echo "$id $reply" >>errors.txt ;;   # an error, such as not a reply
     esac
 done <bounces.txt
 EOF
@@ -214,8 +215,8 @@ sh cron.sh
 check "cron: exit status" 0 $?
 check "cron: unsubscribe.txt" "bob@example.com" "$(cat unsubscribe.txt 2>/dev/null)"
 check "cron: retry.txt" "DEF456" "$(cat retry.txt 2>/dev/null)"
-check "cron: review.txt" "GHI789 552 5.3.4 Message too big for system
-MNO345 hello there" "$(cat review.txt 2>/dev/null)"
+check "cron: review.txt" "GHI789 552 5.3.4 Message too big for system" "$(cat review.txt 2>/dev/null)"
+check "cron: errors.txt" "MNO345 hello there" "$(cat errors.txt 2>/dev/null)"
 
 # The bounce examples: a Postfix DSN for bob@example.com, the same bounce
 # twice in an mbox (the second for ann@example.org), and a Maildir holding

@@ -163,6 +163,43 @@ usage_error usage-reply-and-file -r '550 x' "$here/replies.txt"
 usage_error usage-missing-argument -r
 usage_error usage-unknown-stage --stage=quit -r '550 x'
 
+# Every message opens with "smtpclass:", getopt's too (opterr is off).
+usage_message() { # usage_message NAME MESSAGE ARGUMENTS...
+	name=$1
+	message=$2
+	shift 2
+	usage_error "$name" "$@"
+	check "$name-text" "smtpclass: $message" "$(head -n 1 "$tmp/err.usage")"
+}
+usage_message message-unknown-long "unknown or ambiguous option '--no-such-option'" --no-such-option=1
+usage_message message-unknown-short "unknown option -Z" -jZ
+usage_message message-missing-short "option -r needs an argument" -r
+usage_message message-missing-long "option --reply needs an argument: --reply=REPLY" --reply
+usage_message message-no-argument "option --json takes no argument" --json=yes
+# Options that would do nothing in a combination are refused.
+usage_message idle-explain-json "--explain is for the text format: it does nothing with --format=json" --explain -j -r 550
+usage_message idle-explain-summary "--explain shows the evidence for each record: it does nothing with --summary" --explain --summary
+usage_message idle-taxonomy-text "--taxonomy adds columns to json, tsv and csv; the text format shows the taxonomy with --explain" --taxonomy -r 550
+usage_message idle-rsyslog-summary "--rsyslog answers each line rsyslog passes it: it writes no summary" --rsyslog --summary
+usage_message idle-rsyslog-files "--rsyslog reads standard input only: no -r and no files" --rsyslog replies.txt
+usage_message idle-top "--top is for summary mode (--summary)" --top=5 replies.txt
+usage_message idle-all-reply "--all and --mta are for logs: -r classifies replies" --all -r 550
+check "taxonomy-with-explain" 0 "$(status_of "$bin" --taxonomy --explain -r 550)"
+
+# Hints: a missing file whose name is a reply or a code, and the value of
+# an option with an optional value given after a space.
+(cd "$tmp" && "$bin" 550 2>"$tmp/err.hint" >/dev/null)
+check hint-reply-status 66 $?
+check hint-reply "smtpclass: 550: No such file or directory
+smtpclass: to classify a reply, give it with -r: smtpclass -r '550'" "$(cat "$tmp/err.hint")"
+(cd "$tmp" && "$bin" 5.7.26 2>"$tmp/err.hint" >/dev/null)
+check hint-enhanced "smtpclass: to classify a reply, give it with -r: smtpclass -r '5.7.26'" "$(tail -n 1 "$tmp/err.hint")"
+(cd "$tmp" && "$bin" --color always 2>"$tmp/err.hint" >/dev/null)
+check hint-color "smtpclass: always: No such file or directory
+smtpclass: an option's value goes after '=': --color=always" "$(cat "$tmp/err.hint")"
+(cd "$tmp" && "$bin" no-such.log 2>"$tmp/err.hint" >/dev/null)
+check hint-none "smtpclass: no-such.log: No such file or directory" "$(cat "$tmp/err.hint")"
+
 # ---- --help, --version ------------------------------------------------------
 "$bin" --help >"$tmp/out.help" 2>"$tmp/err.help"
 check help-status 0 $?
@@ -345,6 +382,13 @@ out=$("$bin" --color=always -r '550 5.1.1 <a@b.example>: User unknown')
 check_true color-always contains "$out" "$esc"
 out=$(NO_COLOR=1 "$bin" --color=always -r '550 5.1.1 <a@b.example>: User unknown')
 check_true color-always-beats-no-color contains "$out" "$esc"
+# On a terminal (script(1) makes one): TERM=dumb has no colour.
+if command -v script >/dev/null 2>&1; then
+	out=$(TERM=xterm script -qec "$bin --color=auto -r 550" /dev/null </dev/null)
+	check_true color-auto-tty contains "$out" "$esc"
+	out=$(TERM=dumb script -qec "$bin --color=auto -r 550" /dev/null </dev/null)
+	check_true color-auto-term-dumb eval '! contains "$out" "$esc"'
+fi
 out=$("$bin" --color=never -r '550 5.1.1 <a@b.example>: User unknown')
 check_true color-never eval '! contains "$out" "$esc"'
 out=$("$bin" --color=always -j -r '550 5.1.1 <a@b.example>: User unknown')

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "bounce.h"
+#include "describe.h"
 #include "help.h"
 #include "journal.h"
 #include "linereader.h"
@@ -66,7 +67,11 @@ enum option_id {
 	OPT_ADDRESSES,
 	OPT_RSYSLOG,
 	OPT_NO_SITE_RULES,
-	OPT_MAIL
+	OPT_MAIL,
+	OPT_DESCRIBE,
+	OPT_LIST_REASONS,
+	OPT_LIST_ACTIONS,
+	OPT_LIST_MTAS
 };
 
 /* The one description of every option, in --help's groups (rows without a
@@ -102,6 +107,10 @@ static const struct option_doc options[] = {
     {"year", required_argument, OPT_YEAR, "YYYY", "the year of syslog timestamps, for time_iso"},
     {"rsyslog", no_argument, OPT_RSYSLOG, NULL, "run as an rsyslog mmexternal plugin: one JSON object per input line"},
     {NULL, 0, 0, NULL, "Miscellaneous"},
+    {"describe", required_argument, OPT_DESCRIBE, "CODE", "say what CODE means (a basic code, an enhanced code or both, as '421 4.7.0'), its verdict, reason and action, and exit"},
+    {"list-reasons", no_argument, OPT_LIST_REASONS, NULL, "list the reasons and their meanings, and exit"},
+    {"list-actions", no_argument, OPT_LIST_ACTIONS, NULL, "list the actions and their sentences, and exit"},
+    {"list-mtas", no_argument, OPT_LIST_MTAS, NULL, "list the MTAs whose logs are read (--mta), and exit"},
     {"help", no_argument, OPT_HELP, NULL, "show this help and exit"},
     {"version", no_argument, OPT_VERSION, NULL, "show the version and exit"},
 };
@@ -129,6 +138,8 @@ struct settings {
 	int rsyslog;   /* --rsyslog: mmexternal protocol on stdin and stdout */
 	int text;      /* -a: no binary-file check */
 	int mail;      /* --mail: every input is messages */
+	const char *describe; /* --describe CODE */
+	int list;      /* --list-*: the OPT_LIST_* id */
 };
 
 struct counters {
@@ -488,6 +499,14 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		case OPT_MAIL:
 			settings->mail = 1;
 			break;
+		case OPT_DESCRIBE:
+			settings->describe = optarg;
+			break;
+		case OPT_LIST_REASONS:
+		case OPT_LIST_ACTIONS:
+		case OPT_LIST_MTAS:
+			settings->list = option;
+			break;
 		case OPT_HELP:
 			print_help();
 			exit(finish_output() == 0 ? EX_OK : EX_IOERR);
@@ -519,6 +538,14 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 	if (settings->rsyslog && (settings->reply_count > 0 || optind < argc)) {
 		fprintf(stderr, "%s: --rsyslog reads standard input only: no -r and no files\n",
 		        PROGRAM);
+		return -1;
+	}
+	if ((settings->describe != NULL || settings->list != 0) &&
+	    (settings->reply_count > 0 || optind < argc || settings->summary || settings->rsyslog ||
+	     settings->mail || settings->output.format == FORMAT_TSV ||
+	     settings->output.format == FORMAT_CSV || (settings->describe && settings->list))) {
+		fprintf(stderr, "%s: --describe and --list-* read no input and write text or json, "
+		        "one at a time\n", PROGRAM);
 		return -1;
 	}
 	if (check_summary_options(settings) != 0)
@@ -1109,6 +1136,24 @@ static void write_summary(const struct settings *settings)
 		summary_write_text(summary_report, stdout, terminal_width());
 }
 
+/* --describe and --list-*: the data tables, no input read. */
+static int describe(const struct settings *settings)
+{
+	int json = settings->output.format == FORMAT_JSON;
+
+	if (settings->list == OPT_LIST_REASONS)
+		describe_list_reasons(stdout, json);
+	else if (settings->list == OPT_LIST_ACTIONS)
+		describe_list_actions(stdout, json);
+	else if (settings->list == OPT_LIST_MTAS)
+		describe_list_mtas(stdout, json);
+	else if (describe_codes(stdout, settings->describe, &settings->classify, json) != 0) {
+		fprintf(stderr, "%s: '%s': not an SMTP reply code\n", PROGRAM, settings->describe);
+		return EX_DATAERR;
+	}
+	return finish_output() == 0 ? EX_OK : EX_IOERR;
+}
+
 /* Flushes stdout; a full disk or other write error is reported (74). */
 static int finish_output(void)
 {
@@ -1147,6 +1192,12 @@ int main(int argc, char **argv)
 		if (status != 0)
 			return status;
 		settings.classify.site_rules = site_rules;
+	}
+	if (settings.describe != NULL || settings.list != 0) {
+		int status = describe(&settings);
+
+		smtpclass_rules_free(site_rules);
+		return status;
 	}
 	if (settings.rsyslog) {
 		int status = rsyslog_run(&settings.classify, settings.forced_mta);

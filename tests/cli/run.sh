@@ -10,6 +10,13 @@
 #       smtpclass --format=$f --color=never replies.txt >expected/replies.$f; done
 #   for f in tsv csv; do
 #       smtpclass --format=$f --header replies.txt >expected/replies-header.$f; done
+# The --describe and --list-* goldens come from data/ (a section below checks
+# them against the TSV files):
+#   smtpclass --describe 550 >expected/describe-550.txt
+#   smtpclass --describe 5.7.26 >expected/describe-5.7.26.txt
+#   smtpclass -j --describe '421 4.7.0' >expected/describe-421-4.7.0.json
+#   for l in reasons actions mtas; do smtpclass --list-$l >expected/list-$l.txt
+#       smtpclass -j --list-$l >expected/list-$l.json; done
 set -u
 bin=$1
 src=$2
@@ -199,6 +206,49 @@ check hint-color "smtpclass: always: No such file or directory
 smtpclass: an option's value goes after '=': --color=always" "$(cat "$tmp/err.hint")"
 (cd "$tmp" && "$bin" no-such.log 2>"$tmp/err.hint" >/dev/null)
 check hint-none "smtpclass: no-such.log: No such file or directory" "$(cat "$tmp/err.hint")"
+
+# ---- --describe and --list-*: goldens, and the data tables they come from ----
+"$bin" --describe 550 >"$tmp/describe" 2>&1
+check describe-basic-status 0 $?
+check_file describe-basic "$here/expected/describe-550.txt" "$tmp/describe"
+"$bin" --describe 5.7.26 >"$tmp/describe" 2>&1
+check_file describe-enhanced "$here/expected/describe-5.7.26.txt" "$tmp/describe"
+"$bin" -j --describe '421 4.7.0' >"$tmp/describe" 2>&1
+check_file describe-both-json "$here/expected/describe-421-4.7.0.json" "$tmp/describe"
+for list in reasons actions mtas; do
+	"$bin" --list-$list >"$tmp/list" 2>&1
+	check list-$list-status 0 $?
+	check_file list-$list "$here/expected/list-$list.txt" "$tmp/list"
+	"$bin" -j --list-$list >"$tmp/list" 2>&1
+	check_file list-$list-json "$here/expected/list-$list.json" "$tmp/list"
+done
+check describe-not-a-code 65 "$(status_of "$bin" --describe 'hello')"
+usage_error describe-with-files --describe 550 "$here/replies.txt"
+usage_error describe-tsv --describe 550 --format=tsv
+usage_error list-with-reply --list-reasons -r 550
+# the rows of a TSV file of data/ (comments and the header left out)
+data_rows() { grep -v '^#' "$src/data/$1" | tail -n +2; }
+data_rows reasons.tsv | awk -F'\t' '{ printf "%-18s %s\n", $1, $4 }' >"$tmp/want"
+check_file list-reasons-are-data "$tmp/want" "$here/expected/list-reasons.txt"
+data_rows actions.tsv | awk -F'\t' '{ printf "%-18s %s\n", $1, $3 }' >"$tmp/want"
+check_file list-actions-are-data "$tmp/want" "$here/expected/list-actions.txt"
+# every basic code: its meanings (one line each) and references
+data_rows basic-codes.tsv >"$tmp/rows" # read in this shell, so that the counts stay
+while IFS='	' read -r code meaning _ _ _ _ reference; do
+	"$bin" --describe "$code" >"$tmp/describe"
+	got=$(sed -n '/^meaning:/,/^reference:/p' "$tmp/describe" | sed '$d' | cut -c13- |
+		awk 'NR > 1 { printf " | " } { printf "%s", $0 }')
+	check "describe-$code-meaning" "$meaning" "$got"
+	check "describe-$code-reference" "reference:  $reference" "$(grep '^reference:' "$tmp/describe")"
+done <"$tmp/rows"
+# every enhanced code: the IANA subject and detail names and the reference
+data_rows enhanced-codes.tsv >"$tmp/rows"
+while IFS='	' read -r code subject detail _ _ reference; do
+	"$bin" --describe "5${code#X}" >"$tmp/describe"
+	check "describe-$code-names" "subject:    $subject
+detail:     $detail
+reference:  $reference" "$(sed -n '/^subject:/,/^reference:/p' "$tmp/describe")"
+done <"$tmp/rows"
 
 # ---- --help, --version ------------------------------------------------------
 "$bin" --help >"$tmp/out.help" 2>"$tmp/err.help"

@@ -11,52 +11,11 @@
  */
 #include "describe.h"
 
-#include <stdlib.h>
+#include <string.h>
 #include <string.h>
 
 #include "output.h"
 #include "registry.h"
-
-static int compare_basic(const void *key, const void *element)
-{
-	const int *code = key;
-	const struct registry_basic *row = element;
-
-	return *code - row->code;
-}
-
-static const struct registry_basic *find_basic(int code)
-{
-	return bsearch(&code, registry_basic, registry_basic_count, sizeof(registry_basic[0]),
-	               compare_basic);
-}
-
-const char *describe_basic_meaning(int code)
-{
-	const struct registry_basic *row = find_basic(code);
-
-	return row != NULL ? row->meaning : NULL;
-}
-
-static int compare_enhanced(const void *key, const void *element)
-{
-	const struct registry_enhanced *wanted = key, *row = element;
-
-	if (wanted->subject != row->subject)
-		return wanted->subject - row->subject;
-	return wanted->detail - row->detail;
-}
-
-/* The reference of X.subject.detail, or NULL when it is not registered. */
-static const char *enhanced_reference(int subject, int detail)
-{
-	struct registry_enhanced key = {subject, detail, NULL};
-	const struct registry_enhanced *row =
-	    bsearch(&key, registry_enhanced, registry_enhanced_count, sizeof(registry_enhanced[0]),
-	            compare_enhanced);
-
-	return row != NULL ? row->reference : NULL;
-}
 
 /* What a description says, each NULL when it does not apply. */
 struct description {
@@ -150,7 +109,7 @@ int describe_codes(FILE *stream, const char *text, const smtpclass_options *opti
 	smtpclass_classify(&reply, options, &result);
 	memset(&d, 0, sizeof(d));
 	if (reply.code != 0) {
-		const struct registry_basic *row = find_basic(reply.code);
+		const struct registry_basic *row = registry_find_basic(reply.code);
 
 		snprintf(d.code, sizeof(d.code), "%d", reply.code);
 		d.basic_class = smtpclass_class_name(reply.code / 100);
@@ -163,7 +122,8 @@ int describe_codes(FILE *stream, const char *text, const smtpclass_options *opti
 		d.enhanced_class = smtpclass_class_name(reply.enhanced_class);
 		d.subject = smtpclass_subject_name(reply.enhanced_subject);
 		d.detail = smtpclass_detail_name(reply.enhanced_subject, reply.enhanced_detail);
-		d.enhanced_reference = enhanced_reference(reply.enhanced_subject, reply.enhanced_detail);
+		d.enhanced_reference =
+		    registry_enhanced_reference(reply.enhanced_subject, reply.enhanced_detail);
 	}
 	d.verdict = smtpclass_verdict_name(result.verdict);
 	d.reason = smtpclass_reason_name(result.reason);

@@ -9,10 +9,6 @@
 
 #include "smtpclass.h"
 
-/* The meaning of a basic code ("Requested action not taken: ..."), or NULL
- * when no registry names it. */
-const char *describe_basic_meaning(int code);
-
 /*
  * Writes what the registries say about the codes of TEXT (a basic code, an
  * enhanced code or both, e.g. "421 4.7.0"), its classification and the

@@ -27,4 +27,11 @@ extern const size_t registry_basic_count;
 extern const struct registry_enhanced registry_enhanced[]; /* sorted by subject, detail */
 extern const size_t registry_enhanced_count;
 
+/* The row of a basic code, or NULL when no registry names it. */
+const struct registry_basic *registry_find_basic(int code);
+/* The meaning of a basic code ("Requested action not taken: ..."), or NULL. */
+const char *registry_basic_meaning(int code);
+/* The reference of X.subject.detail, or NULL when it is not registered. */
+const char *registry_enhanced_reference(int subject, int detail);
+
 #endif

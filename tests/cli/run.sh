@@ -208,6 +208,8 @@ smtpclass: an option's value goes after '=': --color=always" "$(cat "$tmp/err.hi
 check hint-none "smtpclass: no-such.log: No such file or directory" "$(cat "$tmp/err.hint")"
 
 # ---- --describe and --list-*: goldens, and the data tables they come from ----
+# the rows of a TSV file of data/ (comments and the header left out)
+data_rows() { grep -v '^#' "$src/data/$1" | tail -n +2; }
 "$bin" --describe 550 >"$tmp/describe" 2>&1
 check describe-basic-status 0 $?
 check_file describe-basic "$here/expected/describe-550.txt" "$tmp/describe"
@@ -222,12 +224,14 @@ for list in reasons actions mtas; do
 	"$bin" -j --list-$list >"$tmp/list" 2>&1
 	check_file list-$list-json "$here/expected/list-$list.json" "$tmp/list"
 done
+# --explain names the codes as the registries do
+"$bin" --explain -r '550 5.7.26 multiple checks failed' >"$tmp/explain"
+check explain-code-meaning "    code: 550 $(data_rows basic-codes.tsv | awk -F'\t' '$1 == 550 { print $2 }')" "$(sed -n 2p "$tmp/explain")"
+check explain-enhanced-names "    enhanced: 5.7.26 Security or Policy Status: Multiple authentication checks failed" "$(sed -n 3p "$tmp/explain")"
 check describe-not-a-code 65 "$(status_of "$bin" --describe 'hello')"
 usage_error describe-with-files --describe 550 "$here/replies.txt"
 usage_error describe-tsv --describe 550 --format=tsv
 usage_error list-with-reply --list-reasons -r 550
-# the rows of a TSV file of data/ (comments and the header left out)
-data_rows() { grep -v '^#' "$src/data/$1" | tail -n +2; }
 data_rows reasons.tsv | awk -F'\t' '{ printf "%-18s %s\n", $1, $4 }' >"$tmp/want"
 check_file list-reasons-are-data "$tmp/want" "$here/expected/list-reasons.txt"
 data_rows actions.tsv | awk -F'\t' '{ printf "%-18s %s\n", $1, $3 }' >"$tmp/want"

@@ -4,8 +4,9 @@
  * The library does the parsing and classifying; this file only reads lines
  * (src/cli/linereader.c), writes records (src/cli/output.c) and turns what happened
  * into an exit status from <sysexits.h>.  Options are described once, in
- * the options[] table: getopt_long's table and --help are built from it, and
- * a test checks the man page against --help.
+ * the options[] table: getopt_long's table and --help (laid out by help.c)
+ * are built from it, and tests check the man page and the completions
+ * against --help.  --describe and --list-* (describe.c) read no input.
  *
  * Exit status: errors are sysexits: 64 usage; 65 data (a -r argument is not
  * a reply, a rules file or --merge input is bad, an input is binary or its
@@ -156,7 +157,7 @@ static int finish_output(void);
 
 static void usage_hint(void)
 {
-	fprintf(stderr, "Try '%s --help' for more information.\n", PROGRAM);
+	fprintf(stderr, "%s: try '%s --help' for more information\n", PROGRAM, PROGRAM);
 }
 
 static void print_help(void)

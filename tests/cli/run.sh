@@ -161,6 +161,7 @@ usage_error() { # usage_error NAME ARGUMENTS...
 	check "$name" 64 $?
 	check_true "$name-no-output" is_empty_file "$tmp/out.usage"
 	check_true "$name-message" test -s "$tmp/err.usage"
+	check_true "$name-says-smtpclass" eval '! grep -qv "^smtpclass: " "$tmp/err.usage"'
 }
 usage_error usage-unknown-option --no-such-option
 usage_error usage-unknown-short-option -Z

@@ -27,6 +27,7 @@
 
 #include "smtpclass.h"
 #include "summary.h"
+#include "hash.h"
 
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
@@ -436,6 +437,83 @@ static void test_addresses_out_of_order(void **state)
 	summary_free(s);
 }
 
+/* Issue 20, finding 1: --addresses=remove stopped at 32,768 recipients
+ * (the table's capacity), and a recipient that hard-bounced came back as
+ * "soft" after its entry was replaced.  The list is exact now. */
+static void test_addresses_exact_past_default(void **state)
+{
+	struct summary_limits limits = {0};
+	struct summary *s;
+	char recipient[64], *remove, *soft, *line;
+	int out_of_memory, n = 0;
+
+	(void)state;
+	limits.addresses = SUMMARY_ADDRESSES_MAX;
+	s = summary_create_limited(0, &limits);
+	assert_non_null(s);
+	add_unknown_user(s, "Feb 21 09:00:00", "first@example.com");
+	for (int i = 0; i < 40000; i++) {
+		snprintf(recipient, sizeof(recipient), "user%05d@example.org", i);
+		add_mailbox_full(s, "Feb 21 09:00:01", recipient);
+	}
+	add_mailbox_full(s, "Feb 21 09:00:02", "first@example.com"); /* hard before: not soft */
+	remove = addresses_of(s, 0);
+	soft = addresses_of(s, 1);
+	assert_string_equal(remove, "");
+	for (line = soft; (line = strchr(line, '\n')) != NULL; line++)
+		n++;
+	assert_int_equal(n, 40000);
+	assert_lacks(soft, "first@example.com");
+	assert_true(strncmp(soft, "user00000@example.org\nuser00001@example.org\n", 44) == 0);
+	assert_int_equal(summary_addresses_refused(s, &out_of_memory), 0);
+	assert_int_equal(out_of_memory, 0);
+	free(remove);
+	free(soft);
+	summary_free(s);
+}
+
+/* Issue 20, finding 4: the summary's hashes had a fixed seed, so names
+ * whose hashes collide could be chosen by a remote sender.  The seed is
+ * drawn at random once per run (2^-64 chance of this failing by luck). */
+static void test_hash_seed_random(void **state)
+{
+	struct summary *s = summary_create(0);
+
+	(void)state;
+	assert_non_null(s);
+	assert_true(hash_seed != 0x243f6a8885a308d3ull);
+	summary_free(s);
+}
+
+/* At its bound the set refuses new addresses and counts them; the ones it
+ * holds keep their history. */
+static void test_addresses_bound(void **state)
+{
+	struct summary_limits limits = {0};
+	struct summary *s;
+	char *remove, *json;
+	int out_of_memory;
+
+	(void)state;
+	limits.addresses = 2;
+	s = summary_create_limited(0, &limits);
+	assert_non_null(s);
+	add_unknown_user(s, "Feb 21 09:00:00", "a@example.com");
+	add_unknown_user(s, "Feb 21 09:00:01", "b@example.com");
+	add_unknown_user(s, "Feb 21 09:00:02", "c@example.com"); /* refused */
+	add_unknown_user(s, "Feb 21 09:00:03", "d@example.com"); /* refused */
+	add_unknown_user(s, "Feb 21 09:00:04", "a@example.com"); /* held already */
+	remove = addresses_of(s, 0);
+	assert_string_equal(remove, "a@example.com\nb@example.com\n");
+	assert_int_equal(summary_addresses_refused(s, &out_of_memory), 2);
+	assert_int_equal(out_of_memory, 0);
+	json = json_of(s, NULL);
+	assert_contains(json, "\"capped\": [\"addresses\"]");
+	free(json);
+	free(remove);
+	summary_free(s);
+}
+
 /* ---- Space-Saving ------------------------------------------------------------- */
 
 static void test_space_saving(void **state)
@@ -625,21 +703,26 @@ static const struct bad_json bad_json[] = {
 	{"truncated object", "{\"schema\": \"smtpclass-summary/1\"", AT_END, "unexpected end of input"},
 	{"truncated string", "{\"schema\": \"smtpcl", AT_END, "unexpected end of input in a string"},
 	{"truncated literal", "{\"approximate\": tr", AT_END, "unexpected end of input"},
-	{"truncated escape", "[\"\\u00", AT_END, "unexpected end of input in a string"},
+	{"truncated escape", "{\"a\": [\"\\u00", AT_END, "unexpected end of input in a string"},
 	{"trailing data", "{} {}", 3, "data after the JSON document"},
-	{"trailing comma", "[1,]", 3, "unexpected character"},
+	{"trailing comma", "{\"a\": [1,]}", 9, "unexpected character"},
 	{"single quotes", "{'a': 1}", 1, "expected a string as member name"},
 	{"missing colon", "{\"a\" 1}", 5, "expected ':' after a member name"},
-	{"leading zero", "[01]", 1, "number with a leading zero"},
-	{"bare minus", "[-]", 2, "invalid number"},
-	{"fraction without digits", "[1.]", 3, "invalid number"},
-	{"control character", "[\"a\tb\"]", 3, "control character in a string"},
-	{"bad escape", "[\"\\x\"]", 2, "invalid escape in a string"},
-	{"lone low surrogate", "[\"\\udc00\"]", 2, "lone low surrogate in a string"},
-	{"lone high surrogate", "[\"\\ud800x\"]", 2, "lone high surrogate in a string"},
-	{"invalid UTF-8", "[\"\xc3\x28\"]", 2, "invalid UTF-8 in a string"},
-	{"too deep", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", 33, "nested too deeply"},
-	{"not an object", "[1]", 0, "document: expected an object"},
+	{"leading zero", "{\"a\": [01]}", 7, "number with a leading zero"},
+	{"bare minus", "{\"a\": [-]}", 8, "invalid number"},
+	{"fraction without digits", "{\"a\": [1.]}", 9, "invalid number"},
+	{"control character", "{\"a\": [\"a\tb\"]}", 9, "control character in a string"},
+	{"bad escape", "{\"a\": [\"\\x\"]}", 8, "invalid escape in a string"},
+	{"lone low surrogate", "{\"a\": [\"\\udc00\"]}", 8, "lone low surrogate in a string"},
+	{"lone high surrogate", "{\"a\": [\"\\ud800x\"]}", 8, "lone high surrogate in a string"},
+	{"invalid UTF-8", "{\"a\": [\"\xc3\x28\"]}", 8, "invalid UTF-8 in a string"},
+	{"too deep", "{\"a\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}", 38, "nested too deeply"},
+	{"not an object", "[1]", 0, "expected an object"},
+	{"not an object after blanks", " \n 7", 3, "expected an object"},
+	/* issue 20, finding 2: one document read two ways */
+	{"member name twice", "{\"a\": 1, \"b\": 2, \"a\": 3}", 17, "member name given twice"},
+	{"member name twice, escaped", "{\"ab\": 1, \"a\\u0062\": 2}", 10, "member name given twice"},
+	{"member name twice, nested", "{\"x\": {\"sent\": 1, \"sent\": 2}}", 18, "member name given twice"},
 	{"no schema", "{}", 0, "member \"schema\": missing"},
 	{"schema not a string", "{\"schema\": 1}", 11, "schema: expected a string"},
 	{"other schema", "{\"schema\": \"other/1\"}", 11, "schema: not \"smtpclass-summary/1\""},
@@ -719,6 +802,15 @@ static void test_json_wrong_types(void **state)
 	    {"\"hour\": \"Feb 21 09:00\"", "\"hour\": \"morning\"", "hour: not an hour", 8},
 	    {"\"capped\": []", "\"capped\": [\"everything\"]", "capped: unknown table name", 11},
 	    {"\"template\": ", "\"templat\": ", "member \"template\": missing", 0},
+	    /* issue 20, finding 2: a document that contradicts itself */
+	    {"\"sent\": 2,", "\"sent\": 2, \"sent\": 2,", "member name given twice", 11},
+	    {"\"sent\": 2,", "\"sent\": 2000,", "totals: count above the document's records", 8},
+	    {"{\"sent\": 2, \"deferred\"", "{\"sent\": 5, \"deferred\"",
+	     "totals: add up to more than the records", 0},
+	    {"{\"unknown\": 0", "{\"unknown\": 1", "verdicts: do not add up to the records", 0},
+	    {"{\"delivered\": 2", "{\"delivered\": 1", "reasons: do not add up to the records", 0},
+	    {"{\"events\": 2, \"messages\": 1}", "{\"events\": 2, \"messages\": 3}",
+	     "deferrals: more messages than events", 0},
 	};
 	struct summary *s = summary_create(0);
 	char *before = json_of(s, NULL), *after;
@@ -742,6 +834,44 @@ static void test_json_wrong_types(void **state)
 	assert_string_equal(before, after);
 	free(before);
 	free(after);
+	summary_free(s);
+}
+
+/* Replaces the first find in text (malloc'd) by replace; frees text. */
+static char *replaced(char *text, const char *find, const char *replace)
+{
+	char *at = strstr(text, find), *out;
+	size_t head;
+
+	assert_non_null(at);
+	head = (size_t)(at - text);
+	out = malloc(strlen(text) - strlen(find) + strlen(replace) + 1);
+	assert_non_null(out);
+	memcpy(out, text, head);
+	memcpy(out + head, replace, strlen(replace));
+	memcpy(out + head + strlen(replace), at + strlen(find), strlen(at + strlen(find)) + 1);
+	free(text);
+	return out;
+}
+
+/* Issue 20, finding 2: sums over merged documents wrapped.  A sum past 2^53
+ * (which the next --merge would refuse) refuses the document that makes it. */
+static void test_merge_sum_bound(void **state)
+{
+	struct summary *empty = summary_create(0), *s = summary_create(0);
+	char *json = json_of(empty, NULL), error[256];
+	size_t offset;
+
+	(void)state;
+	json = replaced(json, "\"records\": 0,", "\"records\": 4503599627370497,");
+	json = replaced(json, "\"unknown\": 0", "\"unknown\": 4503599627370497");
+	json = replaced(json, "\"reasons\": {}", "\"reasons\": {\"delivered\": 4503599627370497}");
+	assert_int_equal(summary_merge_json(s, json, strlen(json), &offset, error, sizeof(error)), 0);
+	expect_error(s, "second 2^52 + 1", json, strlen(json),
+	             (size_t)(strstr(json, "\"records\": ") - json) + 11,
+	             "records: the merged records pass 2^53");
+	free(json);
+	summary_free(empty);
 	summary_free(s);
 }
 
@@ -825,6 +955,10 @@ int main(void)
 	    cmocka_unit_test(test_totals),
 	    cmocka_unit_test(test_addresses),
 	    cmocka_unit_test(test_addresses_out_of_order),
+	    cmocka_unit_test(test_addresses_exact_past_default),
+	    cmocka_unit_test(test_addresses_bound),
+	    cmocka_unit_test(test_hash_seed_random),
+	    cmocka_unit_test(test_merge_sum_bound),
 	    cmocka_unit_test(test_space_saving),
 	    cmocka_unit_test(test_not_capped),
 	    cmocka_unit_test(test_top),

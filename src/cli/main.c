@@ -11,7 +11,8 @@
  * Exit status: errors are sysexits: 64 usage; 65 data (a -r argument is not
  * a reply, a rules file or --merge input is bad, an input is binary or its
  * compressed data corrupt); 66 a file could not be opened (the others are
- * still read); 70 internal error; 71 out of memory; 74 a read or write error.
+ * still read); 70 internal error; 71 out of memory; 74 a read or write error;
+ * 3 (no sysexits value) an --addresses list lacks some recipients.
  * With -e the worst verdict decides instead, unless an error occurred, with
  * statuses no error uses (enum verdict_status), so that a script tells a
  * broken rules file from an unclassifiable reply.
@@ -149,7 +150,13 @@ struct counters {
 	int worst_rank; /* see verdict_rank() */
 	int not_a_reply, open_failed, io_error;
 	int bad_input; /* an input was binary, or its compressed data corrupt */
+	int out_of_memory;
+	int list_incomplete; /* --addresses could not hold every failed recipient */
 };
+
+/* --addresses wrote a list that lacks some recipients: a status of its own,
+ * apart from sysexits and from -e's verdicts, for scripts to test. */
+#define EXIT_LIST_INCOMPLETE 3
 
 static struct counters counts;
 
@@ -174,12 +181,13 @@ static void print_help(void)
 	help_write_options(stdout, options, OPTION_COUNT);
 	printf("\nExit status:\n"
 	       "  0   all input processed\n"
+	       "  3   --addresses wrote a list that lacks some recipients (past its bound)\n"
 	       "  64  usage error\n"
 	       "  65  bad data: a -r argument is not a reply, a rules file or --merge input\n"
 	       "      is bad, an input is binary or its compressed data corrupt\n"
 	       "  66  a file could not be opened (the others are still read)\n"
 	       "  70  internal error\n"
-	       "  71  out of memory\n"
+	       "  71  out of memory: any list or report written is incomplete\n"
 	       "  74  read or write error\n"
 	       "With -e, unless an error occurred, the worst verdict decides:\n"
 	       "  0   success or intermediate, or no record\n"
@@ -1129,9 +1137,24 @@ static int terminal_width(void)
 
 static void write_summary(const struct settings *settings)
 {
-	if (settings->addresses != 0)
-		summary_write_addresses(summary_report, stdout, settings->addresses == 2);
-	else if (settings->output.format == FORMAT_JSON)
+	if (settings->addresses != 0) {
+		int out_of_memory;
+		unsigned long long refused = summary_addresses_refused(summary_report, &out_of_memory);
+
+		if (summary_write_addresses(summary_report, stdout, settings->addresses == 2) != 0)
+			counts.out_of_memory = 1;
+		if (out_of_memory)
+			counts.out_of_memory = 1;
+		if (refused > 0) {
+			fprintf(stderr,
+			        "%s: --addresses: the list is incomplete: %llu failed recipients were "
+			        "not held (%s)\n",
+			        PROGRAM, refused,
+			        out_of_memory ? "out of memory"
+			                      : "more than " SUMMARY_ADDRESSES_MAX_TEXT " addresses or 1 GiB of them");
+			counts.list_incomplete = 1;
+		}
+	} else if (settings->output.format == FORMAT_JSON)
 		summary_write_json(summary_report, stdout);
 	else
 		summary_write_text(summary_report, stdout, terminal_width());
@@ -1208,7 +1231,13 @@ int main(int argc, char **argv)
 	}
 	catch_interrupts();
 	if (settings.summary) {
-		summary_report = summary_create(settings.top);
+		struct summary_limits limits = {0};
+
+		/* The address lists are exact up to a large bound; the report's
+		 * address counts make do with the default. */
+		if (settings.addresses != 0)
+			limits.addresses = SUMMARY_ADDRESSES_MAX;
+		summary_report = summary_create_limited(settings.top, &limits);
 		if (summary_report == NULL) {
 			fprintf(stderr, "%s: out of memory\n", PROGRAM);
 			return EX_OSERR;
@@ -1231,7 +1260,10 @@ int main(int argc, char **argv)
 		summary_feed_finish();
 		if (interrupted)
 			summary_set_incomplete(summary_report, interruption(interrupted));
-		write_summary(&settings);
+		/* No summary could be merged: an empty report would read as a
+		 * quiet day. */
+		if (!settings.merge || summary_merged(summary_report))
+			write_summary(&settings);
 	}
 	output_flush(&settings.output);
 	write_failed = finish_output() != 0;
@@ -1276,6 +1308,12 @@ int main(int argc, char **argv)
 	}
 	if (write_failed || counts.io_error)
 		return EX_IOERR;
+	if (counts.out_of_memory) {
+		fprintf(stderr, "%s: out of memory: the output is incomplete\n", PROGRAM);
+		return EX_OSERR;
+	}
+	if (counts.list_incomplete)
+		return EXIT_LIST_INCOMPLETE;
 	if (counts.open_failed)
 		return EX_NOINPUT;
 	if (counts.not_a_reply || bad_summary || counts.bad_input)

@@ -361,8 +361,10 @@ static int build_automaton(struct builder *b, struct sc_rule_build *out)
 
 	next = malloc((size_t)capacity * (size_t)classes * sizeof(*next));
 	out->state_phrase = malloc((size_t)capacity * sizeof(int32_t));
-	if (next == NULL || out->state_phrase == NULL)
+	if (next == NULL || out->state_phrase == NULL) {
+		free(next);
 		return set_error(b, 0, "out of memory", NULL);
+	}
 	for (int c = 0; c < classes; c++)
 		next[c] = UINT32_MAX;
 	out->state_phrase[0] = -1;

@@ -26,21 +26,36 @@ struct found {
 	int count;
 };
 
-static void remember(struct found *found, int32_t phrase)
-{
-	for (int i = 0; i < found->count; i++)
-		if (found->phrases[i] == phrase)
-			return;
-	if (found->count < MAX_FOUND)
-		found->phrases[found->count++] = phrase;
-}
-
+/* Looks from the most recent phrase back: a phrase found again is most
+ * often one of the last (a text repeating itself, the same state). */
 static int was_found(const struct found *found, int32_t phrase)
 {
-	for (int i = 0; i < found->count; i++)
+	for (int i = found->count; i-- > 0;)
 		if (found->phrases[i] == phrase)
 			return 1;
 	return 0;
+}
+
+/*
+ * Remembers the phrases that end in state: its own and those down its
+ * output links.  A phrase ends in one state only and the links below a
+ * state never change, so a phrase found before had the rest of its chain
+ * found with it (unless the array was full, and then nothing more fits):
+ * the walk stops there.  Each phrase is walked once per reply, and a byte
+ * costs one look at the array however deeply phrases nest (site rules "a",
+ * "aa", ... "a" x 200 used to walk 200 links on every byte).
+ */
+static void remember_chain(struct found *found, const struct sc_automaton *a, uint32_t state)
+{
+	int32_t at = a->state_phrase[state] >= 0 ? (int32_t)state : a->output_link[state];
+
+	for (; at >= 0 && found->count < MAX_FOUND; at = a->output_link[at]) {
+		int32_t phrase = a->state_phrase[at];
+
+		if (was_found(found, phrase))
+			return;
+		found->phrases[found->count++] = phrase;
+	}
 }
 
 const struct sc_rule *sc_rules_match(const struct sc_automaton *a, const smtpclass_reply *reply)
@@ -73,8 +88,6 @@ const struct sc_rule *sc_rules_match_where(const struct sc_automaton *a,
 			space = 1;
 		}
 		for (; p < end; p++) {
-			int32_t at;
-
 			if (blank[*p]) {
 				if (space)
 					continue;
@@ -83,13 +96,8 @@ const struct sc_rule *sc_rules_match_where(const struct sc_automaton *a,
 				space = 0;
 			}
 			state = transitions[(state << shift) + byte_class[*p]];
-			if (!emits[state])
-				continue;
-			at = a->state_phrase[state] >= 0 ? (int32_t)state : a->output_link[state];
-			while (at >= 0) {
-				remember(&found, a->state_phrase[at]);
-				at = a->output_link[at];
-			}
+			if (emits[state])
+				remember_chain(&found, a, state);
 		}
 	}
 	for (int i = 0; i < found.count; i++) {

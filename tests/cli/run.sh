@@ -110,7 +110,8 @@ check_true "rules-shadowed-example-message" grep -q "rules:3: the example of rul
 # NAME, the status, and the command (run by eval from tests/cli, with $bin and
 # $tmp set).  Errors are sysexits; the -e verdict statuses (0, 67, 68, 69, 75)
 # are none of the error statuses, so a script tells them apart.  70 (internal
-# error) and 71 (out of memory) cannot be caused from outside.
+# error), 71 (out of memory) and 3 (an --addresses list past its bound of
+# 16,777,216 recipients) cannot be caused from here in reasonable time.
 printf 'id\tphrases\treason\taction\tverdict\tbare_verdict\tprovider\tsource\texample\nbad\n' >"$tmp/broken.rules"
 printf '{"not":"a summary"}\n' >"$tmp/not-summary.json"
 while IFS='	' read -r name expected command; do

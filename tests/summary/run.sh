@@ -95,6 +95,29 @@ twice=$(sed -n 's/^  "records": \([0-9]*\),/\1/p' "$work/merged-twice.json")
 [ -n "$records" ] && [ "$twice" = $((2 * records)) ] ||
 	fail "merge with itself: records $twice, expected 2 x $records"
 
+# --addresses is exact past the report's table size (issue 20: it stopped at
+# 32,768 of 40,000 recipients, and a recipient that bounced hard came back
+# as "soft" after its entry was replaced).
+count=$((count + 1))
+awk 'BEGIN {
+	line = "Feb 21 09:00:%02d mx postfix/smtp[1]: 4F%06d: to=<%s>, relay=mx.example.org[192.0.2.1]:25, delay=1, delays=0/0/0/1, dsn=%s, status=%s (host mx.example.org[192.0.2.1] said: %s (in reply to RCPT TO command))\n"
+	printf line, 0, 0, "kept@example.com", "5.1.1", "bounced", "550 5.1.1 <kept@example.com>: Recipient address rejected: User unknown"
+	for (i = 0; i < 40000; i++)
+		printf line, 1, i + 1, sprintf("user%05d@example.org", i), "5.1.1", "bounced", sprintf("550 5.1.1 <user%05d@example.org>: Recipient address rejected: User unknown", i)
+	printf line, 2, 40001, "kept@example.com", "4.2.2", "deferred", "452 4.2.2 Mailbox full"
+}' >"$work/many.log"
+"$bin" --addresses=remove "$work/many.log" >"$work/remove.txt" 2>"$work/stderr"
+got=$?
+lines=$(wc -l <"$work/remove.txt")
+# kept@example.com: its latest outcome was soft, so it is not to remove.
+if [ "$got" -ne 0 ] || [ "$lines" -ne 40000 ] || grep -qx kept@example.com "$work/remove.txt" ||
+	! grep -qx user39999@example.org "$work/remove.txt"; then
+	fail "--addresses=remove on 40,000 bounced recipients: exit $got, $lines lines: $(cat "$work/stderr")"
+fi
+count=$((count + 1))
+"$bin" --addresses=soft "$work/many.log" >"$work/soft.txt" 2>"$work/stderr"
+[ ! -s "$work/soft.txt" ] || fail "--addresses=soft lists a recipient that bounced hard: $(head -3 "$work/soft.txt")"
+
 # On a terminal no line is longer than its width (script(1) makes a pty).
 if command -v script >/dev/null 2>&1; then
 	for width in 50 80; do
@@ -124,6 +147,15 @@ count=$((count + 1))
 	2>/dev/null >"$work/partial.json"
 cmp -s "$here/sample-all.json" "$work/partial.json" || fail "a bad summary was partly merged"
 status missing 66 "no-such.json" "$bin" --merge "$work/no-such.json"
+# Nothing merged: no report (an empty one would read as a quiet day).
+count=$((count + 1))
+"$bin" --merge "$work/truncated.json" >"$work/nothing.txt" 2>/dev/null
+[ ! -s "$work/nothing.txt" ] || fail "a report was written when no summary could be merged"
+# A document that says one thing twice, or contradicts itself (issue 20).
+sed 's/"sent": \([0-9]*\),/"sent": \1, "sent": \1,/' "$here/sample-all.json" >"$work/twice.json"
+status name-twice 65 "member name given twice" "$bin" --merge "$work/twice.json"
+sed 's/^  "records": [0-9]*,/  "records": 1,/' "$here/sample-all.json" >"$work/records.json"
+status records-below-totals 65 "count above the document's records" "$bin" --merge "$work/records.json"
 status not-json 65 "byte 0: unexpected character" "$bin" --merge "$log"
 status top 64 "--top takes" "$bin" --summary --top=x "$log"
 status addresses 64 "--addresses takes" "$bin" --addresses=all "$log"

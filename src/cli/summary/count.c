@@ -29,6 +29,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "fields.h"
 #include "stamp.h"
@@ -39,6 +41,24 @@ const char *const summary_table_names[T_COUNT] = {"domains",   "hosts",    "grou
 
 const char *const summary_status_keys[STATUS_COUNT] = {NULL,      "sent",    "deferred",
                                                        "bounced", "expired", "rejected"};
+
+uint64_t hash_seed = 0x243f6a8885a308d3ull;
+
+void hash_seed_init(void)
+{
+	static int done;
+	uint64_t seed;
+	struct timespec now;
+
+	if (done)
+		return;
+	done = 1;
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)sizeof(seed)) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		seed = (uint64_t)now.tv_nsec * HASH_MULTIPLIER ^ (uint64_t)now.tv_sec;
+	}
+	hash_seed ^= seed;
+}
 
 /* 2^18 bits, 32 KiB: small enough to stay in the cache while the log
  * streams through it, large enough to pass few sent records on. */
@@ -156,6 +176,7 @@ struct summary *summary_create_limited(int top, const struct summary_limits *lim
 
 	if (s == NULL)
 		return NULL;
+	hash_seed_init();
 	s->top = top < 0 ? 0 : top;
 	s->reason_count = smtpclass_reason_count();
 	s->action_count = smtpclass_action_count();
@@ -171,9 +192,7 @@ struct summary *summary_create_limited(int top, const struct summary_limits *lim
 	failed |= party_init(&s->hosts, limit_or(l.hosts, defaults.hosts), s->reason_count);
 	failed |= topk_init(&s->groups, limit_or(l.groups, defaults.groups), TEMPLATE_MAX,
 	                    TEMPLATE_MAX, sizeof(struct group_info));
-	failed |= topk_init(&s->addresses, limit_or(l.addresses, defaults.addresses),
-	                    NAME_MAX_BYTES, NAME_INLINE, sizeof(struct address_info));
-	s->addresses.fold_case = 1;
+	failed |= addrset_init(&s->addresses, limit_or(l.addresses, defaults.addresses));
 	failed |= topk_init(&s->deferred, limit_or(l.deferred, defaults.deferred), 0, 0, 0);
 	failed |= topk_init(&s->hours, limit_or(l.hours, defaults.hours), 0, 0,
 	                    STATUS_COUNT * sizeof(unsigned long long));
@@ -201,7 +220,7 @@ void summary_free(struct summary *s)
 	party_free(&s->domains);
 	party_free(&s->hosts);
 	topk_free(&s->groups);
-	topk_free(&s->addresses);
+	addrset_free(&s->addresses);
 	topk_free(&s->deferred);
 	topk_free(&s->hours);
 	free(s->reasons);
@@ -215,11 +234,13 @@ int table_capped(const struct summary *s, enum table_id id)
 {
 	static const size_t offsets[T_COUNT] = {
 	    offsetof(struct summary, domains.table), offsetof(struct summary, hosts.table),
-	    offsetof(struct summary, groups),        offsetof(struct summary, addresses),
+	    offsetof(struct summary, groups),        0,
 	    offsetof(struct summary, deferred),      offsetof(struct summary, hours)};
 	const struct topk *t = (const struct topk *)((const char *)s + offsets[id]);
 
-	return t->evicted > 0 || (s->capped & (1u << id)) != 0;
+	if ((s->capped & (1u << id)) != 0)
+		return 1;
+	return id == T_ADDRESSES ? s->addresses.refused > 0 : t->evicted > 0;
 }
 
 int is_approximate(const struct summary *s)
@@ -228,6 +249,12 @@ int is_approximate(const struct summary *s)
 		if (table_capped(s, (enum table_id)id))
 			return 1;
 	return 0;
+}
+
+unsigned long long summary_addresses_refused(const struct summary *s, int *out_of_memory)
+{
+	*out_of_memory = s->addresses.out_of_memory;
+	return s->addresses.refused;
 }
 
 int summary_approximate(const struct summary *s)
@@ -421,22 +448,14 @@ static int address_tracked(struct summary *s, const struct address_key *key, int
 static void address_count(struct summary *s, const struct address_key *key, int verdict, int remove,
                           uint64_t time)
 {
-	size_t i;
 	struct address_info *a;
 
-	if (verdict == SMTPCLASS_VERDICT_SOFT || verdict == SMTPCLASS_VERDICT_HARD) {
-		int fresh;
-
-		i = topk_add(&s->addresses, key->hash, 0, key->text.ptr, key->text.len, 1, 0,
-		             &fresh);
-	} else {
-		long found = topk_find(&s->addresses, key->hash, 0, key->text.ptr, key->text.len);
-
-		if (found < 0)
-			return;
-		i = (size_t)found;
-	}
-	a = address_of(s, i);
+	if (verdict == SMTPCLASS_VERDICT_SOFT || verdict == SMTPCLASS_VERDICT_HARD)
+		a = addrset_add(&s->addresses, key->hash, key->text.ptr, key->text.len);
+	else
+		a = addrset_find(&s->addresses, key->hash, key->text.ptr, key->text.len);
+	if (a == NULL)
+		return;
 	if (verdict == SMTPCLASS_VERDICT_HARD)
 		a->hard = 1;
 	if (time != 0 && a->time != 0 && time < a->time)
@@ -569,7 +588,7 @@ void summary_count(struct summary *s, const struct summary_record *r)
 		address.hash = hash_folded(address.text.ptr, address.text.len);
 	tracked = address_tracked(s, &address, verdict);
 	if (tracked)
-		PREFETCH(topk_home_slot(&s->addresses, address.hash));
+		PREFETCH(addrset_home(&s->addresses, address.hash));
 	domain_hash = hash_folded(domain.ptr, domain.len);
 	PREFETCH(topk_home_slot(&s->domains.table, domain_hash));
 	host = host_span(r->log_relay);
@@ -589,12 +608,6 @@ void summary_count(struct summary *s, const struct summary_record *r)
 		PREFETCH(entry);
 		if (failure)
 			PREFETCH(entry + 64);
-	}
-	if (tracked) {
-		const char *entry = topk_home_entry(&s->addresses, address.hash);
-
-		PREFETCH(entry);
-		PREFETCH(entry + 64);
 	}
 
 	if (domain.len > 0)

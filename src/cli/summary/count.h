@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "addrset.h"
 #include "smtpclass.h"
 #include "summary.h"
 #include "template.h"
@@ -63,14 +64,6 @@ struct group_info {
 	struct group_domain domains[GROUP_DOMAINS_MAX];
 };
 
-/* The latest outcome of a failed recipient. */
-struct address_info {
-	uint64_t time;         /* time key of the latest outcome, 0 when unknown */
-	unsigned char verdict; /* smtpclass_verdict of the latest outcome */
-	unsigned char remove;  /* its action was remove-address */
-	unsigned char hard;    /* some outcome was a hard failure */
-};
-
 struct time_point {
 	uint64_t key; /* 0: none yet */
 	size_t len;
@@ -90,7 +83,8 @@ struct summary {
 	struct time_point first, last;
 	const char *incomplete; /* why the input was not read to its end, or NULL */
 	struct party_table domains, hosts;
-	struct topk groups, addresses, deferred, hours;
+	struct topk groups, deferred, hours;
+	struct addrset addresses; /* exact: never replaced, refused beyond its bound */
 	/* The last timestamp read and the hour entry it fell in: records come
 	 * in bursts with the same stamp, which is then parsed once. */
 	char last_time[TIME_TEXT_MAX];
@@ -139,10 +133,6 @@ static inline struct group_info *group_of(const struct summary *s, size_t i)
 	return topk_payload(&s->groups, i);
 }
 
-static inline struct address_info *address_of(const struct summary *s, size_t i)
-{
-	return topk_payload(&s->addresses, i);
-}
 
 /* Counts by status of an hour entry. */
 static inline unsigned long long *hour_status(const struct summary *s, size_t i)

@@ -14,12 +14,20 @@
  */
 #include "json_reader.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
 #include "text.h"
 
 #define JSON_DEPTH_MAX 32
+
+/* Members of an object checked against each other for duplicates; an
+ * object with more is refused (a summary's largest has one a reason). */
+#define JSON_MEMBERS_MAX 1024
+
+/* Bytes of a member name compared when it holds escapes. */
+#define JSON_NAME_MAX 256
 
 static int json_fail(struct json_reader *r, size_t offset, const char *message)
 {
@@ -154,6 +162,41 @@ static int json_scan_literal(struct json_reader *r, const char *word)
 }
 
 static long json_value(struct json_reader *r, int depth);
+size_t json_decode(const struct json_reader *r, size_t token, char *out, size_t size);
+
+/* Whether two member names are the same string once decoded. */
+static int same_name(const struct json_reader *r, size_t a, size_t b)
+{
+	const struct json_token *x = &r->tokens[a], *y = &r->tokens[b];
+	char left[JSON_NAME_MAX], right[JSON_NAME_MAX];
+	size_t n;
+
+	if (memchr(r->text + x->start, '\\', x->end - x->start) == NULL &&
+	    memchr(r->text + y->start, '\\', y->end - y->start) == NULL)
+		return x->end - x->start == y->end - y->start &&
+		       memcmp(r->text + x->start, r->text + y->start, x->end - x->start) == 0;
+	n = json_decode(r, a, left, sizeof(left));
+	return n == json_decode(r, b, right, sizeof(right)) && memcmp(left, right, n) == 0;
+}
+
+/* Refuses an object whose members repeat a name; it is small (see
+ * JSON_MEMBERS_MAX), so comparing every pair is cheap. */
+static int json_check_names(struct json_reader *r, size_t object)
+{
+	size_t key = object + 1;
+
+	for (uint32_t k = 0; k < r->tokens[object].count; k++) {
+		size_t other = object + 1;
+
+		for (uint32_t j = 0; j < k; j++) {
+			if (same_name(r, other, key))
+				return json_fail(r, r->tokens[key].start - 1, "member name given twice");
+			other = r->tokens[other + 1].next;
+		}
+		key = r->tokens[key + 1].next;
+	}
+	return 0;
+}
 
 /* The members or elements of an object or array, from after its bracket. */
 static int json_children(struct json_reader *r, size_t token, int depth)
@@ -184,13 +227,15 @@ static int json_children(struct json_reader *r, size_t token, int depth)
 		}
 		if (json_value(r, depth + 1) < 0)
 			return -1;
+		if (object && r->tokens[token].count == JSON_MEMBERS_MAX)
+			return json_fail(r, r->tokens[token].start, "object with too many members");
 		r->tokens[token].count++;
 		json_skip_space(r);
 		if (r->pos >= r->len)
 			return json_fail(r, r->len, "unexpected end of input");
 		if (r->text[r->pos] == close) {
 			r->pos++;
-			return 0;
+			return object ? json_check_names(r, token) : 0;
 		}
 		if (r->text[r->pos] != ',')
 			return json_fail(r, r->pos,
@@ -213,10 +258,24 @@ static long json_value(struct json_reader *r, int depth)
 		return json_fail(r, r->pos, "nested too deeply");
 	if (r->used == r->max)
 		return json_fail(r, r->pos, "too many values");
+	if (r->used == r->allocated) {
+		/* Grown as values come: memory follows the document's values, not
+		 * the bound (a value takes 20 bytes, and at least 2 of text). */
+		size_t allocated = r->allocated == 0 ? 256 : r->allocated * 2;
+		struct json_token *tokens;
+
+		if (allocated > r->max)
+			allocated = r->max;
+		tokens = realloc(r->tokens, allocated * sizeof(*tokens));
+		if (tokens == NULL)
+			return json_fail(r, r->pos, "out of memory");
+		r->tokens = tokens;
+		r->allocated = allocated;
+	}
 	token = r->used++;
 	t = &r->tokens[token];
 	memset(t, 0, sizeof(*t));
-	t->start = r->pos;
+	t->start = (uint32_t)r->pos;
 	switch (r->text[r->pos]) {
 	case '{':
 	case '[':
@@ -250,18 +309,27 @@ static long json_value(struct json_reader *r, int depth)
 	if (status != 0)
 		return -1;
 	t = &r->tokens[token];
-	t->end = r->pos;
+	t->end = (uint32_t)r->pos;
 	if (t->type == J_STRING) {
 		t->start++;
 		t->end--;
 	}
-	t->next = r->used;
+	t->next = (uint32_t)r->used;
 	return (long)token;
 }
 
 /* Tokenises a whole document; returns 0, or -1 with r->error set. */
 int json_read(struct json_reader *r)
 {
+	if (r->len > JSON_TEXT_MAX)
+		return json_fail(r, 0, "document too large");
+	/* The root's type before any token: a large array costs nothing. */
+	json_skip_space(r);
+	if (r->pos < r->len && r->text[r->pos] != '{')
+		return json_fail(r, r->pos,
+		                 r->text[r->pos] != '\0' && strchr("[\"-0123456789tfn", r->text[r->pos])
+		                     ? "expected an object"
+		                     : "unexpected character");
 	if (json_value(r, 0) < 0)
 		return -1;
 	json_skip_space(r);

@@ -24,6 +24,9 @@
 #include "stamp.h"
 #include "text.h"
 
+/* Values in a document, at most. */
+#define MERGE_VALUES_MAX ((size_t)1 << 22)
+
 /* Largest count accepted: 2^53, the largest integer every JSON reader keeps. */
 #define COUNT_MAX 9007199254740992ull
 
@@ -35,6 +38,11 @@ struct merge {
 	char *error;
 	size_t error_size;
 	int failed;
+	/* The document's records, read first: no count of it may pass them,
+	 * so no sum over the merged documents passes their records, which
+	 * are kept within COUNT_MAX. */
+	unsigned long long records;
+	int have_records;
 };
 
 /* Records the first problem, at the start of token (a string's quote). */
@@ -116,6 +124,8 @@ static int read_count(struct merge *m, size_t token, const char *what, unsigned 
 	}
 	if (v > COUNT_MAX)
 		return merge_fail(m, token, what, "count too large");
+	if (m->have_records && v > m->records)
+		return merge_fail(m, token, what, "count above the document's records");
 	*value = v;
 	return 0;
 }
@@ -131,12 +141,15 @@ static int read_member_count(struct merge *m, size_t object, const char *name,
 	return read_count(m, token, name, value);
 }
 
-/* Adds an object of name-to-count (reasons, actions, ...) to counts. */
+/* Adds an object of name-to-count (reasons, actions, ...) to counts (NULL:
+ * only checked); *sum is the sum of its counts. */
 static int merge_name_counts(struct merge *m, size_t object, const char *what,
-                             unsigned long long *counts, int (*from_name)(const char *, size_t))
+                             unsigned long long *counts, int (*from_name)(const char *, size_t),
+                             unsigned long long *sum)
 {
 	size_t i = object + 1;
 
+	*sum = 0;
 	if (expect(m, object, J_OBJECT, what) != 0)
 		return -1;
 	for (size_t k = 0; k < m->r->tokens[object].count; k++) {
@@ -149,7 +162,8 @@ static int merge_name_counts(struct merge *m, size_t object, const char *what,
 			return merge_fail(m, i, what, "unknown name");
 		if (read_count(m, i + 1, what, &value) != 0)
 			return -1;
-		if (m->apply)
+		*sum += value; /* member names are unique, each count at most 2^53 */
+		if (m->apply && counts != NULL)
 			counts[id] += value;
 		i = m->r->tokens[i + 1].next;
 	}
@@ -220,7 +234,7 @@ static int merge_party(struct merge *m, size_t root, const char *list_key, const
 	i = list + 1;
 	for (size_t k = 0; k < m->r->tokens[list].count; k++, i = m->r->tokens[i].next) {
 		char name[NAME_MAX_BYTES];
-		unsigned long long records, error, status[STATUS_COUNT] = {0}, *reasons;
+		unsigned long long records, error, status[STATUS_COUNT] = {0}, *reasons, sum;
 		size_t name_token, len, entry;
 
 		if (expect(m, i, J_OBJECT, list_key) != 0)
@@ -241,7 +255,7 @@ static int merge_party(struct merge *m, size_t root, const char *list_key, const
 			reasons = party_reasons_to_count(m->s, p, entry);
 		}
 		if (merge_name_counts(m, member(m, i, "reasons"), "reasons", reasons,
-		                      smtpclass_reason_from_name) != 0)
+		                      smtpclass_reason_from_name, &sum) != 0)
 			return -1;
 	}
 	if (m->apply && distinct > p->distinct)
@@ -413,24 +427,43 @@ static int merge_capped(struct merge *m, size_t root)
 static int merge_totals(struct merge *m, size_t root)
 {
 	struct summary *s = m->s;
-	size_t deferrals, addresses;
-	unsigned long long records, messages, events, remove, soft;
+	size_t deferrals, addresses, token = member(m, root, "records");
+	unsigned long long records, messages, events, remove, soft, statuses, verdicts, reasons,
+	    actions;
 
+	m->have_records = 0;
 	if (read_member_count(m, root, "records", &records) != 0)
 		return -1;
+	if (!m->apply && s->records + records > COUNT_MAX)
+		return merge_fail(m, token, "records", "the merged records pass 2^53");
+	m->records = records;
+	m->have_records = 1;
 	if (required(m, root, "totals", J_OBJECT) == JSON_NONE ||
-	    merge_name_counts(m, member(m, root, "totals"), "totals", s->status,
-	                      status_from_name) != 0 ||
+	    merge_name_counts(m, member(m, root, "totals"), "totals", s->status, status_from_name,
+	                      &statuses) != 0 ||
 	    required(m, root, "verdicts", J_OBJECT) == JSON_NONE ||
 	    merge_name_counts(m, member(m, root, "verdicts"), "verdicts", s->verdicts,
-	                      verdict_from_name) != 0 ||
+	                      verdict_from_name, &verdicts) != 0 ||
 	    required(m, root, "reasons", J_OBJECT) == JSON_NONE ||
 	    merge_name_counts(m, member(m, root, "reasons"), "reasons", s->reasons,
-	                      smtpclass_reason_from_name) != 0 ||
+	                      smtpclass_reason_from_name, &reasons) != 0 ||
 	    required(m, root, "actions", J_OBJECT) == JSON_NONE ||
 	    merge_name_counts(m, member(m, root, "actions"), "actions", s->actions,
-	                      smtpclass_action_from_name) != 0)
+	                      smtpclass_action_from_name, &actions) != 0)
 		return -1;
+	/* Every record has one verdict and one reason, at most one status and
+	 * one action. */
+	if (verdicts != records)
+		return merge_fail(m, member(m, root, "verdicts"), "verdicts",
+		                  "do not add up to the records");
+	if (reasons != records)
+		return merge_fail(m, member(m, root, "reasons"), "reasons",
+		                  "do not add up to the records");
+	if (statuses > records)
+		return merge_fail(m, member(m, root, "totals"), "totals", "add up to more than the records");
+	if (actions > records)
+		return merge_fail(m, member(m, root, "actions"), "actions",
+		                  "add up to more than the records");
 	deferrals = required(m, root, "deferrals", J_OBJECT);
 	addresses = deferrals == JSON_NONE ? JSON_NONE : required(m, root, "addresses", J_OBJECT);
 	if (addresses == JSON_NONE || read_member_count(m, deferrals, "events", &events) != 0 ||
@@ -438,6 +471,10 @@ static int merge_totals(struct merge *m, size_t root)
 	    read_member_count(m, addresses, "remove", &remove) != 0 ||
 	    read_member_count(m, addresses, "soft", &soft) != 0)
 		return -1;
+	if (messages > events)
+		return merge_fail(m, deferrals, "deferrals", "more messages than events");
+	if (remove + soft > records)
+		return merge_fail(m, addresses, "addresses", "more than the records");
 	if (m->apply) {
 		s->records += records;
 		s->deferred_merged += messages;
@@ -480,18 +517,18 @@ static int merge_document(struct merge *m)
 int summary_merge_json(struct summary *s, const char *text, size_t len, size_t *error_offset,
                        char *error, size_t error_size)
 {
-	struct json_reader r = {text, len, 0, NULL, 0, len / 2 + 2, 0, NULL};
-	struct merge m = {s, &r, 0, 0, error, error_size, 0};
+	struct json_reader r = {text, len, 0, NULL, 0, len / 2 + 2, 0, 0, NULL};
+	struct merge m = {s, &r, 0, 0, error, error_size, 0, 0, 0};
 	int status = -1;
 
 	*error_offset = 0;
 	if (error_size > 0)
 		error[0] = '\0';
-	r.tokens = malloc(r.max * sizeof(*r.tokens));
-	if (r.tokens == NULL) {
-		snprintf(error, error_size, "out of memory");
-		return -1;
-	}
+	/* A summary has at most a few hundred thousand values (its tables'
+	 * entries): a document of more is no summary, and the bound keeps
+	 * the tokens of a hostile one within 80 MB. */
+	if (r.max > MERGE_VALUES_MAX)
+		r.max = MERGE_VALUES_MAX;
 	if (json_read(&r) != 0) {
 		*error_offset = r.error_offset;
 		snprintf(error, error_size, "%s", r.error);

@@ -135,17 +135,29 @@ size_t rank_group_domains(const struct group_info *g, struct ranked r[GROUP_DOMA
 	return g->domain_count;
 }
 
+int address_listed(const struct address_info *a, int soft)
+{
+	return soft ? a->verdict == SMTPCLASS_VERDICT_SOFT && !a->hard
+	            : a->verdict == SMTPCLASS_VERDICT_HARD && a->remove;
+}
+
+struct address_tally {
+	int soft;
+	unsigned long long n;
+};
+
+static void tally_address(const struct address_info *a, void *context)
+{
+	struct address_tally *t = context;
+
+	t->n += (unsigned long long)address_listed(a, t->soft);
+}
+
 /* Counts recipients to remove, or that failed only softly. */
 unsigned long long address_total(const struct summary *s, int soft)
 {
-	unsigned long long n = soft ? s->soft_merged : s->remove_merged;
+	struct address_tally t = {soft, soft ? s->soft_merged : s->remove_merged};
 
-	for (size_t i = 0; i < s->addresses.used; i++) {
-		const struct address_info *a = address_of(s, i);
-
-		if (soft ? a->verdict == SMTPCLASS_VERDICT_SOFT && !a->hard
-		         : a->verdict == SMTPCLASS_VERDICT_HARD && a->remove)
-			n++;
-	}
-	return n;
+	addrset_each(&s->addresses, tally_address, &t);
+	return t.n;
 }

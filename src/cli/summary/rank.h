@@ -43,6 +43,10 @@ size_t rank_group_domains(const struct group_info *g, struct ranked r[GROUP_DOMA
 /* Counts recipients to remove, or that failed only softly. */
 unsigned long long address_total(const struct summary *s, int soft);
 
+/* Whether a recipient is on the list of --addresses=remove (soft 0) or
+ * --addresses=soft (soft 1). */
+int address_listed(const struct address_info *a, int soft);
+
 /* Entries of a list that are shown: all of them, or the top ones. */
 static inline size_t shown(const struct summary *s, size_t n)
 {

@@ -537,33 +537,46 @@ void summary_write_text(const struct summary *s, FILE *out, int width)
 	write_wrapped(out, "  ", line, strlen(line), width);
 }
 
-/* --addresses: the recipients to act on, sorted by address. */
-void summary_write_addresses(const struct summary *s, FILE *out, int soft)
+struct address_list {
+	int soft;
+	size_t n;
+	const struct address_info **listed;
+};
+
+static void list_address(const struct address_info *a, void *context)
 {
-	const struct topk *t = &s->addresses;
-	struct ranked *r = t->used > 0 ? malloc(t->used * sizeof(*r)) : NULL;
-	size_t n = 0;
+	struct address_list *l = context;
 
-	if (r == NULL)
-		return;
-	for (size_t i = 0; i < t->used; i++) {
-		const struct address_info *a = address_of(s, i);
+	if (address_listed(a, l->soft))
+		l->listed[l->n++] = a;
+}
 
-		if (soft ? a->verdict != SMTPCLASS_VERDICT_SOFT || a->hard
-		         : a->verdict != SMTPCLASS_VERDICT_HARD || !a->remove)
-			continue;
-		r[n].index = i;
-		r[n].primary = 0;
-		r[n].secondary = 0;
-		r[n].key = topk_key(t, i);
-		r[n].key_len = topk_entry(t, i)->key_len;
-		n++;
+static int compare_addresses(const void *left, const void *right)
+{
+	const struct address_info *a = *(const struct address_info *const *)left;
+	const struct address_info *b = *(const struct address_info *const *)right;
+	int order = memcmp(a->key, b->key, a->len < b->len ? a->len : b->len);
+
+	return order != 0 ? order : (a->len > b->len) - (a->len < b->len);
+}
+
+/* --addresses: the recipients to act on, sorted by address. */
+int summary_write_addresses(const struct summary *s, FILE *out, int soft)
+{
+	struct address_list l = {soft, 0, NULL};
+
+	if (s->addresses.count > 0) {
+		l.listed = malloc(s->addresses.count * sizeof(*l.listed));
+		if (l.listed == NULL)
+			return -1;
 	}
-	if (n > 0)
-		qsort(r, n, sizeof(*r), compare_ranked);
-	for (size_t i = 0; i < n; i++) {
-		fwrite(r[i].key, 1, r[i].key_len, out);
+	addrset_each(&s->addresses, list_address, &l);
+	if (l.n > 0)
+		qsort(l.listed, l.n, sizeof(*l.listed), compare_addresses);
+	for (size_t i = 0; i < l.n; i++) {
+		fwrite(l.listed[i]->key, 1, l.listed[i]->len, out);
 		putc('\n', out);
 	}
-	free(r);
+	free(l.listed);
+	return 0;
 }

@@ -34,11 +34,15 @@ struct summary_limits {
 	size_t domains;       /* recipient domains (default 4096) */
 	size_t hosts;         /* remote hosts (default 4096) */
 	size_t groups;        /* reply templates (default 4096) */
-	size_t addresses;     /* failed recipients (default 32768) */
+	size_t addresses;     /* failed recipients (default 32768; exact, see addrset.h) */
 	size_t deferred;      /* deferred messages by queue id and recipient (default 131072) */
 	size_t hours;         /* hours covered (default 4096, about 170 days) */
 	size_t group_domains; /* domains kept per reply group (default 5, at most 8) */
 };
+
+/* Failed recipients held for --addresses: the list is exact up to here. */
+#define SUMMARY_ADDRESSES_MAX      ((size_t)1 << 24)
+#define SUMMARY_ADDRESSES_MAX_TEXT "16777216"
 
 struct summary;
 
@@ -73,7 +77,11 @@ int summary_merge_json(struct summary *summary, const char *text, size_t len, si
 /* Writes, one per line and sorted, the recipients whose latest outcome was
  * a hard failure with action remove-address (soft == 0), or the recipients
  * that failed only softly (soft == 1). */
-void summary_write_addresses(const struct summary *summary, FILE *out, int soft);
+int summary_write_addresses(const struct summary *summary, FILE *out, int soft);
+
+/* The failed recipients that were not held (the bound was reached, or
+ * memory short: then *out_of_memory is 1): the address lists lack them. */
+unsigned long long summary_addresses_refused(const struct summary *summary, int *out_of_memory);
 
 /* Returns 1 when some counts are approximate (a table reached its cap). */
 int summary_approximate(const struct summary *summary);

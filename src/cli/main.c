@@ -274,7 +274,12 @@ static int refuse_idle_options(const struct settings *settings)
 	const char *format = format_name(settings->output.format);
 	const char *message = NULL;
 
-	if (settings->rsyslog && settings->summary)
+	if ((settings->describe != NULL || settings->list != 0) &&
+	    (settings->output.explain || settings->output.taxonomy || settings->header ||
+	     settings->stats || settings->exit_status_mode || settings->all || settings->top_given))
+		message = "--describe and --list-* read no input: --explain, --taxonomy, --header, "
+		          "--stats, -e, --all and --top do nothing with them";
+	else if (settings->rsyslog && settings->summary)
 		message = "--rsyslog answers each line rsyslog passes it: it writes no summary";
 	else if (settings->rsyslog && (settings->output.explain || settings->output.taxonomy ||
 	                               settings->header || settings->all))

@@ -234,6 +234,10 @@ check describe-not-a-code 65 "$(status_of "$bin" --describe 'hello')"
 usage_error describe-with-files --describe 550 "$here/replies.txt"
 usage_error describe-tsv --describe 550 --format=tsv
 usage_error list-with-reply --list-reasons -r 550
+usage_error describe-explain --describe 550 --explain
+usage_error list-exit-status --list-mtas -e
+check describe-rules-apply 0 "$(status_of "$bin" --no-site-rules --stage=rcpt --describe 552)"
+check describe-stage "reason:     exceedlimit: A limit was exceeded (recipient's size limit, too many recipients)." "$("$bin" --stage=rcpt --describe 552 | grep '^reason:')"
 data_rows reasons.tsv | awk -F'\t' '{ printf "%-18s %s\n", $1, $4 }' >"$tmp/want"
 check_file list-reasons-are-data "$tmp/want" "$here/expected/list-reasons.txt"
 data_rows actions.tsv | awk -F'\t' '{ printf "%-18s %s\n", $1, $3 }' >"$tmp/want"

@@ -14,7 +14,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#define LINE_WIDTH 80
+#define LINE_WIDTH         80
 #define DESCRIPTION_COLUMN 29
 
 static int write_left_column(FILE *stream, const struct option_doc *option)

@@ -21,7 +21,7 @@ failed=0
 checks=0
 
 # Options that take free text or a file: no values to complete.
-free_options="reply rules year top"
+free_options="reply rules year top describe"
 
 fail() {
 	echo "FAIL: $*"
@@ -34,11 +34,10 @@ pass() {
 
 # NAME KIND DESCRIPTION for each option of --help; KIND is none, required or
 # optional.  Short options are NAME too ("r").
+# A description wraps onto lines that open with spaces and no dash.
 "$smtpclass" --help | awk '
-	/^ +-/ {
-		sub(/^ +/, "")
-		split($0, parts, /  +/)
-		spec = parts[1]; description = substr($0, length(spec) + 1); sub(/^ +/, "", description)
+	function flush(   n, i, name, tokens) {
+		if (spec == "") return
 		kind = "none"
 		if (spec ~ /\[=[A-Z]+\]/) kind = "optional"
 		else if (spec ~ /[ =][A-Z]+$/) kind = "required"
@@ -48,7 +47,22 @@ pass() {
 				name = tokens[i]; sub(/^--?/, "", name)
 				printf "%s\t%s\t%s\n", name, kind, description
 			}
-	}' >"$work/help.tsv"
+		spec = ""
+	}
+	/^ +-/ {
+		flush()
+		sub(/^ +/, "")
+		split($0, parts, /  +/)
+		spec = parts[1]; description = substr($0, length(spec) + 1); sub(/^ +/, "", description)
+		next
+	}
+	/^      +[^ -]/ && spec != "" {
+		sub(/^ +/, "")
+		description = description == "" ? $0 : description " " $0
+		next
+	}
+	{ flush() }
+	END { flush() }' >"$work/help.tsv"
 [ -s "$work/help.tsv" ] || { echo "FAIL: no option in --help"; exit 1; }
 
 # --- the option names -------------------------------------------------------

@@ -9,7 +9,8 @@ _smtpclass()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev='' option=''
 	local options='-r --reply --format= -j --json --header -e --exit-status --stage=
 		--line-buffered --color --color= --stats --rules= --no-site-rules --explain --taxonomy --all --mta= --year=
-		--summary --top= --merge --addresses= --mail --rsyslog -a --text -h --help -V --version'
+		--summary --top= --merge --addresses= --mail --rsyslog -a --text --describe --list-reasons
+		--list-actions --list-mtas -h --help -V --version'
 
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
 	# "--format=js" arrives as three words: "--format" "=" "js".
@@ -34,7 +35,7 @@ _smtpclass()
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return
 		;;
-	-r | --reply | --year | --top)
+	-r | --reply | --describe | --year | --top)
 		COMPREPLY=()
 		return
 		;;

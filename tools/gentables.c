@@ -1001,12 +1001,52 @@ static void write_wrappers(FILE *out)
 	fputs("\n};\n\n", out);
 }
 
+/*
+ * The registry the command's --describe shows (src/cli/registry.h): the
+ * meaning and references of each basic code, and the reference of each
+ * enhanced code, sorted for bsearch().  The library has no use for them, so
+ * they go to a file of their own that only the command links.  Call after
+ * write_basic(), which sorts the basic rows.
+ */
+static void write_registry(FILE *out)
+{
+	static struct enhanced_entry entries[MAX_ROWS];
+
+	fputs("/* generated from data/basic-codes.tsv and data/enhanced-codes.tsv by "
+	      "tools/gentables.c: do not edit */\n#include \"registry.h\"\n\n"
+	      "/* sorted by code */\nconst struct registry_basic registry_basic[] = {\n",
+	      out);
+	for (int i = 0; i < basic.row_count; i++) {
+		const struct row *row = &basic.rows[i];
+
+		fprintf(out, "\t{%s, ", row->fields[0]);
+		put_string(out, row->fields[1]);
+		fputs(", ", out);
+		put_string(out, row->fields[6]);
+		fputs("},\n", out);
+	}
+	fprintf(out, "};\nconst size_t registry_basic_count = %d;\n\n", basic.row_count);
+	for (int i = 0; i < enhanced.row_count; i++) {
+		parse_enhanced(enhanced.rows[i].fields[0], &entries[i].subject, &entries[i].detail);
+		entries[i].row = &enhanced.rows[i];
+	}
+	qsort(entries, (size_t)enhanced.row_count, sizeof(entries[0]), compare_enhanced);
+	fputs("/* sorted by subject, then detail */\n"
+	      "const struct registry_enhanced registry_enhanced[] = {\n", out);
+	for (int i = 0; i < enhanced.row_count; i++) {
+		fprintf(out, "\t{%d, %d, ", entries[i].subject, entries[i].detail);
+		put_string(out, entries[i].row->fields[5]);
+		fputs("},\n", out);
+	}
+	fprintf(out, "};\nconst size_t registry_enhanced_count = %d;\n", enhanced.row_count);
+}
+
 int main(int argc, char **argv)
 {
-	FILE *header, *source;
+	FILE *header, *source, *registry = NULL;
 
-	if (argc != 4) {
-		fputs("usage: gentables DATADIR OUT.h OUT.c\n", stderr);
+	if (argc != 4 && argc != 5) {
+		fputs("usage: gentables DATADIR OUT.h OUT.c [REGISTRY.c]\n", stderr);
 		return 2;
 	}
 	load_table(&reasons, argv[1], "reasons.tsv", "reason\thard_action\tsoft_action\tmeaning");
@@ -1041,6 +1081,14 @@ int main(int argc, char **argv)
 	write_verdict_actions(source);
 	write_enhanced(source);
 	write_basic(source);
+	if (argc == 5) {
+		registry = fopen(argv[4], "w");
+		if (registry == NULL)
+			fail(argv[4], 0, "cannot write output");
+		write_registry(registry);
+		if (fclose(registry) != 0)
+			fail(argv[4], 0, "write error");
+	}
 	write_exceptions(source);
 	write_stage_reasons(source);
 	write_log_status(source);

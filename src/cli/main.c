@@ -4,15 +4,18 @@
  * The library does the parsing and classifying; this file only reads lines
  * (src/cli/linereader.c), writes records (src/cli/output.c) and turns what happened
  * into an exit status from <sysexits.h>.  Options are described once, in
- * the options[] table: getopt_long's table and --help are built from it, and
- * a test checks the man page against --help.
+ * the options[] table: getopt_long's table and --help (laid out by help.c)
+ * are built from it, and tests check the man page and the completions
+ * against --help.  --describe and --list-* (describe.c) read no input.
  *
- * Exit status: 0 all input processed; 64 usage; 65 a -r argument is not a
- * reply, or an input is binary or its compressed data corrupt; 66 a file could not be opened (the others are still read); 74 a
- * read or write error; 70 internal error.  With -e the worst verdict decides
- * instead (0 success or intermediate, 65 unknown, 75 soft, 69 hard, 67 hard
- * and the result removes the address: smtpclass_result_removes_address(),
- * whose policy is data/actions.tsv), unless an error occurred.
+ * Exit status: errors are sysexits: 64 usage; 65 data (a -r argument is not
+ * a reply, a rules file or --merge input is bad, an input is binary or its
+ * compressed data corrupt); 66 a file could not be opened (the others are
+ * still read); 70 internal error; 71 out of memory; 74 a read or write error;
+ * 3 (no sysexits value) an --addresses list lacks some recipients.
+ * With -e the worst verdict decides instead, unless an error occurred, with
+ * statuses no error uses (enum verdict_status), so that a script tells a
+ * broken rules file from an unclassifiable reply.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +31,8 @@
 #include <unistd.h>
 
 #include "bounce.h"
+#include "describe.h"
+#include "help.h"
 #include "journal.h"
 #include "linereader.h"
 #include "output.h"
@@ -64,42 +69,50 @@ enum option_id {
 	OPT_ADDRESSES,
 	OPT_RSYSLOG,
 	OPT_NO_SITE_RULES,
-	OPT_MAIL
+	OPT_MAIL,
+	OPT_DESCRIBE,
+	OPT_LIST_REASONS,
+	OPT_LIST_ACTIONS,
+	OPT_LIST_MTAS
 };
 
-struct option_doc {
-	const char *name;
-	int has_arg;
-	int id;
-	const char *argument; /* shown in --help, NULL when none */
-	const char *help;
-};
-
-/* The one description of every option: --help and getopt come from it. */
+/* The one description of every option, in --help's groups (rows without a
+ * name open a group): --help, getopt's table and the messages about options
+ * come from it. */
 static const struct option_doc options[] = {
+    {NULL, 0, 0, NULL, "Input"},
     {"reply", required_argument, OPT_REPLY, "REPLY", "classify REPLY (repeatable) instead of reading files"},
+    {"text", no_argument, OPT_TEXT, NULL, "read a file that does not look like text as text (as grep -a)"},
+    {"mail", no_argument, OPT_MAIL, NULL, "read every input as mail: one message, an mbox or a Maildir (one record per failed recipient)"},
+    {NULL, 0, 0, NULL, "Output"},
     {"format", required_argument, OPT_FORMAT, "FMT", "output format: text (default), json, tsv or csv"},
     {"json", no_argument, OPT_JSON, NULL, "same as --format=json"},
     {"header", no_argument, OPT_HEADER, NULL, "print a header line first (tsv and csv)"},
-    {"exit-status", no_argument, OPT_EXIT_STATUS, NULL, "exit with a status from the worst verdict"},
-    {"stage", required_argument, OPT_STAGE, "STAGE", "the command the replies answered: connect, helo, mail, rcpt, data or eod"},
-    {"line-buffered", no_argument, OPT_LINE_BUFFERED, NULL, "flush the output after every record"},
-    {"color", optional_argument, OPT_COLOR, "WHEN", "colour the text format: auto (default), always or never"},
-    {"stats", no_argument, OPT_STATS, NULL, "print counts of lines, records and skipped lines to stderr"},
-    {"rules", required_argument, OPT_RULES, "FILE", "load site rules from FILE before the built-in ones (repeatable)"},
-    {"no-site-rules", no_argument, OPT_NO_SITE_RULES, NULL, "do not read " SMTPCLASS_SITE_RULES_DIR "/*.rules"},
+    {"color", optional_argument, OPT_COLOR, "WHEN", "colour the text format: auto (default: on a terminal, not with NO_COLOR or TERM=dumb), always or never"},
     {"explain", no_argument, OPT_EXPLAIN, NULL, "text format: show the rule that decided and its evidence"},
     {"taxonomy", no_argument, OPT_TAXONOMY, NULL, "add SparkPost, PowerMTA and Amazon SES bounce classes (json, tsv, csv)"},
-    {"all", no_argument, OPT_ALL, NULL, "log mode: print successful deliveries too"},
-    {"text", no_argument, OPT_TEXT, NULL, "read a file that does not look like text as text (as grep -a)"},
-    {"mta", required_argument, OPT_MTA, "NAME", "log mode: read every line as NAME's format (postfix, exim, sendmail, opensmtpd, qmail, exchange, courier, generic)"},
-    {"year", required_argument, OPT_YEAR, "YYYY", "log mode: the year of syslog timestamps, for time_iso"},
-    {"summary", no_argument, OPT_SUMMARY, NULL, "summary mode: one report on all records (sent included) instead of one line each"},
-    {"top", required_argument, OPT_TOP, "N", "summary mode: list the top N domains, hosts and reply groups (default 20, 0 all)"},
-    {"merge", no_argument, OPT_MERGE, NULL, "summary mode: the files are JSON summaries to add up"},
-    {"addresses", required_argument, OPT_ADDRESSES, "KIND", "summary mode: print the recipients to remove (remove) or that failed only softly (soft)"},
-    {"mail", no_argument, OPT_MAIL, NULL, "read every input as mail: one message, an mbox or a Maildir (one record per failed recipient)"},
+    {"line-buffered", no_argument, OPT_LINE_BUFFERED, NULL, "flush the output after every record"},
+    {"stats", no_argument, OPT_STATS, NULL, "print counts of lines, records and skipped lines to stderr"},
+    {NULL, 0, 0, NULL, "Classification"},
+    {"stage", required_argument, OPT_STAGE, "STAGE", "the command the replies answered: connect, helo, mail, rcpt, data or eod"},
+    {"rules", required_argument, OPT_RULES, "FILE", "load site rules from FILE before the built-in ones (repeatable)"},
+    {"no-site-rules", no_argument, OPT_NO_SITE_RULES, NULL, "do not read " SMTPCLASS_SITE_RULES_DIR "/*.rules"},
+    {"exit-status", no_argument, OPT_EXIT_STATUS, NULL, "exit with a status from the worst verdict (see Exit status)"},
+    {NULL, 0, 0, NULL, "Summary"},
+    {"summary", no_argument, OPT_SUMMARY, NULL, "one report on all records (sent included) instead of one line each"},
+    {"top", required_argument, OPT_TOP, "N", "list the top N domains, hosts and reply groups (default 20, 0 all)"},
+    {"merge", no_argument, OPT_MERGE, NULL, "the files are JSON summaries to add up"},
+    {"addresses", required_argument, OPT_ADDRESSES, "KIND", "print the recipients to remove (remove) or that failed only softly (soft)"},
+    {NULL, 0, 0, NULL, "Logs"},
+    {"all", no_argument, OPT_ALL, NULL, "print successful deliveries too"},
+    {"mta", required_argument, OPT_MTA, "NAME", "read every line as NAME's format (postfix, exim, sendmail, opensmtpd, qmail, exchange, courier, generic)"},
+    {"year", required_argument, OPT_YEAR, "YYYY", "the year of syslog timestamps, for time_iso"},
     {"rsyslog", no_argument, OPT_RSYSLOG, NULL, "run as an rsyslog mmexternal plugin: one JSON object per input line"},
+    {NULL, 0, 0, NULL, "Miscellaneous"},
+    {"describe", required_argument, OPT_DESCRIBE, "CODE", "say what CODE means (a basic code, an enhanced code or both, as '421 4.7.0'), its verdict, reason and action, and exit"},
+    {"list-reasons", no_argument, OPT_LIST_REASONS, NULL, "list the reasons and their meanings, and exit"},
+    {"list-actions", no_argument, OPT_LIST_ACTIONS, NULL, "list the actions and their sentences, and exit"},
+    {"list-mtas", no_argument, OPT_LIST_MTAS, NULL, "list the MTAs whose logs are read (--mta), and exit"},
     {"help", no_argument, OPT_HELP, NULL, "show this help and exit"},
     {"version", no_argument, OPT_VERSION, NULL, "show the version and exit"},
 };
@@ -121,11 +134,14 @@ struct settings {
 	smtpclass_mta forced_mta;
 	int summary;   /* summary mode */
 	int top;       /* summary lists: top N, 0 all */
+	int top_given; /* --top was given */
 	int merge;     /* the files are JSON summaries */
 	int addresses; /* 1: --addresses=remove, 2: --addresses=soft */
 	int rsyslog;   /* --rsyslog: mmexternal protocol on stdin and stdout */
 	int text;      /* -a: no binary-file check */
 	int mail;      /* --mail: every input is messages */
+	const char *describe; /* --describe CODE */
+	int list;      /* --list-*: the OPT_LIST_* id */
 };
 
 struct counters {
@@ -148,7 +164,7 @@ static int finish_output(void);
 
 static void usage_hint(void)
 {
-	fprintf(stderr, "Try '%s --help' for more information.\n", PROGRAM);
+	fprintf(stderr, "%s: try '%s --help' for more information\n", PROGRAM, PROGRAM);
 }
 
 static void print_help(void)
@@ -162,39 +178,41 @@ static void print_help(void)
 	       "there, and the stage the sentence names is used as --stage would be.\n"
 	       "Every record has the same keys in every mode (see smtpclass(1), OUTPUT).\n\n",
 	       PROGRAM, PROGRAM);
-	for (size_t i = 0; i < OPTION_COUNT; i++) {
-		char left[64];
-		const struct option_doc *o = &options[i];
-		const char *shortopt = o->id < 256 ? "-" : "";
-		char letter[3] = {0};
+	help_write_options(stdout, options, OPTION_COUNT);
+	printf("\nExit status:\n"
+	       "  0   all input processed\n"
+	       "  3   --addresses wrote a list that lacks some recipients (past its bound)\n"
+	       "  64  usage error\n"
+	       "  65  bad data: a -r argument is not a reply, a rules file or --merge input\n"
+	       "      is bad, an input is binary or its compressed data corrupt\n"
+	       "  66  a file could not be opened (the others are still read)\n"
+	       "  70  internal error\n"
+	       "  71  out of memory: any list or report written is incomplete\n"
+	       "  74  read or write error\n"
+	       "With -e, unless an error occurred, the worst verdict decides:\n"
+	       "  0   success or intermediate, or no record\n"
+	       "  68  unknown\n"
+	       "  75  soft\n"
+	       "  69  hard\n"
+	       "  67  hard, and the address is to be removed (remove-address at medium\n"
+	       "      or high confidence)\n");
+}
 
-		if (o->id < 256) {
-			letter[0] = (char)o->id;
-			letter[1] = ',';
-		}
-		if (o->argument == NULL)
-			snprintf(left, sizeof(left), "%s%s --%s", shortopt, letter, o->name);
-		else if (o->has_arg == optional_argument)
-			snprintf(left, sizeof(left), "%s%s --%s[=%s]", shortopt, letter, o->name,
-			         o->argument);
-		else
-			snprintf(left, sizeof(left), "%s%s --%s%s%s", shortopt, letter, o->name,
-			         o->id < 256 ? " " : "=", o->argument);
-		printf("  %-26s %s\n", left, o->help);
-	}
-	printf("\nExit status: 0 done, 64 usage, 65 an argument is not a reply, 66 a file\n"
-	       "could not be opened, 74 read or write error.  With -e: 0 success,\n"
-	       "75 soft, 67 hard removing the address (remove-address at medium or high\n"
-	       "confidence), 69 other hard, 65 unknown.\n");
+static const struct {
+	const char *name;
+	enum output_format format;
+} formats[] = {{"text", FORMAT_TEXT}, {"json", FORMAT_JSON}, {"tsv", FORMAT_TSV}, {"csv", FORMAT_CSV}};
+
+static const char *format_name(enum output_format format)
+{
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (formats[i].format == format)
+			return formats[i].name;
+	return "text";
 }
 
 static int parse_format(const char *name, enum output_format *format)
 {
-	static const struct {
-		const char *name;
-		enum output_format format;
-	} formats[] = {{"text", FORMAT_TEXT}, {"json", FORMAT_JSON}, {"tsv", FORMAT_TSV}, {"csv", FORMAT_CSV}};
-
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
 		if (strcmp(name, formats[i].name) == 0) {
 			*format = formats[i].format;
@@ -204,13 +222,16 @@ static int parse_format(const char *name, enum output_format *format)
 	return -1;
 }
 
-/* Colour on a terminal unless NO_COLOR is set (https://no-color.org). */
+/* Colour on a terminal unless NO_COLOR is set (https://no-color.org) or
+ * the terminal says it has none (TERM=dumb, as GNU grep and ls read it). */
 static int parse_color(const char *when, int *color)
 {
 	const char *no_color = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
 
 	if (when == NULL || strcmp(when, "auto") == 0)
-		*color = isatty(STDOUT_FILENO) && (no_color == NULL || no_color[0] == '\0');
+		*color = isatty(STDOUT_FILENO) && (no_color == NULL || no_color[0] == '\0') &&
+		         (term == NULL || strcmp(term, "dumb") != 0);
 	else if (strcmp(when, "always") == 0)
 		*color = 1;
 	else if (strcmp(when, "never") == 0)
@@ -243,17 +264,133 @@ static int check_summary_options(struct settings *settings)
 	return 0;
 }
 
+/*
+ * Options that would do nothing in this combination are refused, so that
+ * nobody believes they had an effect.  Each check names the option and
+ * what it is for.
+ */
+static int refuse_idle_options(const struct settings *settings)
+{
+	const char *format = format_name(settings->output.format);
+	const char *message = NULL;
+
+	if ((settings->describe != NULL || settings->list != 0) &&
+	    (settings->output.explain || settings->output.taxonomy || settings->header ||
+	     settings->stats || settings->exit_status_mode || settings->all || settings->top_given))
+		message = "--describe and --list-* read no input: --explain, --taxonomy, --header, "
+		          "--stats, -e, --all and --top do nothing with them";
+	else if (settings->rsyslog && settings->summary)
+		message = "--rsyslog answers each line rsyslog passes it: it writes no summary";
+	else if (settings->rsyslog && (settings->output.explain || settings->output.taxonomy ||
+	                               settings->header || settings->all))
+		message = "--rsyslog writes rsyslog's JSON only: --explain, --taxonomy, --header and "
+		          "--all do nothing with it";
+	else if (settings->output.explain && settings->summary)
+		message = "--explain shows the evidence for each record: it does nothing with --summary";
+	else if (settings->output.taxonomy && settings->summary)
+		message = "--taxonomy adds columns to each record: it does nothing with --summary";
+	else if (settings->all && settings->summary)
+		message = "--summary counts successful deliveries already: --all does nothing with it";
+	else if (settings->top_given && !settings->summary)
+		message = "--top is for summary mode (--summary)";
+	else if (settings->reply_count > 0 && (settings->all || settings->forced_mta != 0))
+		message = "--all and --mta are for logs: -r classifies replies";
+	if (message != NULL) {
+		fprintf(stderr, "%s: %s\n", PROGRAM, message);
+		return -1;
+	}
+	if (settings->output.explain && settings->output.format != FORMAT_TEXT) {
+		fprintf(stderr, "%s: --explain is for the text format: it does nothing with --format=%s\n",
+		        PROGRAM, format);
+		return -1;
+	}
+	if (settings->output.taxonomy && settings->output.format == FORMAT_TEXT &&
+	    !settings->output.explain) {
+		fprintf(stderr, "%s: --taxonomy adds columns to json, tsv and csv; the text format "
+		        "shows the taxonomy with --explain\n", PROGRAM);
+		return -1;
+	}
+	return 0;
+}
+
+/* getopt_long's errors, written as every other message (opterr is 0). */
+static void report_option_error(int option, char **argv)
+{
+	const char *word = argv[optind - 1];
+	const struct option_doc *doc = help_find_option(options, OPTION_COUNT, optopt);
+	size_t len = strcspn(word, "=");
+	/* A short letter's error names the letter, unless the word was its long name. */
+	int is_long = strncmp(word, "--", 2) == 0 &&
+	              (doc == NULL || optopt == 0 || strncmp(doc->name, word + 2, len - 2) == 0);
+
+	if (option == ':' && is_long && doc != NULL)
+		fprintf(stderr, "%s: option --%s needs an argument: --%s=%s\n", PROGRAM, doc->name,
+		        doc->name, doc->argument);
+	else if (option == ':')
+		fprintf(stderr, "%s: option -%c needs an argument\n", PROGRAM, optopt);
+	else if (is_long && doc != NULL && optopt != 0)
+		fprintf(stderr, "%s: option --%s takes no argument\n", PROGRAM, doc->name);
+	else if (is_long)
+		fprintf(stderr, "%s: unknown or ambiguous option '%.*s'\n", PROGRAM, (int)len, word);
+	else
+		fprintf(stderr, "%s: unknown option -%c\n", PROGRAM, optopt);
+}
+
+/*
+ * "--color always": an optional value must follow '=', so the word after
+ * the space is a file name.  When that file does not open, the message
+ * says why (see hint_missing_file()).
+ */
+static const char *value_after_space;
+
+static void note_value_after_space(int argc, char **argv, const char *value)
+{
+	int ignored;
+
+	if (value == NULL && optind < argc && parse_color(argv[optind], &ignored) == 0)
+		value_after_space = argv[optind];
+}
+
+/* "X.Y.Z" with a class digit and up to three digits each: an enhanced code. */
+static int looks_like_enhanced_code(const char *text)
+{
+	size_t subject, detail;
+
+	if (text[0] < '2' || text[0] > '5' || text[1] != '.')
+		return 0;
+	subject = strspn(text + 2, "0123456789");
+	if (subject == 0 || subject > 3 || text[2 + subject] != '.')
+		return 0;
+	detail = strspn(text + 3 + subject, "0123456789");
+	return detail > 0 && detail <= 3;
+}
+
+/* After "FILE: No such file or directory": why the word was read as a file. */
+static void hint_missing_file(const char *name)
+{
+	if (value_after_space != NULL && strcmp(name, value_after_space) == 0)
+		fprintf(stderr, "%s: an option's value goes after '=': --color=%s\n", PROGRAM, name);
+	else if (smtpclass_opens_reply(name, strlen(name)) || looks_like_enhanced_code(name))
+		fprintf(stderr, "%s: to classify a reply, give it with -r: %s -r '%s'\n", PROGRAM,
+		        PROGRAM, name);
+}
+
 static int parse_arguments(int argc, char **argv, struct settings *settings)
 {
 	struct option long_options[OPTION_COUNT + 1];
 	const char *color_when = NULL;
 	int option;
 
+	size_t long_count = 0;
+
 	memset(long_options, 0, sizeof(long_options));
 	for (size_t i = 0; i < OPTION_COUNT; i++) {
-		long_options[i].name = options[i].name;
-		long_options[i].has_arg = options[i].has_arg;
-		long_options[i].val = options[i].id;
+		if (options[i].name == NULL) /* a group title of --help */
+			continue;
+		long_options[long_count].name = options[i].name;
+		long_options[long_count].has_arg = options[i].has_arg;
+		long_options[long_count].val = options[i].id;
+		long_count++;
 	}
 	settings->replies = calloc((size_t)argc, sizeof(*settings->replies));
 	settings->rule_files = calloc((size_t)argc, sizeof(*settings->rule_files));
@@ -262,7 +399,8 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		exit(EX_OSERR);
 	}
 	settings->top = 20;
-	while ((option = getopt_long(argc, argv, "r:jehVa", long_options, NULL)) != -1) {
+	opterr = 0; /* its messages are report_option_error()'s */
+	while ((option = getopt_long(argc, argv, ":r:jehVa", long_options, NULL)) != -1) {
 		switch (option) {
 		case OPT_REPLY:
 			settings->replies[settings->reply_count++] = optarg;
@@ -297,6 +435,7 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 			break;
 		case OPT_COLOR:
 			color_when = optarg != NULL ? optarg : "always";
+			note_value_after_space(argc, argv, optarg);
 			if (strcmp(color_when, "auto") != 0 && strcmp(color_when, "always") != 0 &&
 			    strcmp(color_when, "never") != 0) {
 				fprintf(stderr, "%s: --color takes auto, always or never\n", PROGRAM);
@@ -355,6 +494,7 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 				return -1;
 			}
 			settings->top = (int)top;
+			settings->top_given = 1;
 			break;
 		}
 		case OPT_MERGE:
@@ -373,6 +513,14 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		case OPT_MAIL:
 			settings->mail = 1;
 			break;
+		case OPT_DESCRIBE:
+			settings->describe = optarg;
+			break;
+		case OPT_LIST_REASONS:
+		case OPT_LIST_ACTIONS:
+		case OPT_LIST_MTAS:
+			settings->list = option;
+			break;
 		case OPT_HELP:
 			print_help();
 			exit(finish_output() == 0 ? EX_OK : EX_IOERR);
@@ -385,6 +533,7 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 			printf("reads mail: %s\n", bounce_library());
 			exit(finish_output() == 0 ? EX_OK : EX_IOERR);
 		default:
+			report_option_error(option, argv);
 			return -1;
 		}
 	}
@@ -400,12 +549,22 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		fprintf(stderr, "%s: --mail reads files, Maildirs or standard input\n", PROGRAM);
 		return -1;
 	}
-	if (settings->rsyslog && (settings->reply_count > 0 || optind < argc || settings->summary ||
-	                          settings->merge || settings->addresses != 0)) {
-		fprintf(stderr, "%s: --rsyslog reads standard input only\n", PROGRAM);
+	if (settings->rsyslog && (settings->reply_count > 0 || optind < argc)) {
+		fprintf(stderr, "%s: --rsyslog reads standard input only: no -r and no files\n",
+		        PROGRAM);
 		return -1;
 	}
-	return check_summary_options(settings);
+	if ((settings->describe != NULL || settings->list != 0) &&
+	    (settings->reply_count > 0 || optind < argc || settings->summary || settings->rsyslog ||
+	     settings->mail || settings->output.format == FORMAT_TSV ||
+	     settings->output.format == FORMAT_CSV || (settings->describe && settings->list))) {
+		fprintf(stderr, "%s: --describe and --list-* read no input and write text or json, "
+		        "one at a time\n", PROGRAM);
+		return -1;
+	}
+	if (check_summary_options(settings) != 0)
+		return -1;
+	return refuse_idle_options(settings);
 }
 
 /* Rank of a result for -e: the highest rank seen decides the exit status. */
@@ -425,9 +584,24 @@ static int verdict_rank(const smtpclass_result *result)
 	return 1;
 }
 
+/*
+ * The -e statuses, by rank.  They borrow sysexits values whose names fit
+ * (EX_TEMPFAIL for soft, EX_NOUSER for an address to remove, EX_UNAVAILABLE
+ * for hard), and none of them is a status an error exits with: unknown is
+ * 68, the value of EX_NOHOST, which smtpclass never exits with for an error.
+ */
+enum verdict_status {
+	VERDICT_STATUS_NONE = EX_OK,              /* success, intermediate, no record */
+	VERDICT_STATUS_UNKNOWN = 68,              /* a verdict was unknown */
+	VERDICT_STATUS_SOFT = EX_TEMPFAIL,        /* 75 */
+	VERDICT_STATUS_HARD = EX_UNAVAILABLE,     /* 69 */
+	VERDICT_STATUS_REMOVE_ADDRESS = EX_NOUSER /* 67: smtpclass_result_removes_address() */
+};
+
 static int rank_exit_status(int rank)
 {
-	static const int statuses[] = {EX_OK, EX_DATAERR, EX_TEMPFAIL, EX_UNAVAILABLE, EX_NOUSER};
+	static const int statuses[] = {VERDICT_STATUS_NONE, VERDICT_STATUS_UNKNOWN, VERDICT_STATUS_SOFT,
+	                               VERDICT_STATUS_HARD, VERDICT_STATUS_REMOVE_ADDRESS};
 
 	return statuses[rank];
 }
@@ -869,8 +1043,11 @@ static void classify_files(struct settings *settings, int argc, char **argv)
 		}
 		fd = open(argv[i], O_RDONLY);
 		if (fd < 0 || is_directory(fd)) {
-			fprintf(stderr, "%s: %s: %s\n", PROGRAM, argv[i],
-			        strerror(fd < 0 ? errno : EISDIR));
+			int error = fd < 0 ? errno : EISDIR;
+
+			fprintf(stderr, "%s: %s: %s\n", PROGRAM, argv[i], strerror(error));
+			if (error == ENOENT)
+				hint_missing_file(argv[i]);
 			counts.open_failed = 1;
 			if (fd >= 0)
 				close(fd);
@@ -1010,6 +1187,24 @@ static void write_summary(const struct settings *settings)
 		summary_write_text(summary_report, stdout, terminal_width());
 }
 
+/* --describe and --list-*: the data tables, no input read. */
+static int describe(const struct settings *settings)
+{
+	int json = settings->output.format == FORMAT_JSON;
+
+	if (settings->list == OPT_LIST_REASONS)
+		describe_list_reasons(stdout, json);
+	else if (settings->list == OPT_LIST_ACTIONS)
+		describe_list_actions(stdout, json);
+	else if (settings->list == OPT_LIST_MTAS)
+		describe_list_mtas(stdout, json);
+	else if (describe_codes(stdout, settings->describe, &settings->classify, json) != 0) {
+		fprintf(stderr, "%s: '%s': not an SMTP reply code\n", PROGRAM, settings->describe);
+		return EX_DATAERR;
+	}
+	return finish_output() == 0 ? EX_OK : EX_IOERR;
+}
+
 /* Flushes stdout; a full disk or other write error is reported (74). */
 static int finish_output(void)
 {
@@ -1048,6 +1243,12 @@ int main(int argc, char **argv)
 		if (status != 0)
 			return status;
 		settings.classify.site_rules = site_rules;
+	}
+	if (settings.describe != NULL || settings.list != 0) {
+		int status = describe(&settings);
+
+		smtpclass_rules_free(site_rules);
+		return status;
 	}
 	if (settings.rsyslog) {
 		int status = rsyslog_run(&settings.classify, settings.forced_mta);

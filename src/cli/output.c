@@ -9,6 +9,7 @@
  * reply text is written segment by segment straight from the input buffer.
  */
 #include "output.h"
+#include "registry.h"
 
 #include "timestamp.h"
 
@@ -706,6 +707,35 @@ static void write_explained_taxonomy(struct output *output, const smtpclass_resu
 	out_char(output, '\n');
 }
 
+/* --explain: what the registries call the codes (data/basic-codes.tsv, the
+ * IANA names of data/enhanced-codes.tsv), as --describe says in full. */
+static void write_explained_codes(struct output *output, const smtpclass_reply *reply)
+{
+	const char *meaning = reply->code != 0 ? registry_basic_meaning(reply->code) : NULL;
+	const char *subject = smtpclass_subject_name(reply->enhanced_subject);
+	const char *detail = smtpclass_detail_name(reply->enhanced_subject, reply->enhanced_detail);
+	char code[DECIMAL_MAX];
+
+	if (meaning != NULL) {
+		size_t at = decimal_digits(code, reply->code);
+
+		out_string(output, "    code: ");
+		write_flat(output, code + at, sizeof(code) - at, 0);
+		out_char(output, ' ');
+		out_string(output, meaning);
+		out_char(output, '\n');
+	}
+	if (reply->enhanced.ptr != NULL && subject != NULL) {
+		out_string(output, "    enhanced: ");
+		write_flat(output, reply->enhanced.ptr, reply->enhanced.len, 0);
+		out_char(output, ' ');
+		out_string(output, subject);
+		out_string(output, ": ");
+		out_string(output, detail != NULL ? detail : "(detail not registered)");
+		out_char(output, '\n');
+	}
+}
+
 static void write_text(struct output *output, const struct record *record)
 {
 	const smtpclass_reply *reply = record->reply;
@@ -770,6 +800,7 @@ static void write_text(struct output *output, const struct record *record)
 	}
 	out_char(output, '\n');
 	if (output->explain) {
+		write_explained_codes(output, reply);
 		out_string(output, "    rule: ");
 		out_string(output, result->rule != NULL ? result->rule : "none (no code, no matching text)");
 		if (result->evidence != NULL) {

@@ -10,6 +10,13 @@
 #       smtpclass --format=$f --color=never replies.txt >expected/replies.$f; done
 #   for f in tsv csv; do
 #       smtpclass --format=$f --header replies.txt >expected/replies-header.$f; done
+# The --describe and --list-* goldens come from data/ (a section below checks
+# them against the TSV files):
+#   smtpclass --describe 550 >expected/describe-550.txt
+#   smtpclass --describe 5.7.26 >expected/describe-5.7.26.txt
+#   smtpclass -j --describe '421 4.7.0' >expected/describe-421-4.7.0.json
+#   for l in reasons actions mtas; do smtpclass --list-$l >expected/list-$l.txt
+#       smtpclass -j --list-$l >expected/list-$l.json; done
 set -u
 bin=$1
 src=$2
@@ -99,24 +106,53 @@ check "rules-shadowed-example" 65 "$(status_of "$bin" --rules="$tmp/shadowed.rul
 "$bin" --rules="$tmp/shadowed.rules" -r 550 2>"$tmp/err" >/dev/null
 check_true "rules-shadowed-example-message" grep -q "rules:3: the example of rule site quota is decided by site full" "$tmp/err"
 
-# ---- -e: the worst verdict decides ------------------------------------------
-check "e-success" 0 "$(status_of "$bin" -e -r '250 2.0.0 Ok: queued as 4BQ2Kp5Xz9z9sWx')"
-check "e-intermediate" 0 "$(status_of "$bin" -e -r '354 End data with <CR><LF>.<CR><LF>')"
-check "e-soft" 75 "$(status_of "$bin" -e -r '451 4.3.0 Temporary system problem')"
-check "e-hard-userunknown" 67 "$(status_of "$bin" -e -r '550 5.1.1 <a@b.example>: User unknown')"
-check "e-hard" 69 "$(status_of "$bin" -e -r '554 5.7.1 Service unavailable')"
-# Removal needs medium or high confidence (data/actions.tsv, removes_at): the
-# bare code and words no rule reads are hard but keep the address.
-check "e-bare-550-keeps" 69 "$(status_of "$bin" -e -r '550')"
-check "e-unread-550-keeps" 69 "$(status_of "$bin" -e -r '550 Error: SPAM NOT ACCEPTED')"
-check "e-hostunknown" 67 "$(status_of "$bin" -e -r 'Host or domain name not found. Name service error for name=example.jp type=A: Host not found')"
-check "e-mailbox-full-keeps" 69 "$(status_of "$bin" -e -r '552 5.2.2 <a@b.example>... Mailbox Full')"
-check "e-worst-wins" 67 "$(status_of "$bin" -e -r '451 4.3.0 Temporary system problem' -r '550 5.1.1 <a@b.example>: User unknown')"
-check "e-worst-wins-reversed" 67 "$(status_of "$bin" -e -r '550 5.1.1 <a@b.example>: User unknown' -r '451 4.3.0 Temporary system problem')"
-check "e-soft-over-success" 75 "$(status_of "$bin" -e -r '250 2.0.0 Ok' -r '451 4.3.0 Temporary system problem')"
-check "e-file" 67 "$(cd "$here" && status_of "$bin" -e replies.txt)"
-check "no-e-file" 0 "$(cd "$here" && status_of "$bin" replies.txt)"
-check "no-e-hard" 0 "$(status_of "$bin" -r '550 5.1.1 <a@b.example>: User unknown')"
+# ---- Every exit status: one row each ----------------------------------------
+# NAME, the status, and the command (run by eval from tests/cli, with $bin and
+# $tmp set).  Errors are sysexits; the -e verdict statuses (0, 67, 68, 69, 75)
+# are none of the error statuses, so a script tells them apart.  70 (internal
+# error), 71 (out of memory) and 3 (an --addresses list past its bound of
+# 16,777,216 recipients) cannot be caused from here in reasonable time.
+printf 'id\tphrases\treason\taction\tverdict\tbare_verdict\tprovider\tsource\texample\nbad\n' >"$tmp/broken.rules"
+printf '{"not":"a summary"}\n' >"$tmp/not-summary.json"
+while IFS='	' read -r name expected command; do
+	case $name in '' | '#'*) continue ;; esac
+	check "status-$name" "$expected" "$(cd "$here" && eval "status_of $command" </dev/null)"
+done <<'EOF_STATUSES'
+# errors
+done	0	"$bin" replies.txt
+usage	64	"$bin" --no-such-option
+not-a-reply	65	"$bin" -r 'hello there'
+bad-rules	65	"$bin" --rules="$tmp/broken.rules" -r 550
+bad-merge	65	"$bin" --merge "$tmp/not-summary.json"
+binary-input	65	"$bin" /bin/ls
+missing-file	66	"$bin" "$tmp/no-such-file"
+write-error	74	sh -c 'exec "$0" -r 550 >/dev/full' "$bin"
+# an error wins over -e
+e-not-a-reply	65	"$bin" -e -r 'hello there' -r '550 5.1.1 <a@b.example>: User unknown'
+e-bad-rules	65	"$bin" -e --rules="$tmp/broken.rules" -r 550
+e-missing-file	66	"$bin" -e "$tmp/no-such-file" replies.txt
+# -e: the worst verdict decides
+e-success	0	"$bin" -e -r '250 2.0.0 Ok: queued as 4BQ2Kp5Xz9z9sWx'
+e-intermediate	0	"$bin" -e -r '354 End data with <CR><LF>.<CR><LF>'
+e-no-record	0	"$bin" -e /dev/null
+e-unknown	68	"$bin" -e -r 'mailbox unavailable'
+e-soft	75	"$bin" -e -r '451 4.3.0 Temporary system problem'
+e-hard	69	"$bin" -e -r '554 5.7.1 Service unavailable'
+e-hard-userunknown	67	"$bin" -e -r '550 5.1.1 <a@b.example>: User unknown'
+# removal needs medium or high confidence (data/actions.tsv, removes_at): the
+# bare code and words no rule reads are hard but keep the address
+e-bare-550-keeps	69	"$bin" -e -r '550'
+e-unread-550-keeps	69	"$bin" -e -r '550 Error: SPAM NOT ACCEPTED'
+e-hostunknown	67	"$bin" -e -r 'Host or domain name not found. Name service error for name=example.jp type=A: Host not found'
+e-mailbox-full-keeps	69	"$bin" -e -r '552 5.2.2 <a@b.example>... Mailbox Full'
+e-worst-wins	67	"$bin" -e -r '451 4.3.0 Temporary system problem' -r '550 5.1.1 <a@b.example>: User unknown'
+e-worst-wins-reversed	67	"$bin" -e -r '550 5.1.1 <a@b.example>: User unknown' -r '451 4.3.0 Temporary system problem'
+e-soft-over-unknown	75	"$bin" -e -r 'mailbox unavailable' -r '451 4.3.0 Temporary system problem'
+e-soft-over-success	75	"$bin" -e -r '250 2.0.0 Ok' -r '451 4.3.0 Temporary system problem'
+e-file	67	"$bin" -e replies.txt
+no-e-hard	0	"$bin" -r '550 5.1.1 <a@b.example>: User unknown'
+no-e-unknown	0	"$bin" -r 'mailbox unavailable'
+EOF_STATUSES
 
 # ---- Usage errors: 64, a message, no output ---------------------------------
 usage_error() { # usage_error NAME ARGUMENTS...
@@ -126,6 +162,7 @@ usage_error() { # usage_error NAME ARGUMENTS...
 	check "$name" 64 $?
 	check_true "$name-no-output" is_empty_file "$tmp/out.usage"
 	check_true "$name-message" test -s "$tmp/err.usage"
+	check_true "$name-says-smtpclass" eval '! grep -qv "^smtpclass: " "$tmp/err.usage"'
 }
 usage_error usage-unknown-option --no-such-option
 usage_error usage-unknown-short-option -Z
@@ -134,6 +171,94 @@ usage_error usage-color-sometimes --color=sometimes
 usage_error usage-reply-and-file -r '550 x' "$here/replies.txt"
 usage_error usage-missing-argument -r
 usage_error usage-unknown-stage --stage=quit -r '550 x'
+
+# Every message opens with "smtpclass:", getopt's too (opterr is off).
+usage_message() { # usage_message NAME MESSAGE ARGUMENTS...
+	name=$1
+	message=$2
+	shift 2
+	usage_error "$name" "$@"
+	check "$name-text" "smtpclass: $message" "$(head -n 1 "$tmp/err.usage")"
+}
+usage_message message-unknown-long "unknown or ambiguous option '--no-such-option'" --no-such-option=1
+usage_message message-unknown-short "unknown option -Z" -jZ
+usage_message message-missing-short "option -r needs an argument" -r
+usage_message message-missing-long "option --reply needs an argument: --reply=REPLY" --reply
+usage_message message-no-argument "option --json takes no argument" --json=yes
+# Options that would do nothing in a combination are refused.
+usage_message idle-explain-json "--explain is for the text format: it does nothing with --format=json" --explain -j -r 550
+usage_message idle-explain-summary "--explain shows the evidence for each record: it does nothing with --summary" --explain --summary
+usage_message idle-taxonomy-text "--taxonomy adds columns to json, tsv and csv; the text format shows the taxonomy with --explain" --taxonomy -r 550
+usage_message idle-rsyslog-summary "--rsyslog answers each line rsyslog passes it: it writes no summary" --rsyslog --summary
+usage_message idle-rsyslog-files "--rsyslog reads standard input only: no -r and no files" --rsyslog replies.txt
+usage_message idle-top "--top is for summary mode (--summary)" --top=5 replies.txt
+usage_message idle-all-reply "--all and --mta are for logs: -r classifies replies" --all -r 550
+check "taxonomy-with-explain" 0 "$(status_of "$bin" --taxonomy --explain -r 550)"
+
+# Hints: a missing file whose name is a reply or a code, and the value of
+# an option with an optional value given after a space.
+(cd "$tmp" && "$bin" 550 2>"$tmp/err.hint" >/dev/null)
+check hint-reply-status 66 $?
+check hint-reply "smtpclass: 550: No such file or directory
+smtpclass: to classify a reply, give it with -r: smtpclass -r '550'" "$(cat "$tmp/err.hint")"
+(cd "$tmp" && "$bin" 5.7.26 2>"$tmp/err.hint" >/dev/null)
+check hint-enhanced "smtpclass: to classify a reply, give it with -r: smtpclass -r '5.7.26'" "$(tail -n 1 "$tmp/err.hint")"
+(cd "$tmp" && "$bin" --color always 2>"$tmp/err.hint" >/dev/null)
+check hint-color "smtpclass: always: No such file or directory
+smtpclass: an option's value goes after '=': --color=always" "$(cat "$tmp/err.hint")"
+(cd "$tmp" && "$bin" no-such.log 2>"$tmp/err.hint" >/dev/null)
+check hint-none "smtpclass: no-such.log: No such file or directory" "$(cat "$tmp/err.hint")"
+
+# ---- --describe and --list-*: goldens, and the data tables they come from ----
+# the rows of a TSV file of data/ (comments and the header left out)
+data_rows() { grep -v '^#' "$src/data/$1" | tail -n +2; }
+"$bin" --describe 550 >"$tmp/describe" 2>&1
+check describe-basic-status 0 $?
+check_file describe-basic "$here/expected/describe-550.txt" "$tmp/describe"
+"$bin" --describe 5.7.26 >"$tmp/describe" 2>&1
+check_file describe-enhanced "$here/expected/describe-5.7.26.txt" "$tmp/describe"
+"$bin" -j --describe '421 4.7.0' >"$tmp/describe" 2>&1
+check_file describe-both-json "$here/expected/describe-421-4.7.0.json" "$tmp/describe"
+for list in reasons actions mtas; do
+	"$bin" --list-$list >"$tmp/list" 2>&1
+	check list-$list-status 0 $?
+	check_file list-$list "$here/expected/list-$list.txt" "$tmp/list"
+	"$bin" -j --list-$list >"$tmp/list" 2>&1
+	check_file list-$list-json "$here/expected/list-$list.json" "$tmp/list"
+done
+# --explain names the codes as the registries do
+"$bin" --explain -r '550 5.7.26 multiple checks failed' >"$tmp/explain"
+check explain-code-meaning "    code: 550 $(data_rows basic-codes.tsv | awk -F'\t' '$1 == 550 { print $2 }')" "$(sed -n 2p "$tmp/explain")"
+check explain-enhanced-names "    enhanced: 5.7.26 Security or Policy Status: Multiple authentication checks failed" "$(sed -n 3p "$tmp/explain")"
+check describe-not-a-code 65 "$(status_of "$bin" --describe 'hello')"
+usage_error describe-with-files --describe 550 "$here/replies.txt"
+usage_error describe-tsv --describe 550 --format=tsv
+usage_error list-with-reply --list-reasons -r 550
+usage_error describe-explain --describe 550 --explain
+usage_error list-exit-status --list-mtas -e
+check describe-rules-apply 0 "$(status_of "$bin" --no-site-rules --stage=rcpt --describe 552)"
+check describe-stage "reason:     exceedlimit: A limit was exceeded (recipient's size limit, too many recipients)." "$("$bin" --stage=rcpt --describe 552 | grep '^reason:')"
+data_rows reasons.tsv | awk -F'\t' '{ printf "%-18s %s\n", $1, $4 }' >"$tmp/want"
+check_file list-reasons-are-data "$tmp/want" "$here/expected/list-reasons.txt"
+data_rows actions.tsv | awk -F'\t' '{ printf "%-18s %s\n", $1, $3 }' >"$tmp/want"
+check_file list-actions-are-data "$tmp/want" "$here/expected/list-actions.txt"
+# every basic code: its meanings (one line each) and references
+data_rows basic-codes.tsv >"$tmp/rows" # read in this shell, so that the counts stay
+while IFS='	' read -r code meaning _ _ _ _ reference; do
+	"$bin" --describe "$code" >"$tmp/describe"
+	got=$(sed -n '/^meaning:/,/^reference:/p' "$tmp/describe" | sed '$d' | cut -c13- |
+		awk 'NR > 1 { printf " | " } { printf "%s", $0 }')
+	check "describe-$code-meaning" "$meaning" "$got"
+	check "describe-$code-reference" "reference:  $reference" "$(grep '^reference:' "$tmp/describe")"
+done <"$tmp/rows"
+# every enhanced code: the IANA subject and detail names and the reference
+data_rows enhanced-codes.tsv >"$tmp/rows"
+while IFS='	' read -r code subject detail _ _ reference; do
+	"$bin" --describe "5${code#X}" >"$tmp/describe"
+	check "describe-$code-names" "subject:    $subject
+detail:     $detail
+reference:  $reference" "$(sed -n '/^subject:/,/^reference:/p' "$tmp/describe")"
+done <"$tmp/rows"
 
 # ---- --help, --version ------------------------------------------------------
 "$bin" --help >"$tmp/out.help" 2>"$tmp/err.help"
@@ -317,6 +442,13 @@ out=$("$bin" --color=always -r '550 5.1.1 <a@b.example>: User unknown')
 check_true color-always contains "$out" "$esc"
 out=$(NO_COLOR=1 "$bin" --color=always -r '550 5.1.1 <a@b.example>: User unknown')
 check_true color-always-beats-no-color contains "$out" "$esc"
+# On a terminal (script(1) makes one): TERM=dumb has no colour.
+if command -v script >/dev/null 2>&1; then
+	out=$(TERM=xterm script -qec "$bin --color=auto -r 550" /dev/null </dev/null)
+	check_true color-auto-tty contains "$out" "$esc"
+	out=$(TERM=dumb script -qec "$bin --color=auto -r 550" /dev/null </dev/null)
+	check_true color-auto-term-dumb eval '! contains "$out" "$esc"'
+fi
 out=$("$bin" --color=never -r '550 5.1.1 <a@b.example>: User unknown')
 check_true color-never eval '! contains "$out" "$esc"'
 out=$("$bin" --color=always -j -r '550 5.1.1 <a@b.example>: User unknown')

@@ -1,10 +1,10 @@
 #!/bin/sh
 # Man page checks: every page passes mandoc's lint and renders with groff
 # (what man-db uses on Debian) without a warning and with every section, all
-# pages have the same footer (.Os), and every long option of --help appears
-# in smtpclass.1 (and the other way round).  groff's mdoc reads words such as
-# "An" or "No" at the start of a .%T title as macros and silently drops the
-# rest of the page, which mandoc renders fine: hence both.
+# pages have the same footer (.Os), and every long option and exit status of
+# --help appears in smtpclass.1 (and the other way round).  groff's mdoc
+# reads words such as "An" or "No" at the start of a .%T title as macros and
+# silently drops the rest of the page, which mandoc renders fine: hence both.
 # Usage: check.sh SMTPCLASS SOURCE_DIR
 set -u
 bin=$1
@@ -56,5 +56,12 @@ for option in $man_options; do
 		status=1
 	fi
 done
+# Every exit status of smtpclass(1) is in --help, and the other way round.
+help_statuses=$("$bin" --help | sed -n '/^Exit status:/,$s/^  \([0-9][0-9]*\)  .*/\1/p' | sort -un)
+man_statuses=$(sed -n '/^\.Sh EXIT STATUS/,/^\.Sh /s/^\.It \([0-9][0-9]*\)$/\1/p' "$src/man/smtpclass.1" | sort -un)
+if [ "$help_statuses" != "$man_statuses" ]; then
+	echo "FAIL: exit statuses differ: --help [$(echo $help_statuses)], smtpclass.1 [$(echo $man_statuses)]"
+	status=1
+fi
 [ $status -eq 0 ] && echo "man pages ok"
 exit $status

@@ -143,6 +143,7 @@ out=$(smtpclass --explain -r 552)
 check "552: exit status" 0 $?
 check "552: first word" hard "$(first_word "$out")"
 check "552: output" "hard         552 -       mesgtoobig      reduce-size        low    Make the message smaller (or split its recipients) and resend.
+    code: 552 Requested mail action aborted: exceeded storage allocation | Message size exceeds fixed maximum (declared or actual)
     rule: basic 552
     confidence: low (only the basic reply code)
     taxonomy: SparkPost 23 Too Large; PowerMTA content-related; Amazon SES Transient/MessageTooLarge" "$out"
@@ -152,6 +153,7 @@ out=$(smtpclass --explain --stage=rcpt -r 552)
 check "552 rcpt: exit status" 0 $?
 check "552 rcpt: first word" soft "$(first_word "$out")"
 check "552 rcpt: output" "soft         552 -       exceedlimit     retry              medium Resend later with normal backoff; the condition is temporary.
+    code: 552 Requested mail action aborted: exceeded storage allocation | Message size exceeds fixed maximum (declared or actual)
     rule: exception rfc5321-552-rcpt
     confidence: medium (a documented exception (data/exceptions.tsv, data/stage-reasons.tsv, the MTA's status))
     taxonomy: SparkPost 23 Too Large; PowerMTA policy-related; Amazon SES Transient/MessageTooLarge" "$out"
@@ -165,6 +167,8 @@ out=$(smtpclass --rules=local.rules --explain \
 check "rules: exit status" 0 $?
 check "rules: first word" soft "$(first_word "$out")"
 check "rules: output" 'soft         554 5.7.1   blocked         retry              medium Resend later with normal backoff; the condition is temporary.
+    code: 554 Transaction failed; at connection opening: no SMTP service here | Message with internationalised headers cannot be delivered to one or more recipients | Command refused due to lack of security
+    enhanced: 5.7.1 Security or Policy Status: Delivery not authorized, message refused
     rule: site soft-spamhaus; matched "spamhaus"
     confidence: medium (a text rule alone (the enhanced code is generic, absent or says something else))
     taxonomy: SparkPost 50 Mail Block; PowerMTA spam-related; Amazon SES Transient/General
@@ -199,7 +203,8 @@ while read -r id address reply; do
     0)  ;;                                  # accepted
     75) echo "$id" >>retry.txt ;;           # soft: try again later
     67) echo "$address" >>unsubscribe.txt ;; # no such mailbox or domain
-    *)  echo "$id $reply" >>review.txt ;;   # other hard, or not a reply
+    68|69) echo "$id $reply" >>review.txt ;; # unknown, or hard but kept
+    *)  echo "$id $reply" >>errors.txt ;;   # an error, such as not a reply
     esac
 done <bounces.txt
 EOF
@@ -214,8 +219,8 @@ sh cron.sh
 check "cron: exit status" 0 $?
 check "cron: unsubscribe.txt" "bob@example.com" "$(cat unsubscribe.txt 2>/dev/null)"
 check "cron: retry.txt" "DEF456" "$(cat retry.txt 2>/dev/null)"
-check "cron: review.txt" "GHI789 552 5.3.4 Message too big for system
-MNO345 hello there" "$(cat review.txt 2>/dev/null)"
+check "cron: review.txt" "GHI789 552 5.3.4 Message too big for system" "$(cat review.txt 2>/dev/null)"
+check "cron: errors.txt" "MNO345 hello there" "$(cat errors.txt 2>/dev/null)"
 
 # The bounce examples: a Postfix DSN for bob@example.com, the same bounce
 # twice in an mbox (the second for ann@example.org), and a Maildir holding

@@ -48,6 +48,7 @@ enum option_id {
 	OPT_TEXT = 'a',
 	OPT_FORMAT = 256,
 	OPT_HEADER,
+	OPT_CSV_RAW,
 	OPT_LINE_BUFFERED,
 	OPT_COLOR,
 	OPT_STAGE,
@@ -81,6 +82,7 @@ static const struct option_doc options[] = {
     {"format", required_argument, OPT_FORMAT, "FMT", "output format: text (default), json, tsv or csv"},
     {"json", no_argument, OPT_JSON, NULL, "same as --format=json"},
     {"header", no_argument, OPT_HEADER, NULL, "print a header line first (tsv and csv)"},
+    {"csv-raw", no_argument, OPT_CSV_RAW, NULL, "csv: keep cells that start with = + - @ as they are (no ' first)"},
     {"exit-status", no_argument, OPT_EXIT_STATUS, NULL, "exit with a status from the worst verdict"},
     {"stage", required_argument, OPT_STAGE, "STAGE", "the command the replies answered: connect, helo, mail, rcpt, data or eod"},
     {"line-buffered", no_argument, OPT_LINE_BUFFERED, NULL, "flush the output after every record"},
@@ -272,6 +274,9 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 			break;
 		case OPT_HEADER:
 			settings->header = 1;
+			break;
+		case OPT_CSV_RAW:
+			settings->output.csv_raw = 1;
 			break;
 		case OPT_EXIT_STATUS:
 			settings->exit_status_mode = 1;

@@ -337,42 +337,6 @@ static const char *column_name(size_t i)
 	return column_names[i];
 }
 
-size_t utf8_sequence_length(const unsigned char *s, size_t len)
-{
-	unsigned char c = s[0];
-	size_t need;
-	unsigned min;
-	unsigned long cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 2;
-		min = 0x80;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 3;
-		min = 0x800;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 4;
-		min = 0x10000;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (len < need)
-		return 0;
-	for (size_t i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return need;
-}
-
 /* Bytes JSON strings carry as they are: printable ASCII but '"' and '\\'. */
 static unsigned char json_plain[256];
 
@@ -478,18 +442,41 @@ void output_json_string(FILE *stream, const char *s, size_t len)
 	output_flush(&direct);
 }
 
-/* Writes bytes for TSV/CSV/text: control characters become spaces. */
-static void write_flat(struct output *output, const char *s, size_t len, int quote_doubling)
+/* Writes input bytes for text, TSV and CSV made safe (safe.h: controls as
+ * spaces, C1 and ill-formed UTF-8 as U+FFFD); CSV doubles '"'.  Runs of
+ * printable ASCII, nearly every byte of a log, are one copy each. */
+static void write_flat(struct output *output, const char *s, size_t len, int csv)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	size_t i = 0;
 
-		if (c < 0x20 || c == 0x7f)
-			c = ' ';
-		if (quote_doubling && c == '"')
-			out_char(output, '"');
-		out_char(output, c);
+	while (i < len) {
+		size_t run = safe_plain_run(s + i, len - i, csv);
+		struct safe_piece piece;
+
+		if (run > 0) {
+			out_bytes(output, s + i, run);
+			i += run;
+			continue;
+		}
+		if (s[i] == '"') {
+			out_bytes(output, "\"\"", 2);
+			i++;
+			continue;
+		}
+		piece = safe_unit(s + i, len - i);
+		out_bytes(output, piece.bytes, piece.len);
+		i += piece.consumed;
 	}
+}
+
+/* Opens a CSV cell whose value starts with s[0..len): a quote, and a single
+ * quote first when a spreadsheet would read the cell as a formula (OWASP's
+ * advice against CSV injection), unless --csv-raw. */
+static void open_csv_cell(struct output *output, const char *s, size_t len)
+{
+	out_char(output, '"');
+	if (!output->csv_raw && safe_csv_formula(s, len))
+		out_char(output, '\'');
 }
 
 static void write_text_segments(struct output *output, const smtpclass_reply *reply,
@@ -635,7 +622,7 @@ static void write_separated(struct output *output, const struct record *record)
 			break;
 		case V_STRING:
 			if (csv)
-				out_char(output, '"');
+				open_csv_cell(output, v.s, v.len);
 			write_flat(output, v.s, v.len, csv);
 			if (csv)
 				out_char(output, '"');
@@ -654,7 +641,8 @@ static void write_separated(struct output *output, const struct record *record)
 			break;
 		case V_TEXT:
 			if (csv)
-				out_char(output, '"');
+				open_csv_cell(output, record->reply->segments[0].ptr,
+				              record->reply->segments[0].len);
 			write_text_segments(output, record->reply, output->format);
 			if (csv)
 				out_char(output, '"');
@@ -719,11 +707,11 @@ static void write_text(struct output *output, const struct record *record)
 
 	if (record->mail != NULL && record->source != NULL) {
 		/* a message: the file, and the message number in an mbox */
-		out_string(output, record->source);
+		write_flat(output, record->source, strlen(record->source), 0);
 		out_string(output, ": ");
 	} else if (record->line > 0 && record->source != NULL && strcmp(record->source, "arg") != 0)
 	{
-		out_string(output, record->source);
+		write_flat(output, record->source, strlen(record->source), 0);
 		out_char(output, ':');
 		out_number(output, (long long)record->line);
 		out_string(output, ": ");
@@ -771,10 +759,13 @@ static void write_text(struct output *output, const struct record *record)
 	out_char(output, '\n');
 	if (output->explain) {
 		out_string(output, "    rule: ");
-		out_string(output, result->rule != NULL ? result->rule : "none (no code, no matching text)");
+		if (result->rule != NULL)
+			write_flat(output, result->rule, strlen(result->rule), 0);
+		else
+			out_string(output, "none (no code, no matching text)");
 		if (result->evidence != NULL) {
 			out_string(output, "; matched \"");
-			out_string(output, result->evidence);
+			write_flat(output, result->evidence, strlen(result->evidence), 0);
 			out_char(output, '"');
 		}
 		if (result->mismatch)

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "safe.h"
 #include "smtpclass.h"
 #include "timestamp.h"
 
@@ -16,6 +17,7 @@ struct output {
 	enum output_format format;
 	int color;       /* text only */
 	int explain;     /* text only: print the deciding rule and its evidence */
+	int csv_raw;     /* csv: no quote before cells a spreadsheet reads as formulas */
 	int taxonomy;    /* records carry the taxonomy columns (--taxonomy) */
 	int year;        /* for syslog timestamps without a year (--year), or 0 */
 	struct year_guess year_guess; /* the year of yearless stamps in this input */
@@ -88,11 +90,6 @@ static inline size_t decimal_digits(char buf[DECIMAL_MAX], long long n)
 		buf[--at] = '-';
 	return at;
 }
-
-/* Length of the well-formed UTF-8 sequence at s[0..len) (1 for ASCII,
- * up to 4), or 0 when it is ill-formed: no overlongs, no surrogates, nothing
- * above U+10FFFF.  The JSON writer and the summary's JSON reader share it. */
-size_t utf8_sequence_length(const unsigned char *s, size_t len);
 
 /* Writes s[0..len) as a JSON string (quotes included), invalid UTF-8 as U+FFFD. */
 void output_json_string(FILE *stream, const char *s, size_t len);

@@ -964,9 +964,14 @@ static int terminal_width(void)
 
 static void write_summary(const struct settings *settings)
 {
-	if (settings->addresses != 0)
-		summary_write_addresses(summary_report, stdout, settings->addresses == 2);
-	else if (settings->output.format == FORMAT_JSON)
+	if (settings->addresses != 0) {
+		size_t left_out =
+		    summary_write_addresses(summary_report, stdout, settings->addresses == 2);
+
+		if (left_out > 0)
+			fprintf(stderr, "%s: %zu address%s left out: not one plain shell word\n",
+			        PROGRAM, left_out, left_out == 1 ? "" : "es");
+	} else if (settings->output.format == FORMAT_JSON)
 		summary_write_json(summary_report, stdout);
 	else
 		summary_write_text(summary_report, stdout, terminal_width());

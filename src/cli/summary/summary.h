@@ -72,8 +72,9 @@ int summary_merge_json(struct summary *summary, const char *text, size_t len, si
 
 /* Writes, one per line and sorted, the recipients whose latest outcome was
  * a hard failure with action remove-address (soft == 0), or the recipients
- * that failed only softly (soft == 1). */
-void summary_write_addresses(const struct summary *summary, FILE *out, int soft);
+ * that failed only softly (soft == 1).  Recipients that are not one plain
+ * shell word (safe_shell_word()) are left out; returns how many. */
+size_t summary_write_addresses(const struct summary *summary, FILE *out, int soft);
 
 /* Returns 1 when some counts are approximate (a table reached its cap). */
 int summary_approximate(const struct summary *summary);

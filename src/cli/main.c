@@ -32,6 +32,7 @@
 #include "linereader.h"
 #include "output.h"
 #include "rsyslog.h"
+#include "safe.h"
 #include "siterules.h"
 #include "smtpclass.h"
 #include "summary.h"
@@ -265,7 +266,8 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 			break;
 		case OPT_FORMAT:
 			if (parse_format(optarg, &settings->output.format) != 0) {
-				fprintf(stderr, "%s: unknown format '%s'\n", PROGRAM, optarg);
+				fprintf(stderr, "%s: unknown format '%s'\n",
+				        PROGRAM, safe_shown(optarg));
 				return -1;
 			}
 			break;
@@ -285,7 +287,8 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 			int stage = smtpclass_stage_from_name(optarg, strlen(optarg));
 
 			if (stage < 0) {
-				fprintf(stderr, "%s: unknown stage '%s'\n", PROGRAM, optarg);
+				fprintf(stderr, "%s: unknown stage '%s'\n",
+				        PROGRAM, safe_shown(optarg));
 				return -1;
 			}
 			settings->classify.stage = (smtpclass_stage)stage;
@@ -324,7 +327,8 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 			int mta = smtpclass_mta_from_name(optarg, strlen(optarg));
 
 			if (mta < 0) {
-				fprintf(stderr, "%s: unknown MTA '%s'\n", PROGRAM, optarg);
+				fprintf(stderr, "%s: unknown MTA '%s'\n",
+				        PROGRAM, safe_shown(optarg));
 				return -1;
 			}
 			settings->forced_mta = (smtpclass_mta)mta;
@@ -501,7 +505,7 @@ static void classify_arguments(struct settings *settings)
 		status = classify_text(settings, &record, &found, &reply, &result);
 
 		if (!is_classifiable(status, &result)) {
-			fprintf(stderr, "%s: '%s': not an SMTP reply\n", PROGRAM, text);
+			fprintf(stderr, "%s: '%s': not an SMTP reply\n", PROGRAM, safe_shown(text));
 			counts.not_a_reply = 1;
 			continue;
 		}
@@ -522,12 +526,13 @@ static int read_rules_file(const char *path, char **text, size_t *len)
 	size_t n;
 
 	if (file == NULL) {
-		fprintf(stderr, "%s: %s: %s\n", PROGRAM, path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(path), strerror(errno));
 		return EX_NOINPUT;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), file)) > 0) {
 		if (*len + n + 1 > RULES_FILE_MAX) {
-			fprintf(stderr, "%s: %s: rules file larger than 16 MiB\n", PROGRAM, path);
+			fprintf(stderr, "%s: %s: rules file larger than 16 MiB\n",
+			        PROGRAM, safe_shown(path));
 			fclose(file);
 			return EX_DATAERR;
 		}
@@ -539,7 +544,8 @@ static int read_rules_file(const char *path, char **text, size_t *len)
 				capacity *= 2;
 			bigger = realloc(*text, capacity);
 			if (bigger == NULL) {
-				fprintf(stderr, "%s: %s: out of memory\n", PROGRAM, path);
+				fprintf(stderr, "%s: %s: out of memory\n",
+				        PROGRAM, safe_shown(path));
 				fclose(file);
 				return EX_OSERR;
 			}
@@ -549,7 +555,7 @@ static int read_rules_file(const char *path, char **text, size_t *len)
 		*len += n;
 	}
 	if (ferror(file)) {
-		fprintf(stderr, "%s: %s: %s\n", PROGRAM, path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(path), strerror(errno));
 		fclose(file);
 		return errno == EISDIR ? EX_NOINPUT : EX_IOERR;
 	}
@@ -584,9 +590,10 @@ static int load_site_rules(struct settings *settings, smtpclass_rules **rules)
 		                                 sizeof(error));
 		if (single == NULL) {
 			if (error_line > 0)
-				fprintf(stderr, "%s: %s:%zu: %s\n", PROGRAM, path, error_line, error);
+				fprintf(stderr, "%s: %s:%zu: %s\n",
+				        PROGRAM, safe_shown(path), error_line, error);
 			else
-				fprintf(stderr, "%s: %s: %s\n", PROGRAM, path, error);
+				fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(path), error);
 			free(text);
 			free(all);
 			return EX_DATAERR;
@@ -808,10 +815,10 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 		classify_line(settings, name, journal.record_line, journal.line, journal.line_len, 0);
 	line_reader_close(&reader);
 	if (got < 0 && reader.message != NULL) {
-		fprintf(stderr, "%s: %s: %s\n", PROGRAM, name, reader.message);
+		fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(name), reader.message);
 		counts.bad_input = 1;
 	} else if (got < 0) {
-		fprintf(stderr, "%s: %s: %s\n", PROGRAM, name, strerror(reader.error));
+		fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(name), strerror(reader.error));
 		counts.io_error = 1;
 	}
 }
@@ -860,7 +867,7 @@ static void classify_files(struct settings *settings, int argc, char **argv)
 		}
 		fd = open(argv[i], O_RDONLY);
 		if (fd < 0 || is_directory(fd)) {
-			fprintf(stderr, "%s: %s: %s\n", PROGRAM, argv[i],
+			fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(argv[i]),
 			        strerror(fd < 0 ? errno : EISDIR));
 			counts.open_failed = 1;
 			if (fd >= 0)
@@ -887,7 +894,7 @@ static int read_summary_file(const char *path, char **text, size_t *len)
 	*text = NULL;
 	*len = 0;
 	if (fd < 0) {
-		fprintf(stderr, "%s: %s: %s\n", PROGRAM, path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(path), strerror(errno));
 		counts.open_failed = 1;
 		return -1;
 	}
@@ -900,7 +907,7 @@ static int read_summary_file(const char *path, char **text, size_t *len)
 			size = size == 0 ? 65536 : size * 2;
 			bigger = size <= SUMMARY_FILE_MAX ? realloc(*text, size) : NULL;
 			if (bigger == NULL) {
-				fprintf(stderr, "%s: %s: %s\n", PROGRAM, path,
+				fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(path),
 				        size > SUMMARY_FILE_MAX ? "summary larger than 256 MiB"
 				                                : "out of memory");
 				counts.io_error = 1;
@@ -912,7 +919,7 @@ static int read_summary_file(const char *path, char **text, size_t *len)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
-			fprintf(stderr, "%s: %s: %s\n", PROGRAM, path, strerror(errno));
+			fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(path), strerror(errno));
 			counts.io_error = 1;
 			break;
 		}
@@ -945,7 +952,8 @@ static void merge_summaries(int argc, char **argv)
 			continue;
 		}
 		if (summary_merge_json(summary_report, text, len, &offset, error, sizeof(error)) != 0) {
-			fprintf(stderr, "%s: %s: byte %zu: %s\n", PROGRAM, paths[i], offset, error);
+			fprintf(stderr, "%s: %s: byte %zu: %s\n",
+			        PROGRAM, safe_shown(paths[i]), offset, error);
 			bad_summary = 1;
 		}
 		free(text);

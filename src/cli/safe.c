@@ -130,7 +130,8 @@ int safe_shell_word(const char *s, size_t len)
 		size_t n;
 
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '.' || c == '_' || c == '+' || c == '-' || c == '=' || c == '%' || c == '@') {
+		    c == '.' || c == '_' || c == '+' || c == '-' || c == '=' || c == '%' ||
+		    c == '@') {
 			i++;
 			continue;
 		}
@@ -142,4 +143,24 @@ int safe_shell_word(const char *s, size_t len)
 		i += n;
 	}
 	return 1;
+}
+
+/* Four buffers, so that one message can show up to four names. */
+#define SHOWN_BUFFERS 4
+#define SHOWN_BYTES   4096
+
+const char *safe_shown(const char *s)
+{
+	static char buffers[SHOWN_BUFFERS][SHOWN_BYTES];
+	static unsigned next;
+	size_t len = strlen(s), used;
+	char *out;
+
+	if (safe_plain_run(s, len, 0) == len)
+		return s;
+	out = buffers[next];
+	next = (next + 1) % SHOWN_BUFFERS;
+	used = safe_copy(out, SHOWN_BYTES - 1, s, len);
+	out[used] = '\0';
+	return out;
 }

@@ -92,6 +92,12 @@ void safe_write(FILE *stream, const char *s, size_t len);
  * nothing. */
 void safe_fputs(const char *s, FILE *stream);
 
+/* s made safe, for a message on stderr that names a file or echoes an
+ * argument: s itself when it is printable ASCII, else a copy (cut at 4 KiB)
+ * in one of four static buffers that the fifth call reuses.  Not thread-safe:
+ * messages are the main thread's. */
+const char *safe_shown(const char *s);
+
 /* True when a CSV cell starting with s[0..len) would be read as a formula
  * by a spreadsheet: it starts with = + - @, a tab or a CR (OWASP, CSV
  * injection).  The CSV writer then puts a single quote first. */

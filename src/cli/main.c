@@ -47,9 +47,12 @@ enum option_id {
 	OPT_HELP = 'h',
 	OPT_VERSION = 'V',
 	OPT_TEXT = 'a',
+	OPT_WITH_FILENAME = 'H',
+	OPT_QUIET = 'q',
 	OPT_FORMAT = 256,
 	OPT_HEADER,
 	OPT_CSV_RAW,
+	OPT_NO_FILENAME,
 	OPT_LINE_BUFFERED,
 	OPT_COLOR,
 	OPT_STAGE,
@@ -82,7 +85,10 @@ static const struct option_doc options[] = {
     {"reply", required_argument, OPT_REPLY, "REPLY", "classify REPLY (repeatable) instead of reading files"},
     {"format", required_argument, OPT_FORMAT, "FMT", "output format: text (default), json, tsv or csv"},
     {"json", no_argument, OPT_JSON, NULL, "same as --format=json"},
-    {"header", no_argument, OPT_HEADER, NULL, "print a header line first (tsv and csv)"},
+    {"header", no_argument, OPT_HEADER, NULL, "print a header line first (text, tsv and csv)"},
+    {"with-filename", no_argument, OPT_WITH_FILENAME, NULL, "text: start each line with FILE:LINE: (the default for more than one input)"},
+    {"no-filename", no_argument, OPT_NO_FILENAME, NULL, "text: never start lines with the file name"},
+    {"quiet", no_argument, OPT_QUIET, NULL, "print no records and no summary: only the exit status (see -e)"},
     {"csv-raw", no_argument, OPT_CSV_RAW, NULL, "csv: keep cells that start with = + - @ as they are (no ' first)"},
     {"exit-status", no_argument, OPT_EXIT_STATUS, NULL, "exit with a status from the worst verdict"},
     {"stage", required_argument, OPT_STAGE, "STAGE", "the command the replies answered: connect, helo, mail, rcpt, data or eod"},
@@ -259,7 +265,8 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		exit(EX_OSERR);
 	}
 	settings->top = 20;
-	while ((option = getopt_long(argc, argv, "r:jehVa", long_options, NULL)) != -1) {
+	settings->output.filenames = -1;
+	while ((option = getopt_long(argc, argv, "r:jehVaHq", long_options, NULL)) != -1) {
 		switch (option) {
 		case OPT_REPLY:
 			settings->replies[settings->reply_count++] = optarg;
@@ -279,6 +286,15 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 			break;
 		case OPT_CSV_RAW:
 			settings->output.csv_raw = 1;
+			break;
+		case OPT_WITH_FILENAME:
+			settings->output.filenames = 1;
+			break;
+		case OPT_NO_FILENAME:
+			settings->output.filenames = 0;
+			break;
+		case OPT_QUIET:
+			settings->output.quiet = 1;
 			break;
 		case OPT_EXIT_STATUS:
 			settings->exit_status_mode = 1;
@@ -1038,6 +1054,7 @@ int main(int argc, char **argv)
 			return EX_OSERR;
 		}
 	}
+	settings.output.several_inputs = argc - optind > 1;
 	if (settings.header && !settings.summary)
 		output_header(&settings.output);
 	if (summary_report != NULL && !settings.merge) {
@@ -1055,7 +1072,8 @@ int main(int argc, char **argv)
 		summary_feed_finish();
 		if (interrupted)
 			summary_set_incomplete(summary_report, interruption(interrupted));
-		write_summary(&settings);
+		if (!settings.output.quiet)
+			write_summary(&settings);
 	}
 	output_flush(&settings.output);
 	write_failed = finish_output() != 0;

@@ -705,12 +705,14 @@ static void write_text(struct output *output, const struct record *record)
 	const char *confidence = smtpclass_confidence_name(result->confidence);
 	char code[DECIMAL_MAX];
 
-	if (record->mail != NULL && record->source != NULL) {
-		/* a message: the file, and the message number in an mbox */
+	if (record->mail != NULL && record->source != NULL && output->filenames != 0) {
+		/* a message: the file, and the message number in an mbox, which
+		 * tell the messages of one Maildir or mbox apart */
 		write_flat(output, record->source, strlen(record->source), 0);
 		out_string(output, ": ");
-	} else if (record->line > 0 && record->source != NULL && strcmp(record->source, "arg") != 0)
-	{
+	} else if (record->mail == NULL && record->line > 0 && record->source != NULL &&
+	           strcmp(record->source, "arg") != 0 &&
+	           (output->filenames > 0 || (output->filenames < 0 && output->several_inputs))) {
 		write_flat(output, record->source, strlen(record->source), 0);
 		out_char(output, ':');
 		out_number(output, (long long)record->line);
@@ -789,10 +791,23 @@ static void write_text(struct output *output, const struct record *record)
 	}
 }
 
+/* The text format's header: the names of its columns, as wide as they are. */
+static void write_text_header(struct output *output)
+{
+	out_string(output, "verdict      code enhanced reason          action             "
+	                   "conf.  status   recipient (log mode) or what to do\n");
+}
+
 void output_header(struct output *output)
 {
 	int csv = output->format == FORMAT_CSV;
 
+	if (output->quiet)
+		return;
+	if (output->format == FORMAT_TEXT) {
+		write_text_header(output);
+		return;
+	}
 	if (output->format != FORMAT_TSV && !csv)
 		return;
 	for (size_t i = 0; i < column_count(output); i++) {
@@ -810,6 +825,8 @@ void output_start_input(struct output *output, time_t reference)
 
 void output_record(struct output *output, const struct record *record)
 {
+	if (output->quiet)
+		return;
 	/* The stamp is read once, here, for time_iso and time_unix, and read
 	 * for every record in order so the year guess follows the input. */
 	output->stamp_ok = 0;

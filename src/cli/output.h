@@ -17,6 +17,9 @@ struct output {
 	enum output_format format;
 	int color;       /* text only */
 	int explain;     /* text only: print the deciding rule and its evidence */
+	int filenames;   /* text: FILE:LINE: first: 1 -H, 0 --no-filename, -1 as grep */
+	int several_inputs; /* more than one file given: -1 shows names */
+	int quiet;       /* -q: no records at all */
 	int csv_raw;     /* csv: no quote before cells a spreadsheet reads as formulas */
 	int taxonomy;    /* records carry the taxonomy columns (--taxonomy) */
 	int year;        /* for syslog timestamps without a year (--year), or 0 */

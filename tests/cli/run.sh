@@ -8,8 +8,9 @@
 # text rules), regenerate them from tests/cli and read the diff:
 #   for f in text json tsv csv; do
 #       smtpclass --format=$f --color=never replies.txt >expected/replies.$f; done
-#   for f in tsv csv; do
+#   for f in text tsv csv; do
 #       smtpclass --format=$f --header replies.txt >expected/replies-header.$f; done
+#   smtpclass -H replies.txt >expected/replies-H.text
 set -u
 bin=$1
 src=$2
@@ -36,7 +37,7 @@ for format in text json tsv csv; do
 	check_file "format-$format" "$here/expected/replies.$format" "$tmp/out.$format"
 	check_true "format-$format-quiet" is_empty_file "$tmp/err.$format"
 done
-for format in tsv csv; do
+for format in text tsv csv; do
 	run_here --format=$format --header replies.txt >"$tmp/header.$format"
 	check "header-$format-status" 0 $?
 	check_file "header-$format" "$here/expected/replies-header.$format" "$tmp/header.$format"
@@ -51,6 +52,32 @@ check_file "json-long-option" "$here/expected/replies.json" "$tmp/out.j"
 # --header is for tsv and csv; JSON Lines stay one object per line
 run_here -j --header replies.txt >"$tmp/out.j"
 check "json-header-lines" "$(wc -l <"$here/expected/replies.json")" "$(wc -l <"$tmp/out.j")"
+
+# File names in the text format, as grep: only for more than one input
+# unless -H or --no-filename says otherwise.
+run_here -H replies.txt >"$tmp/out.H"
+check_file "with-filename-one-input" "$here/expected/replies-H.text" "$tmp/out.H"
+run_here --with-filename replies.txt >"$tmp/out.H"
+check_file "with-filename-long" "$here/expected/replies-H.text" "$tmp/out.H"
+cat "$here/expected/replies-H.text" "$here/expected/replies-H.text" >"$tmp/want.two"
+run_here replies.txt replies.txt >"$tmp/out.two"
+check_file "filenames-two-inputs" "$tmp/want.two" "$tmp/out.two"
+cat "$here/expected/replies.text" "$here/expected/replies.text" >"$tmp/want.none"
+run_here --no-filename replies.txt replies.txt >"$tmp/out.none"
+check_file "no-filename-two-inputs" "$tmp/want.none" "$tmp/out.none"
+run_here -H --no-filename replies.txt >"$tmp/out.none"
+check_file "no-filename-last-wins" "$here/expected/replies.text" "$tmp/out.none"
+check "stdin-no-name" "$(head -n 1 "$here/expected/replies.text")" \
+	"$("$bin" --color=never <"$here/replies.txt" | head -n 1)"
+# -q: nothing on stdout, the same exit status (with -e the verdict's).
+for format in text json tsv csv; do
+	check "quiet-$format-empty" "" "$(run_here -q --header --format=$format replies.txt)"
+done
+check "quiet-long-empty" "" "$(run_here --quiet replies.txt)"
+check "quiet-exit-status" "$(status_of run_here -e replies.txt)" "$(status_of run_here -q -e replies.txt)"
+check "quiet-exit-status-soft" 75 "$(status_of "$bin" -q -e -r '421 4.7.0 try later')"
+check "quiet-reply-empty" "" "$("$bin" -q -e -r '550 5.1.1 no such user')"
+check "quiet-summary-empty" "" "$(run_here -q --summary replies.txt)"
 
 # One record per reply line: the line that is not a reply is skipped.
 check "records" 7 "$(wc -l <"$here/expected/replies.json")"

@@ -87,7 +87,7 @@ while [ ! -s follow.out ] && [ $waited -lt 10 ]; do
 	sleep 1
 	waited=$((waited + 1))
 done
-check "follow: record while tail runs" "-:1: $bob_line" "$(cat follow.out)"
+check "follow: record while tail runs" "$bob_line" "$(cat follow.out)"
 while [ ! -s tail.pid ] && [ $waited -lt 10 ]; do
 	sleep 1
 	waited=$((waited + 1))
@@ -106,8 +106,8 @@ unset -f tail
 # smtpclass --stats mail.log
 out=$(smtpclass --stats mail.log 2>stats.err)
 check "log: exit status" 0 $?
-check "log: output" "mail.log:1: $bob_line
-mail.log:2: $ann_line" "$out"
+check "log: output" "$bob_line
+$ann_line" "$out"
 check "log: stats" "smtpclass: lines 4, records 2, skipped 1, sent not shown 1, cut 0
 smtpclass: postfix records 2" "$(cat stats.err)"
 

@@ -976,12 +976,24 @@ static void merge_summaries(int argc, char **argv)
 	}
 }
 
-/* Columns of the terminal on standard output, or 0 when it is none. */
+/* Columns of the terminal on standard output (COLUMNS when it is set to a
+ * number, as the shell keeps it, else the terminal's size), or 0 when
+ * standard output is no terminal: a pipe gets whole lines. */
 static int terminal_width(void)
 {
 	struct winsize size;
+	const char *columns = getenv("COLUMNS");
+	char *end;
+	long n;
 
-	if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0)
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (columns != NULL) {
+		n = strtol(columns, &end, 10);
+		if (end != columns && *end == '\0' && n > 0 && n < 100000)
+			return (int)n;
+	}
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0)
 		return 0;
 	return size.ws_col;
 }
@@ -1055,6 +1067,7 @@ int main(int argc, char **argv)
 		}
 	}
 	settings.output.several_inputs = argc - optind > 1;
+	settings.output.width = terminal_width();
 	if (settings.header && !settings.summary)
 		output_header(&settings.output);
 	if (summary_report != NULL && !settings.merge) {

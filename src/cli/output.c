@@ -21,6 +21,7 @@
  * stream in large blocks, which is several times faster than stdio per byte. */
 void output_flush(struct output *output)
 {
+	output->flushes++;
 	if (output->used > 0) {
 		if (fwrite(output->buffer, 1, output->used, output->stream) != output->used ||
 		    ferror(output->stream))
@@ -694,6 +695,89 @@ static void write_explained_taxonomy(struct output *output, const smtpclass_resu
 	out_char(output, '\n');
 }
 
+/* A span from the input, made safe, then spaces to width; "-" when absent. */
+static void write_span_padded(struct output *output, smtpclass_span span, int width)
+{
+	if (span.ptr == NULL || span.len == 0)
+		write_padded(output, "-", 1, width);
+	else
+		write_padded(output, span.ptr, span.len, width);
+	out_char(output, ' ');
+}
+
+/* Log mode, after the action: the outcome the MTA logged, the recipient
+ * (the client for a reject of this server's: whose mail was refused), and
+ * the reply text. */
+static void write_log_tail(struct output *output, const struct record *record)
+{
+	const smtpclass_log_record *log = record->log;
+	const char *status = smtpclass_log_status_name(log->status);
+	size_t status_len = status != NULL ? strlen(status) : 0;
+	smtpclass_span who = log->status == SMTPCLASS_STATUS_REJECTED ? log->relay : log->recipient;
+
+	if (record->mail != NULL) {
+		status = record->mail->status.ptr;
+		status_len = record->mail->status.len;
+	}
+	write_padded(output, status != NULL ? status : "-", status != NULL ? status_len : 1,
+	             status_len < 9 ? 9 : (int)status_len + 1);
+	if (who.ptr == NULL && log->status == SMTPCLASS_STATUS_REJECTED)
+		who = log->recipient;
+	write_span_padded(output, who, 0);
+	if (record->reply->segment_count > 0)
+		write_text_segments(output, record->reply, FORMAT_TEXT);
+	else
+		out_char(output, '-');
+	while (output->used > 0 && output->buffer[output->used - 1] == ' ')
+		output->used--;
+}
+
+/* Cuts the line written since line_start to output->width columns (code
+ * points; colour sequences, the only ESC bytes in a safe line, take none),
+ * ending it with "...".  Nothing is cut when the buffer was flushed in the
+ * line (a line of 64 KiB) or when the width is 0 (not a terminal). */
+static void cut_to_width(struct output *output, size_t line_start, unsigned long flushes)
+{
+	size_t columns = 0, keep = 0;
+	int width = output->width;
+
+	if (width <= 3 || flushes != output->flushes)
+		return;
+	for (size_t i = line_start; i < output->used; i++) {
+		unsigned char c = (unsigned char)output->buffer[i];
+
+		if (c == 0x1b) {
+			while (i < output->used && output->buffer[i] != 'm')
+				i++;
+			continue;
+		}
+		if ((c & 0xc0) == 0x80)
+			continue;
+		if (columns == (size_t)width - 3)
+			keep = i;
+		columns++;
+	}
+	if (columns <= (size_t)width)
+		return;
+	output->used = keep;
+	out_string(output, "...");
+	if (output->color)
+		out_string(output, "\033[0m");
+}
+
+/* The text format's header: the names of its columns, as wide as they are,
+ * for a log line or a reply (written before the first record, whose mode
+ * decides). */
+static void write_text_header(struct output *output, int log_mode)
+{
+	if (log_mode)
+		out_string(output, "time            queue-id    verdict code enhanced reason          "
+		                   "action             status   recipient/client text\n");
+	else
+		out_string(output, "verdict      code enhanced reason          action             "
+		                   "conf.  what to do\n");
+}
+
 static void write_text(struct output *output, const struct record *record)
 {
 	const smtpclass_reply *reply = record->reply;
@@ -704,6 +788,9 @@ static void write_text(struct output *output, const struct record *record)
 	const char *action = smtpclass_action_name(result->action);
 	const char *confidence = smtpclass_confidence_name(result->confidence);
 	char code[DECIMAL_MAX];
+	size_t line_start;
+	unsigned long flushes;
+	int verdict_width;
 
 	if (record->mail != NULL && record->source != NULL && output->filenames != 0) {
 		/* a message: the file, and the message number in an mbox, which
@@ -718,12 +805,26 @@ static void write_text(struct output *output, const struct record *record)
 		out_number(output, (long long)record->line);
 		out_string(output, ": ");
 	}
+	if (output->text_header_pending) {
+		write_text_header(output, log != NULL);
+		output->text_header_pending = 0;
+	}
+	line_start = output->used;
+	flushes = output->flushes;
+	if (log != NULL) {
+		/* log mode: when and which message first, what grep and postcat need */
+		write_span_padded(output, log->time, 15);
+		write_span_padded(output, log->queue_id, 11);
+	}
 	if (output->color)
 		out_string(output, verdict_color(result->verdict));
-	write_padded(output, verdict, strlen(verdict), output->color ? 0 : 13);
+	/* log lines are wide: their verdicts (hard, soft, success, unknown) fit
+	 * 8 columns; a reply may be "intermediate" */
+	verdict_width = log != NULL && strlen(verdict) < 8 ? 8 : 13;
+	write_padded(output, verdict, strlen(verdict), output->color ? 0 : verdict_width);
 	if (output->color) {
 		out_string(output, "\033[0m");
-		write_padded(output, "", 0, 13 - (int)strlen(verdict));
+		write_padded(output, "", 0, verdict_width - (int)strlen(verdict));
 	}
 	if (reply->code != 0) {
 		size_t at = decimal_digits(code, reply->code);
@@ -737,27 +838,15 @@ static void write_text(struct output *output, const struct record *record)
 		write_padded(output, "-", 1, 8);
 	write_padded(output, reason, strlen(reason), 16);
 	write_padded(output, action, strlen(action), 19);
-	if (confidence == NULL)
-		confidence = "-";
-	write_padded(output, confidence, strlen(confidence), 7);
+	if (log == NULL)
+		write_padded(output, confidence != NULL ? confidence : "-",
+		             confidence != NULL ? strlen(confidence) : 1, 7);
 	if (log != NULL) {
-		/* log mode: who and what the MTA said, instead of the sentence */
-		const char *status = smtpclass_log_status_name(log->status);
-		size_t status_len = status != NULL ? strlen(status) : 0;
-
-		if (record->mail != NULL) {
-			status = record->mail->status.ptr;
-			status_len = record->mail->status.len;
-		}
-		write_padded(output, status != NULL ? status : "-", status != NULL ? status_len : 1,
-		             status_len < 9 ? 9 : (int)status_len + 1);
-		if (log->recipient.ptr != NULL)
-			write_flat(output, log->recipient.ptr, log->recipient.len, 0);
-		else
-			out_char(output, '-');
+		write_log_tail(output, record);
 	} else {
 		out_string(output, smtpclass_action_sentence(result->action));
 	}
+	cut_to_width(output, line_start, flushes);
 	out_char(output, '\n');
 	if (output->explain) {
 		out_string(output, "    rule: ");
@@ -791,12 +880,6 @@ static void write_text(struct output *output, const struct record *record)
 	}
 }
 
-/* The text format's header: the names of its columns, as wide as they are. */
-static void write_text_header(struct output *output)
-{
-	out_string(output, "verdict      code enhanced reason          action             "
-	                   "conf.  status   recipient (log mode) or what to do\n");
-}
 
 void output_header(struct output *output)
 {
@@ -805,7 +888,7 @@ void output_header(struct output *output)
 	if (output->quiet)
 		return;
 	if (output->format == FORMAT_TEXT) {
-		write_text_header(output);
+		output->text_header_pending = 1;
 		return;
 	}
 	if (output->format != FORMAT_TSV && !csv)

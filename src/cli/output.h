@@ -20,6 +20,9 @@ struct output {
 	int filenames;   /* text: FILE:LINE: first: 1 -H, 0 --no-filename, -1 as grep */
 	int several_inputs; /* more than one file given: -1 shows names */
 	int quiet;       /* -q: no records at all */
+	int width;       /* text: cut lines to this many columns (a terminal's), 0 never */
+	int text_header_pending; /* text: --header, written with the first record */
+	unsigned long flushes; /* output_flush() calls: a line cut must not span one */
 	int csv_raw;     /* csv: no quote before cells a spreadsheet reads as formulas */
 	int taxonomy;    /* records carry the taxonomy columns (--taxonomy) */
 	int year;        /* for syslog timestamps without a year (--year), or 0 */

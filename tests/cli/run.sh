@@ -11,6 +11,9 @@
 #   for f in text tsv csv; do
 #       smtpclass --format=$f --header replies.txt >expected/replies-header.$f; done
 #   smtpclass -H replies.txt >expected/replies-H.text
+# and the log-mode text from examples/ (run from the source tree):
+#   smtpclass --color=never --header examples/sample-mail.log \
+#       >tests/cli/expected/sample-mail-header.text
 set -u
 bin=$1
 src=$2
@@ -78,6 +81,35 @@ check "quiet-exit-status" "$(status_of run_here -e replies.txt)" "$(status_of ru
 check "quiet-exit-status-soft" 75 "$(status_of "$bin" -q -e -r '421 4.7.0 try later')"
 check "quiet-reply-empty" "" "$("$bin" -q -e -r '550 5.1.1 no such user')"
 check "quiet-summary-empty" "" "$(run_here -q --summary replies.txt)"
+
+# Log mode text: time, queue id, verdict, codes, reason, action, status,
+# recipient (the client for a reject), reply text; --header names them.
+(cd "$src" && "$bin" --color=never --header examples/sample-mail.log) >"$tmp/log.text"
+check_file "log-text-header" "$here/expected/sample-mail-header.text" "$tmp/log.text"
+(cd "$src" && "$bin" --color=never examples/sample-mail.log) >"$tmp/log-body.text"
+tail -n +2 "$here/expected/sample-mail-header.text" >"$tmp/want-body.text"
+check_file "log-text" "$tmp/want-body.text" "$tmp/log-body.text"
+# Columns stay put: with syslog stamps the verdict starts at column 29 on
+# every line (an RFC 3339 stamp is wider, the same on every line of its log).
+check "log-text-columns" "" "$(grep -E '^[A-Z][a-z]{2} [ 0-9][0-9] ' "$tmp/log.text" |
+	cut -c29-36 | grep -v -E '^(hard|soft|success|unknown) +$')"
+check_true "log-text-columns-seen" test "$(grep -c -E '^[A-Z][a-z]{2} [ 0-9][0-9] ' "$tmp/log.text")" -gt 20
+# On a terminal, lines are cut to COLUMNS with "..."; a pipe gets them whole.
+if command -v script >/dev/null 2>&1; then
+	COLUMNS=60 script -qec "'$bin' --color=never '$src/examples/sample-mail.log'" /dev/null |
+		tr -d '\r' >"$tmp/tty.text"
+	check "tty-cut-width" "" "$(awk 'length($0) > 60' "$tmp/tty.text")"
+	check "tty-cut-marker" "$(wc -l <"$tmp/log-body.text" | tr -d ' ')" \
+		"$(grep -c '\.\.\.$' "$tmp/tty.text")"
+	COLUMNS=60 script -qec "'$bin' --color=never --explain '$src/examples/sample-mail.log'" /dev/null |
+		tr -d '\r' >"$tmp/tty-explain.text"
+	(cd "$src" && "$bin" --color=never --explain examples/sample-mail.log) |
+		grep '^    text: ' >"$tmp/pipe-explain.text"
+	grep '^    text: ' "$tmp/tty-explain.text" >"$tmp/tty-explain-texts.text"
+	check_file "tty-explain-full-text" "$tmp/pipe-explain.text" "$tmp/tty-explain-texts.text"
+else
+	skip tty-cut "script(1) is missing"
+fi
 
 # One record per reply line: the line that is not a reply is skipped.
 check "records" 7 "$(wc -l <"$here/expected/replies.json")"

@@ -53,6 +53,7 @@ enum option_id {
 	OPT_HEADER,
 	OPT_CSV_RAW,
 	OPT_NO_FILENAME,
+	OPT_FIELDS,
 	OPT_LINE_BUFFERED,
 	OPT_COLOR,
 	OPT_STAGE,
@@ -86,6 +87,7 @@ static const struct option_doc options[] = {
     {"format", required_argument, OPT_FORMAT, "FMT", "output format: text (default), json, tsv or csv"},
     {"json", no_argument, OPT_JSON, NULL, "same as --format=json"},
     {"header", no_argument, OPT_HEADER, NULL, "print a header line first (text, tsv and csv)"},
+    {"fields", required_argument, OPT_FIELDS, "LIST", "write only these keys of the record schema, in this order (every format)"},
     {"with-filename", no_argument, OPT_WITH_FILENAME, NULL, "text: start each line with FILE:LINE: (the default for more than one input)"},
     {"no-filename", no_argument, OPT_NO_FILENAME, NULL, "text: never start lines with the file name"},
     {"quiet", no_argument, OPT_QUIET, NULL, "print no records and no summary: only the exit status (see -e)"},
@@ -296,6 +298,18 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		case OPT_QUIET:
 			settings->output.quiet = 1;
 			break;
+		case OPT_FIELDS: {
+			const char *bad;
+			size_t bad_len;
+
+			if (output_set_fields(&settings->output, optarg, &bad, &bad_len) != 0) {
+				fprintf(stderr, "%s: --fields: '%.*s' is not a key of the record; the keys:\n",
+				        PROGRAM, (int)bad_len, safe_shown(bad));
+				output_list_fields(stderr);
+				return -1;
+			}
+			break;
+		}
 		case OPT_EXIT_STATUS:
 			settings->exit_status_mode = 1;
 			break;

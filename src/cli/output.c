@@ -278,11 +278,10 @@ static const char *const column_names[] = {REPLY_COLUMNS(COLUMN_NAME) LOG_COLUMN
                                                TAXONOMY_COLUMNS(COLUMN_NAME)};
 
 /* The id (reply columns, then log, then taxonomy columns) of the i-th
- * column written: every column is written, in that order. */
+ * column written: the --fields list, else every column in that order. */
 static size_t column_id(const struct output *output, size_t i)
 {
-	(void)output;
-	return i;
+	return output->field_count > 0 ? output->fields[i] : i;
 }
 
 static struct value taxonomy_value(const smtpclass_result *result, size_t i)
@@ -330,12 +329,45 @@ static struct value column_value(struct output *output, const struct record *rec
  * value); the taxonomy columns come with --taxonomy. */
 static size_t column_count(struct output *output)
 {
+	if (output->field_count > 0)
+		return output->field_count;
 	return REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT + (output->taxonomy ? TAXONOMY_COLUMN_COUNT : 0);
 }
 
 static const char *column_name(size_t i)
 {
 	return column_names[i];
+}
+
+int output_set_fields(struct output *output, const char *list, const char **bad, size_t *bad_len)
+{
+	const char *at = list;
+
+	output->field_count = 0;
+	for (;;) {
+		size_t len = strcspn(at, ","), i;
+
+		for (i = 0; i < ALL_COLUMN_COUNT; i++)
+			if (strlen(column_names[i]) == len && memcmp(column_names[i], at, len) == 0)
+				break;
+		if (i == ALL_COLUMN_COUNT || output->field_count == OUTPUT_FIELDS_MAX) {
+			*bad = at;
+			*bad_len = len;
+			output->field_count = 0;
+			return -1;
+		}
+		output->fields[output->field_count++] = i;
+		if (at[len] == '\0')
+			return 0;
+		at += len + 1;
+	}
+}
+
+void output_list_fields(FILE *stream)
+{
+	for (size_t i = 0; i < ALL_COLUMN_COUNT; i++)
+		fprintf(stream, "%s%s", i > 0 ? "," : "", column_names[i]);
+	putc('\n', stream);
 }
 
 /* Bytes JSON strings carry as they are: printable ASCII but '"' and '\\'. */
@@ -542,7 +574,8 @@ static void write_json_members(struct output *output, const struct record *recor
 		size_t i = list != NULL ? list[n] : column_id(output, n);
 		struct value v;
 
-		if (list == NULL && i == REPLY_COLUMN_COUNT && record->log == NULL && !omit_null) {
+		if (list == NULL && output->field_count == 0 && i == REPLY_COLUMN_COUNT &&
+		    record->log == NULL && !omit_null) {
 			out_bytes(output, json_log_nulls, json_log_nulls_length);
 			n += LOG_COLUMN_COUNT - 1;
 			continue;
@@ -778,6 +811,38 @@ static void write_text_header(struct output *output, int log_mode)
 		                   "conf.  what to do\n");
 }
 
+/* --fields in the text format: the values named, one space apart, "-" for
+ * a null; strings made safe as everywhere. */
+static void write_text_fields(struct output *output, const struct record *record)
+{
+	for (size_t n = 0; n < column_count(output); n++) {
+		struct value v = column_value(output, record, column_id(output, n));
+
+		if (n > 0)
+			out_char(output, ' ');
+		switch (v.kind) {
+		case V_NULL:
+			out_char(output, '-');
+			break;
+		case V_STRING:
+		case V_NAME:
+			if (v.len == 0)
+				out_char(output, '-');
+			write_flat(output, v.s, v.len, 0);
+			break;
+		case V_NUMBER:
+		case V_RAW:
+		case V_BOOL:
+			write_scalar(output, &v);
+			break;
+		case V_TEXT:
+			write_text_segments(output, record->reply, FORMAT_TEXT);
+			break;
+		}
+	}
+	out_char(output, '\n');
+}
+
 static void write_text(struct output *output, const struct record *record)
 {
 	const smtpclass_reply *reply = record->reply;
@@ -887,8 +952,17 @@ void output_header(struct output *output)
 
 	if (output->quiet)
 		return;
-	if (output->format == FORMAT_TEXT) {
+	if (output->format == FORMAT_TEXT && output->field_count == 0) {
 		output->text_header_pending = 1;
+		return;
+	}
+	if (output->format == FORMAT_TEXT) {
+		for (size_t i = 0; i < column_count(output); i++) {
+			if (i > 0)
+				out_char(output, ' ');
+			out_string(output, column_name(column_id(output, i)));
+		}
+		out_char(output, '\n');
 		return;
 	}
 	if (output->format != FORMAT_TSV && !csv)
@@ -913,7 +987,8 @@ void output_record(struct output *output, const struct record *record)
 	/* The stamp is read once, here, for time_iso and time_unix, and read
 	 * for every record in order so the year guess follows the input. */
 	output->stamp_ok = 0;
-	if (record->log != NULL && record->log->time.ptr != NULL && output->format != FORMAT_TEXT &&
+	if (record->log != NULL && record->log->time.ptr != NULL &&
+	    (output->format != FORMAT_TEXT || output->field_count > 0) &&
 	    timestamp_parse(record->log->time.ptr, record->log->time.len, &output->stamp)) {
 		year_guess_apply(&output->year_guess, &output->stamp);
 		output->stamp_ok = 1;
@@ -927,7 +1002,10 @@ void output_record(struct output *output, const struct record *record)
 		write_separated(output, record);
 		break;
 	case FORMAT_TEXT:
-		write_text(output, record);
+		if (output->field_count > 0)
+			write_text_fields(output, record);
+		else
+			write_text(output, record);
 		break;
 	}
 }

@@ -12,6 +12,9 @@
 
 enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_TSV, FORMAT_CSV };
 
+/* Columns --fields may name, repeats included. */
+#define OUTPUT_FIELDS_MAX 64
+
 struct output {
 	FILE *stream;
 	enum output_format format;
@@ -23,6 +26,8 @@ struct output {
 	int width;       /* text: cut lines to this many columns (a terminal's), 0 never */
 	int text_header_pending; /* text: --header, written with the first record */
 	unsigned long flushes; /* output_flush() calls: a line cut must not span one */
+	size_t fields[OUTPUT_FIELDS_MAX]; /* --fields: the column ids to write, in order */
+	size_t field_count; /* 0: every column */
 	int csv_raw;     /* csv: no quote before cells a spreadsheet reads as formulas */
 	int taxonomy;    /* records carry the taxonomy columns (--taxonomy) */
 	int year;        /* for syslog timestamps without a year (--year), or 0 */
@@ -66,6 +71,14 @@ struct record {
 /* A new input begins: yearless stamps get their year from --year, else from
  * reference (the file's modification time, or now for a pipe). */
 void output_start_input(struct output *output, time_t reference);
+
+/* --fields: sets the columns to write from a comma-separated list of the
+ * record schema's keys; returns -1 and points *bad at the unknown name
+ * (*bad_len bytes) when one is not a key. */
+int output_set_fields(struct output *output, const char *list, const char **bad, size_t *bad_len);
+
+/* Writes every key of the record schema, comma-separated, and a newline. */
+void output_list_fields(FILE *stream);
 
 /* Writes the header line of tsv/csv output. */
 void output_header(struct output *output);

@@ -11,6 +11,8 @@
 #   for f in text tsv csv; do
 #       smtpclass --format=$f --header replies.txt >expected/replies-header.$f; done
 #   smtpclass -H replies.txt >expected/replies-H.text
+#   for f in text json tsv csv; do smtpclass --format=$f --header \
+#       --fields=line,verdict,code,reason,text,queue_id replies.txt >expected/fields.$f; done
 # and the log-mode text from examples/ (run from the source tree):
 #   smtpclass --color=never --header examples/sample-mail.log \
 #       >tests/cli/expected/sample-mail-header.text
@@ -55,6 +57,19 @@ check_file "json-long-option" "$here/expected/replies.json" "$tmp/out.j"
 # --header is for tsv and csv; JSON Lines stay one object per line
 run_here -j --header replies.txt >"$tmp/out.j"
 check "json-header-lines" "$(wc -l <"$here/expected/replies.json")" "$(wc -l <"$tmp/out.j")"
+
+# --fields: the keys named, in order, in every format; an unknown one is
+# a usage error that lists the keys.
+for format in text json tsv csv; do
+	run_here --format=$format --header --fields=line,verdict,code,reason,text,queue_id \
+		replies.txt >"$tmp/fields.$format"
+	check_file "fields-$format" "$here/expected/fields.$format" "$tmp/fields.$format"
+done
+check "fields-unknown-status" 64 "$(status_of "$bin" --fields=verdict,nosuchkey -r 550)"
+check_true "fields-unknown-lists-keys" contains "$("$bin" --fields=nosuchkey -r 550 2>&1)" \
+	"source,line,code"
+check "fields-empty-name" 64 "$(status_of "$bin" --fields=code,,verdict -r 550)"
+check "fields-repeat" "550,550" "$("$bin" --format=csv --fields=code,code -r 550)"
 
 # File names in the text format, as grep: only for more than one input
 # unless -H or --no-filename says otherwise.

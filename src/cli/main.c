@@ -87,11 +87,11 @@ static const struct option_doc options[] = {
     {"format", required_argument, OPT_FORMAT, "FMT", "output format: text (default), json, tsv or csv"},
     {"json", no_argument, OPT_JSON, NULL, "same as --format=json"},
     {"header", no_argument, OPT_HEADER, NULL, "print a header line first (text, tsv and csv)"},
-    {"fields", required_argument, OPT_FIELDS, "LIST", "write only these keys of the record schema, in this order (every format)"},
-    {"with-filename", no_argument, OPT_WITH_FILENAME, NULL, "text: start each line with FILE:LINE: (the default for more than one input)"},
-    {"no-filename", no_argument, OPT_NO_FILENAME, NULL, "text: never start lines with the file name"},
-    {"quiet", no_argument, OPT_QUIET, NULL, "print no records and no summary: only the exit status (see -e)"},
-    {"csv-raw", no_argument, OPT_CSV_RAW, NULL, "csv: keep cells that start with = + - @ as they are (no ' first)"},
+    {"fields", required_argument, OPT_FIELDS, "LIST", "write only these record keys, in this order"},
+    {"with-filename", no_argument, OPT_WITH_FILENAME, NULL, "text: FILE:LINE: first (default: 2+ inputs)"},
+    {"no-filename", no_argument, OPT_NO_FILENAME, NULL, "text: never write FILE:LINE:"},
+    {"quiet", no_argument, OPT_QUIET, NULL, "print nothing; only the exit status (-e)"},
+    {"csv-raw", no_argument, OPT_CSV_RAW, NULL, "csv: no ' before cells opening with = + - @"},
     {"exit-status", no_argument, OPT_EXIT_STATUS, NULL, "exit with a status from the worst verdict"},
     {"stage", required_argument, OPT_STAGE, "STAGE", "the command the replies answered: connect, helo, mail, rcpt, data or eod"},
     {"line-buffered", no_argument, OPT_LINE_BUFFERED, NULL, "flush the output after every record"},
@@ -303,7 +303,8 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 			size_t bad_len;
 
 			if (output_set_fields(&settings->output, optarg, &bad, &bad_len) != 0) {
-				fprintf(stderr, "%s: --fields: '%.*s' is not a key of the record; the keys:\n",
+				fprintf(stderr,
+				        "%s: --fields: '%.*s' is not a key of the record; the keys:\n",
 				        PROGRAM, (int)bad_len, safe_shown(bad));
 				output_list_fields(stderr);
 				return -1;

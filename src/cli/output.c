@@ -804,8 +804,8 @@ static void cut_to_width(struct output *output, size_t line_start, unsigned long
 static void write_text_header(struct output *output, int log_mode)
 {
 	if (log_mode)
-		out_string(output, "time            queue-id    verdict code enhanced reason          "
-		                   "action             status   recipient/client text\n");
+		out_string(output, "time            queue-id    verdict code enhanced "
+		                   "reason          action             status   recipient/client text\n");
 	else
 		out_string(output, "verdict      code enhanced reason          action             "
 		                   "conf.  what to do\n");

@@ -93,31 +93,6 @@ size_t safe_copy(char *dst, size_t cap, const char *s, size_t len)
 	return used;
 }
 
-void safe_write(FILE *stream, const char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		size_t run = safe_plain_run(s + i, len - i, 0);
-		struct safe_piece piece;
-
-		if (run > 0) {
-			fwrite(s + i, 1, run, stream);
-			i += run;
-			continue;
-		}
-		piece = safe_unit(s + i, len - i);
-		fwrite(piece.bytes, 1, piece.len, stream);
-		i += piece.consumed;
-	}
-}
-
-void safe_fputs(const char *s, FILE *stream)
-{
-	if (s != NULL)
-		safe_write(stream, s, strlen(s));
-}
-
 int safe_shell_word(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -27,7 +27,6 @@
 #define SMTPCLASS_SAFE_H
 
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 /* The replacement of ill-formed UTF-8 and of C1 controls. */
@@ -84,13 +83,6 @@ struct safe_piece safe_unit(const char *s, size_t len);
 /* Copies s[0..len) made safe into dst (at most cap bytes, never cutting a
  * sequence) and returns the bytes written. */
 size_t safe_copy(char *dst, size_t cap, const char *s, size_t len);
-
-/* Writes s[0..len) made safe to stream. */
-void safe_write(FILE *stream, const char *s, size_t len);
-
-/* safe_write() of a NUL-terminated string; "(null)" never: NULL writes
- * nothing. */
-void safe_fputs(const char *s, FILE *stream);
 
 /* s made safe, for a message on stderr that names a file or echoes an
  * argument: s itself when it is printable ASCII, else a copy (cut at 4 KiB)

@@ -7,7 +7,7 @@
 _smtpclass()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev='' option=''
-	local options='-r --reply --format= -j --json --header -e --exit-status --stage=
+	local options='-r --reply --format= --fields= -j --json --header --csv-raw -H --with-filename --no-filename -q --quiet -e --exit-status --stage=
 		--line-buffered --color --color= --stats --rules= --no-site-rules --explain --taxonomy --all --mta= --year=
 		--summary --top= --merge --addresses= --mail --rsyslog -a --text --describe --list-reasons
 		--list-actions --list-mtas -h --help -V --version'

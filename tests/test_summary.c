@@ -310,9 +310,11 @@ static char *addresses_of(struct summary *s, int soft)
 	char *text = NULL;
 	size_t size = 0;
 	FILE *out = open_memstream(&text, &size);
+	size_t left_out;
 
 	assert_non_null(out);
-	summary_write_addresses(s, out, soft);
+	assert_int_equal(summary_write_addresses(s, out, soft, &left_out), 0);
+	assert_int_equal(left_out, 0);
 	assert_int_equal(fclose(out), 0);
 	return text;
 }

@@ -37,6 +37,7 @@
 #include "linereader.h"
 #include "output.h"
 #include "rsyslog.h"
+#include "safe.h"
 #include "siterules.h"
 #include "smtpclass.h"
 #include "summary.h"
@@ -51,8 +52,13 @@ enum option_id {
 	OPT_HELP = 'h',
 	OPT_VERSION = 'V',
 	OPT_TEXT = 'a',
+	OPT_WITH_FILENAME = 'H',
+	OPT_QUIET = 'q',
 	OPT_FORMAT = 256,
 	OPT_HEADER,
+	OPT_CSV_RAW,
+	OPT_NO_FILENAME,
+	OPT_FIELDS,
 	OPT_LINE_BUFFERED,
 	OPT_COLOR,
 	OPT_STAGE,
@@ -87,7 +93,12 @@ static const struct option_doc options[] = {
     {NULL, 0, 0, NULL, "Output"},
     {"format", required_argument, OPT_FORMAT, "FMT", "output format: text (default), json, tsv or csv"},
     {"json", no_argument, OPT_JSON, NULL, "same as --format=json"},
-    {"header", no_argument, OPT_HEADER, NULL, "print a header line first (tsv and csv)"},
+    {"header", no_argument, OPT_HEADER, NULL, "print a header line first (text, tsv and csv)"},
+    {"fields", required_argument, OPT_FIELDS, "LIST", "write only these record keys, in this order"},
+    {"with-filename", no_argument, OPT_WITH_FILENAME, NULL, "text: FILE:LINE: first (default: 2+ inputs)"},
+    {"no-filename", no_argument, OPT_NO_FILENAME, NULL, "text: never write FILE:LINE:"},
+    {"quiet", no_argument, OPT_QUIET, NULL, "print nothing; only the exit status (-e)"},
+    {"csv-raw", no_argument, OPT_CSV_RAW, NULL, "csv: no ' before cells opening with = + - @"},
     {"color", optional_argument, OPT_COLOR, "WHEN", "colour the text format: auto (default: on a terminal, not with NO_COLOR or TERM=dumb), always or never"},
     {"explain", no_argument, OPT_EXPLAIN, NULL, "text format: show the rule that decided and its evidence"},
     {"taxonomy", no_argument, OPT_TAXONOMY, NULL, "add SparkPost, PowerMTA and Amazon SES bounce classes (json, tsv, csv)"},
@@ -399,15 +410,17 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		exit(EX_OSERR);
 	}
 	settings->top = 20;
+	settings->output.filenames = -1;
 	opterr = 0; /* its messages are report_option_error()'s */
-	while ((option = getopt_long(argc, argv, ":r:jehVa", long_options, NULL)) != -1) {
+	while ((option = getopt_long(argc, argv, ":r:jehVaHq", long_options, NULL)) != -1) {
 		switch (option) {
 		case OPT_REPLY:
 			settings->replies[settings->reply_count++] = optarg;
 			break;
 		case OPT_FORMAT:
 			if (parse_format(optarg, &settings->output.format) != 0) {
-				fprintf(stderr, "%s: unknown format '%s'\n", PROGRAM, optarg);
+				fprintf(stderr, "%s: unknown format '%s'\n",
+				        PROGRAM, safe_shown(optarg));
 				return -1;
 			}
 			break;
@@ -417,6 +430,31 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		case OPT_HEADER:
 			settings->header = 1;
 			break;
+		case OPT_CSV_RAW:
+			settings->output.csv_raw = 1;
+			break;
+		case OPT_WITH_FILENAME:
+			settings->output.filenames = 1;
+			break;
+		case OPT_NO_FILENAME:
+			settings->output.filenames = 0;
+			break;
+		case OPT_QUIET:
+			settings->output.quiet = 1;
+			break;
+		case OPT_FIELDS: {
+			const char *bad;
+			size_t bad_len;
+
+			if (output_set_fields(&settings->output, optarg, &bad, &bad_len) != 0) {
+				fprintf(stderr,
+				        "%s: --fields: '%.*s' is not a key of the record; the keys:\n",
+				        PROGRAM, (int)bad_len, safe_shown(bad));
+				output_list_fields(stderr);
+				return -1;
+			}
+			break;
+		}
 		case OPT_EXIT_STATUS:
 			settings->exit_status_mode = 1;
 			break;
@@ -424,7 +462,8 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 			int stage = smtpclass_stage_from_name(optarg, strlen(optarg));
 
 			if (stage < 0) {
-				fprintf(stderr, "%s: unknown stage '%s'\n", PROGRAM, optarg);
+				fprintf(stderr, "%s: unknown stage '%s'\n",
+				        PROGRAM, safe_shown(optarg));
 				return -1;
 			}
 			settings->classify.stage = (smtpclass_stage)stage;
@@ -464,7 +503,8 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 			int mta = smtpclass_mta_from_name(optarg, strlen(optarg));
 
 			if (mta < 0) {
-				fprintf(stderr, "%s: unknown MTA '%s'\n", PROGRAM, optarg);
+				fprintf(stderr, "%s: unknown MTA '%s'\n",
+				        PROGRAM, safe_shown(optarg));
 				return -1;
 			}
 			settings->forced_mta = (smtpclass_mta)mta;
@@ -676,7 +716,7 @@ static void classify_arguments(struct settings *settings)
 		status = classify_text(settings, &record, &found, &reply, &result);
 
 		if (!is_classifiable(status, &result)) {
-			fprintf(stderr, "%s: '%s': not an SMTP reply\n", PROGRAM, text);
+			fprintf(stderr, "%s: '%s': not an SMTP reply\n", PROGRAM, safe_shown(text));
 			counts.not_a_reply = 1;
 			continue;
 		}
@@ -697,7 +737,7 @@ static int read_rules_file(const char *path, char **text, size_t *len)
 	size_t n;
 
 	if (file == NULL) {
-		fprintf(stderr, "%s: %s: %s\n", PROGRAM, path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(path), strerror(errno));
 		return EX_NOINPUT;
 	}
 	for (;;) {
@@ -710,7 +750,8 @@ static int read_rules_file(const char *path, char **text, size_t *len)
 		if (n == 0)
 			break;
 		if (*len + n + 1 > RULES_FILE_MAX) {
-			fprintf(stderr, "%s: %s: rules file larger than 16 MiB\n", PROGRAM, path);
+			fprintf(stderr, "%s: %s: rules file larger than 16 MiB\n",
+			        PROGRAM, safe_shown(path));
 			fclose(file);
 			return EX_DATAERR;
 		}
@@ -722,7 +763,8 @@ static int read_rules_file(const char *path, char **text, size_t *len)
 				capacity *= 2;
 			bigger = realloc(*text, capacity);
 			if (bigger == NULL) {
-				fprintf(stderr, "%s: %s: out of memory\n", PROGRAM, path);
+				fprintf(stderr, "%s: %s: out of memory\n",
+				        PROGRAM, safe_shown(path));
 				fclose(file);
 				return EX_OSERR;
 			}
@@ -732,7 +774,7 @@ static int read_rules_file(const char *path, char **text, size_t *len)
 		*len += n;
 	}
 	if (ferror(file)) {
-		fprintf(stderr, "%s: %s: %s\n", PROGRAM, path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(path), strerror(errno));
 		fclose(file);
 		return errno == EISDIR ? EX_NOINPUT : EX_IOERR;
 	}
@@ -767,9 +809,10 @@ static int load_site_rules(struct settings *settings, smtpclass_rules **rules)
 		                                 sizeof(error));
 		if (single == NULL) {
 			if (error_line > 0)
-				fprintf(stderr, "%s: %s:%zu: %s\n", PROGRAM, path, error_line, error);
+				fprintf(stderr, "%s: %s:%zu: %s\n",
+				        PROGRAM, safe_shown(path), error_line, error);
 			else
-				fprintf(stderr, "%s: %s: %s\n", PROGRAM, path, error);
+				fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(path), error);
 			free(text);
 			free(all);
 			return EX_DATAERR;
@@ -991,10 +1034,10 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 		classify_line(settings, name, journal.record_line, journal.line, journal.line_len, 0);
 	line_reader_close(&reader);
 	if (got < 0 && reader.message != NULL) {
-		fprintf(stderr, "%s: %s: %s\n", PROGRAM, name, reader.message);
+		fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(name), reader.message);
 		counts.bad_input = 1;
 	} else if (got < 0) {
-		fprintf(stderr, "%s: %s: %s\n", PROGRAM, name, strerror(reader.error));
+		fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(name), strerror(reader.error));
 		counts.io_error = 1;
 	}
 }
@@ -1045,7 +1088,7 @@ static void classify_files(struct settings *settings, int argc, char **argv)
 		if (fd < 0 || is_directory(fd)) {
 			int error = fd < 0 ? errno : EISDIR;
 
-			fprintf(stderr, "%s: %s: %s\n", PROGRAM, argv[i], strerror(error));
+			fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(argv[i]), strerror(error));
 			if (error == ENOENT)
 				hint_missing_file(argv[i]);
 			counts.open_failed = 1;
@@ -1073,7 +1116,7 @@ static int read_summary_file(const char *path, char **text, size_t *len)
 	*text = NULL;
 	*len = 0;
 	if (fd < 0) {
-		fprintf(stderr, "%s: %s: %s\n", PROGRAM, path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(path), strerror(errno));
 		counts.open_failed = 1;
 		return -1;
 	}
@@ -1086,7 +1129,7 @@ static int read_summary_file(const char *path, char **text, size_t *len)
 			size = size == 0 ? 65536 : size * 2;
 			bigger = size <= SUMMARY_FILE_MAX ? realloc(*text, size) : NULL;
 			if (bigger == NULL) {
-				fprintf(stderr, "%s: %s: %s\n", PROGRAM, path,
+				fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(path),
 				        size > SUMMARY_FILE_MAX ? "summary larger than 256 MiB"
 				                                : "out of memory");
 				counts.io_error = 1;
@@ -1098,7 +1141,7 @@ static int read_summary_file(const char *path, char **text, size_t *len)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
-			fprintf(stderr, "%s: %s: %s\n", PROGRAM, path, strerror(errno));
+			fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(path), strerror(errno));
 			counts.io_error = 1;
 			break;
 		}
@@ -1137,8 +1180,8 @@ static void merge_summaries(int argc, char **argv)
 
 			if (summary_merge_json(summary_report, text + at, n, &offset, error,
 			                       sizeof(error)) != 0) {
-				fprintf(stderr, "%s: %s: byte %zu: %s\n", PROGRAM, paths[i], at + offset,
-				        error);
+				fprintf(stderr, "%s: %s: byte %zu: %s\n", PROGRAM, safe_shown(paths[i]),
+				        at + offset, error);
 				bad_summary = 1;
 			}
 			at += n;
@@ -1150,12 +1193,24 @@ static void merge_summaries(int argc, char **argv)
 	}
 }
 
-/* Columns of the terminal on standard output, or 0 when it is none. */
+/* Columns of the terminal on standard output (COLUMNS when it is set to a
+ * number, as the shell keeps it, else the terminal's size), or 0 when
+ * standard output is no terminal: a pipe gets whole lines. */
 static int terminal_width(void)
 {
 	struct winsize size;
+	const char *columns = getenv("COLUMNS");
+	char *end;
+	long n;
 
-	if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0)
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (columns != NULL) {
+		n = strtol(columns, &end, 10);
+		if (end != columns && *end == '\0' && n > 0 && n < 100000)
+			return (int)n;
+	}
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0)
 		return 0;
 	return size.ws_col;
 }
@@ -1170,8 +1225,14 @@ static void write_summary(const struct settings *settings)
 	if (out_of_memory)
 		counts.out_of_memory = 1;
 	if (settings->addresses != 0) {
-		if (summary_write_addresses(summary_report, stdout, settings->addresses == 2) != 0)
+		size_t left_out = 0;
+
+		if (summary_write_addresses(summary_report, stdout, settings->addresses == 2,
+		                            &left_out) != 0)
 			counts.out_of_memory = 1;
+		if (left_out > 0)
+			fprintf(stderr, "%s: %zu address%s left out: not one plain shell word\n",
+			        PROGRAM, left_out, left_out == 1 ? "" : "es");
 		if (refused > 0) {
 			fprintf(stderr,
 			        "%s: --addresses: the list is incomplete: %llu failed recipients were "
@@ -1270,6 +1331,8 @@ int main(int argc, char **argv)
 			return EX_OSERR;
 		}
 	}
+	settings.output.several_inputs = argc - optind > 1;
+	settings.output.width = terminal_width();
 	if (settings.header && !settings.summary)
 		output_header(&settings.output);
 	if (summary_report != NULL && !settings.merge) {
@@ -1289,7 +1352,7 @@ int main(int argc, char **argv)
 			summary_set_incomplete(summary_report, interruption(interrupted));
 		/* No summary could be merged: an empty report would read as a
 		 * quiet day. */
-		if (!settings.merge || summary_merged(summary_report))
+		if (!settings.output.quiet && (!settings.merge || summary_merged(summary_report)))
 			write_summary(&settings);
 	}
 	output_flush(&settings.output);

@@ -22,6 +22,7 @@
  * stream in large blocks, which is several times faster than stdio per byte. */
 void output_flush(struct output *output)
 {
+	output->flushes++;
 	if (output->used > 0) {
 		if (fwrite(output->buffer, 1, output->used, output->stream) != output->used ||
 		    ferror(output->stream))
@@ -278,11 +279,10 @@ static const char *const column_names[] = {REPLY_COLUMNS(COLUMN_NAME) LOG_COLUMN
                                                TAXONOMY_COLUMNS(COLUMN_NAME)};
 
 /* The id (reply columns, then log, then taxonomy columns) of the i-th
- * column written: every column is written, in that order. */
+ * column written: the --fields list, else every column in that order. */
 static size_t column_id(const struct output *output, size_t i)
 {
-	(void)output;
-	return i;
+	return output->field_count > 0 ? output->fields[i] : i;
 }
 
 static struct value taxonomy_value(const smtpclass_result *result, size_t i)
@@ -330,6 +330,8 @@ static struct value column_value(struct output *output, const struct record *rec
  * value); the taxonomy columns come with --taxonomy. */
 static size_t column_count(struct output *output)
 {
+	if (output->field_count > 0)
+		return output->field_count;
 	return REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT + (output->taxonomy ? TAXONOMY_COLUMN_COUNT : 0);
 }
 
@@ -338,40 +340,35 @@ static const char *column_name(size_t i)
 	return column_names[i];
 }
 
-size_t utf8_sequence_length(const unsigned char *s, size_t len)
+int output_set_fields(struct output *output, const char *list, const char **bad, size_t *bad_len)
 {
-	unsigned char c = s[0];
-	size_t need;
-	unsigned min;
-	unsigned long cp;
+	const char *at = list;
 
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 2;
-		min = 0x80;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 3;
-		min = 0x800;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 4;
-		min = 0x10000;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (len < need)
-		return 0;
-	for (size_t i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
+	output->field_count = 0;
+	for (;;) {
+		size_t len = strcspn(at, ","), i;
+
+		for (i = 0; i < ALL_COLUMN_COUNT; i++)
+			if (strlen(column_names[i]) == len && memcmp(column_names[i], at, len) == 0)
+				break;
+		if (i == ALL_COLUMN_COUNT || output->field_count == OUTPUT_FIELDS_MAX) {
+			*bad = at;
+			*bad_len = len;
+			output->field_count = 0;
+			return -1;
+		}
+		output->fields[output->field_count++] = i;
+		if (at[len] == '\0')
 			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
+		at += len + 1;
 	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return need;
+}
+
+void output_list_fields(FILE *stream)
+{
+	for (size_t i = 0; i < ALL_COLUMN_COUNT; i++)
+		fprintf(stream, "%s%s", i > 0 ? "," : "", column_names[i]);
+	putc('\n', stream);
 }
 
 /* Bytes JSON strings carry as they are: printable ASCII but '"' and '\\'. */
@@ -479,18 +476,41 @@ void output_json_string(FILE *stream, const char *s, size_t len)
 	output_flush(&direct);
 }
 
-/* Writes bytes for TSV/CSV/text: control characters become spaces. */
-static void write_flat(struct output *output, const char *s, size_t len, int quote_doubling)
+/* Writes input bytes for text, TSV and CSV made safe (safe.h: controls as
+ * spaces, C1 and ill-formed UTF-8 as U+FFFD); CSV doubles '"'.  Runs of
+ * printable ASCII, nearly every byte of a log, are one copy each. */
+static void write_flat(struct output *output, const char *s, size_t len, int csv)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	size_t i = 0;
 
-		if (c < 0x20 || c == 0x7f)
-			c = ' ';
-		if (quote_doubling && c == '"')
-			out_char(output, '"');
-		out_char(output, c);
+	while (i < len) {
+		size_t run = safe_plain_run(s + i, len - i, csv);
+		struct safe_piece piece;
+
+		if (run > 0) {
+			out_bytes(output, s + i, run);
+			i += run;
+			continue;
+		}
+		if (s[i] == '"') {
+			out_bytes(output, "\"\"", 2);
+			i++;
+			continue;
+		}
+		piece = safe_unit(s + i, len - i);
+		out_bytes(output, piece.bytes, piece.len);
+		i += piece.consumed;
 	}
+}
+
+/* Opens a CSV cell whose value starts with s[0..len): a quote, and a single
+ * quote first when a spreadsheet would read the cell as a formula (OWASP's
+ * advice against CSV injection), unless --csv-raw. */
+static void open_csv_cell(struct output *output, const char *s, size_t len)
+{
+	out_char(output, '"');
+	if (!output->csv_raw && safe_csv_formula(s, len))
+		out_char(output, '\'');
 }
 
 static void write_text_segments(struct output *output, const smtpclass_reply *reply,
@@ -555,7 +575,8 @@ static void write_json_members(struct output *output, const struct record *recor
 		size_t i = list != NULL ? list[n] : column_id(output, n);
 		struct value v;
 
-		if (list == NULL && i == REPLY_COLUMN_COUNT && record->log == NULL && !omit_null) {
+		if (list == NULL && output->field_count == 0 && i == REPLY_COLUMN_COUNT &&
+		    record->log == NULL && !omit_null) {
 			out_bytes(output, json_log_nulls, json_log_nulls_length);
 			n += LOG_COLUMN_COUNT - 1;
 			continue;
@@ -636,7 +657,7 @@ static void write_separated(struct output *output, const struct record *record)
 			break;
 		case V_STRING:
 			if (csv)
-				out_char(output, '"');
+				open_csv_cell(output, v.s, v.len);
 			write_flat(output, v.s, v.len, csv);
 			if (csv)
 				out_char(output, '"');
@@ -655,7 +676,8 @@ static void write_separated(struct output *output, const struct record *record)
 			break;
 		case V_TEXT:
 			if (csv)
-				out_char(output, '"');
+				open_csv_cell(output, record->reply->segments[0].ptr,
+				              record->reply->segments[0].len);
 			write_text_segments(output, record->reply, output->format);
 			if (csv)
 				out_char(output, '"');
@@ -736,6 +758,121 @@ static void write_explained_codes(struct output *output, const smtpclass_reply *
 	}
 }
 
+/* A span from the input, made safe, then spaces to width; "-" when absent. */
+static void write_span_padded(struct output *output, smtpclass_span span, int width)
+{
+	if (span.ptr == NULL || span.len == 0)
+		write_padded(output, "-", 1, width);
+	else
+		write_padded(output, span.ptr, span.len, width);
+	out_char(output, ' ');
+}
+
+/* Log mode, after the action: the outcome the MTA logged, the recipient
+ * (the client for a reject of this server's: whose mail was refused), and
+ * the reply text. */
+static void write_log_tail(struct output *output, const struct record *record)
+{
+	const smtpclass_log_record *log = record->log;
+	const char *status = smtpclass_log_status_name(log->status);
+	size_t status_len = status != NULL ? strlen(status) : 0;
+	smtpclass_span who = log->status == SMTPCLASS_STATUS_REJECTED ? log->relay : log->recipient;
+
+	if (record->mail != NULL) {
+		status = record->mail->status.ptr;
+		status_len = record->mail->status.len;
+	}
+	write_padded(output, status != NULL ? status : "-", status != NULL ? status_len : 1,
+	             status_len < 9 ? 9 : (int)status_len + 1);
+	if (who.ptr == NULL && log->status == SMTPCLASS_STATUS_REJECTED)
+		who = log->recipient;
+	write_span_padded(output, who, 0);
+	if (record->reply->segment_count > 0)
+		write_text_segments(output, record->reply, FORMAT_TEXT);
+	else
+		out_char(output, '-');
+	while (output->used > 0 && output->buffer[output->used - 1] == ' ')
+		output->used--;
+}
+
+/* Cuts the line written since line_start to output->width columns (code
+ * points; colour sequences, the only ESC bytes in a safe line, take none),
+ * ending it with "...".  Nothing is cut when the buffer was flushed in the
+ * line (a line of 64 KiB) or when the width is 0 (not a terminal). */
+static void cut_to_width(struct output *output, size_t line_start, unsigned long flushes)
+{
+	size_t columns = 0, keep = 0;
+	int width = output->width;
+
+	if (width <= 3 || flushes != output->flushes)
+		return;
+	for (size_t i = line_start; i < output->used; i++) {
+		unsigned char c = (unsigned char)output->buffer[i];
+
+		if (c == 0x1b) {
+			while (i < output->used && output->buffer[i] != 'm')
+				i++;
+			continue;
+		}
+		if ((c & 0xc0) == 0x80)
+			continue;
+		if (columns == (size_t)width - 3)
+			keep = i;
+		columns++;
+	}
+	if (columns <= (size_t)width)
+		return;
+	output->used = keep;
+	out_string(output, "...");
+	if (output->color)
+		out_string(output, "\033[0m");
+}
+
+/* The text format's header: the names of its columns, as wide as they are,
+ * for a log line or a reply (written before the first record, whose mode
+ * decides). */
+static void write_text_header(struct output *output, int log_mode)
+{
+	if (log_mode)
+		out_string(output, "time            queue-id    verdict code enhanced "
+		                   "reason          action             status   recipient/client text\n");
+	else
+		out_string(output, "verdict      code enhanced reason          action             "
+		                   "conf.  what to do\n");
+}
+
+/* --fields in the text format: the values named, one space apart, "-" for
+ * a null; strings made safe as everywhere. */
+static void write_text_fields(struct output *output, const struct record *record)
+{
+	for (size_t n = 0; n < column_count(output); n++) {
+		struct value v = column_value(output, record, column_id(output, n));
+
+		if (n > 0)
+			out_char(output, ' ');
+		switch (v.kind) {
+		case V_NULL:
+			out_char(output, '-');
+			break;
+		case V_STRING:
+		case V_NAME:
+			if (v.len == 0)
+				out_char(output, '-');
+			write_flat(output, v.s, v.len, 0);
+			break;
+		case V_NUMBER:
+		case V_RAW:
+		case V_BOOL:
+			write_scalar(output, &v);
+			break;
+		case V_TEXT:
+			write_text_segments(output, record->reply, FORMAT_TEXT);
+			break;
+		}
+	}
+	out_char(output, '\n');
+}
+
 static void write_text(struct output *output, const struct record *record)
 {
 	const smtpclass_reply *reply = record->reply;
@@ -746,24 +883,43 @@ static void write_text(struct output *output, const struct record *record)
 	const char *action = smtpclass_action_name(result->action);
 	const char *confidence = smtpclass_confidence_name(result->confidence);
 	char code[DECIMAL_MAX];
+	size_t line_start;
+	unsigned long flushes;
+	int verdict_width;
 
-	if (record->mail != NULL && record->source != NULL) {
-		/* a message: the file, and the message number in an mbox */
-		out_string(output, record->source);
+	if (record->mail != NULL && record->source != NULL && output->filenames != 0) {
+		/* a message: the file, and the message number in an mbox, which
+		 * tell the messages of one Maildir or mbox apart */
+		write_flat(output, record->source, strlen(record->source), 0);
 		out_string(output, ": ");
-	} else if (record->line > 0 && record->source != NULL && strcmp(record->source, "arg") != 0)
-	{
-		out_string(output, record->source);
+	} else if (record->mail == NULL && record->line > 0 && record->source != NULL &&
+	           strcmp(record->source, "arg") != 0 &&
+	           (output->filenames > 0 || (output->filenames < 0 && output->several_inputs))) {
+		write_flat(output, record->source, strlen(record->source), 0);
 		out_char(output, ':');
 		out_number(output, (long long)record->line);
 		out_string(output, ": ");
 	}
+	if (output->text_header_pending) {
+		write_text_header(output, log != NULL);
+		output->text_header_pending = 0;
+	}
+	line_start = output->used;
+	flushes = output->flushes;
+	if (log != NULL) {
+		/* log mode: when and which message first, what grep and postcat need */
+		write_span_padded(output, log->time, 15);
+		write_span_padded(output, log->queue_id, 11);
+	}
 	if (output->color)
 		out_string(output, verdict_color(result->verdict));
-	write_padded(output, verdict, strlen(verdict), output->color ? 0 : 13);
+	/* log lines are wide: their verdicts (hard, soft, success, unknown) fit
+	 * 8 columns; a reply may be "intermediate" */
+	verdict_width = log != NULL && strlen(verdict) < 8 ? 8 : 13;
+	write_padded(output, verdict, strlen(verdict), output->color ? 0 : verdict_width);
 	if (output->color) {
 		out_string(output, "\033[0m");
-		write_padded(output, "", 0, 13 - (int)strlen(verdict));
+		write_padded(output, "", 0, verdict_width - (int)strlen(verdict));
 	}
 	if (reply->code != 0) {
 		size_t at = decimal_digits(code, reply->code);
@@ -777,35 +933,26 @@ static void write_text(struct output *output, const struct record *record)
 		write_padded(output, "-", 1, 8);
 	write_padded(output, reason, strlen(reason), 16);
 	write_padded(output, action, strlen(action), 19);
-	if (confidence == NULL)
-		confidence = "-";
-	write_padded(output, confidence, strlen(confidence), 7);
+	if (log == NULL)
+		write_padded(output, confidence != NULL ? confidence : "-",
+		             confidence != NULL ? strlen(confidence) : 1, 7);
 	if (log != NULL) {
-		/* log mode: who and what the MTA said, instead of the sentence */
-		const char *status = smtpclass_log_status_name(log->status);
-		size_t status_len = status != NULL ? strlen(status) : 0;
-
-		if (record->mail != NULL) {
-			status = record->mail->status.ptr;
-			status_len = record->mail->status.len;
-		}
-		write_padded(output, status != NULL ? status : "-", status != NULL ? status_len : 1,
-		             status_len < 9 ? 9 : (int)status_len + 1);
-		if (log->recipient.ptr != NULL)
-			write_flat(output, log->recipient.ptr, log->recipient.len, 0);
-		else
-			out_char(output, '-');
+		write_log_tail(output, record);
 	} else {
 		out_string(output, smtpclass_action_sentence(result->action));
 	}
+	cut_to_width(output, line_start, flushes);
 	out_char(output, '\n');
 	if (output->explain) {
 		write_explained_codes(output, reply);
 		out_string(output, "    rule: ");
-		out_string(output, result->rule != NULL ? result->rule : "none (no code, no matching text)");
+		if (result->rule != NULL)
+			write_flat(output, result->rule, strlen(result->rule), 0);
+		else
+			out_string(output, "none (no code, no matching text)");
 		if (result->evidence != NULL) {
 			out_string(output, "; matched \"");
-			out_string(output, result->evidence);
+			write_flat(output, result->evidence, strlen(result->evidence), 0);
 			out_char(output, '"');
 		}
 		if (result->mismatch)
@@ -829,10 +976,26 @@ static void write_text(struct output *output, const struct record *record)
 	}
 }
 
+
 void output_header(struct output *output)
 {
 	int csv = output->format == FORMAT_CSV;
 
+	if (output->quiet)
+		return;
+	if (output->format == FORMAT_TEXT && output->field_count == 0) {
+		output->text_header_pending = 1;
+		return;
+	}
+	if (output->format == FORMAT_TEXT) {
+		for (size_t i = 0; i < column_count(output); i++) {
+			if (i > 0)
+				out_char(output, ' ');
+			out_string(output, column_name(column_id(output, i)));
+		}
+		out_char(output, '\n');
+		return;
+	}
 	if (output->format != FORMAT_TSV && !csv)
 		return;
 	for (size_t i = 0; i < column_count(output); i++) {
@@ -850,10 +1013,13 @@ void output_start_input(struct output *output, time_t reference)
 
 void output_record(struct output *output, const struct record *record)
 {
+	if (output->quiet)
+		return;
 	/* The stamp is read once, here, for time_iso and time_unix, and read
 	 * for every record in order so the year guess follows the input. */
 	output->stamp_ok = 0;
-	if (record->log != NULL && record->log->time.ptr != NULL && output->format != FORMAT_TEXT &&
+	if (record->log != NULL && record->log->time.ptr != NULL &&
+	    (output->format != FORMAT_TEXT || output->field_count > 0) &&
 	    timestamp_parse(record->log->time.ptr, record->log->time.len, &output->stamp)) {
 		year_guess_apply(&output->year_guess, &output->stamp);
 		output->stamp_ok = 1;
@@ -867,7 +1033,10 @@ void output_record(struct output *output, const struct record *record)
 		write_separated(output, record);
 		break;
 	case FORMAT_TEXT:
-		write_text(output, record);
+		if (output->field_count > 0)
+			write_text_fields(output, record);
+		else
+			write_text(output, record);
 		break;
 	}
 }

@@ -6,16 +6,29 @@
 
 #include <stdio.h>
 
+#include "safe.h"
 #include "smtpclass.h"
 #include "timestamp.h"
 
 enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_TSV, FORMAT_CSV };
+
+/* Columns --fields may name, repeats included. */
+#define OUTPUT_FIELDS_MAX 64
 
 struct output {
 	FILE *stream;
 	enum output_format format;
 	int color;       /* text only */
 	int explain;     /* text only: print the deciding rule and its evidence */
+	int filenames;   /* text: FILE:LINE: first: 1 -H, 0 --no-filename, -1 as grep */
+	int several_inputs; /* more than one file given: -1 shows names */
+	int quiet;       /* -q: no records at all */
+	int width;       /* text: cut lines to this many columns (a terminal's), 0 never */
+	int text_header_pending; /* text: --header, written with the first record */
+	unsigned long flushes; /* output_flush() calls: a line cut must not span one */
+	size_t fields[OUTPUT_FIELDS_MAX]; /* --fields: the column ids to write, in order */
+	size_t field_count; /* 0: every column */
+	int csv_raw;     /* csv: no quote before cells a spreadsheet reads as formulas */
 	int taxonomy;    /* records carry the taxonomy columns (--taxonomy) */
 	int year;        /* for syslog timestamps without a year (--year), or 0 */
 	struct year_guess year_guess; /* the year of yearless stamps in this input */
@@ -59,6 +72,14 @@ struct record {
  * reference (the file's modification time, or now for a pipe). */
 void output_start_input(struct output *output, time_t reference);
 
+/* --fields: sets the columns to write from a comma-separated list of the
+ * record schema's keys; returns -1 and points *bad at the unknown name
+ * (*bad_len bytes) when one is not a key. */
+int output_set_fields(struct output *output, const char *list, const char **bad, size_t *bad_len);
+
+/* Writes every key of the record schema, comma-separated, and a newline. */
+void output_list_fields(FILE *stream);
+
 /* Writes the header line of tsv/csv output. */
 void output_header(struct output *output);
 
@@ -88,11 +109,6 @@ static inline size_t decimal_digits(char buf[DECIMAL_MAX], long long n)
 		buf[--at] = '-';
 	return at;
 }
-
-/* Length of the well-formed UTF-8 sequence at s[0..len) (1 for ASCII,
- * up to 4), or 0 when it is ill-formed: no overlongs, no surrogates, nothing
- * above U+10FFFF.  The JSON writer and the summary's JSON reader share it. */
-size_t utf8_sequence_length(const unsigned char *s, size_t len);
 
 /* Writes s[0..len) as a JSON string (quotes included), invalid UTF-8 as U+FFFD. */
 void output_json_string(FILE *stream, const char *s, size_t len);

@@ -8,7 +8,7 @@
 # text rules), regenerate them from tests/cli and read the diff:
 #   for f in text json tsv csv; do
 #       smtpclass --format=$f --color=never replies.txt >expected/replies.$f; done
-#   for f in tsv csv; do
+#   for f in text tsv csv; do
 #       smtpclass --format=$f --header replies.txt >expected/replies-header.$f; done
 # The --describe and --list-* goldens come from data/ (a section below checks
 # them against the TSV files):
@@ -17,6 +17,12 @@
 #   smtpclass -j --describe '421 4.7.0' >expected/describe-421-4.7.0.json
 #   for l in reasons actions mtas; do smtpclass --list-$l >expected/list-$l.txt
 #       smtpclass -j --list-$l >expected/list-$l.json; done
+#   smtpclass -H replies.txt >expected/replies-H.text
+#   for f in text json tsv csv; do smtpclass --format=$f --header \
+#       --fields=line,verdict,code,reason,text,queue_id replies.txt >expected/fields.$f; done
+# and the log-mode text from examples/ (run from the source tree):
+#   smtpclass --color=never --header examples/sample-mail.log \
+#       >tests/cli/expected/sample-mail-header.text
 set -u
 bin=$1
 src=$2
@@ -43,7 +49,7 @@ for format in text json tsv csv; do
 	check_file "format-$format" "$here/expected/replies.$format" "$tmp/out.$format"
 	check_true "format-$format-quiet" is_empty_file "$tmp/err.$format"
 done
-for format in tsv csv; do
+for format in text tsv csv; do
 	run_here --format=$format --header replies.txt >"$tmp/header.$format"
 	check "header-$format-status" 0 $?
 	check_file "header-$format" "$here/expected/replies-header.$format" "$tmp/header.$format"
@@ -58,6 +64,74 @@ check_file "json-long-option" "$here/expected/replies.json" "$tmp/out.j"
 # --header is for tsv and csv; JSON Lines stay one object per line
 run_here -j --header replies.txt >"$tmp/out.j"
 check "json-header-lines" "$(wc -l <"$here/expected/replies.json")" "$(wc -l <"$tmp/out.j")"
+
+# --fields: the keys named, in order, in every format; an unknown one is
+# a usage error that lists the keys.
+for format in text json tsv csv; do
+	run_here --format=$format --header --fields=line,verdict,code,reason,text,queue_id \
+		replies.txt >"$tmp/fields.$format"
+	check_file "fields-$format" "$here/expected/fields.$format" "$tmp/fields.$format"
+done
+check "fields-unknown-status" 64 "$(status_of "$bin" --fields=verdict,nosuchkey -r 550)"
+check_true "fields-unknown-lists-keys" contains "$("$bin" --fields=nosuchkey -r 550 2>&1)" \
+	"source,line,code"
+check "fields-empty-name" 64 "$(status_of "$bin" --fields=code,,verdict -r 550)"
+check "fields-repeat" "550,550" "$("$bin" --format=csv --fields=code,code -r 550)"
+
+# File names in the text format, as grep: only for more than one input
+# unless -H or --no-filename says otherwise.
+run_here -H replies.txt >"$tmp/out.H"
+check_file "with-filename-one-input" "$here/expected/replies-H.text" "$tmp/out.H"
+run_here --with-filename replies.txt >"$tmp/out.H"
+check_file "with-filename-long" "$here/expected/replies-H.text" "$tmp/out.H"
+cat "$here/expected/replies-H.text" "$here/expected/replies-H.text" >"$tmp/want.two"
+run_here replies.txt replies.txt >"$tmp/out.two"
+check_file "filenames-two-inputs" "$tmp/want.two" "$tmp/out.two"
+cat "$here/expected/replies.text" "$here/expected/replies.text" >"$tmp/want.none"
+run_here --no-filename replies.txt replies.txt >"$tmp/out.none"
+check_file "no-filename-two-inputs" "$tmp/want.none" "$tmp/out.none"
+run_here -H --no-filename replies.txt >"$tmp/out.none"
+check_file "no-filename-last-wins" "$here/expected/replies.text" "$tmp/out.none"
+check "stdin-no-name" "$(head -n 1 "$here/expected/replies.text")" \
+	"$("$bin" --color=never <"$here/replies.txt" | head -n 1)"
+# -q: nothing on stdout, the same exit status (with -e the verdict's).
+for format in text json tsv csv; do
+	check "quiet-$format-empty" "" "$(run_here -q --header --format=$format replies.txt)"
+done
+check "quiet-long-empty" "" "$(run_here --quiet replies.txt)"
+check "quiet-exit-status" "$(status_of run_here -e replies.txt)" "$(status_of run_here -q -e replies.txt)"
+check "quiet-exit-status-soft" 75 "$(status_of "$bin" -q -e -r '421 4.7.0 try later')"
+check "quiet-reply-empty" "" "$("$bin" -q -e -r '550 5.1.1 no such user')"
+check "quiet-summary-empty" "" "$(run_here -q --summary replies.txt)"
+
+# Log mode text: time, queue id, verdict, codes, reason, action, status,
+# recipient (the client for a reject), reply text; --header names them.
+(cd "$src" && "$bin" --color=never --header examples/sample-mail.log) >"$tmp/log.text"
+check_file "log-text-header" "$here/expected/sample-mail-header.text" "$tmp/log.text"
+(cd "$src" && "$bin" --color=never examples/sample-mail.log) >"$tmp/log-body.text"
+tail -n +2 "$here/expected/sample-mail-header.text" >"$tmp/want-body.text"
+check_file "log-text" "$tmp/want-body.text" "$tmp/log-body.text"
+# Columns stay put: with syslog stamps the verdict starts at column 29 on
+# every line (an RFC 3339 stamp is wider, the same on every line of its log).
+check "log-text-columns" "" "$(grep -E '^[A-Z][a-z]{2} [ 0-9][0-9] ' "$tmp/log.text" |
+	cut -c29-36 | grep -v -E '^(hard|soft|success|unknown) +$')"
+check_true "log-text-columns-seen" test "$(grep -c -E '^[A-Z][a-z]{2} [ 0-9][0-9] ' "$tmp/log.text")" -gt 20
+# On a terminal, lines are cut to COLUMNS with "..."; a pipe gets them whole.
+if command -v script >/dev/null 2>&1; then
+	COLUMNS=60 script -qec "'$bin' --color=never '$src/examples/sample-mail.log'" /dev/null |
+		tr -d '\r' >"$tmp/tty.text"
+	check "tty-cut-width" "" "$(awk 'length($0) > 60' "$tmp/tty.text")"
+	check "tty-cut-marker" "$(wc -l <"$tmp/log-body.text" | tr -d ' ')" \
+		"$(grep -c '\.\.\.$' "$tmp/tty.text")"
+	COLUMNS=60 script -qec "'$bin' --color=never --explain '$src/examples/sample-mail.log'" /dev/null |
+		tr -d '\r' >"$tmp/tty-explain.text"
+	(cd "$src" && "$bin" --color=never --explain examples/sample-mail.log) |
+		grep '^    text: ' >"$tmp/pipe-explain.text"
+	grep '^    text: ' "$tmp/tty-explain.text" >"$tmp/tty-explain-texts.text"
+	check_file "tty-explain-full-text" "$tmp/pipe-explain.text" "$tmp/tty-explain-texts.text"
+else
+	skip tty-cut "script(1) is missing"
+fi
 
 # One record per reply line: the line that is not a reply is skipped.
 check "records" 7 "$(wc -l <"$here/expected/replies.json")"

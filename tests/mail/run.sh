@@ -39,7 +39,7 @@ eml=$corpus/rfc3464-34.eml
 (cd "$corpus" && "$bin" rfc3464-34.eml) >"$tmp/out" 2>"$tmp/err"
 check "eml: status" 0 $?
 check "eml: one record" 1 "$(wc -l <"$tmp/out" | tr -d ' ')"
-check "eml: text record" "rfc3464-34.eml: soft         -   4.4.1   networkerror    retry              high   failed   kijitora@example.com" "$(cat "$tmp/out")"
+check "eml: text record" "rfc3464-34.eml: 29-04-2017 23:34 -           soft    -   4.4.1   networkerror    retry              failed   kijitora@example.com Diagnostic-Code: X-Postfix; connect to     nyaan.example.com[192.0.2.2]:25: No route to host Will-Retry-Until: Sun, 05 May 2017 23:34:45 +0900 (JST)" "$(cat "$tmp/out")"
 "$bin" --format=tsv --header "$eml" >"$tmp/out.tsv"
 check "eml: recipient" "kijitora@example.com" "$(field recipient <"$tmp/out.tsv")"
 check "eml: status column" "failed" "$(field status <"$tmp/out.tsv")"

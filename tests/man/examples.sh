@@ -64,8 +64,8 @@ Nov 27 06:25:02 mx postfix/smtp[4712]: 4B3C2D0043: to=<ann@example.org>, relay=m
 Nov 27 06:25:03 mx postfix/smtp[4713]: 5C4D3E0044: to=<joe@example.net>, relay=mx.example.net[203.0.113.9]:25, delay=0.5, delays=0.1/0/0.2/0.2, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 9XyZ)
 Nov 27 06:25:04 mx postfix/qmgr[42]: 5C4D3E0044: removed
 EOF
-bob_line='hard         550 5.1.1   userunknown     remove-address     high   bounced  bob@example.com'
-ann_line='soft         451 4.7.1   onhold          retry              medium deferred ann@example.org'
+bob_line='Nov 27 06:25:01 3F2A1C0042  hard    550 5.1.1   userunknown     remove-address     bounced  bob@example.com <bob@example.com>: Recipient address rejected: User unknown in local recipient table'
+ann_line='Nov 27 06:25:02 4B3C2D0043  soft    451 4.7.1   onhold          retry              deferred ann@example.org Greylisted, please try again later'
 
 # tail -f /var/log/mail.log | smtpclass --line-buffered
 # tail -f never ends, so the pipeline runs in the background with tail
@@ -87,7 +87,7 @@ while [ ! -s follow.out ] && [ $waited -lt 10 ]; do
 	sleep 1
 	waited=$((waited + 1))
 done
-check "follow: record while tail runs" "-:1: $bob_line" "$(cat follow.out)"
+check "follow: record while tail runs" "$bob_line" "$(cat follow.out)"
 while [ ! -s tail.pid ] && [ $waited -lt 10 ]; do
 	sleep 1
 	waited=$((waited + 1))
@@ -106,8 +106,8 @@ unset -f tail
 # smtpclass --stats mail.log
 out=$(smtpclass --stats mail.log 2>stats.err)
 check "log: exit status" 0 $?
-check "log: output" "mail.log:1: $bob_line
-mail.log:2: $ann_line" "$out"
+check "log: output" "$bob_line
+$ann_line" "$out"
 check "log: stats" "smtpclass: lines 4, records 2, skipped 1, sent not shown 1, cut 0
 smtpclass: postfix records 2" "$(cat stats.err)"
 
@@ -274,7 +274,7 @@ make_bounce bob@example.com >bounce.eml
 mkdir -p Maildir/cur Maildir/new Maildir/tmp
 cp bounce.eml Maildir/cur/1764224702.1.mx:2,S
 out=$(smtpclass bounce.eml)
-check "bounce.eml: output" "bounce.eml: hard         550 5.1.1   userunknown     remove-address     high   failed   bob@example.com" "$out"
+check "bounce.eml: output" "bounce.eml: Fri, 27 Nov 2026 06:25:02 +0000 -           hard    550 5.1.1   userunknown     remove-address     failed   bob@example.com <bob@example.com>: Recipient address rejected: User unknown in local recipient table" "$out"
 out=$(cat bounces.mbox | smtpclass --addresses=remove)
 check "mbox --addresses=remove: status" 0 $?
 check "mbox --addresses=remove: addresses" "ann@example.org

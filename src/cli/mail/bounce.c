@@ -33,6 +33,7 @@
 
 #include "input.h"
 #include "mail.h"
+#include "safe.h"
 
 #define PROGRAM "smtpclass"
 #define WINDOW  (128 * 1024)
@@ -337,7 +338,7 @@ static int refill(const char *name)
 		return 1;
 	n = input_read(&input, window + window_end, WINDOW - window_end);
 	if (n < 0) {
-		fprintf(stderr, "%s: %s: %s\n", PROGRAM, name,
+		fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(name),
 		        input.message != NULL ? input.message : strerror(errno));
 		if (input.message != NULL)
 			bounce_counts.bad_input = 1;
@@ -545,7 +546,7 @@ int bounce_read_fd(int fd, const char *name, int force, unsigned input_flags, in
 		}
 		if (start_relay(log_fd) == 0)
 			return 0;
-		fprintf(stderr, "%s: %s: %s\n", PROGRAM, name, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(name), strerror(errno));
 		bounce_counts.io_error = 1;
 		input_close(&input);
 		return 1;
@@ -554,7 +555,7 @@ int bounce_read_fd(int fd, const char *name, int force, unsigned input_flags, in
 		fprintf(stderr,
 		        "%s: %s: mail, but message input is not available: this smtpclass "
 		        "was built without GMime\n",
-		        PROGRAM, name);
+		        PROGRAM, safe_shown(name));
 		bounce_counts.bad_input = 1;
 		input_close(&input);
 		return 1;
@@ -642,7 +643,7 @@ void bounce_read_maildir(const char *path, unsigned input_flags)
 		fprintf(stderr,
 		        "%s: %s: a Maildir, but message input is not available: this "
 		        "smtpclass was built without GMime\n",
-		        PROGRAM, path);
+		        PROGRAM, safe_shown(path));
 		bounce_counts.bad_input = 1;
 		return;
 	}

@@ -6,9 +6,13 @@
  * columns as wide as their widest cell, every line cut to the width of the
  * terminal with "..." and long texts (reply templates and examples)
  * wrapped at spaces instead.  Widths count code points, not bytes, and
- * control characters from the log are written as spaces.  Approximate
+ * what the log gave (names, templates, examples, stamps) is made safe
+ * first (safe.h: controls as spaces, C1 and invalid UTF-8 as U+FFFD), so
+ * widths are those of what is written.  Approximate
  * tables get an error column and a note on what that means.  The lists
- * of --addresses are here too: one recipient a line, sorted.
+ * of --addresses are here too: one recipient a line, sorted, and only
+ * recipients a shell would read as one plain word (safe_shell_word()):
+ * a script pipes these lists into commands that remove addresses.
  */
 #include "summary.h"
 
@@ -17,6 +21,7 @@
 
 #include "count.h"
 #include "rank.h"
+#include "safe.h"
 #include "stamp.h"
 #include "text.h"
 
@@ -74,9 +79,11 @@ static void write_line(FILE *out, const char *s, size_t n, int width)
  * after the first are indented to line up with the text. */
 static void write_wrapped(FILE *out, const char *label, const char *text, size_t len, int width)
 {
-	char line[LINE_BYTES];
+	char line[LINE_BYTES], clean[2 * LINE_BYTES];
 	size_t indent = strlen(label), room, start = 0;
 
+	len = safe_copy(clean, sizeof(clean), text, len);
+	text = clean;
 	room = width > 0 && (size_t)width > indent + 20 ? (size_t)width - indent : 0;
 	do {
 		size_t take = len - start, n;
@@ -95,9 +102,6 @@ static void write_wrapped(FILE *out, const char *label, const char *text, size_t
 			memcpy(line, label, indent);
 		memcpy(line + indent, text + start, take);
 		n = indent + take;
-		for (size_t i = indent; i < n; i++)
-			if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
-				line[i] = ' ';
 		write_line(out, line, n, width);
 		start += take;
 		while (start < len && text[start] == ' ')
@@ -135,6 +139,18 @@ struct table_rows {
 typedef void (*cell_writer)(const struct table_rows *t, size_t row, size_t column,
                             struct text_buffer *o);
 
+/* Writes cell (row, column) into o made safe: a cell may hold a domain, a
+ * host or a key from the log. */
+static void safe_cell(cell_writer cell, const struct table_rows *t, size_t row, size_t column,
+                      struct text_buffer *o)
+{
+	char raw[LINE_BYTES];
+	struct text_buffer r = {raw, sizeof(raw), 0, 0};
+
+	cell(t, row, column, &r);
+	o->len = safe_copy(o->buf, o->size, raw, r.len);
+}
+
 struct table_shape {
 	size_t columns;
 	const char *const *titles;
@@ -157,7 +173,7 @@ static void write_table(FILE *out, int width, const struct table_shape *shape,
 			struct text_buffer o = {cell_text, sizeof(cell_text), 0, 0};
 			size_t w;
 
-			cell(t, r, c, &o);
+			safe_cell(cell, t, r, c, &o);
 			w = display_width(cell_text, o.len);
 			if (w > widths[c])
 				widths[c] = w;
@@ -174,7 +190,7 @@ static void write_table(FILE *out, int width, const struct table_shape *shape,
 			if (r == 0)
 				put_string(&v, shape->titles[c]);
 			else
-				cell(t, r - 1, c, &v);
+				safe_cell(cell, t, r - 1, c, &v);
 			w = display_width(cell_text, v.len);
 			put_string(&o, " ");
 			if (shape->align[c] == 'r')
@@ -187,9 +203,6 @@ static void write_table(FILE *out, int width, const struct table_shape *shape,
 			if (c + 1 < shape->columns)
 				put_char(&o, ' ');
 		}
-		for (size_t i = 0; i < o.len; i++)
-			if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
-				line[i] = ' ';
 		write_line(out, line, o.len, width);
 		if (r > 0 && after_row != NULL)
 			after_row(out, width, t, r - 1);
@@ -560,8 +573,9 @@ static int compare_addresses(const void *left, const void *right)
 	return order != 0 ? order : (a->len > b->len) - (a->len < b->len);
 }
 
-/* --addresses: the recipients to act on, sorted by address. */
-int summary_write_addresses(const struct summary *s, FILE *out, int soft)
+/* --addresses: the recipients to act on, sorted by address; those that are
+ * not one plain shell word are left out and counted in *left_out. */
+int summary_write_addresses(const struct summary *s, FILE *out, int soft, size_t *left_out)
 {
 	struct address_list l = {soft, 0, NULL};
 
@@ -570,10 +584,15 @@ int summary_write_addresses(const struct summary *s, FILE *out, int soft)
 		if (l.listed == NULL)
 			return -1;
 	}
+	*left_out = 0;
 	addrset_each(&s->addresses, list_address, &l);
 	if (l.n > 0)
 		qsort(l.listed, l.n, sizeof(*l.listed), compare_addresses);
 	for (size_t i = 0; i < l.n; i++) {
+		if (!safe_shell_word(l.listed[i]->key, l.listed[i]->len)) {
+			(*left_out)++;
+			continue;
+		}
 		fwrite(l.listed[i]->key, 1, l.listed[i]->len, out);
 		putc('\n', out);
 	}

@@ -81,8 +81,11 @@ size_t summary_document_length(const char *text, size_t len);
 
 /* Writes, one per line and sorted, the recipients whose latest outcome was
  * a hard failure with action remove-address (soft == 0), or the recipients
- * that failed only softly (soft == 1). */
-int summary_write_addresses(const struct summary *summary, FILE *out, int soft);
+ * that failed only softly (soft == 1).  Recipients that are not one plain
+ * shell word (safe_shell_word()) are left out, counted in *left_out.
+ * Returns 0, or -1 when memory is short (nothing written). */
+int summary_write_addresses(const struct summary *summary, FILE *out, int soft,
+                            size_t *left_out);
 
 /* The failed recipients that were not held (the bound was reached, or
  * memory short: then *out_of_memory is 1): the address lists lack them. */

@@ -529,6 +529,99 @@ static void test_rows(void **unused)
 	assert_true(found >= 60);
 }
 
+/* An RFC 5424 line and the BSD-syslog line of the same content: every
+ * field of the record must be the same, detected or with the MTA forced. */
+struct rfc5424_row {
+	const char *rfc5424;
+	const char *bsd; /* NULL: the line is no RFC 5424 header and no outcome */
+	int mta;
+};
+
+#define RFC5424_BOUNCE                                                                            \
+	"4F1AB2C3D4: to=<bob@example.com>, relay=mx.example.com[192.0.2.1]:25, delay=0.2, "       \
+	"delays=0.1/0/0.05/0.05, dsn=5.1.1, status=bounced (host mx.example.com[192.0.2.1] said: " \
+	"550 5.1.1 <bob@example.com>: User unknown (in reply to RCPT TO command))"
+#define RFC5424_EXIM                                                                              \
+	"1xX3v5-00007e-1t ** bob@example.com R=dnslookup T=remote_smtp H=mx.example.com "         \
+	"[192.0.2.1]: SMTP error from remote mail server after RCPT TO:<bob@example.com>: 550 5.1.1 " \
+	"User unknown"
+
+/* clang-format off */
+static const struct rfc5424_row rfc5424_rows[] = {
+	/* rsyslog RSYSLOG_SyslogProtocol23Format: the message keeps the space after the tag */
+	{"<22>1 2026-11-27T21:57:04.123+00:00 mx1 postfix/smtp 9993 - -  " RFC5424_BOUNCE,
+	 "2026-11-27T21:57:04.123+00:00 mx1 postfix/smtp[9993]: " RFC5424_BOUNCE, POSTFIX},
+	/* syslog-ng syslog(): one space, a MSGID, structured data */
+	{"<22>1 2026-11-27T21:57:04.123+00:00 mx1 postfix/smtp 9993 ID47 [exampleSDID@32473 iut=\"3\" eventSource=\"Appli\\\"ca]tion\"][meta sequenceId=\"1\"] " RFC5424_BOUNCE,
+	 "2026-11-27T21:57:04.123+00:00 mx1 postfix/smtp[9993]: " RFC5424_BOUNCE, POSTFIX},
+	/* a BOM before MSG (RFC 5424 s6.4), Z for the zone */
+	{"<22>1 2026-11-27T21:57:04Z mx1 postfix/smtp 9993 - - \xEF\xBB\xBF" RFC5424_BOUNCE,
+	 "2026-11-27T21:57:04Z mx1 postfix/smtp[9993]: " RFC5424_BOUNCE, POSTFIX},
+	/* nil time, host and PROCID */
+	{"<22>1 - - postfix/smtp - - - " RFC5424_BOUNCE, RFC5424_BOUNCE, POSTFIX},
+	{"<18>1 2020-06-20T02:32:57-02:00 mx1.fqdn.local exim 789 - - " RFC5424_EXIM,
+	 "2020-06-20T02:32:57-02:00 mx1.fqdn.local exim[789]: " RFC5424_EXIM, EXIM},
+	/* not RFC 5424: version 2, a stamp that is no RFC 3339, unterminated structured data */
+	{"<22>2 2026-11-27T21:57:04Z mx1 postfix/smtp 9993 - - not an outcome", NULL, POSTFIX},
+	{"<22>1 2026-11-27 mx1 postfix/smtp 9993 - - not an outcome", NULL, POSTFIX},
+	{"<22>1 2026-11-27T21:57:04Z mx1 postfix/smtp 9993 - [a b=\"]\" not an outcome", NULL, POSTFIX},
+	{"<22>1 2026-11-27T21:57:04Z mx1 postfix/smtp", NULL, POSTFIX},
+};
+/* clang-format on */
+
+/* Scans line into *record, with the MTA detected (forced 0) or forced. */
+static int scan_with(const char *line, int forced, smtpclass_log_record *record)
+{
+	smtpclass_log_state state;
+
+	smtpclass_log_state_init(&state, (smtpclass_mta)forced);
+	return smtpclass_log_scan(line, strlen(line), &state, record);
+}
+
+/* Fails unless two spans hold the same bytes (or are both absent). */
+static void check_same_span(const char *line, const char *what, smtpclass_span got,
+                            smtpclass_span expected)
+{
+	if (got.len != expected.len || (got.len > 0 && memcmp(got.ptr, expected.ptr, got.len) != 0))
+		fail_msg("%s\n  %s: expected \"%.*s\", got \"%.*s\"", line, what, (int)expected.len,
+		         expected.ptr != NULL ? expected.ptr : "", (int)got.len,
+		         got.ptr != NULL ? got.ptr : "");
+}
+
+static void test_rfc5424(void **unused)
+{
+	(void)unused;
+	for (size_t i = 0; i < sizeof(rfc5424_rows) / sizeof(rfc5424_rows[0]); i++) {
+		const struct rfc5424_row *row = &rfc5424_rows[i];
+
+		check_int(row->rfc5424, "has_header",
+		          smtpclass_log_has_header(row->rfc5424, strlen(row->rfc5424)),
+		          row->bsd != NULL);
+		for (int forced = 0; forced <= row->mta; forced += row->mta) {
+			smtpclass_log_record got;
+			smtpclass_log_record expected;
+			int found = scan_with(row->rfc5424, forced, &got);
+
+			if (row->bsd == NULL) {
+				check_int(row->rfc5424, "return", found, 0);
+				continue;
+			}
+			check_int(row->rfc5424, "return", found, 1);
+			check_int(row->bsd, "return", scan_with(row->bsd, forced, &expected), 1);
+			check_int(row->rfc5424, "mta", (int)got.mta, row->mta);
+			check_int(row->rfc5424, "status", (int)got.status, (int)expected.status);
+			check_int(row->rfc5424, "stage", (int)got.stage, (int)expected.stage);
+			check_same_span(row->rfc5424, "time", got.time, expected.time);
+			check_same_span(row->rfc5424, "host", got.host, expected.host);
+			check_same_span(row->rfc5424, "queue_id", got.queue_id, expected.queue_id);
+			check_same_span(row->rfc5424, "recipient", got.recipient, expected.recipient);
+			check_same_span(row->rfc5424, "relay", got.relay, expected.relay);
+			check_same_span(row->rfc5424, "dsn", got.dsn, expected.dsn);
+			check_same_span(row->rfc5424, "reply", got.reply, expected.reply);
+		}
+	}
+}
+
 /* The header fields and the sender, per line form. */
 struct header_row {
 	const char *line;
@@ -1126,7 +1219,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_null_arguments), cmocka_unit_test(test_qmail_memory),
 	    cmocka_unit_test(test_names),          cmocka_unit_test(test_normalise),
 	    cmocka_unit_test(test_corpus),         cmocka_unit_test(test_every_prefix),
-	    cmocka_unit_test(test_mtas_documented),
+	    cmocka_unit_test(test_mtas_documented), cmocka_unit_test(test_rfc5424),
 	};
 
 #if defined(SMTPCLASS_TEST_LOGS_DIR)

@@ -9,7 +9,7 @@
  *
  *   1. parse_header() reads the line prefix once: a grep "file:" prefix, the
  *      timestamp (syslog, RFC 3339, Exim, tai64n, Exchange CSV), the host
- *      and the syslog program name.  It looks at the first ~60 bytes only.
+ *      and the syslog program name, or an RFC 5424 header's fields.  It looks at the first ~60 bytes only.
  *   2. The program name (or the form of the timestamp, or the state's forced
  *      MTA) picks exactly one row of the MTA registry below, and that row's
  *      scanner.  A Postfix noise line is then turned down after a few bytes
@@ -343,11 +343,98 @@ static int parse_host_and_program(const char *q, const char *end, int exim_stamp
 	return 1;
 }
 
+/* End of one RFC 5424 header field at p (up to the space after it, which
+ * must be there), with the field in *field (absent for the nil value "-"),
+ * or NULL. */
+static const char *rfc5424_field(const char *p, const char *end, smtpclass_span *field)
+{
+	const char *q = token_end(p, end);
+
+	if (q == p || q >= end)
+		return NULL;
+	*field = q - p == 1 && *p == '-' ? span_of(NULL, NULL) : span_of(p, q);
+	return q + 1;
+}
+
+/* End of RFC 5424 STRUCTURED-DATA at p: "-" or one or more
+ * "[id name="value" ...]" elements, where a value may hold "\"", "\]" and
+ * "\\" (RFC 5424 s6.3.3); NULL when p holds neither. */
+static const char *skip_structured_data(const char *p, const char *end)
+{
+	if (p < end && *p == '-')
+		return p + 1;
+	if (p >= end || *p != '[')
+		return NULL;
+	while (p < end && *p == '[') {
+		int quoted = 0;
+
+		for (p++; p < end && (quoted || *p != ']'); p++) {
+			if (*p == '"')
+				quoted = !quoted;
+			else if (quoted && *p == '\\' && p + 1 < end)
+				p++;
+		}
+		if (p >= end)
+			return NULL;
+		p++;
+	}
+	return p;
+}
+
+/*
+ * Reads an RFC 5424 header, "1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID
+ * STRUCTURED-DATA [MSG]" at p (after its "<PRI>"), as rsyslog's
+ * RSYSLOG_SyslogProtocol23Format and syslog-ng's syslog() write it.  The
+ * fields fill the header as a BSD-syslog line's would: APP-NAME is the
+ * program, PROCID its pid (no field of its own: a BSD tag's pid is not
+ * kept either), and "-" is an absent field.  MSG may start with a BOM
+ * (s6.4) and, from rsyslog, with the space that followed the BSD tag.
+ * Returns 1 when p holds such a header.
+ */
+static int parse_rfc5424(const char *p, const char *end, struct line_header *header)
+{
+	smtpclass_span time;
+	smtpclass_span host;
+	smtpclass_span program;
+	smtpclass_span unused;
+	char separator;
+
+	if (left(p, end) < 2 || p[0] != '1' || p[1] != ' ')
+		return 0;
+	p = rfc5424_field(p + 2, end, &time);
+	if (p == NULL)
+		return 0;
+	if (time.len > 0 && (match_iso_stamp(time.ptr, time.ptr + time.len, &separator) !=
+	                             time.ptr + time.len ||
+	                     separator != 'T'))
+		return 0;
+	p = rfc5424_field(p, end, &host);
+	if (p != NULL)
+		p = rfc5424_field(p, end, &program);
+	if (p != NULL)
+		p = rfc5424_field(p, end, &unused); /* PROCID */
+	if (p != NULL)
+		p = rfc5424_field(p, end, &unused); /* MSGID */
+	if (p != NULL)
+		p = skip_structured_data(p, end);
+	if (p == NULL || (p < end && *p != ' '))
+		return 0;
+	p = skip_spaces(p, end);
+	if (left(p, end) >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p = skip_spaces(p + 3, end);
+	header->form = FORM_SYSLOG;
+	header->time = time;
+	header->host = host;
+	header->program = program;
+	header->message = p;
+	return 1;
+}
+
 /* Splits the start of a line into timestamp, host, program and message.
  * Without fields only the form is sure: the host and the tag are read only
  * where they decide it (a journalctl stamp), which is all that
  * smtpclass_log_has_header() needs on every line of a text file. */
-static void parse_header(const char *line, const char *end, int fields,
+static void parse_header(const char *line, const char *end, int after_priority, int fields,
                          struct line_header *header)
 {
 	const char *p = line;
@@ -357,6 +444,11 @@ static void parse_header(const char *line, const char *end, int fields,
 	memset(header, 0, sizeof(*header));
 	header->form = FORM_NONE;
 	header->message = line;
+
+	/* Only a line that began with "<PRI>" may be RFC 5424: a BSD-syslog
+	 * line pays one test of a flag. */
+	if (after_priority && parse_rfc5424(p, end, header))
+		return;
 
 	/* grep output: "/var/log/mail.info:Jul 7 ..." or "/path:123:..." */
 	if (p < end && *p == '/') {
@@ -528,19 +620,23 @@ static int dispatch(smtpclass_mta mta, const struct scan_line *line, smtpclass_l
  * Skips what log shippers put before the line proper: leading blanks (the
  * message part rsyslog hands to mmexternal starts with the space that
  * followed the tag) and a syslog priority "<22>" (RFC 3164 s4.1.1, as in
- * rsyslog's rawmsg).
+ * rsyslog's rawmsg; RFC 5424 s6.2.1).  *priority receives 1 when there was
+ * a priority, so that parse_header() looks for an RFC 5424 header.
  */
-static const char *skip_transport_prefix(const char *line, const char *end)
+static const char *skip_transport_prefix(const char *line, const char *end, int *priority)
 {
 	const char *p;
 
+	*priority = 0;
 	while (line < end && (*line == ' ' || *line == '\t'))
 		line++;
 	if (line < end && *line == '<') {
 		for (p = line + 1; p < end && p - line <= 4 && *p >= '0' && *p <= '9'; p++)
 			;
-		if (p > line + 1 && p < end && *p == '>')
+		if (p > line + 1 && p < end && *p == '>') {
 			line = p + 1;
+			*priority = 1;
+		}
 	}
 	return line;
 }
@@ -558,6 +654,7 @@ int smtpclass_log_scan(const char *line, size_t len, smtpclass_log_state *state,
 	struct scan_line scan;
 	smtpclass_mta mta = SMTPCLASS_MTA_UNKNOWN;
 	const char *end;
+	int priority;
 
 	if (out == NULL)
 		return 0;
@@ -572,9 +669,9 @@ int smtpclass_log_scan(const char *line, size_t len, smtpclass_log_state *state,
 	end = line + len;
 	while (end > line && (end[-1] == '\r' || end[-1] == '\n'))
 		end--;
-	line = skip_transport_prefix(line, end);
+	line = skip_transport_prefix(line, end, &priority);
 
-	parse_header(line, end, 1, &scan.header);
+	parse_header(line, end, priority, 1, &scan.header);
 	scan.start = line;
 	scan.end = end;
 	scan.memory = NULL;
@@ -653,12 +750,13 @@ int smtpclass_log_has_header(const char *line, size_t len)
 {
 	struct line_header header;
 	const char *end;
+	int priority;
 
 	if (line == NULL)
 		return 0;
 	end = line + len;
-	line = skip_transport_prefix(line, end);
-	parse_header(line, end, 0, &header);
+	line = skip_transport_prefix(line, end, &priority);
+	parse_header(line, end, priority, 0, &header);
 	return line_opens_log(line, end, &header);
 }
 

@@ -9,7 +9,7 @@ _smtpclass()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev='' option=''
 	local options='-r --reply --format= -j --json --header -e --exit-status --stage=
 		--line-buffered --color --color= --stats --rules= --no-site-rules --explain --taxonomy --all --mta= --year=
-		--summary --top= --merge --addresses= --mail --rsyslog -a --text -h --help -V --version'
+		--since= --until= --summary --top= --merge --addresses= --mail --rsyslog -a --text -h --help -V --version'
 
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
 	# "--format=js" arrives as three words: "--format" "=" "js".
@@ -34,7 +34,7 @@ _smtpclass()
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return
 		;;
-	-r | --reply | --year | --top)
+	-r | --reply | --year | --top | --since | --until)
 		COMPREPLY=()
 		return
 		;;

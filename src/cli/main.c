@@ -36,6 +36,7 @@
 #include "smtpclass.h"
 #include "summary.h"
 #include "summaryfeed.h"
+#include "timerange.h"
 
 #define PROGRAM "smtpclass"
 
@@ -64,7 +65,9 @@ enum option_id {
 	OPT_ADDRESSES,
 	OPT_RSYSLOG,
 	OPT_NO_SITE_RULES,
-	OPT_MAIL
+	OPT_MAIL,
+	OPT_SINCE,
+	OPT_UNTIL
 };
 
 struct option_doc {
@@ -94,6 +97,8 @@ static const struct option_doc options[] = {
     {"text", no_argument, OPT_TEXT, NULL, "read a file that does not look like text as text (as grep -a)"},
     {"mta", required_argument, OPT_MTA, "NAME", "log mode: read every line as NAME's format (postfix, exim, sendmail, opensmtpd, qmail, exchange, courier, generic)"},
     {"year", required_argument, OPT_YEAR, "YYYY", "log mode: the year of syslog timestamps, for time_iso"},
+    {"since", required_argument, OPT_SINCE, "TIME", "log mode: only records from TIME on (RFC 3339, today, yesterday, -1h, -30m, -2d)"},
+    {"until", required_argument, OPT_UNTIL, "TIME", "log mode: only records before TIME (same forms as --since)"},
     {"summary", no_argument, OPT_SUMMARY, NULL, "summary mode: one report on all records (sent included) instead of one line each"},
     {"top", required_argument, OPT_TOP, "N", "summary mode: list the top N domains, hosts and reply groups (default 20, 0 all)"},
     {"merge", no_argument, OPT_MERGE, NULL, "summary mode: the files are JSON summaries to add up"},
@@ -137,6 +142,8 @@ struct counters {
 };
 
 static struct counters counts;
+/* --since and --until, in every mode. */
+static struct time_range time_range;
 
 static int finish_output(void);
 
@@ -233,6 +240,30 @@ static int check_summary_options(struct settings *settings)
 		fprintf(stderr, "%s: JSON summaries hold no address lists: use --addresses on logs\n",
 		        PROGRAM);
 		return -1;
+	}
+	return 0;
+}
+
+/* Reads --since or --until; "now" is read once per run, at the first. */
+static int parse_time_bound(int since, const char *text)
+{
+	static time_t now;
+	long long micros;
+
+	if (now == 0)
+		now = time(NULL);
+	if (time_range_parse(text, now, &micros) != 0) {
+		fprintf(stderr,
+		        "%s: --%s takes an RFC 3339 date or time, today, yesterday, now or -N[smhd]\n",
+		        PROGRAM, since ? "since" : "until");
+		return -1;
+	}
+	if (since) {
+		time_range.has_since = 1;
+		time_range.since = micros;
+	} else {
+		time_range.has_until = 1;
+		time_range.until = micros;
 	}
 	return 0;
 }
@@ -367,6 +398,11 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		case OPT_MAIL:
 			settings->mail = 1;
 			break;
+		case OPT_SINCE:
+		case OPT_UNTIL:
+			if (parse_time_bound(option == OPT_SINCE, optarg) != 0)
+				return -1;
+			break;
 		case OPT_HELP:
 			print_help();
 			exit(finish_output() == 0 ? EX_OK : EX_IOERR);
@@ -441,6 +477,10 @@ static void emit(struct settings *settings, const struct record *record)
 {
 	int rank = verdict_rank(record->result);
 
+	if (!time_range_keeps(&time_range, record->log != NULL ? record->log->time.ptr : NULL,
+	                      record->log != NULL ? record->log->time.len : 0,
+	                      summary_report == NULL ? &settings->output.year_guess : NULL))
+		return;
 	if (summary_report != NULL)
 		summary_feed_add(record);
 	else
@@ -768,12 +808,12 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 	int cut, got;
 	unsigned long long number = 0; /* lines ended by LF, CRLF or a lone CR */
 	struct stat info;
-
 	/* Yearless syslog stamps take their year from the file's last write
 	 * (now, for a pipe), unless --year. */
-	output_start_input(&settings->output, fstat(fd, &info) == 0 && S_ISREG(info.st_mode)
-	                                          ? info.st_mtime
-	                                          : time(NULL));
+	time_t reference = fstat(fd, &info) == 0 && S_ISREG(info.st_mode) ? info.st_mtime : time(NULL);
+
+	output_start_input(&settings->output, reference);
+	time_range_start_input(&time_range, settings->output.year, reference);
 	line_reader_init(&reader, fd, flush_output, 1, settings->text ? INPUT_ACCEPT_BINARY : 0);
 	interrupt_wake_fd = line_reader_wake_fd(&reader);
 	smtpclass_log_state_init(&log_state, settings->forced_mta);
@@ -1052,7 +1092,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: 0 of %llu messages were bounces; see --stats\n", PROGRAM,
 		        bounce_counts.messages);
 	if (!settings.stats && !settings.merge && settings.reply_count == 0 && counts.lines > 0 &&
-	    bounce_counts.messages == 0 && counts.records == 0 && counts.sent_hidden == 0)
+	    bounce_counts.messages == 0 && counts.records == 0 && counts.sent_hidden == 0 &&
+	    time_range.outside == 0)
 		/* A wrong input (not a mail log, an unknown format) is noticed. */
 		fprintf(stderr, "%s: 0 of %llu lines were delivery outcomes or replies; see --stats\n",
 		        PROGRAM, counts.lines);
@@ -1070,6 +1111,9 @@ int main(int argc, char **argv)
 			        bounce_counts.recipients, bounce_counts.no_recipient, bounce_counts.not_bounce, bounce_counts.feedback,
 			        bounce_counts.autoreply, bounce_counts.not_failed, bounce_counts.cut,
 			        bounce_counts.broken, bounce_counts.dropped);
+		if (time_range.has_since || time_range.has_until)
+			fprintf(stderr, "%s: outside --since/--until %llu, kept without a time %llu\n",
+			        PROGRAM, time_range.outside, time_range.untimed);
 		for (int mta = 1; mta < SMTPCLASS_MTA_COUNT; mta++)
 			if (counts.per_mta[mta] > 0)
 				fprintf(stderr, "%s: %s records %llu\n", PROGRAM,

@@ -422,6 +422,7 @@ static int parse_rfc5424(const char *p, const char *end, struct line_header *hea
 	p = skip_spaces(p, end);
 	if (left(p, end) >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p = skip_spaces(p + 3, end);
+	memset(header, 0, sizeof(*header));
 	header->form = FORM_SYSLOG;
 	header->time = time;
 	header->host = host;
@@ -434,7 +435,7 @@ static int parse_rfc5424(const char *p, const char *end, struct line_header *hea
  * Without fields only the form is sure: the host and the tag are read only
  * where they decide it (a journalctl stamp), which is all that
  * smtpclass_log_has_header() needs on every line of a text file. */
-static void parse_header(const char *line, const char *end, int after_priority, int fields,
+static void parse_header(const char *line, const char *end, int fields,
                          struct line_header *header)
 {
 	const char *p = line;
@@ -444,11 +445,6 @@ static void parse_header(const char *line, const char *end, int after_priority, 
 	memset(header, 0, sizeof(*header));
 	header->form = FORM_NONE;
 	header->message = line;
-
-	/* Only a line that began with "<PRI>" may be RFC 5424: a BSD-syslog
-	 * line pays one test of a flag. */
-	if (after_priority && parse_rfc5424(p, end, header))
-		return;
 
 	/* grep output: "/var/log/mail.info:Jul 7 ..." or "/path:123:..." */
 	if (p < end && *p == '/') {
@@ -539,6 +535,16 @@ static void parse_header(const char *line, const char *end, int after_priority, 
 	header->message = q;
 }
 
+/* Reads the header of a line that starts at line (after any transport
+ * prefix; priority: it had a "<PRI>").  Only such a line may be RFC 5424,
+ * so a BSD-syslog line pays one test of a flag, outside parse_header(). */
+static void read_header(const char *line, const char *end, int priority, int fields,
+                        struct line_header *header)
+{
+	if (!priority || !parse_rfc5424(line, end, header))
+		parse_header(line, end, fields, header);
+}
+
 /* What smtpclass_log_has_header() answers, from a header already parsed. */
 static int line_opens_log(const char *line, const char *end, const struct line_header *header)
 {
@@ -620,25 +626,31 @@ static int dispatch(smtpclass_mta mta, const struct scan_line *line, smtpclass_l
  * Skips what log shippers put before the line proper: leading blanks (the
  * message part rsyslog hands to mmexternal starts with the space that
  * followed the tag) and a syslog priority "<22>" (RFC 3164 s4.1.1, as in
- * rsyslog's rawmsg; RFC 5424 s6.2.1).  *priority receives 1 when there was
- * a priority, so that parse_header() looks for an RFC 5424 header.
+ * rsyslog's rawmsg; RFC 5424 s6.2.1).  A priority was skipped when the
+ * byte before the result is its '>' (had_priority()), so that
+ * read_header() looks for an RFC 5424 header.
  */
-static const char *skip_transport_prefix(const char *line, const char *end, int *priority)
+static const char *skip_transport_prefix(const char *line, const char *end)
 {
 	const char *p;
 
-	*priority = 0;
 	while (line < end && (*line == ' ' || *line == '\t'))
 		line++;
 	if (line < end && *line == '<') {
 		for (p = line + 1; p < end && p - line <= 4 && *p >= '0' && *p <= '9'; p++)
 			;
-		if (p > line + 1 && p < end && *p == '>') {
+		if (p > line + 1 && p < end && *p == '>')
 			line = p + 1;
-			*priority = 1;
-		}
 	}
 	return line;
+}
+
+/* Whether skip_transport_prefix(start, ...) skipped a priority to reach
+ * line: a flag passed back through memory cost the scan of every line an
+ * out-of-line call. */
+static int had_priority(const char *start, const char *line)
+{
+	return line > start && line[-1] == '>';
 }
 
 /*
@@ -654,7 +666,7 @@ int smtpclass_log_scan(const char *line, size_t len, smtpclass_log_state *state,
 	struct scan_line scan;
 	smtpclass_mta mta = SMTPCLASS_MTA_UNKNOWN;
 	const char *end;
-	int priority;
+	const char *start;
 
 	if (out == NULL)
 		return 0;
@@ -669,9 +681,10 @@ int smtpclass_log_scan(const char *line, size_t len, smtpclass_log_state *state,
 	end = line + len;
 	while (end > line && (end[-1] == '\r' || end[-1] == '\n'))
 		end--;
-	line = skip_transport_prefix(line, end, &priority);
+	start = line;
+	line = skip_transport_prefix(line, end);
 
-	parse_header(line, end, priority, 1, &scan.header);
+	read_header(line, end, had_priority(start, line), 1, &scan.header);
 	scan.start = line;
 	scan.end = end;
 	scan.memory = NULL;
@@ -750,13 +763,14 @@ int smtpclass_log_has_header(const char *line, size_t len)
 {
 	struct line_header header;
 	const char *end;
-	int priority;
+	const char *start;
 
 	if (line == NULL)
 		return 0;
 	end = line + len;
-	line = skip_transport_prefix(line, end, &priority);
-	parse_header(line, end, priority, 0, &header);
+	start = line;
+	line = skip_transport_prefix(line, end);
+	read_header(line, end, had_priority(start, line), 0, &header);
 	return line_opens_log(line, end, &header);
 }
 

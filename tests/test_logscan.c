@@ -814,6 +814,88 @@ static void test_qmail_memory(void **unused)
 	check_span("delivery 70", "recipient", record.recipient, NULL);
 }
 
+/* What an expired message's record carries after lines of one state. */
+struct expiry_row {
+	const char *lines[4]; /* scanned in order with one state; NULL ends */
+	const char *reply;    /* of the last line's record; NULL: none */
+	int stage;
+};
+
+#define DEFERRED_LINE(id, reply)                                                                  \
+	"Apr  9 10:00:00 mail postfix/smtp[100]: " id ": to=<bob@example.com>, "                  \
+	"relay=mx.example.com[192.0.2.1]:25, delay=1, delays=0/0/0/1, dsn=4.7.1, status=deferred " \
+	"(host mx.example.com[192.0.2.1] said: " reply " (in reply to RCPT TO command))"
+#define EXPIRED_LINE(id)                                                                               \
+	"Apr 10 14:50:16 mail postfix/qmgr[3663]: " id ": from=<noreply@domain.com>, "            \
+	"status=expired, returned to sender"
+
+/* clang-format off */
+static const struct expiry_row expiry_rows[] = {
+	{{EXPIRED_LINE("BACE842E72")}, NULL, NOSTAGE},
+	{{DEFERRED_LINE("BACE842E72", "452 4.2.2 Mailbox full"), EXPIRED_LINE("BACE842E72")},
+	 "452 4.2.2 Mailbox full", RCPT},
+	/* the last reply wins */
+	{{DEFERRED_LINE("BACE842E72", "452 4.2.2 Mailbox full"), DEFERRED_LINE("BACE842E72", "450 4.7.1 Greylisted"),
+	  EXPIRED_LINE("BACE842E72")},
+	 "450 4.7.1 Greylisted", RCPT},
+	/* another queue id's reply is not this one's, nor one already used */
+	{{DEFERRED_LINE("BACE842E73", "452 4.2.2 Mailbox full"), EXPIRED_LINE("BACE842E72")}, NULL, NOSTAGE},
+	{{DEFERRED_LINE("BACE842E72", "452 4.2.2 Mailbox full"), EXPIRED_LINE("BACE842E72"),
+	  EXPIRED_LINE("BACE842E72")}, NULL, NOSTAGE},
+	/* message-only lines (journald -o cat): the MTA detected from the keys */
+	{{"BACE842E72: to=<bob@example.com>, relay=none, delay=1, delays=0/0/0/1, dsn=4.4.1, status=deferred (connect to mx.example.com[192.0.2.1]:25: Connection refused)",
+	  "BACE842E72: from=<noreply@domain.com>, status=expired, returned to sender"},
+	 "connect to mx.example.com[192.0.2.1]:25: Connection refused", NOSTAGE},
+};
+/* clang-format on */
+
+static void test_postfix_expiry(void **unused)
+{
+	smtpclass_log_state state;
+	smtpclass_log_record record;
+	char line[1024];
+
+	(void)unused;
+	for (size_t i = 0; i < sizeof(expiry_rows) / sizeof(expiry_rows[0]); i++) {
+		const struct expiry_row *row = &expiry_rows[i];
+		const char *last = NULL;
+
+		smtpclass_log_state_init(&state, SMTPCLASS_MTA_UNKNOWN);
+		for (size_t k = 0; k < 4 && row->lines[k] != NULL; k++) {
+			last = row->lines[k];
+			check_int(last, "return", smtpclass_log_scan(last, strlen(last), &state, &record), 1);
+		}
+		check_int(last, "status", (int)record.status, EXPIRED);
+		check_span(last, "reply", record.reply, row->reply);
+		check_int(last, "stage", (int)record.stage, row->stage);
+		check_spans_inside(&record, last, strlen(last), &state);
+	}
+	/* Without a state nothing is remembered. */
+	assert_int_equal(smtpclass_log_scan(DEFERRED_LINE("BACE842E72", "452 4.2.2 Mailbox full"),
+	                                    strlen(DEFERRED_LINE("BACE842E72", "452 4.2.2 Mailbox full")),
+	                                    NULL, &record), 1);
+	assert_int_equal(smtpclass_log_scan(EXPIRED_LINE("BACE842E72"), strlen(EXPIRED_LINE("BACE842E72")), NULL,
+	                                    &record), 1);
+	check_span("no state", "reply", record.reply, NULL);
+	/* Bounded: 64 slots, the oldest given up; a long reply is cut to fit. */
+	smtpclass_log_state_init(&state, SMTPCLASS_MTA_POSTFIX);
+	for (int i = 0; i < 70; i++) {
+		int n = snprintf(line, sizeof(line), DEFERRED_LINE("%010X", "450 4.7.1 %0300d"), i, i);
+		assert_int_equal(smtpclass_log_scan(line, (size_t)n, &state, &record), 1);
+	}
+	for (int i = 0; i < 70; i++) {
+		int n = snprintf(line, sizeof(line), EXPIRED_LINE("%010X"), i);
+		assert_int_equal(smtpclass_log_scan(line, (size_t)n, &state, &record), 1);
+		if (i < 6) {
+			check_span(line, "reply", record.reply, NULL);
+			continue;
+		}
+		assert_true(record.reply.len > 200 && record.reply.len < 256);
+		assert_memory_equal(record.reply.ptr, "450 4.7.1 0", 11);
+		check_spans_inside(&record, line, (size_t)n, &state);
+	}
+}
+
 static void test_names(void **unused)
 {
 	/* The pinned values of smtpclass.h, in order from 1. */
@@ -1220,6 +1302,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_names),          cmocka_unit_test(test_normalise),
 	    cmocka_unit_test(test_corpus),         cmocka_unit_test(test_every_prefix),
 	    cmocka_unit_test(test_mtas_documented), cmocka_unit_test(test_rfc5424),
+	    cmocka_unit_test(test_postfix_expiry),
 	};
 
 #if defined(SMTPCLASS_TEST_LOGS_DIR)

@@ -32,8 +32,9 @@
  * the name in --help, the completions, the man page and the README
  * (test_mtas_documented and completions/check.sh fail until it is there).
  *
- * Every span points into the caller's line, except qmail recipients, which
- * qmail.c keeps in the caller-owned state.  Nothing allocates and nothing is
+ * Every span points into the caller's line, except qmail recipients and
+ * the last reply of an expired Postfix message, which qmail.c and
+ * postfix.c keep in the caller-owned state.  Nothing allocates and nothing is
  * global.
  */
 #include "logscan_internal.h"
@@ -143,6 +144,35 @@ static_assert(sizeof(struct scan_memory) <= sizeof(((smtpclass_log_state *)0)->o
               "the scanner memory must fit in smtpclass_log_state.opaque");
 static_assert(_Alignof(struct scan_memory) <= _Alignof(unsigned long long),
               "the scanner memory must not need more alignment than opaque has");
+
+struct memory_slot *sc_memory_recall(struct scan_memory *memory, unsigned long long key)
+{
+	for (size_t i = 0; i < MEMORY_SLOTS; i++) {
+		struct memory_slot *slot = &memory->slots[i];
+		if (slot->stamp != 0 && slot->key == key)
+			return slot;
+	}
+	return NULL;
+}
+
+struct memory_slot *sc_memory_take(struct scan_memory *memory, unsigned long long key)
+{
+	struct memory_slot *chosen = NULL;
+
+	for (size_t i = 0; i < MEMORY_SLOTS; i++) {
+		struct memory_slot *slot = &memory->slots[i];
+		if (slot->stamp != 0 && slot->key == key) {
+			chosen = slot;
+			break;
+		}
+		if (chosen == NULL || slot->stamp < chosen->stamp)
+			chosen = slot;
+	}
+	chosen->key = key;
+	chosen->length = 0;
+	chosen->stamp = ++memory->clock;
+	return chosen;
+}
 
 /* Initialises *state: no remembered deliveries, and the given MTA forced
  * (SMTPCLASS_MTA_UNKNOWN to detect the format of each line). */
@@ -595,8 +625,12 @@ static int scan_auto(const struct scan_line *line, smtpclass_log_record *out)
 	if ((id_length > 0 && starts_with(p + id_length, end, ": ")) ||
 	    starts_with(p, end, "to=") || starts_with(p, end, "reject: ") ||
 	    starts_with(p, end, "milter-reject: ") || starts_with(p, end, "proxy-reject: ") ||
-	    starts_with(p, end, "ruleset="))
-		return sc_scan_queue_line(p, end, SMTPCLASS_MTA_UNKNOWN, out);
+	    starts_with(p, end, "ruleset=")) {
+		if (!sc_scan_queue_line(p, end, SMTPCLASS_MTA_UNKNOWN, out))
+			return 0;
+		sc_postfix_memory(line->memory, out);
+		return 1;
+	}
 
 	if (starts_with(p, end, "smtp-in: ") || find_text(p, end, " delivery evpid=") != NULL ||
 	    find_text(p, end, " failed-command command=") != NULL)

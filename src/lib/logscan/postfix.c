@@ -422,10 +422,66 @@ int sc_scan_queue_line(const char *p, const char *end, smtpclass_mta dialect,
 	return found;
 }
 
+/* ---- Expired messages ----------------------------------------------------- */
+
+/* qmgr's "status=expired, returned to sender" names no reply, although the
+ * deferrals of the same queue id before it did.  The last deferral's reply
+ * (and stage) is kept per queue id in the state's slots, as
+ * [queue id length][queue id][stage][reply, cut to what fits], and handed
+ * to the expired record, whose reply then points into the state. */
+enum { QUEUE_ID_MAX = 32 };
+
+/* The slot key of a queue id: FNV-1a, with the Postfix bit set. */
+static unsigned long long queue_id_key(smtpclass_span id)
+{
+	unsigned long long hash = 14695981039346656037ull;
+
+	for (size_t i = 0; i < id.len; i++) {
+		hash ^= (unsigned char)id.ptr[i];
+		hash *= 1099511628211ull;
+	}
+	return hash | MEMORY_KEY_POSTFIX;
+}
+
+void sc_postfix_memory(struct scan_memory *memory, smtpclass_log_record *out)
+{
+	struct memory_slot *slot;
+	size_t n = out->queue_id.len;
+
+	if (memory == NULL || out->mta != SMTPCLASS_MTA_POSTFIX || n == 0 || n > QUEUE_ID_MAX)
+		return;
+	if (out->status == SMTPCLASS_STATUS_DEFERRED && out->reply.len > 0) {
+		size_t room = MEMORY_BYTES - n - 2;
+		size_t len = out->reply.len < room ? out->reply.len : room;
+
+		slot = sc_memory_take(memory, queue_id_key(out->queue_id));
+		slot->bytes[0] = (char)n;
+		memcpy(slot->bytes + 1, out->queue_id.ptr, n);
+		slot->bytes[n + 1] = (char)out->stage;
+		memcpy(slot->bytes + n + 2, out->reply.ptr, len);
+		slot->length = n + 2 + len;
+		return;
+	}
+	if (out->status != SMTPCLASS_STATUS_EXPIRED || out->reply.len > 0)
+		return;
+	slot = sc_memory_recall(memory, queue_id_key(out->queue_id));
+	if (slot == NULL || (unsigned char)slot->bytes[0] != n ||
+	    memcmp(slot->bytes + 1, out->queue_id.ptr, n) != 0)
+		return;
+	out->stage = (smtpclass_stage)(unsigned char)slot->bytes[n + 1];
+	out->reply = span_of(slot->bytes + n + 2, slot->bytes + slot->length);
+	/* The message has left the queue; the bytes stay valid until the next
+	 * call, as the API promises. */
+	slot->stamp = 0;
+}
+
 /* The registry's scanners: the syslog tag said which of the two it is. */
 int sc_scan_postfix(const struct scan_line *line, smtpclass_log_record *out)
 {
-	return sc_scan_queue_line(line->header.message, line->end, SMTPCLASS_MTA_POSTFIX, out);
+	if (!sc_scan_queue_line(line->header.message, line->end, SMTPCLASS_MTA_POSTFIX, out))
+		return 0;
+	sc_postfix_memory(line->memory, out);
+	return 1;
 }
 
 int sc_scan_sendmail(const struct scan_line *line, smtpclass_log_record *out)

@@ -625,12 +625,8 @@ static int scan_auto(const struct scan_line *line, smtpclass_log_record *out)
 	if ((id_length > 0 && starts_with(p + id_length, end, ": ")) ||
 	    starts_with(p, end, "to=") || starts_with(p, end, "reject: ") ||
 	    starts_with(p, end, "milter-reject: ") || starts_with(p, end, "proxy-reject: ") ||
-	    starts_with(p, end, "ruleset=")) {
-		if (!sc_scan_queue_line(p, end, SMTPCLASS_MTA_UNKNOWN, out))
-			return 0;
-		sc_postfix_memory(line->memory, out);
-		return 1;
-	}
+	    starts_with(p, end, "ruleset="))
+		return sc_scan_queue_line(p, end, SMTPCLASS_MTA_UNKNOWN, line->memory, out);
 
 	if (starts_with(p, end, "smtp-in: ") || find_text(p, end, " delivery evpid=") != NULL ||
 	    find_text(p, end, " failed-command command=") != NULL)

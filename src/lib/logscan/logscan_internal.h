@@ -448,9 +448,9 @@ sc_log_scanner sc_scan_courier;   /* courier.c */
 sc_log_scanner sc_scan_generic;   /* generic.c */
 
 /* Postfix's and Sendmail's "QID: key=value, ..." lines when the MTA is not
- * known: the keys decide (postfix.c). */
+ * known: the keys decide; memory may be NULL (postfix.c). */
 int sc_scan_queue_line(const char *p, const char *end, smtpclass_mta dialect,
-                       smtpclass_log_record *out);
+                       struct scan_memory *memory, smtpclass_log_record *out);
 
 /* Length of a Postfix or Sendmail queue id at p followed by ':', or 0;
  * strict: it must hold a digit (postfix.c). */

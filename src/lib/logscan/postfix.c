@@ -368,9 +368,10 @@ static int scan_sendmail_address_error(const char *p, const char *end, smtpclass
 
 /* Scans a message that starts with an optional queue id: the Postfix and
  * Sendmail lines that carry outcomes.  dialect is POSTFIX, SENDMAIL or
- * UNKNOWN (message-only lines: the keys decide). */
+ * UNKNOWN (message-only lines: the keys decide); memory (may be NULL)
+ * remembers Postfix deferral replies for expired messages. */
 int sc_scan_queue_line(const char *p, const char *end, smtpclass_mta dialect,
-                       smtpclass_log_record *out)
+                       struct scan_memory *memory, smtpclass_log_record *out)
 {
 	size_t id_length = sc_queue_id_length(p, end, dialect == SMTPCLASS_MTA_UNKNOWN);
 	const char *rest = id_length > 0 ? skip_literal(p + id_length, end, ": ") : NULL;
@@ -389,11 +390,17 @@ int sc_scan_queue_line(const char *p, const char *end, smtpclass_mta dialect,
 	case 't':
 		if (starts_with(p, end, "to="))
 			found = scan_recipient_fields(p, end, dialect, out);
+		/* Only the outcomes the expiry memory reads call it: noise
+		 * lines, most of a log, never get here. */
+		if (found && out->status == SMTPCLASS_STATUS_DEFERRED)
+			sc_postfix_memory(memory, out);
 		break;
 	case 'f':
 		rest = skip_literal(p, end, "from=");
 		if (dialect != SMTPCLASS_MTA_SENDMAIL && rest != NULL)
 			found = scan_postfix_expired(rest, end, out);
+		if (found)
+			sc_postfix_memory(memory, out);
 		break;
 	case 'r':
 		rest = skip_literal(p, end, "reject: ");
@@ -443,6 +450,14 @@ static unsigned long long queue_id_key(smtpclass_span id)
 	return hash | MEMORY_KEY_POSTFIX;
 }
 
+/* The one slot a queue id may use: direct-mapped by its key, so that a
+ * deferral (a good part of a busy log) costs no search of the 64 slots.
+ * Two queue ids on one slot: the later one wins, as the oldest would. */
+static struct memory_slot *postfix_slot(struct scan_memory *memory, unsigned long long key)
+{
+	return &memory->slots[key % MEMORY_SLOTS];
+}
+
 void sc_postfix_memory(struct scan_memory *memory, smtpclass_log_record *out)
 {
 	struct memory_slot *slot;
@@ -454,7 +469,9 @@ void sc_postfix_memory(struct scan_memory *memory, smtpclass_log_record *out)
 		size_t room = MEMORY_BYTES - n - 2;
 		size_t len = out->reply.len < room ? out->reply.len : room;
 
-		slot = sc_memory_take(memory, queue_id_key(out->queue_id));
+		slot = postfix_slot(memory, queue_id_key(out->queue_id));
+		slot->key = queue_id_key(out->queue_id);
+		slot->stamp = ++memory->clock;
 		slot->bytes[0] = (char)n;
 		memcpy(slot->bytes + 1, out->queue_id.ptr, n);
 		slot->bytes[n + 1] = (char)out->stage;
@@ -464,8 +481,9 @@ void sc_postfix_memory(struct scan_memory *memory, smtpclass_log_record *out)
 	}
 	if (out->status != SMTPCLASS_STATUS_EXPIRED || out->reply.len > 0)
 		return;
-	slot = sc_memory_recall(memory, queue_id_key(out->queue_id));
-	if (slot == NULL || (unsigned char)slot->bytes[0] != n ||
+	slot = postfix_slot(memory, queue_id_key(out->queue_id));
+	if (slot->stamp == 0 || slot->key != queue_id_key(out->queue_id) ||
+	    (unsigned char)slot->bytes[0] != n ||
 	    memcmp(slot->bytes + 1, out->queue_id.ptr, n) != 0)
 		return;
 	out->stage = (smtpclass_stage)(unsigned char)slot->bytes[n + 1];
@@ -478,13 +496,12 @@ void sc_postfix_memory(struct scan_memory *memory, smtpclass_log_record *out)
 /* The registry's scanners: the syslog tag said which of the two it is. */
 int sc_scan_postfix(const struct scan_line *line, smtpclass_log_record *out)
 {
-	if (!sc_scan_queue_line(line->header.message, line->end, SMTPCLASS_MTA_POSTFIX, out))
-		return 0;
-	sc_postfix_memory(line->memory, out);
-	return 1;
+	return sc_scan_queue_line(line->header.message, line->end, SMTPCLASS_MTA_POSTFIX,
+	                          line->memory, out);
 }
 
 int sc_scan_sendmail(const struct scan_line *line, smtpclass_log_record *out)
 {
-	return sc_scan_queue_line(line->header.message, line->end, SMTPCLASS_MTA_SENDMAIL, out);
+	return sc_scan_queue_line(line->header.message, line->end, SMTPCLASS_MTA_SENDMAIL, NULL,
+	                          out);
 }

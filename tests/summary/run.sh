@@ -130,5 +130,29 @@ status addresses 64 "--addresses takes" "$bin" --addresses=all "$log"
 status merge-addresses 64 "no address lists" "$bin" --merge --addresses=remove "$here/sample.json"
 status csv 64 "text or json" "$bin" --summary --format=csv "$log"
 
+# Expired messages are grouped by the last reply of their queue id: two
+# expired after the same deferral reply make one group of 2, an expired
+# message with no deferral before it a group of its own.
+deferral() { # deferral QUEUE_ID REPLY
+	printf 'Apr  9 10:00:00 mail postfix/smtp[100]: %s: to=<bob@example.com>, relay=mx.example.com[192.0.2.1]:25, delay=1, delays=0/0/0/1, dsn=4.7.1, status=deferred (host mx.example.com[192.0.2.1] said: %s (in reply to RCPT TO command))\n' "$1" "$2"
+}
+expiry() { # expiry QUEUE_ID
+	printf 'Apr 10 14:50:16 mail postfix/qmgr[3663]: %s: from=<noreply@domain.com>, status=expired, returned to sender\n' "$1"
+}
+{
+	deferral BACE842E72 '450 4.7.1 Greylisted, try again later'
+	deferral BACE842E73 '450 4.7.1 Greylisted, try again later'
+	expiry BACE842E72
+	expiry BACE842E73
+	expiry BACE842E74
+} >"$work/expired.log"
+count=$((count + 1))
+"$bin" --summary --format=json --year=2026 "$work/expired.log" >"$work/expired.json" 2>&1
+grep -q '{"template": "450 4.7.1 Greylisted, try again later", "count": 2, "error": 0, "verdict": "hard", "reason": "expired"' "$work/expired.json" ||
+	fail "expired messages not grouped by their last reply: $(cat "$work/expired.json")"
+count=$((count + 1))
+grep -q '{"template": "", "count": 1, "error": 0, "verdict": "hard", "reason": "expired"' "$work/expired.json" ||
+	fail "an expired message without a deferral is not a group of its own"
+
 echo "$count checks, $failures failures"
 [ "$failures" -eq 0 ]

@@ -2,7 +2,8 @@
 # Summary mode against golden files: the text and JSON reports of the
 # shipped sample log, the address lists, merging (a summary merged with
 # itself doubles every count; merging one complete summary gives the same
-# report back), the width of the report on a terminal, and the errors.
+# report back), the width of the report on a terminal, the errors, and
+# expired messages grouped by the last reply of their queue id.
 #
 # Usage: run.sh SMTPCLASS SOURCE_DIR
 # With SUMMARY_UPDATE=1 the golden files are rewritten from the current

@@ -865,15 +865,33 @@ static void emit_mail_record(const struct record *record)
 
 /* One input: messages when it opens like mail (or with --mail), else a log
  * or a file of replies (src/cli/mail/bounce.c decides, mail.h says how). */
+/* A wrong input (not a mail log, an unknown format) is noticed: an input
+ * of lines that gave no record, no hidden success and nothing outside
+ * --since/--until says so, with its name.  before: the counts before it. */
+static void hint_no_record(const struct settings *settings, const char *name,
+                           const struct counters *before, unsigned long long outside_before)
+{
+	unsigned long long lines = counts.lines - before->lines;
+
+	if (settings->stats || lines == 0 || counts.records != before->records ||
+	    counts.sent_hidden != before->sent_hidden || time_range.outside != outside_before)
+		return;
+	fprintf(stderr, "%s: %s: 0 of %llu lines were delivery outcomes or replies; see --stats\n",
+	        PROGRAM, name, lines);
+}
+
 static void classify_input(struct settings *settings, int fd, const char *name)
 {
 	unsigned flags = settings->text ? INPUT_ACCEPT_BINARY : 0;
 	int log_fd = fd;
+	struct counters before = counts;
+	unsigned long long outside_before = time_range.outside;
 
 	if (bounce_read_fd(fd, name, settings->mail, flags, &log_fd) == 1)
 		return;
 	classify_stream(settings, log_fd, name);
 	bounce_release(fd, log_fd);
+	hint_no_record(settings, name, &before, outside_before);
 }
 
 static void classify_files(struct settings *settings, int argc, char **argv)
@@ -1091,12 +1109,6 @@ int main(int argc, char **argv)
 	    counts.records == 0)
 		fprintf(stderr, "%s: 0 of %llu messages were bounces; see --stats\n", PROGRAM,
 		        bounce_counts.messages);
-	if (!settings.stats && !settings.merge && settings.reply_count == 0 && counts.lines > 0 &&
-	    bounce_counts.messages == 0 && counts.records == 0 && counts.sent_hidden == 0 &&
-	    time_range.outside == 0)
-		/* A wrong input (not a mail log, an unknown format) is noticed. */
-		fprintf(stderr, "%s: 0 of %llu lines were delivery outcomes or replies; see --stats\n",
-		        PROGRAM, counts.lines);
 	if (settings.stats) {
 		fprintf(stderr,
 		        "%s: lines %llu, records %llu, skipped %llu, sent not shown %llu, cut %llu\n",

@@ -894,12 +894,59 @@ static void classify_input(struct settings *settings, int fd, const char *name)
 	hint_no_record(settings, name, &before, outside_before);
 }
 
+/* Whether file a was last written before file b (sub-second where the file
+ * system keeps it). */
+static int written_before(const struct stat *a, const struct stat *b)
+{
+	if (a->st_mtim.tv_sec != b->st_mtim.tv_sec)
+		return a->st_mtim.tv_sec < b->st_mtim.tv_sec;
+	return a->st_mtim.tv_nsec < b->st_mtim.tv_nsec;
+}
+
+/*
+ * The summary and --addresses keep a recipient's latest outcome by time,
+ * but remember successes only for recipients that failed before them in
+ * the input: a glob lists mail.log before mail.log.1, so a success read
+ * first was forgotten and an older failure listed the address.  When
+ * every argument is a regular file they are read oldest first by their
+ * last write (rotated logs are), a stable insertion sort; otherwise (a
+ * pipe, a Maildir, a missing file) in the order given.
+ */
+static void order_files_by_age(char **files, int count)
+{
+	struct stat *info = calloc(count > 0 ? (size_t)count : 1, sizeof(*info));
+
+	if (info == NULL)
+		return;
+	for (int i = 0; i < count; i++) {
+		if (stat(files[i], &info[i]) != 0 || !S_ISREG(info[i].st_mode)) {
+			free(info);
+			return;
+		}
+	}
+	for (int i = 1; i < count; i++) {
+		char *file = files[i];
+		struct stat file_info = info[i];
+		int j = i;
+
+		for (; j > 0 && written_before(&file_info, &info[j - 1]); j--) {
+			files[j] = files[j - 1];
+			info[j] = info[j - 1];
+		}
+		files[j] = file;
+		info[j] = file_info;
+	}
+	free(info);
+}
+
 static void classify_files(struct settings *settings, int argc, char **argv)
 {
 	if (optind == argc) {
 		classify_input(settings, STDIN_FILENO, "-");
 		return;
 	}
+	if (settings->summary)
+		order_files_by_age(argv + optind, argc - optind);
 	for (int i = optind; i < argc && !settings->output.failed && !interrupted; i++) {
 		int fd;
 

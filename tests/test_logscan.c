@@ -537,13 +537,14 @@ struct rfc5424_row {
 	int mta;
 };
 
-#define RFC5424_BOUNCE                                                                            \
-	"4F1AB2C3D4: to=<bob@example.com>, relay=mx.example.com[192.0.2.1]:25, delay=0.2, "       \
+#define RFC5424_BOUNCE                                                                             \
+	"4F1AB2C3D4: to=<bob@example.com>, relay=mx.example.com[192.0.2.1]:25, delay=0.2, "        \
 	"delays=0.1/0/0.05/0.05, dsn=5.1.1, status=bounced (host mx.example.com[192.0.2.1] said: " \
 	"550 5.1.1 <bob@example.com>: User unknown (in reply to RCPT TO command))"
-#define RFC5424_EXIM                                                                              \
-	"1xX3v5-00007e-1t ** bob@example.com R=dnslookup T=remote_smtp H=mx.example.com "         \
-	"[192.0.2.1]: SMTP error from remote mail server after RCPT TO:<bob@example.com>: 550 5.1.1 " \
+#define RFC5424_EXIM                                                                               \
+	"1xX3v5-00007e-1t ** bob@example.com R=dnslookup T=remote_smtp H=mx.example.com "          \
+	"[192.0.2.1]: SMTP error from remote mail server after RCPT TO:<bob@example.com>: 550 "    \
+	"5.1.1 "                                                                                   \
 	"User unknown"
 
 /* clang-format off */
@@ -614,7 +615,8 @@ static void test_rfc5424(void **unused)
 			check_same_span(row->rfc5424, "time", got.time, expected.time);
 			check_same_span(row->rfc5424, "host", got.host, expected.host);
 			check_same_span(row->rfc5424, "queue_id", got.queue_id, expected.queue_id);
-			check_same_span(row->rfc5424, "recipient", got.recipient, expected.recipient);
+			check_same_span(row->rfc5424, "recipient", got.recipient,
+			                expected.recipient);
 			check_same_span(row->rfc5424, "relay", got.relay, expected.relay);
 			check_same_span(row->rfc5424, "dsn", got.dsn, expected.dsn);
 			check_same_span(row->rfc5424, "reply", got.reply, expected.reply);
@@ -821,12 +823,12 @@ struct expiry_row {
 	int stage;
 };
 
-#define DEFERRED_LINE(id, reply)                                                                  \
-	"Apr  9 10:00:00 mail postfix/smtp[100]: " id ": to=<bob@example.com>, "                  \
+#define DEFERRED_LINE(id, reply)                                                                   \
+	"Apr  9 10:00:00 mail postfix/smtp[100]: " id ": to=<bob@example.com>, "                   \
 	"relay=mx.example.com[192.0.2.1]:25, delay=1, delays=0/0/0/1, dsn=4.7.1, status=deferred " \
 	"(host mx.example.com[192.0.2.1] said: " reply " (in reply to RCPT TO command))"
-#define EXPIRED_LINE(id)                                                                               \
-	"Apr 10 14:50:16 mail postfix/qmgr[3663]: " id ": from=<noreply@domain.com>, "            \
+#define EXPIRED_LINE(id)                                                                           \
+	"Apr 10 14:50:16 mail postfix/qmgr[3663]: " id ": from=<noreply@domain.com>, "             \
 	"status=expired, returned to sender"
 
 /* clang-format off */
@@ -864,7 +866,8 @@ static void test_postfix_expiry(void **unused)
 		smtpclass_log_state_init(&state, SMTPCLASS_MTA_UNKNOWN);
 		for (size_t k = 0; k < 4 && row->lines[k] != NULL; k++) {
 			last = row->lines[k];
-			check_int(last, "return", smtpclass_log_scan(last, strlen(last), &state, &record), 1);
+			check_int(last, "return",
+			          smtpclass_log_scan(last, strlen(last), &state, &record), 1);
 		}
 		check_int(last, "status", (int)record.status, EXPIRED);
 		check_span(last, "reply", record.reply, row->reply);
@@ -872,17 +875,21 @@ static void test_postfix_expiry(void **unused)
 		check_spans_inside(&record, last, strlen(last), &state);
 	}
 	/* Without a state nothing is remembered. */
-	assert_int_equal(smtpclass_log_scan(DEFERRED_LINE("BACE842E72", "452 4.2.2 Mailbox full"),
-	                                    strlen(DEFERRED_LINE("BACE842E72", "452 4.2.2 Mailbox full")),
-	                                    NULL, &record), 1);
-	assert_int_equal(smtpclass_log_scan(EXPIRED_LINE("BACE842E72"), strlen(EXPIRED_LINE("BACE842E72")), NULL,
-	                                    &record), 1);
+	assert_int_equal(
+	    smtpclass_log_scan(DEFERRED_LINE("BACE842E72", "452 4.2.2 Mailbox full"),
+	                       strlen(DEFERRED_LINE("BACE842E72", "452 4.2.2 Mailbox full")), NULL,
+	                       &record),
+	    1);
+	assert_int_equal(smtpclass_log_scan(EXPIRED_LINE("BACE842E72"),
+	                                    strlen(EXPIRED_LINE("BACE842E72")), NULL, &record),
+	                 1);
 	check_span("no state", "reply", record.reply, NULL);
 	/* Bounded: 64 slots, a queue id maps to one (a later id on it wins);
 	 * a long reply is cut to fit, and a reply given is that id's own. */
 	smtpclass_log_state_init(&state, SMTPCLASS_MTA_POSTFIX);
 	for (int i = 0; i < 70; i++) {
-		int n = snprintf(line, sizeof(line), DEFERRED_LINE("%010X", "450 4.7.1 %0300d"), i, i);
+		int n =
+		    snprintf(line, sizeof(line), DEFERRED_LINE("%010X", "450 4.7.1 %0300d"), i, i);
 		assert_int_equal(smtpclass_log_scan(line, (size_t)n, &state, &record), 1);
 	}
 	for (int i = 0; i < 70; i++) {

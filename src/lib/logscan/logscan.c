@@ -9,7 +9,8 @@
  *
  *   1. parse_header() reads the line prefix once: a grep "file:" prefix, the
  *      timestamp (syslog, RFC 3339, Exim, tai64n, Exchange CSV), the host
- *      and the syslog program name, or an RFC 5424 header's fields.  It looks at the first ~60 bytes only.
+ *      and the syslog program name (parse_rfc5424() the fields of an RFC
+ *      5424 header instead).  It looks at the first ~60 bytes only.
  *   2. The program name (or the form of the timestamp, or the state's forced
  *      MTA) picks exactly one row of the MTA registry below, and that row's
  *      scanner.  A Postfix noise line is then turned down after a few bytes
@@ -434,9 +435,9 @@ static int parse_rfc5424(const char *p, const char *end, struct line_header *hea
 	p = rfc5424_field(p + 2, end, &time);
 	if (p == NULL)
 		return 0;
-	if (time.len > 0 && (match_iso_stamp(time.ptr, time.ptr + time.len, &separator) !=
-	                             time.ptr + time.len ||
-	                     separator != 'T'))
+	if (time.len > 0 &&
+	    (match_iso_stamp(time.ptr, time.ptr + time.len, &separator) != time.ptr + time.len ||
+	     separator != 'T'))
 		return 0;
 	p = rfc5424_field(p, end, &host);
 	if (p != NULL)

@@ -150,8 +150,7 @@ static int scan_qmail(const char *p, const char *end, struct scan_memory *memory
 			struct memory_slot *slot =
 			    sc_memory_recall(memory, number & ~MEMORY_KEY_POSTFIX);
 			if (slot != NULL) {
-				out->recipient =
-				    span_of(slot->bytes, slot->bytes + slot->length);
+				out->recipient = span_of(slot->bytes, slot->bytes + slot->length);
 				/* The delivery is over; its bytes stay valid until the
 				 * next call, as the API promises. */
 				slot->stamp = 0;

@@ -9,7 +9,7 @@ _smtpclass()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev='' option=''
 	local options='-r --reply --format= --fields= -j --json --header --csv-raw -H --with-filename --no-filename -q --quiet -e --exit-status --stage=
 		--line-buffered --color --color= --stats --rules= --no-site-rules --explain --taxonomy --all --mta= --year=
-		--summary --top= --merge --addresses= --mail --rsyslog -a --text --describe --list-reasons
+		--since= --until= --summary --top= --merge --addresses= --mail --rsyslog -a --text --describe --list-reasons
 		--list-actions --list-mtas -h --help -V --version'
 
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -35,7 +35,7 @@ _smtpclass()
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return
 		;;
-	-r | --reply | --describe | --year | --top)
+	-r | --reply | --describe | --year | --top | --since | --until)
 		COMPREPLY=()
 		return
 		;;

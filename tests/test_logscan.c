@@ -529,6 +529,101 @@ static void test_rows(void **unused)
 	assert_true(found >= 60);
 }
 
+/* An RFC 5424 line and the BSD-syslog line of the same content: every
+ * field of the record must be the same, detected or with the MTA forced. */
+struct rfc5424_row {
+	const char *rfc5424;
+	const char *bsd; /* NULL: the line is no RFC 5424 header and no outcome */
+	int mta;
+};
+
+#define RFC5424_BOUNCE                                                                             \
+	"4F1AB2C3D4: to=<bob@example.com>, relay=mx.example.com[192.0.2.1]:25, delay=0.2, "        \
+	"delays=0.1/0/0.05/0.05, dsn=5.1.1, status=bounced (host mx.example.com[192.0.2.1] said: " \
+	"550 5.1.1 <bob@example.com>: User unknown (in reply to RCPT TO command))"
+#define RFC5424_EXIM                                                                               \
+	"1xX3v5-00007e-1t ** bob@example.com R=dnslookup T=remote_smtp H=mx.example.com "          \
+	"[192.0.2.1]: SMTP error from remote mail server after RCPT TO:<bob@example.com>: 550 "    \
+	"5.1.1 "                                                                                   \
+	"User unknown"
+
+/* clang-format off */
+static const struct rfc5424_row rfc5424_rows[] = {
+	/* rsyslog RSYSLOG_SyslogProtocol23Format: the message keeps the space after the tag */
+	{"<22>1 2026-11-27T21:57:04.123+00:00 mx1 postfix/smtp 9993 - -  " RFC5424_BOUNCE,
+	 "2026-11-27T21:57:04.123+00:00 mx1 postfix/smtp[9993]: " RFC5424_BOUNCE, POSTFIX},
+	/* syslog-ng syslog(): one space, a MSGID, structured data */
+	{"<22>1 2026-11-27T21:57:04.123+00:00 mx1 postfix/smtp 9993 ID47 [exampleSDID@32473 iut=\"3\" eventSource=\"Appli\\\"ca]tion\"][meta sequenceId=\"1\"] " RFC5424_BOUNCE,
+	 "2026-11-27T21:57:04.123+00:00 mx1 postfix/smtp[9993]: " RFC5424_BOUNCE, POSTFIX},
+	/* a BOM before MSG (RFC 5424 s6.4), Z for the zone */
+	{"<22>1 2026-11-27T21:57:04Z mx1 postfix/smtp 9993 - - \xEF\xBB\xBF" RFC5424_BOUNCE,
+	 "2026-11-27T21:57:04Z mx1 postfix/smtp[9993]: " RFC5424_BOUNCE, POSTFIX},
+	/* nil time, host and PROCID */
+	{"<22>1 - - postfix/smtp - - - " RFC5424_BOUNCE, RFC5424_BOUNCE, POSTFIX},
+	{"<18>1 2020-06-20T02:32:57-02:00 mx1.fqdn.local exim 789 - - " RFC5424_EXIM,
+	 "2020-06-20T02:32:57-02:00 mx1.fqdn.local exim[789]: " RFC5424_EXIM, EXIM},
+	/* not RFC 5424: version 2, a stamp that is no RFC 3339, unterminated structured data */
+	{"<22>2 2026-11-27T21:57:04Z mx1 postfix/smtp 9993 - - not an outcome", NULL, POSTFIX},
+	{"<22>1 2026-11-27 mx1 postfix/smtp 9993 - - not an outcome", NULL, POSTFIX},
+	{"<22>1 2026-11-27T21:57:04Z mx1 postfix/smtp 9993 - [a b=\"]\" not an outcome", NULL, POSTFIX},
+	{"<22>1 2026-11-27T21:57:04Z mx1 postfix/smtp", NULL, POSTFIX},
+};
+/* clang-format on */
+
+/* Scans line into *record, with the MTA detected (forced 0) or forced. */
+static int scan_with(const char *line, int forced, smtpclass_log_record *record)
+{
+	smtpclass_log_state state;
+
+	smtpclass_log_state_init(&state, (smtpclass_mta)forced);
+	return smtpclass_log_scan(line, strlen(line), &state, record);
+}
+
+/* Fails unless two spans hold the same bytes (or are both absent). */
+static void check_same_span(const char *line, const char *what, smtpclass_span got,
+                            smtpclass_span expected)
+{
+	if (got.len != expected.len || (got.len > 0 && memcmp(got.ptr, expected.ptr, got.len) != 0))
+		fail_msg("%s\n  %s: expected \"%.*s\", got \"%.*s\"", line, what, (int)expected.len,
+		         expected.ptr != NULL ? expected.ptr : "", (int)got.len,
+		         got.ptr != NULL ? got.ptr : "");
+}
+
+static void test_rfc5424(void **unused)
+{
+	(void)unused;
+	for (size_t i = 0; i < sizeof(rfc5424_rows) / sizeof(rfc5424_rows[0]); i++) {
+		const struct rfc5424_row *row = &rfc5424_rows[i];
+
+		check_int(row->rfc5424, "has_header",
+		          smtpclass_log_has_header(row->rfc5424, strlen(row->rfc5424)),
+		          row->bsd != NULL);
+		for (int forced = 0; forced <= row->mta; forced += row->mta) {
+			smtpclass_log_record got;
+			smtpclass_log_record expected;
+			int found = scan_with(row->rfc5424, forced, &got);
+
+			if (row->bsd == NULL) {
+				check_int(row->rfc5424, "return", found, 0);
+				continue;
+			}
+			check_int(row->rfc5424, "return", found, 1);
+			check_int(row->bsd, "return", scan_with(row->bsd, forced, &expected), 1);
+			check_int(row->rfc5424, "mta", (int)got.mta, row->mta);
+			check_int(row->rfc5424, "status", (int)got.status, (int)expected.status);
+			check_int(row->rfc5424, "stage", (int)got.stage, (int)expected.stage);
+			check_same_span(row->rfc5424, "time", got.time, expected.time);
+			check_same_span(row->rfc5424, "host", got.host, expected.host);
+			check_same_span(row->rfc5424, "queue_id", got.queue_id, expected.queue_id);
+			check_same_span(row->rfc5424, "recipient", got.recipient,
+			                expected.recipient);
+			check_same_span(row->rfc5424, "relay", got.relay, expected.relay);
+			check_same_span(row->rfc5424, "dsn", got.dsn, expected.dsn);
+			check_same_span(row->rfc5424, "reply", got.reply, expected.reply);
+		}
+	}
+}
+
 /* The header fields and the sender, per line form. */
 struct header_row {
 	const char *line;
@@ -719,6 +814,98 @@ static void test_qmail_memory(void **unused)
 	/* Reported once: the slot is free again. */
 	assert_int_equal(smtpclass_log_scan("delivery 70: success: ok/", 25, &state, &record), 1);
 	check_span("delivery 70", "recipient", record.recipient, NULL);
+}
+
+/* What an expired message's record carries after lines of one state. */
+struct expiry_row {
+	const char *lines[4]; /* scanned in order with one state; NULL ends */
+	const char *reply;    /* of the last line's record; NULL: none */
+	int stage;
+};
+
+#define DEFERRED_LINE(id, reply)                                                                   \
+	"Apr  9 10:00:00 mail postfix/smtp[100]: " id ": to=<bob@example.com>, "                   \
+	"relay=mx.example.com[192.0.2.1]:25, delay=1, delays=0/0/0/1, dsn=4.7.1, status=deferred " \
+	"(host mx.example.com[192.0.2.1] said: " reply " (in reply to RCPT TO command))"
+#define EXPIRED_LINE(id)                                                                           \
+	"Apr 10 14:50:16 mail postfix/qmgr[3663]: " id ": from=<noreply@domain.com>, "             \
+	"status=expired, returned to sender"
+
+/* clang-format off */
+static const struct expiry_row expiry_rows[] = {
+	{{EXPIRED_LINE("BACE842E72")}, NULL, NOSTAGE},
+	{{DEFERRED_LINE("BACE842E72", "452 4.2.2 Mailbox full"), EXPIRED_LINE("BACE842E72")},
+	 "452 4.2.2 Mailbox full", RCPT},
+	/* the last reply wins */
+	{{DEFERRED_LINE("BACE842E72", "452 4.2.2 Mailbox full"), DEFERRED_LINE("BACE842E72", "450 4.7.1 Greylisted"),
+	  EXPIRED_LINE("BACE842E72")},
+	 "450 4.7.1 Greylisted", RCPT},
+	/* another queue id's reply is not this one's, nor one already used */
+	{{DEFERRED_LINE("BACE842E73", "452 4.2.2 Mailbox full"), EXPIRED_LINE("BACE842E72")}, NULL, NOSTAGE},
+	{{DEFERRED_LINE("BACE842E72", "452 4.2.2 Mailbox full"), EXPIRED_LINE("BACE842E72"),
+	  EXPIRED_LINE("BACE842E72")}, NULL, NOSTAGE},
+	/* message-only lines (journald -o cat): the MTA detected from the keys */
+	{{"BACE842E72: to=<bob@example.com>, relay=none, delay=1, delays=0/0/0/1, dsn=4.4.1, status=deferred (connect to mx.example.com[192.0.2.1]:25: Connection refused)",
+	  "BACE842E72: from=<noreply@domain.com>, status=expired, returned to sender"},
+	 "connect to mx.example.com[192.0.2.1]:25: Connection refused", NOSTAGE},
+};
+/* clang-format on */
+
+static void test_postfix_expiry(void **unused)
+{
+	smtpclass_log_state state;
+	smtpclass_log_record record;
+	char line[1024];
+	int remembered = 0;
+
+	(void)unused;
+	for (size_t i = 0; i < sizeof(expiry_rows) / sizeof(expiry_rows[0]); i++) {
+		const struct expiry_row *row = &expiry_rows[i];
+		const char *last = NULL;
+
+		smtpclass_log_state_init(&state, SMTPCLASS_MTA_UNKNOWN);
+		for (size_t k = 0; k < 4 && row->lines[k] != NULL; k++) {
+			last = row->lines[k];
+			check_int(last, "return",
+			          smtpclass_log_scan(last, strlen(last), &state, &record), 1);
+		}
+		check_int(last, "status", (int)record.status, EXPIRED);
+		check_span(last, "reply", record.reply, row->reply);
+		check_int(last, "stage", (int)record.stage, row->stage);
+		check_spans_inside(&record, last, strlen(last), &state);
+	}
+	/* Without a state nothing is remembered. */
+	assert_int_equal(
+	    smtpclass_log_scan(DEFERRED_LINE("BACE842E72", "452 4.2.2 Mailbox full"),
+	                       strlen(DEFERRED_LINE("BACE842E72", "452 4.2.2 Mailbox full")), NULL,
+	                       &record),
+	    1);
+	assert_int_equal(smtpclass_log_scan(EXPIRED_LINE("BACE842E72"),
+	                                    strlen(EXPIRED_LINE("BACE842E72")), NULL, &record),
+	                 1);
+	check_span("no state", "reply", record.reply, NULL);
+	/* Bounded: 64 slots, a queue id maps to one (a later id on it wins);
+	 * a long reply is cut to fit, and a reply given is that id's own. */
+	smtpclass_log_state_init(&state, SMTPCLASS_MTA_POSTFIX);
+	for (int i = 0; i < 70; i++) {
+		int n =
+		    snprintf(line, sizeof(line), DEFERRED_LINE("%010X", "450 4.7.1 %0300d"), i, i);
+		assert_int_equal(smtpclass_log_scan(line, (size_t)n, &state, &record), 1);
+	}
+	for (int i = 0; i < 70; i++) {
+		char expected[320];
+		int n = snprintf(line, sizeof(line), EXPIRED_LINE("%010X"), i);
+
+		assert_int_equal(smtpclass_log_scan(line, (size_t)n, &state, &record), 1);
+		if (record.reply.len == 0)
+			continue;
+		remembered++;
+		snprintf(expected, sizeof(expected), "450 4.7.1 %0300d", i);
+		assert_true(record.reply.len > 200 && record.reply.len < 256);
+		assert_memory_equal(record.reply.ptr, expected, record.reply.len);
+		check_spans_inside(&record, line, (size_t)n, &state);
+	}
+	assert_true(remembered > 32 && remembered <= 64);
 }
 
 static void test_names(void **unused)
@@ -1126,7 +1313,8 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_null_arguments), cmocka_unit_test(test_qmail_memory),
 	    cmocka_unit_test(test_names),          cmocka_unit_test(test_normalise),
 	    cmocka_unit_test(test_corpus),         cmocka_unit_test(test_every_prefix),
-	    cmocka_unit_test(test_mtas_documented),
+	    cmocka_unit_test(test_mtas_documented), cmocka_unit_test(test_rfc5424),
+	    cmocka_unit_test(test_postfix_expiry),
 	};
 
 #if defined(SMTPCLASS_TEST_LOGS_DIR)

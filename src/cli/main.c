@@ -42,6 +42,7 @@
 #include "smtpclass.h"
 #include "summary.h"
 #include "summaryfeed.h"
+#include "timerange.h"
 
 #define PROGRAM "smtpclass"
 
@@ -79,7 +80,9 @@ enum option_id {
 	OPT_DESCRIBE,
 	OPT_LIST_REASONS,
 	OPT_LIST_ACTIONS,
-	OPT_LIST_MTAS
+	OPT_LIST_MTAS,
+	OPT_SINCE,
+	OPT_UNTIL
 };
 
 /* The one description of every option, in --help's groups (rows without a
@@ -118,6 +121,8 @@ static const struct option_doc options[] = {
     {"all", no_argument, OPT_ALL, NULL, "print successful deliveries too"},
     {"mta", required_argument, OPT_MTA, "NAME", "read every line as NAME's format (postfix, exim, sendmail, opensmtpd, qmail, exchange, courier, generic)"},
     {"year", required_argument, OPT_YEAR, "YYYY", "the year of syslog timestamps, for time_iso"},
+    {"since", required_argument, OPT_SINCE, "TIME", "only records from TIME on (RFC 3339, today, yesterday, -1h, -30m, -2d)"},
+    {"until", required_argument, OPT_UNTIL, "TIME", "only records before TIME (same forms as --since)"},
     {"rsyslog", no_argument, OPT_RSYSLOG, NULL, "run as an rsyslog mmexternal plugin: one JSON object per input line"},
     {NULL, 0, 0, NULL, "Miscellaneous"},
     {"describe", required_argument, OPT_DESCRIBE, "CODE", "say what CODE means (a basic code, an enhanced code or both, as '421 4.7.0'), its verdict, reason and action, and exit"},
@@ -170,6 +175,8 @@ struct counters {
 #define EXIT_LIST_INCOMPLETE 3
 
 static struct counters counts;
+/* --since and --until, in every mode. */
+static struct time_range time_range;
 
 static int finish_output(void);
 
@@ -320,6 +327,30 @@ static int refuse_idle_options(const struct settings *settings)
 		fprintf(stderr, "%s: --taxonomy adds columns to json, tsv and csv; the text format "
 		        "shows the taxonomy with --explain\n", PROGRAM);
 		return -1;
+	}
+	return 0;
+}
+
+/* Reads --since or --until; "now" is read once per run, at the first. */
+static int parse_time_bound(int since, const char *text)
+{
+	static time_t now;
+	long long micros;
+
+	if (now == 0)
+		now = time(NULL);
+	if (time_range_parse(text, now, &micros) != 0) {
+		fprintf(stderr,
+		        "%s: --%s takes an RFC 3339 date or time, today, yesterday, now or -N[smhd]\n",
+		        PROGRAM, since ? "since" : "until");
+		return -1;
+	}
+	if (since) {
+		time_range.has_since = 1;
+		time_range.since = micros;
+	} else {
+		time_range.has_until = 1;
+		time_range.until = micros;
 	}
 	return 0;
 }
@@ -561,6 +592,11 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		case OPT_LIST_MTAS:
 			settings->list = option;
 			break;
+		case OPT_SINCE:
+		case OPT_UNTIL:
+			if (parse_time_bound(option == OPT_SINCE, optarg) != 0)
+				return -1;
+			break;
 		case OPT_HELP:
 			print_help();
 			exit(finish_output() == 0 ? EX_OK : EX_IOERR);
@@ -661,6 +697,10 @@ static void emit(struct settings *settings, const struct record *record)
 {
 	int rank = verdict_rank(record->result);
 
+	if (!time_range_keeps(&time_range, record->log != NULL ? record->log->time.ptr : NULL,
+	                      record->log != NULL ? record->log->time.len : 0,
+	                      summary_report == NULL ? &settings->output.year_guess : NULL))
+		return;
 	if (summary_report != NULL)
 		summary_feed_add(record);
 	else
@@ -999,12 +1039,12 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 	int cut, got;
 	unsigned long long number = 0; /* lines ended by LF, CRLF or a lone CR */
 	struct stat info;
-
 	/* Yearless syslog stamps take their year from the file's last write
 	 * (now, for a pipe), unless --year. */
-	output_start_input(&settings->output, fstat(fd, &info) == 0 && S_ISREG(info.st_mode)
-	                                          ? info.st_mtime
-	                                          : time(NULL));
+	time_t reference = fstat(fd, &info) == 0 && S_ISREG(info.st_mode) ? info.st_mtime : time(NULL);
+
+	output_start_input(&settings->output, reference);
+	time_range_start_input(&time_range, settings->output.year, reference);
 	line_reader_init(&reader, fd, flush_output, 1, settings->text ? INPUT_ACCEPT_BINARY : 0);
 	interrupt_wake_fd = line_reader_wake_fd(&reader);
 	smtpclass_log_state_init(&log_state, settings->forced_mta);
@@ -1056,15 +1096,78 @@ static void emit_mail_record(const struct record *record)
 
 /* One input: messages when it opens like mail (or with --mail), else a log
  * or a file of replies (src/cli/mail/bounce.c decides, mail.h says how). */
+/* A wrong input (not a mail log, an unknown format) is noticed: an input
+ * of lines that gave no record, no hidden success and nothing outside
+ * --since/--until says so, with its name.  before: the counts before it. */
+static void hint_no_record(const struct settings *settings, const char *name,
+                           const struct counters *before, unsigned long long outside_before)
+{
+	unsigned long long lines = counts.lines - before->lines;
+
+	if (settings->stats || lines == 0 || counts.records != before->records ||
+	    counts.sent_hidden != before->sent_hidden || time_range.outside != outside_before)
+		return;
+	fprintf(stderr, "%s: %s: 0 of %llu lines were delivery outcomes or replies; see --stats\n",
+	        PROGRAM, safe_shown(name), lines);
+}
+
 static void classify_input(struct settings *settings, int fd, const char *name)
 {
 	unsigned flags = settings->text ? INPUT_ACCEPT_BINARY : 0;
 	int log_fd = fd;
+	struct counters before = counts;
+	unsigned long long outside_before = time_range.outside;
 
 	if (bounce_read_fd(fd, name, settings->mail, flags, &log_fd) == 1)
 		return;
 	classify_stream(settings, log_fd, name);
 	bounce_release(fd, log_fd);
+	hint_no_record(settings, name, &before, outside_before);
+}
+
+/* Whether file a was last written before file b (sub-second where the file
+ * system keeps it). */
+static int written_before(const struct stat *a, const struct stat *b)
+{
+	if (a->st_mtim.tv_sec != b->st_mtim.tv_sec)
+		return a->st_mtim.tv_sec < b->st_mtim.tv_sec;
+	return a->st_mtim.tv_nsec < b->st_mtim.tv_nsec;
+}
+
+/*
+ * The summary and --addresses keep a recipient's latest outcome by time,
+ * but remember successes only for recipients that failed before them in
+ * the input: a glob lists mail.log before mail.log.1, so a success read
+ * first was forgotten and an older failure listed the address.  When
+ * every argument is a regular file they are read oldest first by their
+ * last write (rotated logs are), a stable insertion sort; otherwise (a
+ * pipe, a Maildir, a missing file) in the order given.
+ */
+static void order_files_by_age(char **files, int count)
+{
+	struct stat *info = calloc(count > 0 ? (size_t)count : 1, sizeof(*info));
+
+	if (info == NULL)
+		return;
+	for (int i = 0; i < count; i++) {
+		if (stat(files[i], &info[i]) != 0 || !S_ISREG(info[i].st_mode)) {
+			free(info);
+			return;
+		}
+	}
+	for (int i = 1; i < count; i++) {
+		char *file = files[i];
+		struct stat file_info = info[i];
+		int j = i;
+
+		for (; j > 0 && written_before(&file_info, &info[j - 1]); j--) {
+			files[j] = files[j - 1];
+			info[j] = info[j - 1];
+		}
+		files[j] = file;
+		info[j] = file_info;
+	}
+	free(info);
 }
 
 static void classify_files(struct settings *settings, int argc, char **argv)
@@ -1073,6 +1176,8 @@ static void classify_files(struct settings *settings, int argc, char **argv)
 		classify_input(settings, STDIN_FILENO, "-");
 		return;
 	}
+	if (settings->summary)
+		order_files_by_age(argv + optind, argc - optind);
 	for (int i = optind; i < argc && !settings->output.failed && !interrupted; i++) {
 		int fd;
 
@@ -1367,11 +1472,6 @@ int main(int argc, char **argv)
 	    counts.records == 0)
 		fprintf(stderr, "%s: 0 of %llu messages were bounces; see --stats\n", PROGRAM,
 		        bounce_counts.messages);
-	if (!settings.stats && !settings.merge && settings.reply_count == 0 && counts.lines > 0 &&
-	    bounce_counts.messages == 0 && counts.records == 0 && counts.sent_hidden == 0)
-		/* A wrong input (not a mail log, an unknown format) is noticed. */
-		fprintf(stderr, "%s: 0 of %llu lines were delivery outcomes or replies; see --stats\n",
-		        PROGRAM, counts.lines);
 	if (settings.stats) {
 		fprintf(stderr,
 		        "%s: lines %llu, records %llu, skipped %llu, sent not shown %llu, cut %llu\n",
@@ -1386,6 +1486,9 @@ int main(int argc, char **argv)
 			        bounce_counts.recipients, bounce_counts.no_recipient, bounce_counts.not_bounce, bounce_counts.feedback,
 			        bounce_counts.autoreply, bounce_counts.not_failed, bounce_counts.cut,
 			        bounce_counts.broken, bounce_counts.dropped);
+		if (time_range.has_since || time_range.has_until)
+			fprintf(stderr, "%s: outside --since/--until %llu, kept without a time %llu\n",
+			        PROGRAM, time_range.outside, time_range.untimed);
 		for (int mta = 1; mta < SMTPCLASS_MTA_COUNT; mta++)
 			if (counts.per_mta[mta] > 0)
 				fprintf(stderr, "%s: %s records %llu\n", PROGRAM,

@@ -78,7 +78,10 @@ smtpclass_verdict smtpclass_log_classify_found(const smtpclass_log_record *recor
 	if (record->status == SMTPCLASS_STATUS_EXPIRED) {
 		out->reason = SC_REASON_EXPIRED;
 		out->rule_kind = SMTPCLASS_RULE_EXCEPTION;
-		out->rule = "status expired";
+		/* The reply, when there is one, is the last deferral's of the
+		 * queue id (the scanner's memory): the rule says so. */
+		out->rule = record->reply.len > 0 ? "status expired, last reply of the queue id"
+		                                  : "status expired";
 		out->evidence = NULL;
 		sc_set_evidence(out, SC_EVIDENCE_EXCEPTION);
 	}

@@ -413,7 +413,10 @@ fi
 printf 'hello\nworld\n' >"$tmp/words.txt"
 "$bin" "$tmp/words.txt" >"$tmp/out.words" 2>"$tmp/err.words"
 check no-record-status 0 $?
-check no-record-hint "smtpclass: 0 of 2 lines were delivery outcomes or replies; see --stats" "$(cat "$tmp/err.words")"
+check no-record-hint "smtpclass: $tmp/words.txt: 0 of 2 lines were delivery outcomes or replies; see --stats" "$(cat "$tmp/err.words")"
+# Per input: the mail log beside it gives records, the word file the hint.
+"$bin" "$tmp/words.txt" "$log" 2>"$tmp/err.words" >/dev/null
+check no-record-hint-per-input "smtpclass: $tmp/words.txt: 0 of 2 lines were delivery outcomes or replies; see --stats" "$(cat "$tmp/err.words")"
 "$bin" --stats "$tmp/words.txt" 2>&1 >/dev/null | grep -c 'were delivery outcomes' >"$tmp/count.words"
 check no-record-hint-not-with-stats 0 "$(cat "$tmp/count.words")"
 "$bin" "$log" 2>"$tmp/err.words" >/dev/null

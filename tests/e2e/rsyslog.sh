@@ -20,7 +20,11 @@
 # classifies in file mode (the oracle: smtpclass --all on the same lines)
 # carries the same verdict, reason, status, code, dsn, queue id and recipient
 # in $!smtp, every other message carries none, the JSON has the documented
-# shape, and rsyslogd reported no error.  Not root: skipped (77).
+# shape, and rsyslogd reported no error.  The mail messages are also
+# written as RFC 5424 lines (RSYSLOG_SyslogProtocol23Format) and as
+# BSD-syslog lines (RSYSLOG_FileFormat): both files must give the same
+# records, with the MTA detected and with --mta=postfix (E2E_KEEP_RFC5424=FILE
+# keeps the RFC 5424 file: tests/logs/rfc5424.log is one).  Not root: skipped (77).
 set -eu
 
 E2E_NAME=rsyslog
@@ -71,6 +75,9 @@ module(load="mmexternal")
 
 if \$syslogfacility-text == "mail" then {
 	action(type="mmexternal" binary="$smtpclass --rsyslog" interface.input="msg")
+	# The same messages as RFC 5424 lines and as BSD-syslog lines.
+	action(type="omfile" file="$work/rfc5424.log" template="RSYSLOG_SyslogProtocol23Format")
+	action(type="omfile" file="$work/plain.log" template="RSYSLOG_FileFormat")
 }
 
 template(name="enriched" type="list") {
@@ -180,6 +187,21 @@ if ! awk -F '\t' '
 	cat "$work/enriched.log"
 	e2e_fail "rsyslog enrichment differs from smtpclass"
 fi
+# RFC 5424 lines give the records of the BSD-syslog lines, field for field
+# (all but the source column), with the MTA detected and forced.
+for mta in "" --mta=postfix; do
+	"$smtpclass" --all --format=tsv $mta "$work/rfc5424.log" | cut -f 2- >"$work/rfc5424.tsv" ||
+		e2e_fail "smtpclass exited with $? on the RFC 5424 file"
+	"$smtpclass" --all --format=tsv $mta "$work/plain.log" | cut -f 2- >"$work/plain.tsv" ||
+		e2e_fail "smtpclass exited with $? on the BSD-syslog file"
+	grep -q '^<[0-9]*>1 [0-9-]*T' "$work/rfc5424.log" || e2e_fail "rsyslogd wrote no RFC 5424 line"
+	[ -s "$work/plain.tsv" ] || e2e_fail "no record in the BSD-syslog file"
+	diff "$work/plain.tsv" "$work/rfc5424.tsv" ||
+		e2e_fail "RFC 5424 lines give other records than BSD-syslog lines ($mta)"
+done
+e2e_log "RFC 5424: $(wc -l <"$work/rfc5424.tsv") records as from BSD-syslog lines"
+[ -z "${E2E_KEEP_RFC5424:-}" ] || cp "$work/rfc5424.log" "$E2E_KEEP_RFC5424"
+
 # The filter saw the same hard verdicts.
 want=$(awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "verdict") v = i; next }
 	$v == "hard"' "$work/oracle.tsv" | wc -l)

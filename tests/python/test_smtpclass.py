@@ -147,7 +147,8 @@ class ScanLogLineTest(unittest.TestCase):
 
     @unittest.skipUnless(TOOL, "SMTPCLASS_TOOL not set")
     def test_same_as_the_command_on_real_logs(self):
-        # qmail's recipients come from earlier lines: a line alone cannot say.
+        # qmail's recipients and the reply of an expired Postfix message
+        # come from earlier lines: a line alone cannot say.
         logs = sorted(p for p in LOGS.glob("*.log") if "qmail" not in p.name)
         self.assertTrue(logs)
         for log in logs:
@@ -163,6 +164,11 @@ class ScanLogLineTest(unittest.TestCase):
                         continue
                     found += 1
                     expected = by_line[number]
+                    if expected["rule"] == "status expired, last reply of the queue id":
+                        # The reply of an expired message comes from an
+                        # earlier line, as qmail's recipients do.
+                        self.assertEqual(record.status, "expired")
+                        continue
                     self.assertEqual(record.classification.verdict, expected["verdict"])
                     self.assertEqual(record.classification.reason, expected["reason"])
                     self.assertEqual(record.classification.action, expected["action"])

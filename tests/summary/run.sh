@@ -2,7 +2,9 @@
 # Summary mode against golden files: the text and JSON reports of the
 # shipped sample log, the address lists, merging (a summary merged with
 # itself doubles every count; merging one complete summary gives the same
-# report back), the width of the report on a terminal, and the errors.
+# report back), the width of the report on a terminal, the errors,
+# expired messages grouped by the last reply of their queue id, and files
+# read oldest first.
 #
 # Usage: run.sh SMTPCLASS SOURCE_DIR
 # With SUMMARY_UPDATE=1 the golden files are rewritten from the current
@@ -175,6 +177,44 @@ status top 64 "--top takes" "$bin" --summary --top=x "$log"
 status addresses 64 "--addresses takes" "$bin" --addresses=all "$log"
 status merge-addresses 64 "no address lists" "$bin" --merge --addresses=remove "$here/sample.json"
 status csv 64 "text or json" "$bin" --summary --format=csv "$log"
+
+# Expired messages are grouped by the last reply of their queue id: two
+# expired after the same deferral reply make one group of 2, an expired
+# message with no deferral before it a group of its own.
+deferral() { # deferral QUEUE_ID REPLY
+	printf 'Apr  9 10:00:00 mail postfix/smtp[100]: %s: to=<bob@example.com>, relay=mx.example.com[192.0.2.1]:25, delay=1, delays=0/0/0/1, dsn=4.7.1, status=deferred (host mx.example.com[192.0.2.1] said: %s (in reply to RCPT TO command))\n' "$1" "$2"
+}
+expiry() { # expiry QUEUE_ID
+	printf 'Apr 10 14:50:16 mail postfix/qmgr[3663]: %s: from=<noreply@domain.com>, status=expired, returned to sender\n' "$1"
+}
+{
+	deferral BACE842E72 '450 4.7.1 Greylisted, try again later'
+	deferral BACE842E73 '450 4.7.1 Greylisted, try again later'
+	expiry BACE842E72
+	expiry BACE842E73
+	expiry BACE842E74
+} >"$work/expired.log"
+count=$((count + 1))
+"$bin" --summary --format=json --year=2026 "$work/expired.log" >"$work/expired.json" 2>&1
+grep -q '{"template": "450 4.7.1 Greylisted, try again later", "count": 2, "error": 0, "verdict": "hard", "reason": "expired"' "$work/expired.json" ||
+	fail "expired messages not grouped by their last reply: $(cat "$work/expired.json")"
+count=$((count + 1))
+grep -q '{"template": "", "count": 1, "error": 0, "verdict": "hard", "reason": "expired"' "$work/expired.json" ||
+	fail "an expired message without a deferral is not a group of its own"
+
+# Files are read oldest first: a glob lists mail.log (newest) before
+# mail.log.1, and a success in the newer file must take the recipient off
+# the list although its older bounce is read after it on the command line.
+printf '2026-12-02T10:00:00Z mx1 postfix/smtp[1]: ABCDEF1201: to=<x@example.com>, relay=mx.example.com[192.0.2.1]:25, delay=0.2, delays=0.1/0/0.05/0.05, dsn=2.0.0, status=sent (250 2.0.0 Ok)\n' >"$work/mail.log"
+printf '2026-12-01T10:00:00Z mx1 postfix/smtp[1]: ABCDEF1200: to=<x@example.com>, relay=mx.example.com[192.0.2.1]:25, delay=0.2, delays=0.1/0/0.05/0.05, dsn=5.1.1, status=bounced (host mx.example.com[192.0.2.1] said: 550 5.1.1 <x@example.com>: User unknown (in reply to RCPT TO command))\n' >"$work/mail.log.1"
+touch -d '2026-12-01 12:00' "$work/mail.log.1"
+touch -d '2026-12-02 12:00' "$work/mail.log"
+count=$((count + 1))
+[ -z "$("$bin" --addresses=remove "$work/mail.log" "$work/mail.log.1")" ] ||
+	fail "a recipient delivered in the newer file is listed from the older one"
+count=$((count + 1))
+[ "$("$bin" --addresses=remove "$work/mail.log.1")" = x@example.com ] ||
+	fail "the bounce alone does not list the recipient"
 
 echo "$count checks, $failures failures"
 [ "$failures" -eq 0 ]

@@ -9,7 +9,8 @@
  *
  *   1. parse_header() reads the line prefix once: a grep "file:" prefix, the
  *      timestamp (syslog, RFC 3339, Exim, tai64n, Exchange CSV), the host
- *      and the syslog program name.  It looks at the first ~60 bytes only.
+ *      and the syslog program name (parse_rfc5424() the fields of an RFC
+ *      5424 header instead).  It looks at the first ~60 bytes only.
  *   2. The program name (or the form of the timestamp, or the state's forced
  *      MTA) picks exactly one row of the MTA registry below, and that row's
  *      scanner.  A Postfix noise line is then turned down after a few bytes
@@ -32,8 +33,9 @@
  * the name in --help, the completions, the man page and the README
  * (test_mtas_documented and completions/check.sh fail until it is there).
  *
- * Every span points into the caller's line, except qmail recipients, which
- * qmail.c keeps in the caller-owned state.  Nothing allocates and nothing is
+ * Every span points into the caller's line, except qmail recipients and
+ * the last reply of an expired Postfix message, which qmail.c and
+ * postfix.c keep in the caller-owned state.  Nothing allocates and nothing is
  * global.
  */
 #include "logscan_internal.h"
@@ -143,6 +145,35 @@ static_assert(sizeof(struct scan_memory) <= sizeof(((smtpclass_log_state *)0)->o
               "the scanner memory must fit in smtpclass_log_state.opaque");
 static_assert(_Alignof(struct scan_memory) <= _Alignof(unsigned long long),
               "the scanner memory must not need more alignment than opaque has");
+
+struct memory_slot *sc_memory_recall(struct scan_memory *memory, unsigned long long key)
+{
+	for (size_t i = 0; i < MEMORY_SLOTS; i++) {
+		struct memory_slot *slot = &memory->slots[i];
+		if (slot->stamp != 0 && slot->key == key)
+			return slot;
+	}
+	return NULL;
+}
+
+struct memory_slot *sc_memory_take(struct scan_memory *memory, unsigned long long key)
+{
+	struct memory_slot *chosen = NULL;
+
+	for (size_t i = 0; i < MEMORY_SLOTS; i++) {
+		struct memory_slot *slot = &memory->slots[i];
+		if (slot->stamp != 0 && slot->key == key) {
+			chosen = slot;
+			break;
+		}
+		if (chosen == NULL || slot->stamp < chosen->stamp)
+			chosen = slot;
+	}
+	chosen->key = key;
+	chosen->length = 0;
+	chosen->stamp = ++memory->clock;
+	return chosen;
+}
 
 /* Initialises *state: no remembered deliveries, and the given MTA forced
  * (SMTPCLASS_MTA_UNKNOWN to detect the format of each line). */
@@ -343,6 +374,94 @@ static int parse_host_and_program(const char *q, const char *end, int exim_stamp
 	return 1;
 }
 
+/* End of one RFC 5424 header field at p (up to the space after it, which
+ * must be there), with the field in *field (absent for the nil value "-"),
+ * or NULL. */
+static const char *rfc5424_field(const char *p, const char *end, smtpclass_span *field)
+{
+	const char *q = token_end(p, end);
+
+	if (q == p || q >= end)
+		return NULL;
+	*field = q - p == 1 && *p == '-' ? span_of(NULL, NULL) : span_of(p, q);
+	return q + 1;
+}
+
+/* End of RFC 5424 STRUCTURED-DATA at p: "-" or one or more
+ * "[id name="value" ...]" elements, where a value may hold "\"", "\]" and
+ * "\\" (RFC 5424 s6.3.3); NULL when p holds neither. */
+static const char *skip_structured_data(const char *p, const char *end)
+{
+	if (p < end && *p == '-')
+		return p + 1;
+	if (p >= end || *p != '[')
+		return NULL;
+	while (p < end && *p == '[') {
+		int quoted = 0;
+
+		for (p++; p < end && (quoted || *p != ']'); p++) {
+			if (*p == '"')
+				quoted = !quoted;
+			else if (quoted && *p == '\\' && p + 1 < end)
+				p++;
+		}
+		if (p >= end)
+			return NULL;
+		p++;
+	}
+	return p;
+}
+
+/*
+ * Reads an RFC 5424 header, "1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID
+ * STRUCTURED-DATA [MSG]" at p (after its "<PRI>"), as rsyslog's
+ * RSYSLOG_SyslogProtocol23Format and syslog-ng's syslog() write it.  The
+ * fields fill the header as a BSD-syslog line's would: APP-NAME is the
+ * program, PROCID its pid (no field of its own: a BSD tag's pid is not
+ * kept either), and "-" is an absent field.  MSG may start with a BOM
+ * (s6.4) and, from rsyslog, with the space that followed the BSD tag.
+ * Returns 1 when p holds such a header.
+ */
+static int parse_rfc5424(const char *p, const char *end, struct line_header *header)
+{
+	smtpclass_span time;
+	smtpclass_span host;
+	smtpclass_span program;
+	smtpclass_span unused;
+	char separator;
+
+	if (left(p, end) < 2 || p[0] != '1' || p[1] != ' ')
+		return 0;
+	p = rfc5424_field(p + 2, end, &time);
+	if (p == NULL)
+		return 0;
+	if (time.len > 0 &&
+	    (match_iso_stamp(time.ptr, time.ptr + time.len, &separator) != time.ptr + time.len ||
+	     separator != 'T'))
+		return 0;
+	p = rfc5424_field(p, end, &host);
+	if (p != NULL)
+		p = rfc5424_field(p, end, &program);
+	if (p != NULL)
+		p = rfc5424_field(p, end, &unused); /* PROCID */
+	if (p != NULL)
+		p = rfc5424_field(p, end, &unused); /* MSGID */
+	if (p != NULL)
+		p = skip_structured_data(p, end);
+	if (p == NULL || (p < end && *p != ' '))
+		return 0;
+	p = skip_spaces(p, end);
+	if (left(p, end) >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p = skip_spaces(p + 3, end);
+	memset(header, 0, sizeof(*header));
+	header->form = FORM_SYSLOG;
+	header->time = time;
+	header->host = host;
+	header->program = program;
+	header->message = p;
+	return 1;
+}
+
 /* Splits the start of a line into timestamp, host, program and message.
  * Without fields only the form is sure: the host and the tag are read only
  * where they decide it (a journalctl stamp), which is all that
@@ -447,6 +566,16 @@ static void parse_header(const char *line, const char *end, int fields,
 	header->message = q;
 }
 
+/* Reads the header of a line that starts at line (after any transport
+ * prefix; priority: it had a "<PRI>").  Only such a line may be RFC 5424,
+ * so a BSD-syslog line pays one test of a flag, outside parse_header(). */
+static void read_header(const char *line, const char *end, int priority, int fields,
+                        struct line_header *header)
+{
+	if (!priority || !parse_rfc5424(line, end, header))
+		parse_header(line, end, fields, header);
+}
+
 /* What smtpclass_log_has_header() answers, from a header already parsed. */
 static int line_opens_log(const char *line, const char *end, const struct line_header *header)
 {
@@ -498,7 +627,7 @@ static int scan_auto(const struct scan_line *line, smtpclass_log_record *out)
 	    starts_with(p, end, "to=") || starts_with(p, end, "reject: ") ||
 	    starts_with(p, end, "milter-reject: ") || starts_with(p, end, "proxy-reject: ") ||
 	    starts_with(p, end, "ruleset="))
-		return sc_scan_queue_line(p, end, SMTPCLASS_MTA_UNKNOWN, out);
+		return sc_scan_queue_line(p, end, SMTPCLASS_MTA_UNKNOWN, line->memory, out);
 
 	if (starts_with(p, end, "smtp-in: ") || find_text(p, end, " delivery evpid=") != NULL ||
 	    find_text(p, end, " failed-command command=") != NULL)
@@ -528,7 +657,9 @@ static int dispatch(smtpclass_mta mta, const struct scan_line *line, smtpclass_l
  * Skips what log shippers put before the line proper: leading blanks (the
  * message part rsyslog hands to mmexternal starts with the space that
  * followed the tag) and a syslog priority "<22>" (RFC 3164 s4.1.1, as in
- * rsyslog's rawmsg).
+ * rsyslog's rawmsg; RFC 5424 s6.2.1).  A priority was skipped when the
+ * byte before the result is its '>' (had_priority()), so that
+ * read_header() looks for an RFC 5424 header.
  */
 static const char *skip_transport_prefix(const char *line, const char *end)
 {
@@ -545,6 +676,14 @@ static const char *skip_transport_prefix(const char *line, const char *end)
 	return line;
 }
 
+/* Whether skip_transport_prefix(start, ...) skipped a priority to reach
+ * line: a flag passed back through memory cost the scan of every line an
+ * out-of-line call. */
+static int had_priority(const char *start, const char *line)
+{
+	return line > start && line[-1] == '>';
+}
+
 /*
  * Looks for a delivery outcome in one log line of len bytes (a trailing CR
  * or LF is ignored).  Returns 1 and fills *out when the line reports one;
@@ -558,6 +697,7 @@ int smtpclass_log_scan(const char *line, size_t len, smtpclass_log_state *state,
 	struct scan_line scan;
 	smtpclass_mta mta = SMTPCLASS_MTA_UNKNOWN;
 	const char *end;
+	const char *start;
 
 	if (out == NULL)
 		return 0;
@@ -572,9 +712,10 @@ int smtpclass_log_scan(const char *line, size_t len, smtpclass_log_state *state,
 	end = line + len;
 	while (end > line && (end[-1] == '\r' || end[-1] == '\n'))
 		end--;
+	start = line;
 	line = skip_transport_prefix(line, end);
 
-	parse_header(line, end, 1, &scan.header);
+	read_header(line, end, had_priority(start, line), 1, &scan.header);
 	scan.start = line;
 	scan.end = end;
 	scan.memory = NULL;
@@ -653,12 +794,14 @@ int smtpclass_log_has_header(const char *line, size_t len)
 {
 	struct line_header header;
 	const char *end;
+	const char *start;
 
 	if (line == NULL)
 		return 0;
 	end = line + len;
+	start = line;
 	line = skip_transport_prefix(line, end);
-	parse_header(line, end, 0, &header);
+	read_header(line, end, had_priority(start, line), 0, &header);
 	return line_opens_log(line, end, &header);
 }
 

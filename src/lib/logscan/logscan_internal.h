@@ -366,24 +366,41 @@ static inline void field_continue_at(struct field_walk *walk, const char *p)
 
 /* ---- Scanner memory ------------------------------------------------------- */
 
-enum { QMAIL_SLOTS = 64, QMAIL_ADDRESS_MAX = 256 };
+enum { MEMORY_SLOTS = 64, MEMORY_BYTES = 256 };
 
-/* One remembered "starting delivery N: msg M to remote ADDRESS".  Only
- * unsigned long long and char members, so the struct may live in the
- * state's unsigned long long storage without breaking aliasing rules. */
-struct qmail_slot {
-	unsigned long long number; /* qmail's delivery number */
+/* One fact remembered from an earlier line: qmail's "starting delivery N:
+ * msg M to remote ADDRESS" (key N, the address), or the last reply Postfix
+ * logged for a queue id (postfix.c: key with MEMORY_KEY_POSTFIX set).  The
+ * two share the slots so the state keeps its size.  Only unsigned long long
+ * and char members, so the struct may live in the state's unsigned long
+ * long storage without breaking aliasing rules. */
+struct memory_slot {
+	unsigned long long key;    /* qmail's delivery number, or a queue id's hash */
 	unsigned long long stamp;  /* insertion order; 0 marks a free slot */
-	unsigned long long length; /* bytes used in address */
-	char address[QMAIL_ADDRESS_MAX];
+	unsigned long long length; /* bytes used in bytes */
+	char bytes[MEMORY_BYTES];
 };
+
+/* Set in the keys of Postfix slots: qmail delivery numbers stay below it. */
+#define MEMORY_KEY_POSTFIX (1ull << 63)
 
 /* What smtpclass_log_state.opaque holds. */
 struct scan_memory {
 	unsigned long long clock; /* last stamp handed out */
 	int had_header;           /* the last line opened like a log line */
-	struct qmail_slot slots[QMAIL_SLOTS];
+	struct memory_slot slots[MEMORY_SLOTS];
 };
+
+/* The slot remembered under key, or NULL (logscan.c). */
+struct memory_slot *sc_memory_recall(struct scan_memory *memory, unsigned long long key);
+
+/* The slot to fill for key: its own, else a free one, else the oldest;
+ * stamped as the newest, its length 0 (logscan.c). */
+struct memory_slot *sc_memory_take(struct scan_memory *memory, unsigned long long key);
+
+/* Remembers Postfix's deferral replies per queue id and gives an expired
+ * record the last one (postfix.c).  memory may be NULL. */
+void sc_postfix_memory(struct scan_memory *memory, smtpclass_log_record *out);
 
 /* ---- Lines and scanners --------------------------------------------------- */
 
@@ -431,9 +448,9 @@ sc_log_scanner sc_scan_courier;   /* courier.c */
 sc_log_scanner sc_scan_generic;   /* generic.c */
 
 /* Postfix's and Sendmail's "QID: key=value, ..." lines when the MTA is not
- * known: the keys decide (postfix.c). */
+ * known: the keys decide; memory may be NULL (postfix.c). */
 int sc_scan_queue_line(const char *p, const char *end, smtpclass_mta dialect,
-                       smtpclass_log_record *out);
+                       struct scan_memory *memory, smtpclass_log_record *out);
 
 /* Length of a Postfix or Sendmail queue id at p followed by ':', or 0;
  * strict: it must hold a digit (postfix.c). */

@@ -368,9 +368,10 @@ static int scan_sendmail_address_error(const char *p, const char *end, smtpclass
 
 /* Scans a message that starts with an optional queue id: the Postfix and
  * Sendmail lines that carry outcomes.  dialect is POSTFIX, SENDMAIL or
- * UNKNOWN (message-only lines: the keys decide). */
+ * UNKNOWN (message-only lines: the keys decide); memory (may be NULL)
+ * remembers Postfix deferral replies for expired messages. */
 int sc_scan_queue_line(const char *p, const char *end, smtpclass_mta dialect,
-                       smtpclass_log_record *out)
+                       struct scan_memory *memory, smtpclass_log_record *out)
 {
 	size_t id_length = sc_queue_id_length(p, end, dialect == SMTPCLASS_MTA_UNKNOWN);
 	const char *rest = id_length > 0 ? skip_literal(p + id_length, end, ": ") : NULL;
@@ -389,11 +390,17 @@ int sc_scan_queue_line(const char *p, const char *end, smtpclass_mta dialect,
 	case 't':
 		if (starts_with(p, end, "to="))
 			found = scan_recipient_fields(p, end, dialect, out);
+		/* Only the outcomes the expiry memory reads call it: noise
+		 * lines, most of a log, never get here. */
+		if (found && out->status == SMTPCLASS_STATUS_DEFERRED)
+			sc_postfix_memory(memory, out);
 		break;
 	case 'f':
 		rest = skip_literal(p, end, "from=");
 		if (dialect != SMTPCLASS_MTA_SENDMAIL && rest != NULL)
 			found = scan_postfix_expired(rest, end, out);
+		if (found)
+			sc_postfix_memory(memory, out);
 		break;
 	case 'r':
 		rest = skip_literal(p, end, "reject: ");
@@ -422,13 +429,79 @@ int sc_scan_queue_line(const char *p, const char *end, smtpclass_mta dialect,
 	return found;
 }
 
+/* ---- Expired messages ----------------------------------------------------- */
+
+/* qmgr's "status=expired, returned to sender" names no reply, although the
+ * deferrals of the same queue id before it did.  The last deferral's reply
+ * (and stage) is kept per queue id in the state's slots, as
+ * [queue id length][queue id][stage][reply, cut to what fits], and handed
+ * to the expired record, whose reply then points into the state. */
+enum { QUEUE_ID_MAX = 32 };
+
+/* The slot key of a queue id: FNV-1a, with the Postfix bit set. */
+static unsigned long long queue_id_key(smtpclass_span id)
+{
+	unsigned long long hash = 14695981039346656037ull;
+
+	for (size_t i = 0; i < id.len; i++) {
+		hash ^= (unsigned char)id.ptr[i];
+		hash *= 1099511628211ull;
+	}
+	return hash | MEMORY_KEY_POSTFIX;
+}
+
+/* The one slot a queue id may use: direct-mapped by its key, so that a
+ * deferral (a good part of a busy log) costs no search of the 64 slots.
+ * Two queue ids on one slot: the later one wins, as the oldest would. */
+static struct memory_slot *postfix_slot(struct scan_memory *memory, unsigned long long key)
+{
+	return &memory->slots[key % MEMORY_SLOTS];
+}
+
+void sc_postfix_memory(struct scan_memory *memory, smtpclass_log_record *out)
+{
+	struct memory_slot *slot;
+	size_t n = out->queue_id.len;
+
+	if (memory == NULL || out->mta != SMTPCLASS_MTA_POSTFIX || n == 0 || n > QUEUE_ID_MAX)
+		return;
+	if (out->status == SMTPCLASS_STATUS_DEFERRED && out->reply.len > 0) {
+		size_t room = MEMORY_BYTES - n - 2;
+		size_t len = out->reply.len < room ? out->reply.len : room;
+
+		slot = postfix_slot(memory, queue_id_key(out->queue_id));
+		slot->key = queue_id_key(out->queue_id);
+		slot->stamp = ++memory->clock;
+		slot->bytes[0] = (char)n;
+		memcpy(slot->bytes + 1, out->queue_id.ptr, n);
+		slot->bytes[n + 1] = (char)out->stage;
+		memcpy(slot->bytes + n + 2, out->reply.ptr, len);
+		slot->length = n + 2 + len;
+		return;
+	}
+	if (out->status != SMTPCLASS_STATUS_EXPIRED || out->reply.len > 0)
+		return;
+	slot = postfix_slot(memory, queue_id_key(out->queue_id));
+	if (slot->stamp == 0 || slot->key != queue_id_key(out->queue_id) ||
+	    (unsigned char)slot->bytes[0] != n ||
+	    memcmp(slot->bytes + 1, out->queue_id.ptr, n) != 0)
+		return;
+	out->stage = (smtpclass_stage)(unsigned char)slot->bytes[n + 1];
+	out->reply = span_of(slot->bytes + n + 2, slot->bytes + slot->length);
+	/* The message has left the queue; the bytes stay valid until the next
+	 * call, as the API promises. */
+	slot->stamp = 0;
+}
+
 /* The registry's scanners: the syslog tag said which of the two it is. */
 int sc_scan_postfix(const struct scan_line *line, smtpclass_log_record *out)
 {
-	return sc_scan_queue_line(line->header.message, line->end, SMTPCLASS_MTA_POSTFIX, out);
+	return sc_scan_queue_line(line->header.message, line->end, SMTPCLASS_MTA_POSTFIX,
+	                          line->memory, out);
 }
 
 int sc_scan_sendmail(const struct scan_line *line, smtpclass_log_record *out)
 {
-	return sc_scan_queue_line(line->header.message, line->end, SMTPCLASS_MTA_SENDMAIL, out);
+	return sc_scan_queue_line(line->header.message, line->end, SMTPCLASS_MTA_SENDMAIL, NULL,
+	                          out);
 }

@@ -12,45 +12,23 @@
  *       451 http://www.spamhaus.org/query/bl?ip=198.51.100.77  (tests/logs/qmail.log)
  *
  * So the recipient of "starting delivery N" is copied into a small table
- * inside the caller-owned state (64 slots, the oldest overwritten) and the
+ * inside the caller-owned state (64 slots shared with Postfix's expiry
+ * memory, the oldest overwritten) and the
  * record of "delivery N" points there until the next call.
  */
 #include "logscan_internal.h"
 
-/* Remembers that qmail delivery `number` goes to address[0..len).  Reuses
- * the slot of the same number, else a free slot, else the oldest one;
- * addresses longer than QMAIL_ADDRESS_MAX are cut. */
+/* Remembers that qmail delivery `number` goes to address[0..len);
+ * addresses longer than MEMORY_BYTES are cut. */
 static void qmail_remember(struct scan_memory *memory, unsigned long long number,
                            const char *address, size_t len)
 {
-	struct qmail_slot *chosen = NULL;
+	struct memory_slot *slot = sc_memory_take(memory, number & ~MEMORY_KEY_POSTFIX);
 
-	for (size_t i = 0; i < QMAIL_SLOTS; i++) {
-		struct qmail_slot *slot = &memory->slots[i];
-		if (slot->stamp != 0 && slot->number == number) {
-			chosen = slot;
-			break;
-		}
-		if (chosen == NULL || slot->stamp < chosen->stamp)
-			chosen = slot;
-	}
-	if (len > QMAIL_ADDRESS_MAX)
-		len = QMAIL_ADDRESS_MAX;
-	memcpy(chosen->address, address, len);
-	chosen->length = len;
-	chosen->number = number;
-	chosen->stamp = ++memory->clock;
-}
-
-/* Returns the slot remembered for qmail delivery `number`, or NULL. */
-static struct qmail_slot *qmail_recall(struct scan_memory *memory, unsigned long long number)
-{
-	for (size_t i = 0; i < QMAIL_SLOTS; i++) {
-		struct qmail_slot *slot = &memory->slots[i];
-		if (slot->stamp != 0 && slot->number == number)
-			return slot;
-	}
-	return NULL;
+	if (len > MEMORY_BYTES)
+		len = MEMORY_BYTES;
+	memcpy(slot->bytes, address, len);
+	slot->length = len;
 }
 
 /* Parses a decimal number of at most 19 digits at *p; returns 1 and moves
@@ -169,10 +147,10 @@ static int scan_qmail(const char *p, const char *end, struct scan_memory *memory
 			out->reply = span_of(text, end);
 		}
 		if (memory != NULL) {
-			struct qmail_slot *slot = qmail_recall(memory, number);
+			struct memory_slot *slot =
+			    sc_memory_recall(memory, number & ~MEMORY_KEY_POSTFIX);
 			if (slot != NULL) {
-				out->recipient =
-				    span_of(slot->address, slot->address + slot->length);
+				out->recipient = span_of(slot->bytes, slot->bytes + slot->length);
 				/* The delivery is over; its bytes stay valid until the
 				 * next call, as the API promises. */
 				slot->stamp = 0;

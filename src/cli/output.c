@@ -887,6 +887,11 @@ static void write_text(struct output *output, const struct record *record)
 	unsigned long flushes;
 	int verdict_width;
 
+	/* The header before the first record's FILE:LINE: prefix. */
+	if (output->text_header_pending) {
+		write_text_header(output, log != NULL);
+		output->text_header_pending = 0;
+	}
 	if (record->mail != NULL && record->source != NULL && output->filenames != 0) {
 		/* a message: the file, and the message number in an mbox, which
 		 * tell the messages of one Maildir or mbox apart */
@@ -899,10 +904,6 @@ static void write_text(struct output *output, const struct record *record)
 		out_char(output, ':');
 		out_number(output, (long long)record->line);
 		out_string(output, ": ");
-	}
-	if (output->text_header_pending) {
-		write_text_header(output, log != NULL);
-		output->text_header_pending = 0;
 	}
 	line_start = output->used;
 	flushes = output->flushes;

@@ -111,6 +111,13 @@ check_file "log-text-header" "$here/expected/sample-mail-header.text" "$tmp/log.
 (cd "$src" && "$bin" --color=never examples/sample-mail.log) >"$tmp/log-body.text"
 tail -n +2 "$here/expected/sample-mail-header.text" >"$tmp/want-body.text"
 check_file "log-text" "$tmp/want-body.text" "$tmp/log-body.text"
+# With -H the header still comes first, unprefixed, and the first record
+# keeps its FILE:LINE: (the header was written after that prefix).
+(cd "$src" && "$bin" --color=never --header -H examples/sample-mail.log) >"$tmp/log-H.text"
+check "log-text-header-H" "$(head -n 1 "$here/expected/sample-mail-header.text")" \
+	"$(head -n 1 "$tmp/log-H.text")"
+check "log-text-header-H-first" "examples/sample-mail.log:2: " \
+	"$(sed -n 2p "$tmp/log-H.text" | cut -c1-28)"
 # Columns stay put: with syslog stamps the verdict starts at column 29 on
 # every line (an RFC 3339 stamp is wider, the same on every line of its log).
 check "log-text-columns" "" "$(grep -E '^[A-Z][a-z]{2} [ 0-9][0-9] ' "$tmp/log.text" |

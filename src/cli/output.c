@@ -440,6 +440,11 @@ static void json_escape(struct output *output, const char *s, size_t len)
 			case '\t':
 				out_string(output, "\\t");
 				break;
+			case '\0':
+				/* No reply holds a NUL; a reader in C (rsyslog's
+				 * libfastjson) would end the string at \u0000. */
+				out_string(output, "\xef\xbf\xbd"); /* U+FFFD */
+				break;
 			default:
 				out_string(output, "\\u00");
 				out_char(output, hex[c >> 4]);

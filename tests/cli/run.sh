@@ -111,6 +111,13 @@ check_file "log-text-header" "$here/expected/sample-mail-header.text" "$tmp/log.
 (cd "$src" && "$bin" --color=never examples/sample-mail.log) >"$tmp/log-body.text"
 tail -n +2 "$here/expected/sample-mail-header.text" >"$tmp/want-body.text"
 check_file "log-text" "$tmp/want-body.text" "$tmp/log-body.text"
+# A NUL in a reply is written as U+FFFD in JSON, not \u0000, which a reader
+# in C (rsyslog's libfastjson) takes for the end of the string (issue 20).
+printf '550 5.1.1 a\000b\n' | "$bin" -j >"$tmp/nul.json"
+check "json-nul" "1 0" \
+	"$(grep -c "a$(printf '\357\277\275')b" "$tmp/nul.json") $(grep -c 'u0000' "$tmp/nul.json")"
+# (--rsyslog writes its JSON with the same escaping.)
+
 # With -H the header still comes first, unprefixed, and the first record
 # keeps its FILE:LINE: (the header was written after that prefix).
 (cd "$src" && "$bin" --color=never --header -H examples/sample-mail.log) >"$tmp/log-H.text"

@@ -697,7 +697,7 @@ static void write_log_status(FILE *out)
 {
 	static const char *const names[] = {"none",    "sent",    "deferred",
 	                                    "bounced", "expired", "rejected"};
-	int verdict[6] = {0}, bare[6] = {0}, seen[6] = {0};
+	int verdict[6] = {0}, bare[6] = {0}, reason[6] = {-1, -1, -1, -1, -1, -1}, seen[6] = {0};
 
 	for (int i = 0; i < log_status.row_count; i++) {
 		const struct row *row = &log_status.rows[i];
@@ -714,13 +714,16 @@ static void write_log_status(FILE *out)
 			verdict[status] = verdict_id(&log_status, row, row->fields[1]);
 		if (strcmp(row->fields[2], "-") != 0)
 			bare[status] = verdict_id(&log_status, row, row->fields[2]);
+		if (strcmp(row->fields[3], "-") != 0)
+			reason[status] = reason_id(&log_status, row, 3);
 	}
 	for (int k = 1; k < 6; k++)
 		if (!seen[k])
 			fail(log_status.path, 0, "no row for status %s", names[k]);
 	fputs("const struct sc_log_status_row sc_log_status[6] = {\n", out);
 	for (int k = 0; k < 6; k++)
-		fprintf(out, "\t{%d, %d},\n", verdict[k], bare[k]);
+		fprintf(out, "\t{%d, %d, %d, \"status %s\", \"status %s, last reply of the queue id\"},\n",
+		        verdict[k], bare[k], reason[k], names[k], names[k]);
 	fputs("};\n\n", out);
 }
 
@@ -1062,7 +1065,7 @@ int main(int argc, char **argv)
 	load_table(&taxonomy, argv[1], "taxonomy.tsv",
 	           "reason\tverdict\tbounce_class\tpowermta_category\tses_bounce_type\t"
 	           "ses_bounce_subtype\tlossy");
-	load_table(&log_status, argv[1], "log-status.tsv", "status\tverdict\tbare_verdict\tsource");
+	load_table(&log_status, argv[1], "log-status.tsv", "status\tverdict\tbare_verdict\treason\tsource");
 	load_table(&stage_reasons, argv[1], "stage-reasons.tsv",
 	           "id\tstage\treason\tbecomes\tsource");
 	load_table(&wrappers, argv[1], "wrappers.tsv", "id\tstage\tneeds\tpattern\tsource");

@@ -75,13 +75,14 @@ smtpclass_verdict smtpclass_log_classify_found(const smtpclass_log_record *recor
 	use_dsn(record, reply);
 	smtpclass_classify(reply, &with_stage, out);
 
-	if (record->status == SMTPCLASS_STATUS_EXPIRED) {
-		out->reason = SC_REASON_EXPIRED;
+	if ((unsigned)record->status < 6 && sc_log_status[record->status].reason >= 0) {
+		const struct sc_log_status_row *row = &sc_log_status[record->status];
+
+		out->reason = row->reason;
 		out->rule_kind = SMTPCLASS_RULE_EXCEPTION;
 		/* The reply, when there is one, is the last deferral's of the
 		 * queue id (the scanner's memory): the rule says so. */
-		out->rule = record->reply.len > 0 ? "status expired, last reply of the queue id"
-		                                  : "status expired";
+		out->rule = record->reply.len > 0 ? row->rule_with_reply : row->rule;
 		out->evidence = NULL;
 		sc_set_evidence(out, SC_EVIDENCE_EXCEPTION);
 	}

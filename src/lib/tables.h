@@ -77,6 +77,8 @@ struct sc_stage_reason_row {
 struct sc_log_status_row {
 	int verdict;      /* smtpclass_verdict the status states, 0: the reply decides */
 	int bare_verdict; /* for a reply without a code that a text rule read, 0: none */
+	int reason;       /* the reason the status states, -1: the reply's */
+	const char *rule, *rule_with_reply; /* the rule that names it, without and with a reply */
 };
 
 /* A result in other senders' bounce taxonomies (data/taxonomy.tsv). */

@@ -23,13 +23,14 @@
 #include "fuzz_invariants.h"
 #include "json_check.h"
 #include "output.h"
+#include "registry.h"
 
 #define SEPARATOR 0x1f
 #define LOG_FIELD_COUNT 8
 #define MAX_MEMBERS 64
 
 /* Bytes a writer must produce for s[0..len): well-formed UTF-8 kept,
- * every other byte >= 0x80 replaced by U+FFFD. */
+ * every other byte >= 0x80, and NUL, replaced by U+FFFD. */
 static char *sanitised(const char *s, size_t len, size_t *out_len)
 {
 	char *out = malloc(len * 3 + 1);
@@ -40,7 +41,8 @@ static char *sanitised(const char *s, size_t len, size_t *out_len)
 	for (size_t i = 0; i < len;) {
 		size_t k = json_utf8_length((const unsigned char *)s + i, len - i);
 
-		if (k == 0) {
+		/* invalid UTF-8 and NUL (which C readers take for an end) */
+		if (k == 0 || s[i] == '\0') {
 			memcpy(out + n, "\xef\xbf\xbd", 3);
 			n += 3;
 			i++;
@@ -365,6 +367,11 @@ static void check_text(const struct settings *settings, const struct record *rec
 			smtpclass_result_taxonomy(record->result, &taxonomy);
 			lines += 1 + (record->result->confidence_basis != NULL) +
 			         (taxonomy.bounce_class != NULL) + (record->reply->segment_count > 0);
+			/* what the registries call the codes (registry.c), when they do */
+			lines += (record->reply->code != 0 &&
+			          registry_basic_meaning(record->reply->code) != NULL) +
+			         (record->reply->enhanced.ptr != NULL &&
+			          smtpclass_subject_name(record->reply->enhanced_subject) != NULL);
 		}
 		FUZZ_CHECK(len > 0 && text[len - 1] == '\n');
 		FUZZ_CHECK(count_byte(text, len, '\n') == lines);

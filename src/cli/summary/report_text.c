@@ -513,28 +513,18 @@ static void write_outbound(FILE *out, int width, const struct summary *s)
 	write_groups(out, width, s);
 }
 
+/* A cell of an inbound table: name, refused, error (when shown) and top
+ * reasons, which are party_cell()'s columns 0, 1, 7 and 8. */
 static void inbound_cell(const struct table_rows *t, size_t row, size_t column,
                          struct text_buffer *o)
 {
-	const struct party_table *p = t->party;
-	size_t i = t->rows[row].index;
+	static const size_t party_columns[] = {0, 1, 7, 8};
+	struct table_rows all = *t;
 
 	if (!t->error_column && column >= 2)
 		column++;
-	switch (column) {
-	case 0:
-		put_bytes(o, topk_key(&p->table, i), topk_entry(&p->table, i)->key_len);
-		break;
-	case 1:
-		put_number(o, topk_entry(&p->table, i)->count);
-		break;
-	case 2:
-		put_number(o, *topk_error(&p->table, i));
-		break;
-	default:
-		put_top_reasons(o, t->summary, party_reasons(t->summary, p, i), 3);
-		break;
-	}
+	all.error_column = 1; /* party_cell()'s columns as they are */
+	party_cell(&all, row, party_columns[column], o);
 }
 
 /* A table of the inbound side: clients or recipient domains, with the

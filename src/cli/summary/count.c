@@ -4,8 +4,10 @@
  * Every classified record goes through summary_add() once and is counted
  * in a few fixed-size tables: totals by status, verdict, reason and
  * action; recipient domains; remote hosts; reply groups (one per reply
- * template); hours; failed recipients (for --addresses) and deferred
- * messages (to count them apart from deferral events).  Memory is decided
+ * template); the inbound side (the rejects this server sent: reasons,
+ * actions, clients, recipient domains), kept out of the three before;
+ * hours; failed recipients (for --addresses) and deferred messages (to
+ * count them apart from deferral events).  Memory is decided
  * when the summary is created and does not grow with the input: each
  * keyed table is a Space-Saving table (topk.c), and any replacement marks
  * the summary approximate, and the report says so.

@@ -8,7 +8,7 @@ _smtpclass()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev='' option=''
 	local options='-r --reply --format= --fields= -j --json --header --csv-raw -H --with-filename --no-filename -q --quiet -e --exit-status --stage=
-		--line-buffered --color --color= --stats --rules= --no-site-rules --explain --taxonomy --all --mta= --year=
+		--line-buffered --color --color= --stats --direction= --rules= --no-site-rules --explain --taxonomy --all --mta= --year=
 		--since= --until= --summary --top= --merge --addresses= --mail --rsyslog -a --text --describe --list-reasons
 		--list-actions --list-mtas -h --help -V --version'
 
@@ -30,6 +30,7 @@ _smtpclass()
 	--color) values='auto always never' ;;
 	--mta) values='postfix exim sendmail opensmtpd qmail exchange courier generic' ;;
 	--addresses) values='remove soft' ;;
+	--direction) values='in out' ;;
 	--rules)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")

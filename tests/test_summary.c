@@ -374,7 +374,18 @@ static void test_totals(void **state)
 	                      "\"rejected\": 0, \"reasons\": {\"userunknown\": 2}}");
 	/* a host is its name without address and port */
 	assert_contains(json, "{\"host\": \"gmail-smtp-in.l.google.com\", \"records\": 2,");
-	assert_contains(json, "{\"host\": \"203.0.113.5\", \"records\": 1,");
+	/* the reject this server sent is on the inbound side only */
+	assert_lacks(json, "{\"host\": \"203.0.113.5\"");
+	assert_contains(json, "\"domain_count\": 3,\n  \"domains\"");
+	assert_contains(json, "\"group_count\": 2,");
+	assert_contains(json, "\"inbound\": {\n    \"records\": 1,\n    \"reasons\": "
+	                      "{\"blocked\": 1},\n    \"actions\": {\"check-reputation\": 1},\n"
+	                      "    \"client_count\": 1,\n    \"clients\": [\n      "
+	                      "{\"client\": \"203.0.113.5\", \"records\": 1, \"error\": 0, "
+	                      "\"sent\": 0, \"deferred\": 0, \"bounced\": 0, \"expired\": 0, "
+	                      "\"rejected\": 1, \"reasons\": {\"blocked\": 1}}\n    ],\n"
+	                      "    \"domain_count\": 1,\n    \"domains\": [\n      "
+	                      "{\"domain\": \"our.example\", \"records\": 1,");
 	/* one group for both unknown users, with both domains' counts */
 	assert_contains(json, "{\"template\": \"550 5.1.1 <{addr}>: Recipient address rejected: "
 	                      "User unknown\", \"count\": 2, \"error\": 0, \"verdict\": \"hard\", "
@@ -575,7 +586,7 @@ static void test_top(void **state)
 	char *json = json_of(s, NULL);
 
 	(void)state;
-	assert_contains(json, "\"domain_count\": 4,");
+	assert_contains(json, "\"domain_count\": 3,");
 	assert_lacks(json, "\"domain\": \"example.org\"");
 	assert_contains(json, "\"approximate\": false");
 	free(json);
@@ -680,7 +691,36 @@ static void test_merge_cut_lists(void **state)
 	out = json_of(merged, NULL);
 	assert_contains(out, "\"approximate\": true");
 	assert_contains(out, "\"capped\": [\"domains\", \"hosts\", \"groups\"]");
-	assert_contains(out, "\"domain_count\": 4,");
+	assert_contains(out, "\"domain_count\": 3,");
+	free(out);
+	free(json);
+	summary_free(merged);
+	summary_free(s);
+}
+
+/* A summary written before the inbound side was split off has no
+ * "inbound": it still merges, its rejects counted where it had them. */
+static void test_merge_without_inbound(void **state)
+{
+	struct summary *s = sample_summary(0), *merged = summary_create(0);
+	size_t len, offset;
+	char error[256], *json = json_of(s, &len), *out;
+	char *start = strstr(json, "  \"inbound\": {"), *end;
+
+	(void)state;
+	assert_non_null(merged);
+	assert_non_null(start);
+	end = strstr(start, "\n  },\n");
+	assert_non_null(end);
+	end += strlen("\n  },\n");
+	memmove(start, end, strlen(end) + 1);
+	assert_null(strstr(json, "inbound"));
+	assert_int_equal(
+	    summary_merge_json(merged, json, strlen(json), &offset, error, sizeof(error)), 0);
+	out = json_of(merged, NULL);
+	assert_contains(out, "\"records\": 7,");
+	assert_contains(out, "\"rejected\": 1}");
+	assert_contains(out, "\"inbound\": {\n    \"records\": 0,");
 	free(out);
 	free(json);
 	summary_free(merged);
@@ -813,6 +853,16 @@ static void test_json_wrong_types(void **state)
 	    {"{\"delivered\": 2", "{\"delivered\": 1", "reasons: do not add up to the records", 0},
 	    {"{\"events\": 2, \"messages\": 1}", "{\"events\": 2, \"messages\": 3}",
 	     "deferrals: more messages than events", 0},
+	    /* the inbound side must fit the document's totals */
+	    {"{\n    \"records\": 1,", "{\n    \"records\": 2,",
+	     "inbound: more records than the rejected total", 0},
+	    {"{\"blocked\": 1},\n    \"actions\"", "{\"spamdetected\": 1},\n    \"actions\"",
+	     "reasons: a count above the document's", 0},
+	    {"{\"blocked\": 1},\n    \"actions\"", "{\"blocked\": 0},\n    \"actions\"",
+	     "reasons: do not add up to the inbound records", 0},
+	    {"{\"check-reputation\": 1},\n    \"client_count\"",
+	     "{\"fix-configuration\": 1},\n    \"client_count\"",
+	     "actions: a count above the document's", 0},
 	};
 	struct summary *s = summary_create(0);
 	char *before = json_of(s, NULL), *after;
@@ -938,7 +988,14 @@ static void test_text_content(void **state)
 	(void)state;
 	assert_contains(text, "smtpclass summary: 7 records, Feb 21 09:00:01 to Feb 21 11:40:00\n");
 	assert_contains(text, "Deferred: 2 deferral events for 1 distinct messages");
-	assert_contains(text, "Recipient domains: 4 of 4, most failures first\n");
+	assert_contains(text, "Recipient domains: 3 of 3, most failures first\n");
+	assert_contains(text, "\nSent by this server: 6 records\n");
+	assert_contains(text, "\nRefused by this server: 1 records\n");
+	assert_contains(text, "  Clients: 1 of 1, most refused first\n");
+	assert_contains(text, "  203.0.113.5        1  blocked 1\n");
+	/* the outbound reasons leave the reject out; its action is not advice */
+	assert_contains(text, "  userunknown      2  33.3%");
+	assert_lacks(text, "check-reputation");
 	assert_contains(text, "      template: 550 5.1.1 <{addr}>: Recipient address rejected: "
 	                      "User unknown\n");
 	assert_contains(text, "2 to remove");
@@ -968,6 +1025,7 @@ int main(void)
 	    cmocka_unit_test(test_merge_doubles),
 	    cmocka_unit_test(test_merge_two_hosts),
 	    cmocka_unit_test(test_merge_cut_lists),
+	    cmocka_unit_test(test_merge_without_inbound),
 	    cmocka_unit_test(test_json_errors),
 	    cmocka_unit_test(test_json_wrong_types),
 	    cmocka_unit_test(test_json_strings),

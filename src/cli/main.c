@@ -82,7 +82,8 @@ enum option_id {
 	OPT_LIST_ACTIONS,
 	OPT_LIST_MTAS,
 	OPT_SINCE,
-	OPT_UNTIL
+	OPT_UNTIL,
+	OPT_DIRECTION
 };
 
 /* The one description of every option, in --help's groups (rows without a
@@ -107,6 +108,7 @@ static const struct option_doc options[] = {
     {"taxonomy", no_argument, OPT_TAXONOMY, NULL, "add SparkPost, PowerMTA and Amazon SES bounce classes (json, tsv, csv)"},
     {"line-buffered", no_argument, OPT_LINE_BUFFERED, NULL, "flush the output after every record"},
     {"stats", no_argument, OPT_STATS, NULL, "print counts of lines, records and skipped lines to stderr"},
+    {"direction", required_argument, OPT_DIRECTION, "DIR", "only one side: out (replies other servers sent us) or in (rejects this server sent)"},
     {NULL, 0, 0, NULL, "Classification"},
     {"stage", required_argument, OPT_STAGE, "STAGE", "the command the replies answered: connect, helo, mail, rcpt, data or eod"},
     {"rules", required_argument, OPT_RULES, "FILE", "load site rules from FILE before the built-in ones (repeatable)"},
@@ -158,10 +160,14 @@ struct settings {
 	int mail;      /* --mail: every input is messages */
 	const char *describe; /* --describe CODE */
 	int list;      /* --list-*: the OPT_LIST_* id */
+	int direction; /* --direction: 0 both, DIRECTION_OUT or DIRECTION_IN */
 };
+
+enum { DIRECTION_OUT = 1, DIRECTION_IN = 2 };
 
 struct counters {
 	unsigned long long lines, records, skipped, cut, sent_hidden;
+	unsigned long long other_direction; /* records left out by --direction */
 	unsigned long long per_mta[SMTPCLASS_MTA_COUNT];
 	int worst_rank; /* see verdict_rank() */
 	int not_a_reply, open_failed, io_error;
@@ -311,6 +317,9 @@ static int refuse_idle_options(const struct settings *settings)
 		message = "--summary counts successful deliveries already: --all does nothing with it";
 	else if (settings->top_given && !settings->summary)
 		message = "--top is for summary mode (--summary)";
+	else if (settings->direction != 0 && settings->merge)
+		message = "--direction picks records: --merge adds up summaries, it does nothing with "
+		          "it";
 	else if (settings->reply_count > 0 && (settings->all || settings->forced_mta != 0))
 		message = "--all and --mta are for logs: -r classifies replies";
 	if (message != NULL) {
@@ -555,6 +564,16 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 		case OPT_SUMMARY:
 			settings->summary = 1;
 			break;
+		case OPT_DIRECTION:
+			if (strcmp(optarg, "out") == 0) {
+				settings->direction = DIRECTION_OUT;
+			} else if (strcmp(optarg, "in") == 0) {
+				settings->direction = DIRECTION_IN;
+			} else {
+				fprintf(stderr, "%s: --direction takes in or out\n", PROGRAM);
+				return -1;
+			}
+			break;
 		case OPT_TOP: {
 			char *end;
 			long top = strtol(optarg, &end, 10);
@@ -693,6 +712,18 @@ static void flush_output(void)
 /* The summary being built in summary mode, else NULL. */
 static struct summary *summary_report;
 
+/* Whether a record is on the side --direction asks for: inbound records
+ * are the rejects this server sent to clients, outbound ones everything
+ * else (replies remote servers sent to this server, bounces, -r replies). */
+static int direction_keeps(const struct settings *settings, const struct record *record)
+{
+	int inbound = record->log != NULL && record->log->status == SMTPCLASS_STATUS_REJECTED;
+
+	if (settings->direction == 0)
+		return 1;
+	return inbound == (settings->direction == DIRECTION_IN);
+}
+
 static void emit(struct settings *settings, const struct record *record)
 {
 	int rank = verdict_rank(record->result);
@@ -701,6 +732,10 @@ static void emit(struct settings *settings, const struct record *record)
 	                      record->log != NULL ? record->log->time.len : 0,
 	                      summary_report == NULL ? &settings->output.year_guess : NULL))
 		return;
+	if (!direction_keeps(settings, record)) {
+		counts.other_direction++;
+		return;
+	}
 	if (summary_report != NULL)
 		summary_feed_add(record);
 	else
@@ -1105,7 +1140,8 @@ static void hint_no_record(const struct settings *settings, const char *name,
 	unsigned long long lines = counts.lines - before->lines;
 
 	if (settings->stats || lines == 0 || counts.records != before->records ||
-	    counts.sent_hidden != before->sent_hidden || time_range.outside != outside_before)
+	    counts.sent_hidden != before->sent_hidden || time_range.outside != outside_before ||
+	    counts.other_direction != before->other_direction)
 		return;
 	fprintf(stderr, "%s: %s: 0 of %llu lines were delivery outcomes or replies; see --stats\n",
 	        PROGRAM, safe_shown(name), lines);
@@ -1489,6 +1525,9 @@ int main(int argc, char **argv)
 		if (time_range.has_since || time_range.has_until)
 			fprintf(stderr, "%s: outside --since/--until %llu, kept without a time %llu\n",
 			        PROGRAM, time_range.outside, time_range.untimed);
+		if (settings.direction != 0)
+			fprintf(stderr, "%s: left out by --direction %llu\n", PROGRAM,
+			        counts.other_direction);
 		for (int mta = 1; mta < SMTPCLASS_MTA_COUNT; mta++)
 			if (counts.per_mta[mta] > 0)
 				fprintf(stderr, "%s: %s records %llu\n", PROGRAM,

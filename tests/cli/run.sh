@@ -567,4 +567,27 @@ done <"$tmp/wrapped.txt"
 check "wrapped-examples-reply" "$wrapped_want" "$("$bin" --format=tsv --header "$@" | wrapped_facts)"
 check "wrapped-examples-file" "$wrapped_want" "$("$bin" --format=tsv --header "$tmp/wrapped.txt" | wrapped_facts)"
 
+# ---- --direction: one side, in every mode ---------------------------------
+# in: the rejects this server sent; out: everything else.  The two sides
+# add up to all records.
+log=$src/examples/sample-mail.log
+"$bin" --all --format=tsv --fields=status "$log" >"$tmp/dir.all"
+"$bin" --all --format=tsv --fields=status --direction=in "$log" >"$tmp/dir.in"
+"$bin" --all --format=tsv --fields=status --direction=out "$log" >"$tmp/dir.out" 2>"$tmp/dir.err"
+check "direction-in-only-rejects" "rejected" "$(sort -u "$tmp/dir.in")"
+check "direction-out-no-rejects" "" "$(grep rejected "$tmp/dir.out")"
+check_true "direction-in-some" test -s "$tmp/dir.in"
+check "direction-sides-add-up" "$(wc -l <"$tmp/dir.all")" \
+	"$(($(wc -l <"$tmp/dir.in") + $(wc -l <"$tmp/dir.out")))"
+"$bin" --all --stats --direction=out "$log" 2>&1 >/dev/null | grep 'left out by --direction' >"$tmp/dir.stats"
+check "direction-stats" "smtpclass: left out by --direction $(wc -l <"$tmp/dir.in")" "$(cat "$tmp/dir.stats")"
+"$bin" --summary -j --direction=in "$log" >"$tmp/dir.json"
+check_true "direction-summary-in-totals" grep -q \
+	"\"totals\": {\"sent\": 0, \"deferred\": 0, \"bounced\": 0, \"expired\": 0, \"rejected\": $(wc -l <"$tmp/dir.in")}" "$tmp/dir.json"
+check_true "direction-summary-in-no-outbound" grep -q '"domain_count": 0,' "$tmp/dir.json"
+"$bin" --summary --direction=out "$log" >"$tmp/dir.text"
+check "direction-summary-out-no-inbound" "" "$(grep 'Refused by this server' "$tmp/dir.text")"
+check "direction-bad-value" 64 "$(status_of "$bin" --direction=both "$log")"
+check "direction-merge-refused" 64 "$(status_of "$bin" --merge --direction=in "$src/tests/summary/sample.json")"
+
 checks_report

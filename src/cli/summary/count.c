@@ -4,8 +4,10 @@
  * Every classified record goes through summary_add() once and is counted
  * in a few fixed-size tables: totals by status, verdict, reason and
  * action; recipient domains; remote hosts; reply groups (one per reply
- * template); hours; failed recipients (for --addresses) and deferred
- * messages (to count them apart from deferral events).  Memory is decided
+ * template); the inbound side (the rejects this server sent: reasons,
+ * actions, clients, recipient domains), kept out of the three before;
+ * hours; failed recipients (for --addresses) and deferred messages (to
+ * count them apart from deferral events).  Memory is decided
  * when the summary is created and does not grow with the input: each
  * keyed table is a Space-Saving table (topk.c), and any replacement marks
  * the summary approximate, and the report says so.
@@ -36,8 +38,9 @@
 #include "stamp.h"
 #include "text.h"
 
-const char *const summary_table_names[T_COUNT] = {"domains",   "hosts",    "groups",
-                                                  "addresses", "deferred", "hours"};
+const char *const summary_table_names[T_COUNT] = {"domains",         "hosts",          "groups",
+                                                  "addresses",       "deferred",       "hours",
+                                                  "inbound_clients", "inbound_domains"};
 
 const char *const summary_status_keys[STATUS_COUNT] = {NULL,      "sent",    "deferred",
                                                        "bounced", "expired", "rejected"};
@@ -190,6 +193,10 @@ struct summary *summary_create_limited(int top, const struct summary_limits *lim
 		s->group_domains = GROUP_DOMAINS_MAX;
 	failed = party_init(&s->domains, limit_or(l.domains, defaults.domains), s->reason_count);
 	failed |= party_init(&s->hosts, limit_or(l.hosts, defaults.hosts), s->reason_count);
+	failed |=
+	    party_init(&s->inbound.clients, limit_or(l.hosts, defaults.hosts), s->reason_count);
+	failed |=
+	    party_init(&s->inbound.domains, limit_or(l.domains, defaults.domains), s->reason_count);
 	failed |= topk_init(&s->groups, limit_or(l.groups, defaults.groups), TEMPLATE_MAX,
 	                    TEMPLATE_MAX, sizeof(struct group_info));
 	failed |= addrset_init(&s->addresses, limit_or(l.addresses, defaults.addresses));
@@ -199,9 +206,11 @@ struct summary *summary_create_limited(int top, const struct summary_limits *lim
 	s->reasons = calloc((size_t)s->reason_count, sizeof(*s->reasons));
 	s->actions = calloc((size_t)s->action_count, sizeof(*s->actions));
 	s->address_filter = calloc(ADDRESS_FILTER_BITS / 64, sizeof(*s->address_filter));
+	s->inbound.reasons = calloc((size_t)s->reason_count, sizeof(*s->inbound.reasons));
+	s->inbound.actions = calloc((size_t)s->action_count, sizeof(*s->inbound.actions));
 	s->word_memo = calloc(WORD_MEMO_SLOTS, sizeof(*s->word_memo));
 	if (failed || s->reasons == NULL || s->actions == NULL || s->address_filter == NULL ||
-	    s->word_memo == NULL) {
+	    s->inbound.reasons == NULL || s->inbound.actions == NULL || s->word_memo == NULL) {
 		summary_free(s);
 		return NULL;
 	}
@@ -219,6 +228,10 @@ void summary_free(struct summary *s)
 		return;
 	party_free(&s->domains);
 	party_free(&s->hosts);
+	party_free(&s->inbound.clients);
+	party_free(&s->inbound.domains);
+	free(s->inbound.reasons);
+	free(s->inbound.actions);
 	topk_free(&s->groups);
 	addrset_free(&s->addresses);
 	topk_free(&s->deferred);
@@ -232,10 +245,14 @@ void summary_free(struct summary *s)
 
 int table_capped(const struct summary *s, enum table_id id)
 {
-	static const size_t offsets[T_COUNT] = {
-	    offsetof(struct summary, domains.table), offsetof(struct summary, hosts.table),
-	    offsetof(struct summary, groups),        0,
-	    offsetof(struct summary, deferred),      offsetof(struct summary, hours)};
+	static const size_t offsets[T_COUNT] = {offsetof(struct summary, domains.table),
+	                                        offsetof(struct summary, hosts.table),
+	                                        offsetof(struct summary, groups),
+	                                        0,
+	                                        offsetof(struct summary, deferred),
+	                                        offsetof(struct summary, hours),
+	                                        offsetof(struct summary, inbound.clients.table),
+	                                        offsetof(struct summary, inbound.domains.table)};
 	const struct topk *t = (const struct topk *)((const char *)s + offsets[id]);
 
 	if ((s->capped & (1u << id)) != 0)
@@ -546,8 +563,35 @@ static int record_removes_address(const struct summary_record *r)
 }
 
 /*
- * Counters and the reply group first, then the tables keyed by name.  The
- * names are hashed straight from the log line (in lower case, without a
+ * A record of mail this server refused: its reason and action, the client
+ * (the log's relay field of a reject) and the recipient domain, in the
+ * inbound tables.  Rejects are few next to deliveries, so no prefetching;
+ * their recipients are not ours to clean, so no address list either.
+ */
+static void inbound_count(struct summary *s, const struct summary_record *r, int reason)
+{
+	struct inbound *in = &s->inbound;
+	smtpclass_span domain = domain_span(r->log_domain), client = host_span(r->log_relay);
+
+	in->records++;
+	in->reasons[reason]++;
+	if (r->result_action >= 0 && r->result_action < s->action_count)
+		in->actions[r->result_action]++;
+	count_time(s, r->log_time, SMTPCLASS_STATUS_REJECTED);
+	if (domain.len > 0)
+		party_count(s, &in->domains, domain.ptr, domain.len,
+		            hash_folded(domain.ptr, domain.len), SMTPCLASS_STATUS_REJECTED, reason,
+		            1);
+	if (client.len > 0)
+		party_count(s, &in->clients, client.ptr, client.len,
+		            hash_folded(client.ptr, client.len), SMTPCLASS_STATUS_REJECTED, reason,
+		            1);
+}
+
+/*
+ * Counters first; a record this server refused then goes to the inbound
+ * tables (one branch), any other to the reply group and then the tables
+ * keyed by name.  The names are hashed straight from the log line (in lower case, without a
  * copy), and the slots and entries a record needs are requested before
  * they are used: the log streaming through the cache (and the rule
  * automaton of the classifier) leave the tables cold.  A record that is
@@ -574,6 +618,10 @@ void summary_count(struct summary *s, const struct summary_record *r)
 	s->reasons[reason]++;
 	if (r->result_action >= 0 && r->result_action < s->action_count)
 		s->actions[r->result_action]++;
+	if (status == SMTPCLASS_STATUS_REJECTED) {
+		inbound_count(s, r, reason);
+		return;
+	}
 	if (r->has_log)
 		domain = domain_span(r->log_domain);
 	if (failure)
@@ -581,9 +629,7 @@ void summary_count(struct summary *s, const struct summary_record *r)
 	if (!r->has_log)
 		return;
 
-	/* The addresses of mail this server refused are not ours to clean. */
-	if (status != SMTPCLASS_STATUS_REJECTED)
-		address.text = address_span(r->log_recipient);
+	address.text = address_span(r->log_recipient);
 	if (address.text.len > 0)
 		address.hash = hash_folded(address.text.ptr, address.text.len);
 	tracked = address_tracked(s, &address, verdict);

@@ -36,7 +36,17 @@
 #define NAME_INLINE 48
 
 /* Tables, also the bits of summary->capped and the names in "capped". */
-enum table_id { T_DOMAINS, T_HOSTS, T_GROUPS, T_ADDRESSES, T_DEFERRED, T_HOURS, T_COUNT };
+enum table_id {
+	T_DOMAINS,
+	T_HOSTS,
+	T_GROUPS,
+	T_ADDRESSES,
+	T_DEFERRED,
+	T_HOURS,
+	T_INBOUND_CLIENTS,
+	T_INBOUND_DOMAINS,
+	T_COUNT
+};
 extern const char *const summary_table_names[T_COUNT];
 
 /* The JSON keys of the statuses (and the text report's names), NULL for
@@ -70,6 +80,20 @@ struct time_point {
 	char text[TIME_TEXT_MAX];
 };
 
+/*
+ * The inbound side: the records of mail this server refused (status
+ * rejected), counted here instead of in the outbound tables (domains,
+ * hosts, groups), which are about our own sending.  The root counts
+ * (records, status, verdicts, reasons, actions) and the hours hold both
+ * sides.  records may be below status[REJECTED] after merging a summary
+ * written before the split, whose rejects are in its outbound tables.
+ */
+struct inbound {
+	unsigned long long records;
+	unsigned long long *reasons, *actions;
+	struct party_table clients, domains;
+};
+
 struct summary {
 	int top, reason_count, action_count, remove_action, merged;
 	size_t group_domains;
@@ -83,6 +107,7 @@ struct summary {
 	struct time_point first, last;
 	const char *incomplete; /* why the input was not read to its end, or NULL */
 	struct party_table domains, hosts;
+	struct inbound inbound;
 	struct topk groups, deferred, hours;
 	struct addrset addresses; /* exact: never replaced, refused beyond its bound */
 	/* The last timestamp read and the hour entry it fell in: records come

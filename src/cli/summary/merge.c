@@ -499,6 +499,91 @@ static int merge_totals(struct merge *m, size_t root)
 	return 0;
 }
 
+/* The counts of a name-to-count object into counts[] (zeroed by the
+ * caller), in the check pass too. */
+static int read_name_counts(struct merge *m, size_t object, const char *what,
+                            unsigned long long *counts, int (*from_name)(const char *, size_t),
+                            unsigned long long *sum)
+{
+	int apply = m->apply, status;
+
+	m->apply = 1;
+	status = merge_name_counts(m, object, what, counts, from_name, sum);
+	m->apply = apply;
+	return status;
+}
+
+/* Whether each count of part is at most the same count of whole. */
+static int counts_within(const unsigned long long *part, const unsigned long long *whole, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (part[i] > whole[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * The records this server refused, "inbound": optional, since summaries
+ * written before the split have none (their rejects are in the outbound
+ * tables).  Its records are at most the document's rejected total, its
+ * reasons add up to its records, and each of its reasons and actions is
+ * at most the document's: the text report shows the difference as the
+ * outbound side.
+ */
+static int merge_inbound(struct merge *m, size_t root)
+{
+	size_t inbound = member(m, root, "inbound"), totals = member(m, root, "totals"), token;
+	unsigned long long records, rejected = 0, sum, actions;
+	unsigned long long doc_reasons[128] = {0}, doc_actions[64] = {0};
+	unsigned long long in_reasons[128] = {0}, in_actions[64] = {0};
+	struct summary *s = m->s;
+
+	if (inbound == JSON_NONE)
+		return 0;
+	if (expect(m, inbound, J_OBJECT, "inbound") != 0 ||
+	    read_member_count(m, inbound, "records", &records) != 0)
+		return -1;
+	token = member(m, totals, summary_status_keys[SMTPCLASS_STATUS_REJECTED]);
+	if (token != JSON_NONE && read_count(m, token, "totals", &rejected) != 0)
+		return -1;
+	if (records > rejected)
+		return merge_fail(m, inbound, "inbound", "more records than the rejected total");
+	if (read_name_counts(m, member(m, root, "reasons"), "reasons", doc_reasons,
+	                     smtpclass_reason_from_name, &sum) != 0 ||
+	    read_name_counts(m, member(m, root, "actions"), "actions", doc_actions,
+	                     smtpclass_action_from_name, &sum) != 0 ||
+	    required(m, inbound, "reasons", J_OBJECT) == JSON_NONE ||
+	    read_name_counts(m, member(m, inbound, "reasons"), "reasons", in_reasons,
+	                     smtpclass_reason_from_name, &sum) != 0)
+		return -1;
+	if (sum != records)
+		return merge_fail(m, member(m, inbound, "reasons"), "reasons",
+		                  "do not add up to the inbound records");
+	if (required(m, inbound, "actions", J_OBJECT) == JSON_NONE ||
+	    read_name_counts(m, member(m, inbound, "actions"), "actions", in_actions,
+	                     smtpclass_action_from_name, &actions) != 0)
+		return -1;
+	if (!counts_within(in_reasons, doc_reasons, s->reason_count))
+		return merge_fail(m, member(m, inbound, "reasons"), "reasons",
+		                  "a count above the document's");
+	if (!counts_within(in_actions, doc_actions, s->action_count))
+		return merge_fail(m, member(m, inbound, "actions"), "actions",
+		                  "a count above the document's");
+	if (merge_party(m, inbound, "clients", "client", &s->inbound.clients, T_INBOUND_CLIENTS) !=
+	        0 ||
+	    merge_party(m, inbound, "domains", "domain", &s->inbound.domains, T_INBOUND_DOMAINS) !=
+	        0)
+		return -1;
+	if (m->apply) {
+		s->inbound.records += records;
+		for (int i = 0; i < s->reason_count; i++)
+			s->inbound.reasons[i] += in_reasons[i];
+		for (int i = 0; i < s->action_count; i++)
+			s->inbound.actions[i] += in_actions[i];
+	}
+	return 0;
+}
+
 static int merge_document(struct merge *m)
 {
 	size_t root = 0, schema, approximate, incomplete;
@@ -524,7 +609,7 @@ static int merge_document(struct merge *m)
 	    merge_time_span(m, root) != 0 ||
 	    merge_party(m, root, "domains", "domain", &m->s->domains, T_DOMAINS) != 0 ||
 	    merge_party(m, root, "hosts", "host", &m->s->hosts, T_HOSTS) != 0 ||
-	    merge_groups(m, root) != 0 || merge_hours(m, root) != 0)
+	    merge_groups(m, root) != 0 || merge_hours(m, root) != 0 || merge_inbound(m, root) != 0)
 		return -1;
 	return 0;
 }

@@ -39,19 +39,22 @@ static void json_status_counts(FILE *out, const unsigned long long *status)
 		fprintf(out, ", \"%s\": %llu", summary_status_keys[st], status[st]);
 }
 
+/* A domain or host table; indent is put before each member (the inbound
+ * tables are one level deeper), end after the list. */
 static void json_party(FILE *out, const struct summary *s, const struct party_table *p,
-                       const char *name_key, const char *list_key)
+                       const char *name_key, const char *list_key, const char *indent,
+                       const char *end)
 {
 	size_t n;
 	struct ranked *rows = rank_party(p, &n);
 
-	fprintf(out, "  \"%s_count\": %llu,\n  \"%s\": [", name_key,
-	        distinct_of(&p->table, p->distinct), list_key);
+	fprintf(out, "%s\"%s_count\": %llu,\n%s\"%s\": [", indent, name_key,
+	        distinct_of(&p->table, p->distinct), indent, list_key);
 	for (size_t k = 0; k < shown(s, n); k++) {
 		size_t i = rows[k].index;
 		unsigned long long status[STATUS_COUNT];
 
-		fprintf(out, "%s\n    {\"%s\": ", k > 0 ? "," : "", name_key);
+		fprintf(out, "%s\n%s  {\"%s\": ", k > 0 ? "," : "", indent, name_key);
 		output_json_string(out, topk_key(&p->table, i), topk_entry(&p->table, i)->key_len);
 		fprintf(out, ", \"records\": %llu, \"error\": %llu",
 		        topk_entry(&p->table, i)->count, *topk_error(&p->table, i));
@@ -62,7 +65,10 @@ static void json_party(FILE *out, const struct summary *s, const struct party_ta
 		                  smtpclass_reason_name);
 		putc('}', out);
 	}
-	fputs(n > 0 ? "\n  ],\n" : "],\n", out);
+	if (n > 0)
+		fprintf(out, "\n%s]%s", indent, end);
+	else
+		fprintf(out, "]%s", end);
 	free(rows);
 }
 
@@ -131,6 +137,20 @@ static void json_hours(FILE *out, const struct summary *s)
 	free(rows);
 }
 
+/* The records this server refused, apart from the outbound tables. */
+static void json_inbound(FILE *out, const struct summary *s)
+{
+	fprintf(out,
+	        "  \"inbound\": {\n    \"records\": %llu,\n    \"reasons\": ", s->inbound.records);
+	json_count_object(out, s->inbound.reasons, s->reason_count, smtpclass_reason_name);
+	fputs(",\n    \"actions\": ", out);
+	json_count_object(out, s->inbound.actions, s->action_count, smtpclass_action_name);
+	fputs(",\n", out);
+	json_party(out, s, &s->inbound.clients, "client", "clients", "    ", ",\n");
+	json_party(out, s, &s->inbound.domains, "domain", "domains", "    ", "\n");
+	fputs("  },\n", out);
+}
+
 void summary_write_json(const struct summary *s, FILE *out)
 {
 	int first = 1;
@@ -174,10 +194,11 @@ void summary_write_json(const struct summary *s, FILE *out)
 	fputs(",\n  \"actions\": ", out);
 	json_count_object(out, s->actions, s->action_count, smtpclass_action_name);
 	fputs(",\n", out);
-	json_party(out, s, &s->domains, "domain", "domains");
-	json_party(out, s, &s->hosts, "host", "hosts");
+	json_party(out, s, &s->domains, "domain", "domains", "  ", ",\n");
+	json_party(out, s, &s->hosts, "host", "hosts", "  ", ",\n");
 	json_groups(out, s);
 	json_hours(out, s);
+	json_inbound(out, s);
 	fprintf(out, "  \"addresses\": {\"remove\": %llu, \"soft\": %llu}\n}\n",
 	        address_total(s, 0), address_total(s, 1));
 }

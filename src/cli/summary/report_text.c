@@ -133,7 +133,8 @@ struct table_rows {
 	const struct summary *summary;
 	const struct ranked *rows;
 	const struct party_table *party;
-	int error_column; /* the table is approximate: show each entry's error */
+	int error_column;         /* the table is approximate: show each entry's error */
+	unsigned long long whole; /* what a share is of */
 };
 
 typedef void (*cell_writer)(const struct table_rows *t, size_t row, size_t column,
@@ -223,7 +224,7 @@ static void count_cell(const struct table_rows *t, size_t row, size_t column, st
 		put_number(o, r->primary);
 		break;
 	case 2:
-		put_share(o, r->primary, t->summary->records);
+		put_share(o, r->primary, t->whole);
 		break;
 	default:
 		put_string(o, r->secondary == 1   ? smtpclass_reason_meaning((int)r->index)
@@ -236,11 +237,11 @@ static void count_cell(const struct table_rows *t, size_t row, size_t column, st
 /* A name-to-count table: statuses, verdicts, reasons or actions.  kind 1
  * adds the reason's meaning, kind 2 the action's sentence. */
 static void write_counts(FILE *out, int width, const struct summary *s, const char *title,
-                         struct ranked *rows, size_t n, int kind)
+                         struct ranked *rows, size_t n, int kind, unsigned long long whole)
 {
 	const char *titles[4] = {title, "count", "share", kind == 1 ? "meaning" : "what to do"};
 	struct table_shape shape = {kind > 0 ? 4 : 3, titles, "lrrl"};
-	struct table_rows t = {s, rows, NULL, 0};
+	struct table_rows t = {s, rows, NULL, 0, whole};
 
 	for (size_t i = 0; i < n; i++)
 		rows[i].secondary = (unsigned long long)kind;
@@ -312,7 +313,7 @@ static void write_party(FILE *out, int width, const struct summary *s, const str
 	size_t n;
 	struct ranked *rows = rank_party(p, &n);
 	int capped = table_capped(s, id);
-	struct table_rows t = {s, rows, p, capped};
+	struct table_rows t = {s, rows, p, capped, 0};
 	struct table_shape shape;
 
 	snprintf(heading, sizeof(heading), "%s: %zu of %s%llu, most failures first", title,
@@ -401,7 +402,7 @@ static void write_groups(FILE *out, int width, const struct summary *s)
 	size_t n;
 	struct ranked *rows = rank_groups(s, &n);
 	int capped = table_capped(s, T_GROUPS);
-	struct table_rows t = {s, rows, NULL, capped};
+	struct table_rows t = {s, rows, NULL, capped, 0};
 	struct table_shape shape = {capped ? 7 : 6, capped ? with_error : without_error,
 	                            capped ? "rrrllll" : "rrllll"};
 
@@ -437,7 +438,7 @@ static void write_hours(FILE *out, int width, const struct summary *s)
 	struct table_shape shape = {7, titles, "lrrrrrr"};
 	size_t n;
 	struct ranked *rows = rank_hours(s, &n);
-	struct table_rows t = {s, rows, NULL, 0};
+	struct table_rows t = {s, rows, NULL, 0, 0};
 
 	write_heading(out, width,
 	              table_capped(s, T_HOURS) ? "Per hour (the busiest hours)" : "Per hour");
@@ -468,6 +469,107 @@ static void write_caps_note(FILE *out, int width, const struct summary *s)
 	               "are kept: counts lower in those lists are "
 	               "upper bounds, at most their error too high.  Totals are exact.");
 	write_wrapped(out, "", note, o.len, width);
+}
+
+/* The counts of the outbound side: all of them less the inbound ones (the
+ * merge checks that none is above its total). */
+static void outbound_counts(const unsigned long long *all, const unsigned long long *inbound,
+                            int count, unsigned long long *out)
+{
+	for (int i = 0; i < count; i++)
+		out[i] = all[i] - inbound[i];
+}
+
+/* What this server sent and remote servers answered: reasons, actions
+ * (with what to do about our mail), domains, hosts and reply groups.  The
+ * heading is there only when the report has an inbound side too, and the
+ * section only when it has records or nothing else does. */
+static void write_outbound(FILE *out, int width, const struct summary *s)
+{
+	unsigned long long reasons[256], actions[256], records = s->records - s->inbound.records;
+	struct ranked rows[256];
+	char line[256];
+	size_t n;
+	int reason_count = s->reason_count < 256 ? s->reason_count : 256;
+	int action_count = s->action_count < 256 ? s->action_count : 256;
+
+	if (records == 0 && s->inbound.records > 0)
+		return; /* only rejects (--direction=in): no empty outbound tables */
+	if (s->inbound.records > 0) {
+		snprintf(line, sizeof(line), "Sent by this server: %llu records", records);
+		write_heading(out, width, line);
+	}
+	outbound_counts(s->reasons, s->inbound.reasons, reason_count, reasons);
+	outbound_counts(s->actions, s->inbound.actions, action_count, actions);
+	putc('\n', out);
+	n = rank_counts(reasons, reason_count, smtpclass_reason_name, rows);
+	write_counts(out, width, s, "reason", rows, n, 1, records);
+	putc('\n', out);
+	n = rank_counts(actions, action_count, smtpclass_action_name, rows);
+	write_counts(out, width, s, "action", rows, n, 2, records);
+
+	write_party(out, width, s, &s->domains, "Recipient domains", T_DOMAINS);
+	write_party(out, width, s, &s->hosts, "Remote hosts", T_HOSTS);
+	write_groups(out, width, s);
+}
+
+/* A cell of an inbound table: name, refused, error (when shown) and top
+ * reasons, which are party_cell()'s columns 0, 1, 7 and 8. */
+static void inbound_cell(const struct table_rows *t, size_t row, size_t column,
+                         struct text_buffer *o)
+{
+	static const size_t party_columns[] = {0, 1, 7, 8};
+	struct table_rows all = *t;
+
+	if (!t->error_column && column >= 2)
+		column++;
+	all.error_column = 1; /* party_cell()'s columns as they are */
+	party_cell(&all, row, party_columns[column], o);
+}
+
+/* A table of the inbound side: clients or recipient domains, with the
+ * records refused and why. */
+static void write_inbound_party(FILE *out, int width, const struct summary *s,
+                                const struct party_table *p, const char *title,
+                                const char *name_title, enum table_id id)
+{
+	const char *with_error[] = {name_title, "refused", "error", "top reasons"};
+	const char *without_error[] = {name_title, "refused", "top reasons"};
+	char heading[256];
+	size_t n;
+	struct ranked *rows = rank_party(p, &n);
+	int capped = table_capped(s, id);
+	struct table_rows t = {s, rows, p, capped, 0};
+	struct table_shape shape = {capped ? 4 : 3, capped ? with_error : without_error,
+	                            capped ? "lrrl" : "lrl"};
+
+	snprintf(heading, sizeof(heading), "  %s: %zu of %s%llu, most refused first", title,
+	         shown(s, n), capped ? "about " : "", distinct_of(&p->table, p->distinct));
+	write_heading(out, width, heading);
+	write_table(out, width, &shape, &t, shown(s, n), inbound_cell, NULL);
+	free(rows);
+}
+
+/* What this server refused: reasons, clients and recipient domains.  No
+ * action column: the actions are advice about our own sending. */
+static void write_inbound(FILE *out, int width, const struct summary *s)
+{
+	const struct inbound *in = &s->inbound;
+	struct ranked rows[256];
+	char line[256];
+	size_t n;
+
+	if (in->records == 0)
+		return;
+	snprintf(line, sizeof(line), "Refused by this server: %llu records", in->records);
+	write_heading(out, width, line);
+	putc('\n', out);
+	n = rank_counts(in->reasons, s->reason_count < 256 ? s->reason_count : 256,
+	                smtpclass_reason_name, rows);
+	write_counts(out, width, s, "reason", rows, n, 0, in->records);
+	write_inbound_party(out, width, s, &in->clients, "Clients", "client", T_INBOUND_CLIENTS);
+	write_inbound_party(out, width, s, &in->domains, "Recipient domains", "domain",
+	                    T_INBOUND_DOMAINS);
 }
 
 void summary_write_text(const struct summary *s, FILE *out, int width)
@@ -511,7 +613,7 @@ void summary_write_text(const struct summary *s, FILE *out, int width)
 	}
 	{
 		struct table_shape shape = {3, status_titles, "lrr"};
-		struct table_rows t = {s, rows, NULL, 0};
+		struct table_rows t = {s, rows, NULL, 0, s->records};
 
 		write_table(out, width, &shape, &t, n, count_cell, NULL);
 	}
@@ -524,19 +626,9 @@ void summary_write_text(const struct summary *s, FILE *out, int width)
 
 	putc('\n', out);
 	n = rank_counts(s->verdicts, VERDICT_COUNT, verdict_name_of, rows);
-	write_counts(out, width, s, "verdict", rows, n, 0);
-	putc('\n', out);
-	n = rank_counts(s->reasons, s->reason_count < 256 ? s->reason_count : 256,
-	                smtpclass_reason_name, rows);
-	write_counts(out, width, s, "reason", rows, n, 1);
-	putc('\n', out);
-	n = rank_counts(s->actions, s->action_count < 256 ? s->action_count : 256,
-	                smtpclass_action_name, rows);
-	write_counts(out, width, s, "action", rows, n, 2);
-
-	write_party(out, width, s, &s->domains, "Recipient domains", T_DOMAINS);
-	write_party(out, width, s, &s->hosts, "Remote hosts", T_HOSTS);
-	write_groups(out, width, s);
+	write_counts(out, width, s, "verdict", rows, n, 0, s->records);
+	write_outbound(out, width, s);
+	write_inbound(out, width, s);
 	write_hours(out, width, s);
 
 	write_heading(out, width, "Addresses to act on");

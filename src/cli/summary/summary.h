@@ -3,7 +3,8 @@
  *
  * A summary counts classified log records (sent ones included) by status,
  * verdict, reason and action, per recipient domain, per remote host, per
- * reply template and per hour, in tables whose size is fixed when the
+ * reply template and per hour (the rejects this server sent, the inbound
+ * side, per client and recipient domain apart), in tables whose size is fixed when the
  * summary is created: memory does not grow with the input.  A table that
  * fills up keeps its heaviest entries (Space-Saving) and the summary is
  * then marked approximate.  Summaries are written as a plain-text report or

@@ -138,8 +138,8 @@ static void count_line(struct summary *s, smtpclass_log_state *state, const char
 			record.result = delivered_result;
 			record.stage = log.stage;
 		} else {
-			smtpclass_log_classify_found(&log, NULL, scratch, sizeof(scratch), &found, &reply,
-			                             &result);
+			smtpclass_log_classify_found(&log, NULL, scratch, sizeof(scratch), &found,
+			                             &reply, &result);
 			record.stage = found.stage;
 			record.found = &found;
 		}
@@ -169,7 +169,8 @@ static void check_round_trip(const char *json, size_t len)
 	if (second == NULL)
 		goto done;
 	check_json(second, second_len);
-	FUZZ_CHECK(summary_merge_json(again, second, second_len, &offset, error, sizeof(error)) == 0);
+	FUZZ_CHECK(summary_merge_json(again, second, second_len, &offset, error, sizeof(error)) ==
+	           0);
 	third = capture(again, write_json, 0, &third_len);
 	if (third != NULL)
 		FUZZ_CHECK(third_len == second_len && memcmp(third, second, second_len) == 0);

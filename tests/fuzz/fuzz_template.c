@@ -39,8 +39,7 @@ static int template_space(unsigned char c)
 
 /* summary_template() into an exact-size block; checks the length against
  * the size and the bytes against full[0..full_len). */
-static void check_cut(const char *text, size_t len, size_t size, const char *full,
-                      size_t full_len)
+static void check_cut(const char *text, size_t len, size_t size, const char *full, size_t full_len)
 {
 	char *out = malloc(size > 0 ? size : 1);
 	size_t n;

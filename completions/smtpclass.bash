@@ -8,7 +8,7 @@ _smtpclass()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev='' option=''
 	local options='-r --reply --format= --fields= -j --json --header --csv-raw -H --with-filename --no-filename -q --quiet -e --exit-status --stage=
-		--line-buffered --color --color= --stats --direction= --rules= --no-site-rules --explain --taxonomy --all --mta= --year=
+		--line-buffered --color --color= --width= --stats --direction= --rules= --no-site-rules --explain --taxonomy --all --mta= --year=
 		--since= --until= --summary --top= --merge --addresses= --mail --rsyslog -a --text --describe --list-reasons
 		--list-actions --list-mtas -h --help -V --version'
 
@@ -36,7 +36,7 @@ _smtpclass()
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return
 		;;
-	-r | --reply | --describe | --year | --top | --since | --until)
+	-r | --reply | --describe | --year | --top | --width | --since | --until)
 		COMPREPLY=()
 		return
 		;;

@@ -83,7 +83,8 @@ enum option_id {
 	OPT_LIST_MTAS,
 	OPT_SINCE,
 	OPT_UNTIL,
-	OPT_DIRECTION
+	OPT_DIRECTION,
+	OPT_WIDTH
 };
 
 /* The one description of every option, in --help's groups (rows without a
@@ -104,6 +105,7 @@ static const struct option_doc options[] = {
     {"quiet", no_argument, OPT_QUIET, NULL, "print nothing; only the exit status (-e)"},
     {"csv-raw", no_argument, OPT_CSV_RAW, NULL, "csv: no ' before cells opening with = + - @"},
     {"color", optional_argument, OPT_COLOR, "WHEN", "colour the text format: auto (default: on a terminal, not with NO_COLOR or TERM=dumb), always or never"},
+    {"width", required_argument, OPT_WIDTH, "N", "text: fit lines to N columns (default: COLUMNS or the terminal; summary 100 otherwise; 0 unbounded)"},
     {"explain", no_argument, OPT_EXPLAIN, NULL, "text format: show the rule that decided and its evidence"},
     {"taxonomy", no_argument, OPT_TAXONOMY, NULL, "add SparkPost, PowerMTA and Amazon SES bounce classes (json, tsv, csv)"},
     {"line-buffered", no_argument, OPT_LINE_BUFFERED, NULL, "flush the output after every record"},
@@ -161,6 +163,7 @@ struct settings {
 	const char *describe; /* --describe CODE */
 	int list;      /* --list-*: the OPT_LIST_* id */
 	int direction; /* --direction: 0 both, DIRECTION_OUT or DIRECTION_IN */
+	int width;     /* --width N, or -1 when not given */
 };
 
 enum { DIRECTION_OUT = 1, DIRECTION_IN = 2 };
@@ -585,6 +588,18 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 			}
 			settings->top = (int)top;
 			settings->top_given = 1;
+			break;
+		}
+		case OPT_WIDTH: {
+			char *end;
+			long width = strtol(optarg, &end, 10);
+
+			if (*end != '\0' || end == optarg || width < 0 || width > 100000) {
+				fprintf(stderr, "%s: --width takes a number of columns from 0 (unbounded) to 100000\n",
+				        PROGRAM);
+				return -1;
+			}
+			settings->width = (int)width;
 			break;
 		}
 		case OPT_MERGE:
@@ -1334,26 +1349,51 @@ static void merge_summaries(int argc, char **argv)
 	}
 }
 
-/* Columns of the terminal on standard output (COLUMNS when it is set to a
- * number, as the shell keeps it, else the terminal's size), or 0 when
- * standard output is no terminal: a pipe gets whole lines. */
-static int terminal_width(void)
+/* A width in COLUMNS (as the shell keeps it), or -1. */
+static int columns_variable(void)
 {
-	struct winsize size;
 	const char *columns = getenv("COLUMNS");
 	char *end;
 	long n;
 
+	if (columns == NULL)
+		return -1;
+	n = strtol(columns, &end, 10);
+	return end != columns && *end == '\0' && n > 0 && n < 100000 ? (int)n : -1;
+}
+
+/* Columns of the terminal on standard output (COLUMNS when it is set to a
+ * number, else the terminal's size), or 0 when standard output is no
+ * terminal: a pipe gets record lines whole, for scripts. */
+static int terminal_width(void)
+{
+	struct winsize size;
+	int columns;
+
 	if (!isatty(STDOUT_FILENO))
 		return 0;
-	if (columns != NULL) {
-		n = strtol(columns, &end, 10);
-		if (end != columns && *end == '\0' && n > 0 && n < 100000)
-			return (int)n;
-	}
+	columns = columns_variable();
+	if (columns > 0)
+		return columns;
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0)
 		return 0;
 	return size.ws_col;
+}
+
+/* Columns of the summary's text report, read by people on a terminal or in
+ * the mail of a cron job: --width, else COLUMNS (also without a terminal: a
+ * cron job sets it for its mail), else the terminal's, else 100. */
+static int report_width(const struct settings *settings)
+{
+	int width;
+
+	if (settings->width >= 0)
+		return settings->width;
+	width = columns_variable();
+	if (width > 0)
+		return width;
+	width = terminal_width();
+	return width > 0 ? width : 100;
 }
 
 static void write_summary(const struct settings *settings)
@@ -1386,7 +1426,7 @@ static void write_summary(const struct settings *settings)
 	} else if (settings->output.format == FORMAT_JSON)
 		summary_write_json(summary_report, stdout);
 	else
-		summary_write_text(summary_report, stdout, terminal_width());
+		summary_write_text(summary_report, stdout, report_width(settings));
 }
 
 /* --describe and --list-*: the data tables, no input read. */
@@ -1427,6 +1467,7 @@ int main(int argc, char **argv)
 	int write_failed;
 
 	settings.output.stream = stdout;
+	settings.width = -1;
 	current_settings = &settings;
 	if (parse_arguments(argc, argv, &settings) != 0) {
 		usage_hint();
@@ -1473,7 +1514,7 @@ int main(int argc, char **argv)
 		}
 	}
 	settings.output.several_inputs = argc - optind > 1;
-	settings.output.width = terminal_width();
+	settings.output.width = settings.width >= 0 ? settings.width : terminal_width();
 	if (settings.header && !settings.summary)
 		output_header(&settings.output);
 	if (summary_report != NULL && !settings.merge) {

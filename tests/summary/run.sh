@@ -143,6 +143,31 @@ if command -v script >/dev/null 2>&1; then
 	done
 fi
 
+# Width (issue 14): --width=N, else COLUMNS even without a terminal (the mail
+# of a cron job), else 100; --width=0 unbounded lines for scripts.
+golden sample-80.txt "$bin" --summary --width=80 "$log"
+golden sample-120.txt env COLUMNS=120 "$bin" --summary "$log"
+golden sample-unbounded.txt "$bin" --summary --width=0 "$log"
+# At 80 columns a long cell moves to a line of its own instead of being cut:
+# no line ends in "...", and the hosts table keeps its status columns.
+count=$((count + 1))
+if grep -q '[.][.][.]$' "$here/sample-80.txt" ||
+	! grep -q '^  host  *records  *sent  *deferred  *bounced  *expired  *rejected$' "$here/sample-80.txt"; then
+	fail "80 columns: a cell was cut or the hosts table lost a column"
+fi
+# No line is wider than the width in display cells, CJK counted as two
+# (wc -L in a UTF-8 locale), on the sample and on a Japanese reply (the
+# wording of EZweb's notice, tests/accuracy/sisimai-dev.tsv lhost-ezweb-03).
+printf '%s\n' 'Feb 21 09:00:00 mx postfix/smtp[1]: 4F0001: to=<taro@example.jp>, relay=mx.example.jp[192.0.2.1]:25, delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host mx.example.jp[192.0.2.1] said: 550 5.1.1 送信先メールアドレスが見つかりませんでした。 メールアドレスをご確認の上、再送信してください。 (in reply to RCPT TO command))' >"$work/cjk.log"
+for input in "$log" "$work/cjk.log"; do
+	for width in 40 60 80 100 120; do
+		count=$((count + 1))
+		widest=$("$bin" --summary --width=$width "$input" | LC_ALL=C.UTF-8 wc -L)
+		[ "$widest" -le "$width" ] || fail "--width=$width on $(basename "$input"): a line of $widest cells"
+	done
+done
+status width-bad 64 "--width takes a number" "$bin" --summary --width=wide "$log"
+
 # Errors: a bad summary names the file and the byte, is left out, exit 65.
 head -c 200 "$here/sample-all.json" >"$work/truncated.json"
 sed 's/"sent": \([0-9]*\),/"sent": "\1",/' "$here/sample-all.json" >"$work/wrong-type.json"

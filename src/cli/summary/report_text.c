@@ -32,28 +32,75 @@ static const char *verdict_name_of(int verdict)
 	return smtpclass_verdict_name((smtpclass_verdict)verdict);
 }
 
-/* Columns a UTF-8 string takes (one per code point). */
+/* Display cells of the code point cp: 2 for the East Asian Wide and
+ * Fullwidth blocks (Unicode UAX #11: CJK ideographs, kana, Hangul,
+ * fullwidth forms, the emoji blocks), 0 for combining marks, else 1.  A
+ * table, not wcwidth(): the report does not depend on the locale. */
+static size_t code_point_cells(unsigned long cp)
+{
+	static const unsigned long wide[][2] = {
+	    {0x1100, 0x115f},   {0x2e80, 0x303e},   {0x3041, 0x33ff},   {0x3400, 0x4dbf},
+	    {0x4e00, 0x9fff},   {0xa000, 0xa4cf},   {0xa960, 0xa97f},   {0xac00, 0xd7a3},
+	    {0xf900, 0xfaff},   {0xfe10, 0xfe19},   {0xfe30, 0xfe6f},   {0xff00, 0xff60},
+	    {0xffe0, 0xffe6},   {0x1f300, 0x1f64f}, {0x1f900, 0x1f9ff}, {0x20000, 0x2fffd},
+	    {0x30000, 0x3fffd},
+	};
+	static const unsigned long zero[][2] = {
+	    {0x0300, 0x036f}, {0x200b, 0x200f}, {0x20d0, 0x20ff}, {0xfe00, 0xfe0f}, {0xfe20, 0xfe2f},
+	};
+
+	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		if (cp >= zero[i][0] && cp <= zero[i][1])
+			return 0;
+	for (size_t i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+		if (cp >= wide[i][0] && cp <= wide[i][1])
+			return 2;
+	return 1;
+}
+
+/* The code point that starts at s[0] (well-formed UTF-8: the text was made
+ * safe) and its length in *n. */
+static unsigned long decode_utf8(const char *s, size_t len, size_t *n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t k = p[0] < 0x80 ? 1 : p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
+	unsigned long cp = k == 1 ? p[0] : p[0] & (0x7f >> k);
+
+	if (k > len)
+		k = len;
+	for (size_t i = 1; i < k; i++)
+		cp = (cp << 6) | (p[i] & 0x3f);
+	*n = k;
+	return cp;
+}
+
+/* Display cells a UTF-8 string takes. */
 static size_t display_width(const char *s, size_t n)
 {
-	size_t width = 0;
+	size_t width = 0, i = 0, k;
 
-	for (size_t i = 0; i < n; i++)
-		width += ((unsigned char)s[i] & 0xc0) != 0x80;
+	while (i < n) {
+		unsigned long cp = decode_utf8(s + i, n - i, &k);
+
+		width += code_point_cells(cp);
+		i += k;
+	}
 	return width;
 }
 
-/* Byte length of the first columns of s. */
+/* Byte length of the longest start of s that takes at most columns cells
+ * (and the combining marks after it). */
 static size_t prefix_bytes(const char *s, size_t n, size_t columns)
 {
-	size_t i = 0, seen = 0;
+	size_t i = 0, seen = 0, k;
 
 	while (i < n) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80) {
-			if (seen == columns)
-				break;
-			seen++;
-		}
-		i++;
+		size_t cells = code_point_cells(decode_utf8(s + i, n - i, &k));
+
+		if (seen + cells > columns)
+			break;
+		seen += cells;
+		i += k;
 	}
 	return i;
 }
@@ -75,18 +122,25 @@ static void write_line(FILE *out, const char *s, size_t n, int width)
 	putc('\n', out);
 }
 
-/* Writes text after a label, wrapped at spaces to width columns; lines
- * after the first are indented to line up with the text. */
-static void write_wrapped(FILE *out, const char *label, const char *text, size_t len, int width)
+/* Narrowest room a text is wrapped into; with less it moves to a line of
+ * its own or is cut. */
+#define WRAP_MIN 20
+
+/* Writes text after label[0..label_len), wrapped at spaces to width
+ * columns; lines after the first are indented to line up with the text. */
+static void write_wrapped_after(FILE *out, const char *label, size_t label_len, const char *text,
+                                size_t len, int width)
 {
 	char line[LINE_BYTES], clean[2 * LINE_BYTES];
-	size_t indent = strlen(label), room, start = 0;
+	size_t indent = display_width(label, label_len), room, start = 0;
 
+	if (label_len > sizeof(line) / 2)
+		label_len = indent = 0;
 	len = safe_copy(clean, sizeof(clean), text, len);
 	text = clean;
-	room = width > 0 && (size_t)width > indent + 20 ? (size_t)width - indent : 0;
+	room = width > 0 && (size_t)width > indent + WRAP_MIN ? (size_t)width - indent : 0;
 	do {
-		size_t take = len - start, n;
+		size_t take = len - start, n, lead = start == 0 ? label_len : indent;
 
 		if (room > 0 && display_width(text + start, take) > room) {
 			size_t cut = prefix_bytes(text + start, take, room), space = cut;
@@ -95,18 +149,24 @@ static void write_wrapped(FILE *out, const char *label, const char *text, size_t
 				space--;
 			take = space > 0 ? space : cut;
 		}
-		if (take > sizeof(line) - indent)
-			take = sizeof(line) - indent;
-		memset(line, ' ', indent);
+		if (take > sizeof(line) - lead)
+			take = sizeof(line) - lead;
 		if (start == 0)
-			memcpy(line, label, indent);
-		memcpy(line + indent, text + start, take);
-		n = indent + take;
+			memcpy(line, label, label_len);
+		else
+			memset(line, ' ', indent);
+		memcpy(line + lead, text + start, take);
+		n = lead + take;
 		write_line(out, line, n, width);
 		start += take;
 		while (start < len && text[start] == ' ')
 			start++;
 	} while (start < len);
+}
+
+static void write_wrapped(FILE *out, const char *label, const char *text, size_t len, int width)
+{
+	write_wrapped_after(out, label, strlen(label), text, len, width);
 }
 
 static void put_number(struct text_buffer *o, unsigned long long value)
@@ -158,14 +218,63 @@ struct table_shape {
 	const char *align; /* 'l' or 'r' for each column */
 };
 
-/* Writes a table with columns as wide as their widest cell; after_row, if
- * given, writes lines below each row. */
+/* Shortest a key column is cut to before its long cells move to lines of
+ * their own. */
+#define KEY_MIN 8
+
+/* How a table too wide for its width is laid out. */
+struct table_fit {
+	int flow;       /* the last column's cells wrap within its own column */
+	int below;      /* the last column's cells go on a line below their row */
+	size_t key_cap; /* key cells wider than this go on a line above their row */
+};
+
+/* Fits a table of these column widths into width cells, changing widths:
+ * a long last column (a sentence, the top reasons) wraps within its column
+ * or, with less than WRAP_MIN cells left for it, moves below its row; then a
+ * long key (a domain, a host) moves above its row.  What still does not
+ * fit is cut with "..." by write_line(). */
+static struct table_fit fit_table(const struct table_shape *shape, size_t *widths, int width)
+{
+	struct table_fit fit = {0, 0, 0};
+	size_t cols = shape->columns, last = cols - 1, full = 2 * cols, rest;
+
+	for (size_t c = 0; c < cols; c++)
+		full += widths[c];
+	if (width <= 0 || full <= (size_t)width || cols < 2)
+		return fit;
+	if (shape->align[last] == 'l') {
+		rest = full - widths[last];
+		if (rest + WRAP_MIN < (size_t)width) {
+			fit.flow = 1;
+			widths[last] = (size_t)width - rest;
+			return fit;
+		}
+		fit.below = 1;
+		full = rest - 2;
+	}
+	if (shape->align[0] == 'l' && full > (size_t)width) {
+		rest = full - widths[0];
+		if (rest + KEY_MIN <= (size_t)width) {
+			fit.key_cap = (size_t)width - rest;
+			if (fit.key_cap < strlen(shape->titles[0]))
+				fit.key_cap = strlen(shape->titles[0]);
+			widths[0] = fit.key_cap;
+		}
+	}
+	return fit;
+}
+
+/* Writes a table with columns as wide as their widest cell, fitted to width
+ * (fit_table()); after_row, if given, writes lines below each row. */
 static void write_table(FILE *out, int width, const struct table_shape *shape,
                         const struct table_rows *t, size_t rows, cell_writer cell,
                         void (*after_row)(FILE *, int, const struct table_rows *, size_t))
 {
 	size_t widths[16] = {0};
-	char cell_text[LINE_BYTES], line[LINE_BYTES];
+	char cell_text[LINE_BYTES], line[LINE_BYTES], label[64];
+	struct table_fit fit;
+	size_t last = shape->columns - 1;
 
 	for (size_t c = 0; c < shape->columns; c++)
 		widths[c] = strlen(shape->titles[c]);
@@ -180,11 +289,13 @@ static void write_table(FILE *out, int width, const struct table_shape *shape,
 				widths[c] = w;
 		}
 	}
+	fit = fit_table(shape, widths, width);
 	for (size_t r = 0; r <= rows; r++) {
 		struct text_buffer o = {line, sizeof(line), 0, 0};
+		size_t shown = fit.below ? last : shape->columns;
 
 		put_string(&o, " ");
-		for (size_t c = 0; c < shape->columns; c++) {
+		for (size_t c = 0; c < shown; c++) {
 			struct text_buffer v = {cell_text, sizeof(cell_text), 0, 0};
 			size_t w;
 
@@ -193,6 +304,18 @@ static void write_table(FILE *out, int width, const struct table_shape *shape,
 			else
 				safe_cell(cell, t, r - 1, c, &v);
 			w = display_width(cell_text, v.len);
+			if (c == 0 && fit.key_cap > 0 && w > fit.key_cap) {
+				/* the long key on a line of its own, the row below it */
+				struct text_buffer k = {label, sizeof(label), 0, 0};
+
+				put_string(&k, "  ");
+				put_bytes(&k, cell_text, v.len);
+				write_line(out, label, k.len, width);
+				v.len = 0;
+				w = 0;
+			}
+			if (c == last && fit.flow && r > 0)
+				break;
 			put_string(&o, " ");
 			if (shape->align[c] == 'r')
 				for (; w < widths[c]; w++)
@@ -204,7 +327,23 @@ static void write_table(FILE *out, int width, const struct table_shape *shape,
 			if (c + 1 < shape->columns)
 				put_char(&o, ' ');
 		}
-		write_line(out, line, o.len, width);
+		if (r > 0 && (fit.flow || fit.below)) {
+			struct text_buffer v = {cell_text, sizeof(cell_text), 0, 0};
+
+			safe_cell(cell, t, r - 1, last, &v);
+			if (fit.flow) {
+				put_char(&o, ' ');
+				write_wrapped_after(out, line, o.len, cell_text, v.len, width);
+			} else {
+				write_line(out, line, o.len, width);
+				if (v.len > 0) {
+					snprintf(label, sizeof(label), "      %s: ", shape->titles[last]);
+					write_wrapped(out, label, cell_text, v.len, width);
+				}
+			}
+		} else {
+			write_line(out, line, o.len, width);
+		}
 		if (r > 0 && after_row != NULL)
 			after_row(out, width, t, r - 1);
 	}
@@ -298,8 +437,10 @@ static void party_cell(const struct table_rows *t, size_t row, size_t column, st
 
 static void write_heading(FILE *out, int width, const char *text)
 {
+	size_t indent = strspn(text, " ");
+
 	putc('\n', out);
-	write_line(out, text, strlen(text), width);
+	write_wrapped_after(out, text, indent, text + indent, strlen(text + indent), width);
 }
 
 static void write_party(FILE *out, int width, const struct summary *s, const struct party_table *p,

@@ -21,7 +21,7 @@ failed=0
 checks=0
 
 # Options that take free text or a file: no values to complete.
-free_options="reply rules year top width describe fields since until"
+free_options="reply rules year top width interval report-file describe fields since until"
 
 fail() {
 	echo "FAIL: $*"

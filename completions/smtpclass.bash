@@ -9,7 +9,7 @@ _smtpclass()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev='' option=''
 	local options='-r --reply --format= --fields= -j --json --header --csv-raw -H --with-filename --no-filename -q --quiet -e --exit-status --stage=
 		--line-buffered --color --color= --width= --stats --direction= --rules= --no-site-rules --explain --taxonomy --all --mta= --year=
-		--since= --until= --summary --top= --merge --addresses= --mail --rsyslog -a --text --describe --list-reasons
+		--since= --until= --summary --top= --interval= --report-file= --merge --addresses= --mail --rsyslog -a --text --describe --list-reasons
 		--list-actions --list-mtas -h --help -V --version'
 
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -31,12 +31,12 @@ _smtpclass()
 	--mta) values='postfix exim sendmail opensmtpd qmail exchange courier generic' ;;
 	--addresses) values='remove soft' ;;
 	--direction) values='in out' ;;
-	--rules)
+	--rules | --report-file)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return
 		;;
-	-r | --reply | --describe | --year | --top | --width | --since | --until)
+	-r | --reply | --describe | --year | --top | --width | --interval | --since | --until)
 		COMPREPLY=()
 		return
 		;;

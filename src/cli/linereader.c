@@ -10,9 +10,10 @@
  * the room in front of the next block's data, so lines are contiguous.
  *
  * For `tail -f | smtpclass`, the caller's before_block() (a flush of its
- * output) runs whenever the next block has not arrived yet: records appear
- * as soon as their line arrives, while a file or a fast pipe is still read
- * at full speed.
+ * output) runs whenever the next block has not arrived yet, and again every
+ * WAIT_TICK_MS while it has not: records appear as soon as their line
+ * arrives, a live summary is written on time on a quiet pipe, and a file or
+ * a fast pipe is still read at full speed.
  */
 #include "linereader.h"
 
@@ -20,7 +21,11 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+/* How often before_block() runs again while the next block is awaited. */
+#define WAIT_TICK_MS 250
 
 /* Reads one block to at and says what came, listing its line ends in
  * newlines[]: the reading thread has the bytes in its cache, the scanning
@@ -216,8 +221,30 @@ static int take_block(struct line_reader *reader)
 			reader->before_block();
 			pthread_mutex_lock(&reader->lock);
 		}
-		while (reader->produced == reader->taken)
-			pthread_cond_wait(&reader->filled, &reader->lock);
+		while (reader->produced == reader->taken) {
+			struct timespec until;
+
+			if (reader->before_block == NULL) {
+				pthread_cond_wait(&reader->filled, &reader->lock);
+				continue;
+			}
+			/* A pipe may stay quiet for hours (tail -f at night):
+			 * before_block() runs again every WAIT_TICK_MS while it
+			 * does, so that the caller can act on a signal or a
+			 * timer (a live summary) without a line arriving. */
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += WAIT_TICK_MS * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			if (pthread_cond_timedwait(&reader->filled, &reader->lock, &until) == ETIMEDOUT &&
+			    reader->produced == reader->taken) {
+				pthread_mutex_unlock(&reader->lock);
+				reader->before_block();
+				pthread_mutex_lock(&reader->lock);
+			}
+		}
 		fill = reader->fills[slot];
 		pthread_mutex_unlock(&reader->lock);
 	} else {

@@ -84,7 +84,9 @@ enum option_id {
 	OPT_SINCE,
 	OPT_UNTIL,
 	OPT_DIRECTION,
-	OPT_WIDTH
+	OPT_WIDTH,
+	OPT_INTERVAL,
+	OPT_REPORT_FILE
 };
 
 /* The one description of every option, in --help's groups (rows without a
@@ -120,6 +122,8 @@ static const struct option_doc options[] = {
     {"summary", no_argument, OPT_SUMMARY, NULL, "one report on all records (sent included) instead of one line each"},
     {"top", required_argument, OPT_TOP, "N", "list the top N domains, hosts and reply groups (default 20, 0 all)"},
     {"merge", no_argument, OPT_MERGE, NULL, "the files are JSON summaries to add up"},
+    {"interval", required_argument, OPT_INTERVAL, "TIME", "also write the report so far every TIME (30s, 5m, 1h, 1d; SIGUSR1 writes it at once)"},
+    {"report-file", required_argument, OPT_REPORT_FILE, "FILE", "write each report to FILE (replaced whole) instead of standard output"},
     {"addresses", required_argument, OPT_ADDRESSES, "KIND", "print the recipients to remove (remove) or that failed only softly (soft)"},
     {NULL, 0, 0, NULL, "Logs"},
     {"all", no_argument, OPT_ALL, NULL, "print successful deliveries too"},
@@ -164,6 +168,8 @@ struct settings {
 	int list;      /* --list-*: the OPT_LIST_* id */
 	int direction; /* --direction: 0 both, DIRECTION_OUT or DIRECTION_IN */
 	int width;     /* --width N, or -1 when not given */
+	long interval; /* --interval in seconds, 0 none */
+	const char *report_file; /* --report-file */
 };
 
 enum { DIRECTION_OUT = 1, DIRECTION_IN = 2 };
@@ -320,6 +326,10 @@ static int refuse_idle_options(const struct settings *settings)
 		message = "--summary counts successful deliveries already: --all does nothing with it";
 	else if (settings->top_given && !settings->summary)
 		message = "--top is for summary mode (--summary)";
+	else if ((settings->interval > 0 || settings->report_file != NULL) &&
+	         (!settings->summary || settings->merge || settings->addresses != 0))
+		message = "--interval and --report-file write the report of --summary (not with --merge "
+		          "or --addresses)";
 	else if (settings->direction != 0 && settings->merge)
 		message = "--direction picks records: --merge adds up summaries, it does nothing with "
 		          "it";
@@ -427,6 +437,25 @@ static void hint_missing_file(const char *name)
 	else if (smtpclass_opens_reply(name, strlen(name)) || looks_like_enhanced_code(name))
 		fprintf(stderr, "%s: to classify a reply, give it with -r: %s -r '%s'\n", PROGRAM,
 		        PROGRAM, name);
+}
+
+/* --interval: "90", "30s", "5m", "1h" or "1d" in seconds, or 0 when it is
+ * none of those or outside 1 s .. 366 days. */
+static long parse_interval(const char *text)
+{
+	static const struct {
+		char suffix;
+		long seconds;
+	} units[] = {{'\0', 1}, {'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+	char *end;
+	long n = strtol(text, &end, 10);
+
+	if (end == text || n <= 0 || (end[0] != '\0' && end[1] != '\0'))
+		return 0;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (end[0] == units[i].suffix)
+			return n <= 366L * 86400 / units[i].seconds ? n * units[i].seconds : 0;
+	return 0;
 }
 
 static int parse_arguments(int argc, char **argv, struct settings *settings)
@@ -602,6 +631,17 @@ static int parse_arguments(int argc, char **argv, struct settings *settings)
 			settings->width = (int)width;
 			break;
 		}
+		case OPT_INTERVAL:
+			settings->interval = parse_interval(optarg);
+			if (settings->interval <= 0) {
+				fprintf(stderr, "%s: --interval takes a time: seconds, or a number and s, m, h or d "
+				        "(30s, 5m, 1h), from 1 second to 366 days\n", PROGRAM);
+				return -1;
+			}
+			break;
+		case OPT_REPORT_FILE:
+			settings->report_file = optarg;
+			break;
 		case OPT_MERGE:
 			settings->merge = 1;
 			break;
@@ -718,10 +758,17 @@ static int rank_exit_status(int rank)
 
 static struct settings *current_settings;
 
+static void live_report_check(void);
+/* SIGUSR1 asked for a live summary (see live_report_check()). */
+static volatile sig_atomic_t report_asked;
+
+/* Called by the line reader before it waits for the next block, and every
+ * 250 ms while it waits. */
 static void flush_output(void)
 {
 	output_flush(&current_settings->output);
 	fflush(stdout);
+	live_report_check();
 }
 
 /* The summary being built in summary mode, else NULL. */
@@ -1114,6 +1161,9 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 			counts.lines++;
 		}
 		take_line(settings, name, ++number, line, len, cut);
+		/* the clock once every 1024 lines, the signal's flag every line */
+		if (report_asked || (settings->interval > 0 && (counts.lines & 1023) == 0))
+			live_report_check();
 		/* Not ferror(stdout) per line: with the read-ahead thread stdio
 		 * takes a lock for it.  output_flush() looks once per block. */
 		if (settings->output.failed || interrupted)
@@ -1396,6 +1446,116 @@ static int report_width(const struct settings *settings)
 	return width > 0 ? width : 100;
 }
 
+/* The report itself, text or JSON, to out. */
+static void write_report(const struct settings *settings, FILE *out)
+{
+	if (settings->output.format == FORMAT_JSON)
+		summary_write_json(summary_report, out);
+	else
+		summary_write_text(summary_report, out, report_width(settings));
+}
+
+/* Writes the report to standard output, or replaces --report-file whole:
+ * written beside it, then renamed over it, so that a reader (a web server,
+ * a mailer) never sees half a report.  Returns 0, or -1 (said on stderr). */
+static int publish_report(const struct settings *settings)
+{
+	char temporary[4096];
+	FILE *out;
+	int n;
+
+	if (settings->report_file == NULL) {
+		write_report(settings, stdout);
+		fflush(stdout);
+		return 0;
+	}
+	n = snprintf(temporary, sizeof(temporary), "%s.tmp", settings->report_file);
+	if (n < 0 || (size_t)n >= sizeof(temporary)) {
+		fprintf(stderr, "%s: --report-file: name too long\n", PROGRAM);
+		return -1;
+	}
+	out = fopen(temporary, "w");
+	if (out == NULL) {
+		fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(temporary), strerror(errno));
+		return -1;
+	}
+	write_report(settings, out);
+	if (ferror(out) | (fclose(out) != 0) || rename(temporary, settings->report_file) != 0) {
+		fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(settings->report_file),
+		        strerror(errno));
+		remove(temporary);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Live summaries (tail -f | smtpclass --summary): SIGUSR1, and every
+ * --interval, write the report so far, marked incomplete, while reading
+ * goes on.  The handler only notes the request; the main thread acts on it
+ * between lines, or within 250 ms while it waits for a quiet pipe (the
+ * line reader calls flush_output() then).
+ */
+static struct timespec next_report;
+static int report_failed;
+
+static void on_report_signal(int signal_number)
+{
+	(void)signal_number;
+	report_asked = 1;
+}
+
+static void schedule_report(const struct settings *settings)
+{
+	clock_gettime(CLOCK_MONOTONIC, &next_report);
+	next_report.tv_sec += settings->interval;
+}
+
+static int report_due(const struct settings *settings)
+{
+	struct timespec now;
+
+	if (report_asked)
+		return 1;
+	if (settings->interval <= 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > next_report.tv_sec ||
+	       (now.tv_sec == next_report.tv_sec && now.tv_nsec >= next_report.tv_nsec);
+}
+
+static void start_live_reports(const struct settings *settings)
+{
+	struct sigaction action;
+
+	if (summary_report == NULL || settings->merge || settings->addresses != 0)
+		return;
+	memset(&action, 0, sizeof(action));
+	action.sa_handler = on_report_signal;
+	action.sa_flags = SA_RESTART; /* a write to a slow pipe is not cut short */
+	sigemptyset(&action.sa_mask);
+	sigaction(SIGUSR1, &action, NULL);
+	if (settings->interval > 0)
+		schedule_report(settings);
+}
+
+static void live_report_check(void)
+{
+	const struct settings *settings = current_settings;
+
+	if (summary_report == NULL || settings->merge || settings->addresses != 0 ||
+	    !report_due(settings))
+		return;
+	report_asked = 0;
+	if (settings->interval > 0)
+		schedule_report(settings);
+	summary_feed_sync();
+	summary_set_incomplete(summary_report, "a report while reading goes on (SIGUSR1 or --interval)");
+	if (publish_report(settings) != 0)
+		report_failed = 1;
+	summary_set_incomplete(summary_report, NULL);
+}
+
 static void write_summary(const struct settings *settings)
 {
 	int out_of_memory;
@@ -1423,10 +1583,9 @@ static void write_summary(const struct settings *settings)
 			                      : "more than " SUMMARY_ADDRESSES_MAX_TEXT " addresses or 1 GiB of them");
 			counts.list_incomplete = 1;
 		}
-	} else if (settings->output.format == FORMAT_JSON)
-		summary_write_json(summary_report, stdout);
-	else
-		summary_write_text(summary_report, stdout, report_width(settings));
+	} else if (publish_report(settings) != 0) {
+		report_failed = 1;
+	}
 }
 
 /* --describe and --list-*: the data tables, no input read. */
@@ -1520,6 +1679,7 @@ int main(int argc, char **argv)
 	if (summary_report != NULL && !settings.merge) {
 		prepare_delivered_result(&settings.classify);
 		summary_feed_start(summary_report);
+		start_live_reports(&settings);
 	}
 	bounce_setup(&settings.classify, emit_mail_record, settings.all, settings.summary);
 	if (settings.reply_count > 0)
@@ -1579,7 +1739,7 @@ int main(int argc, char **argv)
 		signal(interrupted, SIG_DFL);
 		raise(interrupted);
 	}
-	if (write_failed || counts.io_error)
+	if (write_failed || counts.io_error || report_failed)
 		return EX_IOERR;
 	if (counts.out_of_memory) {
 		fprintf(stderr, "%s: out of memory: the output is incomplete\n", PROGRAM);

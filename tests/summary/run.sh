@@ -168,6 +168,50 @@ for input in "$log" "$work/cjk.log"; do
 done
 status width-bad 64 "--width takes a number" "$bin" --summary --width=wide "$log"
 
+# Live summaries (issue 14): --interval writes the report so far while the
+# input stays open, marked incomplete; the final report is the whole one.
+count=$((count + 1))
+(cat "$log"; sleep 3) | "$bin" --summary --interval=1s "$log" - >"$work/live.txt" 2>"$work/stderr"
+"$bin" --summary "$log" "$log" >"$work/whole.txt"
+reports=$(grep -c '^smtpclass summary: ' "$work/live.txt")
+partial=$(grep -c '^Incomplete: a report while reading goes on' "$work/live.txt")
+awk '/^smtpclass summary: / { n++; out = "" } n == '"${reports:-0}"' { print }' "$work/live.txt" >"$work/last.txt"
+if [ "${reports:-0}" -lt 2 ] || [ "$partial" -ne $((reports - 1)) ] ||
+	! cmp -s "$work/last.txt" "$work/whole.txt"; then
+	fail "--interval=1s: $reports reports, $partial marked incomplete, or the last is not the whole report"
+fi
+# SIGUSR1 writes the report so far at once, here to --report-file (replaced
+# whole: written beside it and renamed), while the pipe stays open and quiet.
+count=$((count + 1))
+rm -f "$work/fifo" "$work/report.txt"
+mkfifo "$work/fifo"
+"$bin" --summary --report-file="$work/report.txt" <"$work/fifo" >"$work/live-stdout.txt" 2>&1 &
+live_pid=$!
+exec 7>"$work/fifo"
+cat "$log" >&7
+sleep 1
+kill -USR1 "$live_pid"
+tries=0
+while [ ! -s "$work/report.txt" ] && [ "$tries" -lt 100 ]; do
+	sleep 0.1
+	tries=$((tries + 1))
+done
+grep -q '^Incomplete: a report while reading goes on' "$work/report.txt" ||
+	fail "SIGUSR1: no report so far in --report-file: $(head -c 300 "$work/report.txt" 2>/dev/null)"
+exec 7>&-
+wait "$live_pid"
+live_status=$?
+"$bin" --summary "$log" >"$work/whole-one.txt"
+if [ "$live_status" -ne 0 ] || [ -s "$work/live-stdout.txt" ] || ! cmp -s "$work/report.txt" "$work/whole-one.txt" ||
+	[ -e "$work/report.txt.tmp" ]; then
+	fail "--report-file: exit $live_status, stdout $(wc -c <"$work/live-stdout.txt") bytes, or the final report differs"
+fi
+status interval-zero 64 "--interval takes a time" "$bin" --summary --interval=0 "$log"
+status interval-unit 64 "--interval takes a time" "$bin" --summary --interval=5x "$log"
+status interval-alone 64 "--interval and --report-file write the report of --summary" "$bin" --interval=1m "$log"
+status report-file-merge 64 "--interval and --report-file write the report of --summary" \
+	"$bin" --merge --report-file="$work/x" "$here/sample-all.json"
+
 # Errors: a bad summary names the file and the byte, is left out, exit 65.
 head -c 200 "$here/sample-all.json" >"$work/truncated.json"
 sed 's/"sent": \([0-9]*\),/"sent": "\1",/' "$here/sample-all.json" >"$work/wrong-type.json"

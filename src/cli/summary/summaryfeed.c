@@ -239,6 +239,18 @@ void summary_feed_add(const struct record *record)
 	feed.filling->used += size;
 }
 
+void summary_feed_sync(void)
+{
+	if (!feed.threaded)
+		return;
+	if (feed.filling->used > 0)
+		hand_over();
+	pthread_mutex_lock(&feed.lock);
+	while (feed.counted != feed.handed)
+		pthread_cond_wait(&feed.counted_one, &feed.lock);
+	pthread_mutex_unlock(&feed.lock);
+}
+
 void summary_feed_finish(void)
 {
 	if (!feed.threaded)

@@ -15,6 +15,10 @@ void summary_feed_start(struct summary *summary);
  * points into a line and a buffer that are reused at once). */
 void summary_feed_add(const struct record *record);
 
+/* Waits until every record fed has been counted; the thread goes on.  The
+ * summary may be read until the next summary_feed_add() (a live report). */
+void summary_feed_sync(void);
+
 /* Waits until every record fed has been counted and stops the thread.
  * The summary may be read afterwards. */
 void summary_feed_finish(void);

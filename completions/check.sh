@@ -123,10 +123,12 @@ while IFS='	' read -r name kind description; do
 done <"$work/help.tsv"
 
 # --- the values --------------------------------------------------------------
-# The values the program accepts among the words of an option's description.
+# The values the program accepts among the words of an option's description
+# (alone, or in summary mode: --format=html is for --summary).
 accepted_words() {
 	for word in $(echo "$2" | tr -c 'a-z\n' ' '); do
-		if "$smtpclass" "--$1=$word" </dev/null >/dev/null 2>&1 || [ $? -ne 64 ]; then
+		if "$smtpclass" "--$1=$word" </dev/null >/dev/null 2>&1 || [ $? -ne 64 ] ||
+			"$smtpclass" --summary "--$1=$word" </dev/null >/dev/null 2>&1 || [ $? -ne 64 ]; then
 			echo "$word"
 		fi
 	done | sort -u
@@ -171,7 +173,7 @@ expect_bash() {
 	pass
 }
 expect_bash "--format= " smtpclass --for
-expect_bash "csv json text tsv " smtpclass --format =
+expect_bash "csv html json text tsv " smtpclass --format =
 expect_bash "json " smtpclass --format = j
 expect_bash "postfix " smtpclass --mta p
 expect_bash "rcpt " smtpclass --stage = r

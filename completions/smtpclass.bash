@@ -25,7 +25,7 @@ _smtpclass()
 
 	local values=''
 	case $option in
-	--format) values='text json tsv csv' ;;
+	--format) values='text json tsv csv html' ;;
 	--stage) values='connect helo mail rcpt data eod' ;;
 	--color) values='auto always never' ;;
 	--mta) values='postfix exim sendmail opensmtpd qmail exchange courier generic' ;;

@@ -98,7 +98,7 @@ static const struct option_doc options[] = {
     {"text", no_argument, OPT_TEXT, NULL, "read a file that does not look like text as text (as grep -a)"},
     {"mail", no_argument, OPT_MAIL, NULL, "read every input as mail: one message, an mbox or a Maildir (one record per failed recipient)"},
     {NULL, 0, 0, NULL, "Output"},
-    {"format", required_argument, OPT_FORMAT, "FMT", "output format: text (default), json, tsv or csv"},
+    {"format", required_argument, OPT_FORMAT, "FMT", "output format: text (default), json, tsv or csv; html for --summary"},
     {"json", no_argument, OPT_JSON, NULL, "same as --format=json"},
     {"header", no_argument, OPT_HEADER, NULL, "print a header line first (text, tsv and csv)"},
     {"fields", required_argument, OPT_FIELDS, "LIST", "write only these record keys, in this order"},
@@ -234,7 +234,8 @@ static void print_help(void)
 static const struct {
 	const char *name;
 	enum output_format format;
-} formats[] = {{"text", FORMAT_TEXT}, {"json", FORMAT_JSON}, {"tsv", FORMAT_TSV}, {"csv", FORMAT_CSV}};
+} formats[] = {{"text", FORMAT_TEXT}, {"json", FORMAT_JSON}, {"tsv", FORMAT_TSV}, {"csv", FORMAT_CSV},
+               {"html", FORMAT_HTML}};
 
 static const char *format_name(enum output_format format)
 {
@@ -274,15 +275,20 @@ static int parse_color(const char *when, int *color)
 	return 0;
 }
 
-/* --merge and --addresses imply --summary; summaries are text or JSON. */
+/* --merge and --addresses imply --summary; summaries are text, JSON or
+ * HTML, and HTML is for summaries only. */
 static int check_summary_options(struct settings *settings)
 {
 	if (settings->merge || settings->addresses != 0)
 		settings->summary = 1;
+	if (!settings->summary && settings->output.format == FORMAT_HTML) {
+		fprintf(stderr, "%s: --format=html writes the report of --summary\n", PROGRAM);
+		return -1;
+	}
 	if (!settings->summary)
 		return 0;
 	if (settings->output.format == FORMAT_TSV || settings->output.format == FORMAT_CSV) {
-		fprintf(stderr, "%s: a summary is written as text or json\n", PROGRAM);
+		fprintf(stderr, "%s: a summary is written as text, json or html\n", PROGRAM);
 		return -1;
 	}
 	if (settings->reply_count > 0) {
@@ -1451,6 +1457,8 @@ static void write_report(const struct settings *settings, FILE *out)
 {
 	if (settings->output.format == FORMAT_JSON)
 		summary_write_json(summary_report, out);
+	else if (settings->output.format == FORMAT_HTML)
+		summary_write_html(summary_report, out);
 	else
 		summary_write_text(summary_report, out, report_width(settings));
 }

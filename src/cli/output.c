@@ -1039,6 +1039,7 @@ void output_record(struct output *output, const struct record *record)
 		write_separated(output, record);
 		break;
 	case FORMAT_TEXT:
+	case FORMAT_HTML: /* refused without --summary, which writes no record */
 		if (output->field_count > 0)
 			write_text_fields(output, record);
 		else

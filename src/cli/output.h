@@ -10,7 +10,7 @@
 #include "smtpclass.h"
 #include "timestamp.h"
 
-enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_TSV, FORMAT_CSV };
+enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_TSV, FORMAT_CSV, FORMAT_HTML /* --summary only */ };
 
 /* Columns --fields may name, repeats included. */
 #define OUTPUT_FIELDS_MAX 64

@@ -245,7 +245,8 @@ status not-json 65 "byte 0: unexpected character" "$bin" --merge "$log"
 status top 64 "--top takes" "$bin" --summary --top=x "$log"
 status addresses 64 "--addresses takes" "$bin" --addresses=all "$log"
 status merge-addresses 64 "no address lists" "$bin" --merge --addresses=remove "$here/sample.json"
-status csv 64 "text or json" "$bin" --summary --format=csv "$log"
+status csv 64 "text, json or html" "$bin" --summary --format=csv "$log"
+status html-records 64 "--format=html writes the report of --summary" "$bin" --format=html "$log"
 
 # Expired messages are grouped by the last reply of their queue id: two
 # expired after the same deferral reply make one group of 2, an expired

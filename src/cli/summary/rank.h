@@ -53,6 +53,15 @@ static inline size_t shown(const struct summary *s, size_t n)
 	return s->top > 0 && (size_t)s->top < n ? (size_t)s->top : n;
 }
 
+/* The counts of the outbound side: all of them less the inbound ones (the
+ * merge checks that none is above its total). */
+static inline void outbound_counts(const unsigned long long *all, const unsigned long long *inbound,
+                                   int count, unsigned long long *out)
+{
+	for (int i = 0; i < count; i++)
+		out[i] = all[i] - inbound[i];
+}
+
 static inline unsigned long long deferred_messages(const struct summary *s)
 {
 	return s->deferred.fresh + s->deferred_merged;

@@ -612,15 +612,6 @@ static void write_caps_note(FILE *out, int width, const struct summary *s)
 	write_wrapped(out, "", note, o.len, width);
 }
 
-/* The counts of the outbound side: all of them less the inbound ones (the
- * merge checks that none is above its total). */
-static void outbound_counts(const unsigned long long *all, const unsigned long long *inbound,
-                            int count, unsigned long long *out)
-{
-	for (int i = 0; i < count; i++)
-		out[i] = all[i] - inbound[i];
-}
-
 /* What this server sent and remote servers answered: reasons, actions
  * (with what to do about our mail), domains, hosts and reply groups.  The
  * heading is there only when the report has an inbound side too, and the

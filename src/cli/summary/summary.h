@@ -15,7 +15,7 @@
  * (summary_add() and the tables it fills, count.h), topk.c (the
  * Space-Saving tables, hash.h their hashes), template.c (reply templates),
  * stamp.c (timestamps and hours), rank.c (the order of the lists),
- * report_text.c and report_json.c (the two reports), json_reader.c and
+ * report_text.c, report_json.c and report_html.c (the reports), json_reader.c and
  * merge.c (--merge), summaryfeed.c (the counting thread of the tool);
  * text.h holds the small text helpers they share.
  */
@@ -61,6 +61,10 @@ void summary_add(struct summary *summary, const struct record *record);
 /* Writes the plain-text report; no line is longer than width columns
  * (0: no limit). */
 void summary_write_text(const struct summary *summary, FILE *out, int width);
+
+/* Writes the report as one self-contained HTML page (no script, nothing
+ * fetched): the text report's content and a picture of the hours. */
+void summary_write_html(const struct summary *summary, FILE *out);
 
 /* Writes the summary as one JSON document (the schema is in README.md). */
 void summary_write_json(const struct summary *summary, FILE *out);

@@ -83,6 +83,8 @@ for d in doc["domains"]:
     want["domain:" + d["domain"]] = d["records"]
 for h in doc["hosts"]:
     want["host:" + h["host"]] = h["records"]
+for d in doc["days"]:
+    want["day:" + d["day"]] = d["records"]
 for i, g in enumerate(doc["groups"]):
     want["group:%d" % (i + 1)] = g["count"]
 if inbound["records"] > 0:

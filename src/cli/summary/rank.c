@@ -99,6 +99,34 @@ struct ranked *rank_hours(const struct summary *s, size_t *n)
 	return sorted_rows(r, *n);
 }
 
+struct day_row *rank_days(const struct summary *s, size_t *n)
+{
+	size_t hours;
+	struct ranked *r = rank_hours(s, &hours);
+	struct day_row *days = hours > 0 ? malloc(hours * sizeof(*days)) : NULL;
+
+	*n = 0;
+	if (days == NULL) {
+		free(r);
+		return NULL;
+	}
+	for (size_t k = 0; k < hours; k++) {
+		size_t i = r[k].index;
+		uint64_t day = day_of_hour(topk_entry(&s->hours, i)->hash);
+		const unsigned long long *status = hour_status(s, i);
+
+		if (*n == 0 || days[*n - 1].key != day) {
+			memset(&days[*n], 0, sizeof(days[*n]));
+			days[(*n)++].key = day;
+		}
+		days[*n - 1].records += topk_entry(&s->hours, i)->count;
+		for (int st = 0; st < STATUS_COUNT; st++)
+			days[*n - 1].status[st] += status[st];
+	}
+	free(r);
+	return days;
+}
+
 /* Names with non-zero counts (reasons, actions, verdicts), largest first. */
 size_t rank_counts(const unsigned long long *counts, int count, const char *(*name)(int),
                    struct ranked *r)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "count.h"
+#include "stamp.h"
 
 /* An entry to sort: larger primary first, then larger secondary, then key. */
 struct ranked {
@@ -30,6 +31,17 @@ struct ranked *rank_groups(const struct summary *s, size_t *n);
 
 /* Hours in time order. */
 struct ranked *rank_hours(const struct summary *s, size_t *n);
+
+/* A day of the hours table: the sums of its hours. */
+struct day_row {
+	uint64_t key; /* day_of_hour() */
+	unsigned long long records, status[STATUS_COUNT];
+};
+
+/* The days of the hours, in time order; a malloc'd array of *n rows (NULL
+ * and 0 when there are no hours or memory is short).  When the hours table
+ * is capped, so are the days (they add up the hours it kept). */
+struct day_row *rank_days(const struct summary *s, size_t *n);
 
 /* Names with non-zero counts (reasons, actions, verdicts) into r[], of
  * room for count rows, largest first; returns how many. */

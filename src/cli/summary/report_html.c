@@ -308,6 +308,42 @@ static void html_hours(FILE *out, const struct summary *s)
 	free(rows);
 }
 
+/* The days, each the sum of its hours, with a bar of its records. */
+static void html_days(FILE *out, const struct summary *s)
+{
+	size_t n;
+	struct day_row *days = rank_days(s, &n);
+	unsigned long long most = 0;
+
+	if (n == 0)
+		return;
+	for (size_t k = 0; k < n; k++)
+		if (days[k].records > most)
+			most = days[k].records;
+	fprintf(out, "<h2>Per day%s</h2>\n<div class=\"scroll\"><table><tr><th>day</th>"
+	             "<th class=\"n\">records</th>",
+	        table_capped(s, T_HOURS) ? " (the days of the busiest hours)" : "");
+	for (int st = 1; st < STATUS_COUNT; st++)
+		fprintf(out, "<th class=\"n\">%s</th>", summary_status_keys[st]);
+	fputs("<th></th></tr>\n", out);
+	for (size_t k = 0; k < n; k++) {
+		char label[32];
+		size_t len = day_label(days[k].key, label, sizeof(label));
+
+		fputs("<tr><td>", out);
+		put_text(out, label, len);
+		fputs("</td><td class=\"n\" data-count=\"day:", out);
+		put_text(out, label, len);
+		fprintf(out, "\">%llu</td>", days[k].records);
+		for (int st = 1; st < STATUS_COUNT; st++)
+			fprintf(out, "<td class=\"n\">%llu</td>", days[k].status[st]);
+		fprintf(out, "<td><div class=\"bar\"><span style=\"width:%.1f%%\"></span></div></td></tr>\n",
+		        most > 0 ? 100.0 * (double)days[k].records / (double)most : 0.0);
+	}
+	fputs("</table></div>\n", out);
+	free(days);
+}
+
 void summary_write_html(const struct summary *s, FILE *out)
 {
 	unsigned long long outbound = s->records - s->inbound.records;
@@ -349,6 +385,7 @@ void summary_write_html(const struct summary *s, FILE *out)
 	if (s->status[SMTPCLASS_STATUS_DEFERRED] > 0)
 		fprintf(out, "<p>Deferred: %llu deferral events for %llu distinct messages.</p>\n",
 		        s->status[SMTPCLASS_STATUS_DEFERRED], deferred_messages(s));
+	html_days(out, s);
 	html_hours(out, s);
 	if (outbound > 0) {
 		unsigned long long reasons[256], actions[256];

@@ -137,6 +137,28 @@ static void json_hours(FILE *out, const struct summary *s)
 	free(rows);
 }
 
+/* The days, each the sum of its hours (derived: the merge reads the hours
+ * and leaves this out). */
+static void json_days(FILE *out, const struct summary *s)
+{
+	size_t n;
+	struct day_row *days = rank_days(s, &n);
+
+	fputs("  \"days\": [", out);
+	for (size_t k = 0; k < n; k++) {
+		char label[32];
+		size_t len = day_label(days[k].key, label, sizeof(label));
+
+		fputs(k > 0 ? ",\n    {\"day\": " : "\n    {\"day\": ", out);
+		output_json_string(out, label, len);
+		fprintf(out, ", \"records\": %llu", days[k].records);
+		json_status_counts(out, days[k].status);
+		putc('}', out);
+	}
+	fputs(n > 0 ? "\n  ],\n" : "],\n", out);
+	free(days);
+}
+
 /* The records this server refused, apart from the outbound tables. */
 static void json_inbound(FILE *out, const struct summary *s)
 {
@@ -198,6 +220,7 @@ void summary_write_json(const struct summary *s, FILE *out)
 	json_party(out, s, &s->hosts, "host", "hosts", "  ", ",\n");
 	json_groups(out, s);
 	json_hours(out, s);
+	json_days(out, s);
 	json_inbound(out, s);
 	fprintf(out, "  \"addresses\": {\"remove\": %llu, \"soft\": %llu}\n}\n",
 	        address_total(s, 0), address_total(s, 1));

@@ -195,6 +195,7 @@ struct table_rows {
 	const struct party_table *party;
 	int error_column;         /* the table is approximate: show each entry's error */
 	unsigned long long whole; /* what a share is of */
+	const struct day_row *days; /* the per-day table's rows */
 };
 
 typedef void (*cell_writer)(const struct table_rows *t, size_t row, size_t column,
@@ -380,7 +381,7 @@ static void write_counts(FILE *out, int width, const struct summary *s, const ch
 {
 	const char *titles[4] = {title, "count", "share", kind == 1 ? "meaning" : "what to do"};
 	struct table_shape shape = {kind > 0 ? 4 : 3, titles, "lrrl"};
-	struct table_rows t = {s, rows, NULL, 0, whole};
+	struct table_rows t = {s, rows, NULL, 0, whole, NULL};
 
 	for (size_t i = 0; i < n; i++)
 		rows[i].secondary = (unsigned long long)kind;
@@ -454,7 +455,7 @@ static void write_party(FILE *out, int width, const struct summary *s, const str
 	size_t n;
 	struct ranked *rows = rank_party(p, &n);
 	int capped = table_capped(s, id);
-	struct table_rows t = {s, rows, p, capped, 0};
+	struct table_rows t = {s, rows, p, capped, 0, NULL};
 	struct table_shape shape;
 
 	snprintf(heading, sizeof(heading), "%s: %zu of %s%llu, most failures first", title,
@@ -543,7 +544,7 @@ static void write_groups(FILE *out, int width, const struct summary *s)
 	size_t n;
 	struct ranked *rows = rank_groups(s, &n);
 	int capped = table_capped(s, T_GROUPS);
-	struct table_rows t = {s, rows, NULL, capped, 0};
+	struct table_rows t = {s, rows, NULL, capped, 0, NULL};
 	struct table_shape shape = {capped ? 7 : 6, capped ? with_error : without_error,
 	                            capped ? "rrrllll" : "rrllll"};
 
@@ -572,6 +573,38 @@ static void hour_cell(const struct table_rows *t, size_t row, size_t column, str
 	put_number(o, hour_status(s, i)[column - 1]);
 }
 
+static void day_cell(const struct table_rows *t, size_t row, size_t column, struct text_buffer *o)
+{
+	const struct day_row *d = &t->days[row];
+	char label[32];
+
+	if (column == 0)
+		put_bytes(o, label, day_label(d->key, label, sizeof(label)));
+	else if (column == 1)
+		put_number(o, d->records);
+	else
+		put_number(o, d->status[column - 1]);
+}
+
+/* The days, each the sum of its hours: pflogsumm's per-day totals. */
+static void write_days(FILE *out, int width, const struct summary *s)
+{
+	static const char *const titles[] = {"day",     "records", "sent",    "deferred",
+	                                     "bounced", "expired", "rejected"};
+	struct table_shape shape = {7, titles, "lrrrrrr"};
+	size_t n;
+	struct day_row *days = rank_days(s, &n);
+	struct table_rows t = {s, NULL, NULL, 0, 0, days};
+
+	if (n == 0)
+		return;
+	write_heading(out, width,
+	              table_capped(s, T_HOURS) ? "Per day (the days of the busiest hours)"
+	                                       : "Per day");
+	write_table(out, width, &shape, &t, n, day_cell, NULL);
+	free(days);
+}
+
 static void write_hours(FILE *out, int width, const struct summary *s)
 {
 	static const char *const titles[] = {"hour",    "records", "sent",    "deferred",
@@ -579,7 +612,7 @@ static void write_hours(FILE *out, int width, const struct summary *s)
 	struct table_shape shape = {7, titles, "lrrrrrr"};
 	size_t n;
 	struct ranked *rows = rank_hours(s, &n);
-	struct table_rows t = {s, rows, NULL, 0, 0};
+	struct table_rows t = {s, rows, NULL, 0, 0, NULL};
 
 	write_heading(out, width,
 	              table_capped(s, T_HOURS) ? "Per hour (the busiest hours)" : "Per hour");
@@ -671,7 +704,7 @@ static void write_inbound_party(FILE *out, int width, const struct summary *s,
 	size_t n;
 	struct ranked *rows = rank_party(p, &n);
 	int capped = table_capped(s, id);
-	struct table_rows t = {s, rows, p, capped, 0};
+	struct table_rows t = {s, rows, p, capped, 0, NULL};
 	struct table_shape shape = {capped ? 4 : 3, capped ? with_error : without_error,
 	                            capped ? "lrrl" : "lrl"};
 
@@ -745,7 +778,7 @@ void summary_write_text(const struct summary *s, FILE *out, int width)
 	}
 	{
 		struct table_shape shape = {3, status_titles, "lrr"};
-		struct table_rows t = {s, rows, NULL, 0, s->records};
+		struct table_rows t = {s, rows, NULL, 0, s->records, NULL};
 
 		write_table(out, width, &shape, &t, n, count_cell, NULL);
 	}
@@ -761,6 +794,7 @@ void summary_write_text(const struct summary *s, FILE *out, int width)
 	write_counts(out, width, s, "verdict", rows, n, 0, s->records);
 	write_outbound(out, width, s);
 	write_inbound(out, width, s);
+	write_days(out, width, s);
 	write_hours(out, width, s);
 
 	write_heading(out, width, "Addresses to act on");

@@ -33,3 +33,16 @@ size_t hour_label(uint64_t key, char *buf, size_t size)
 		n = snprintf(buf, size, "%04d-%02d-%02d %02d:00", year, month, day, hour);
 	return n < 0 ? 0 : (size_t)n;
 }
+
+size_t day_label(uint64_t day, char *buf, size_t size)
+{
+	uint64_t k = day - 1;
+	int mday = (int)(k % 31) + 1, month = (int)(k / 31 % 12) + 1, year = (int)(k / 31 / 12);
+	int n;
+
+	if (year == 0)
+		n = snprintf(buf, size, "%.3s %2d", month_names + 3 * (month - 1), mday);
+	else
+		n = snprintf(buf, size, "%04d-%02d-%02d", year, month, mday);
+	return n < 0 ? 0 : (size_t)n;
+}

@@ -22,6 +22,16 @@ static inline uint64_t hour_key(const struct stamp *t)
 	       (uint64_t)t->hour + 1;
 }
 
+/* The day of an hour key: a number that sorts like the day (never 0). */
+static inline uint64_t day_of_hour(uint64_t hour_key)
+{
+	return (hour_key - 1) / 24 + 1;
+}
+
+/* Writes the label of a day, "2024-02-21" or "Feb 21" without year, as
+ * snprintf() does; returns its length. */
+size_t day_label(uint64_t day, char *buf, size_t size);
+
 /* A number that sorts like the stamp (never 0). */
 static inline uint64_t time_key(const struct stamp *t)
 {

@@ -156,6 +156,10 @@ extern const int sc_basic_count;
 extern const struct sc_exception_row sc_exceptions[];
 extern const int sc_exception_count;
 
+/* Row of a class digit, or NULL when no class has the digit. */
+const struct sc_class_row *sc_class_of_digit(int digit);
+/* Row of the class a verdict comes from, or NULL (verdict unknown). */
+const struct sc_class_row *sc_class_of_verdict(smtpclass_verdict verdict);
 /* Row of an enhanced code, or NULL. */
 const struct sc_enhanced_row *sc_find_enhanced(int subject, int detail);
 /* Row of a basic code, or NULL. */

@@ -14,7 +14,11 @@
  *                  status) and checks each (verdict, action) against
  *                  data/verdict-actions.tsv, read here from the file;
  *   test_taxonomy  every failure reason has a class in data/taxonomy.tsv
- *                  under both verdicts, and a few results map as documented.
+ *                  under both verdicts, and a few results map as documented;
+ *   test_classes   smtpclass_class_name() and the results of bare codes
+ *                  (250 354 421 550, and a code of each class no table row
+ *                  knows) against the rows of data/classes.tsv, read here
+ *                  with data/basic-codes.tsv and data/reasons.tsv.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -410,6 +414,170 @@ static void test_taxonomy(void **state)
 	assert_null(taxonomy.ses_bounce_type);
 }
 
+/* ---- Classes (data/classes.tsv) ---------------------------------------------- */
+
+struct class_row {
+	char name[64], rule[32], verdict[16], reason[32], fixed_reason[32], fixed_action[32];
+	int explain_failure;
+};
+
+static struct class_row class_rows[10]; /* by class digit */
+static int class_row_count;
+
+static void copy_field(char *to, size_t size, const char *from)
+{
+	assert_true(strlen(from) < size);
+	memcpy(to, from, strlen(from) + 1);
+}
+
+static void add_class_row(char **fields, int count)
+{
+	struct class_row *row;
+	char *end;
+	long digit;
+
+	assert_int_equal(count, 9);
+	digit = strtol(fields[0], &end, 10);
+	assert_true(*end == '\0' && digit >= 2 && digit <= 5);
+	row = &class_rows[digit];
+	assert_true(row->name[0] == '\0'); /* each digit once */
+	copy_field(row->verdict, sizeof(row->verdict), fields[1]);
+	copy_field(row->name, sizeof(row->name), fields[2]);
+	copy_field(row->rule, sizeof(row->rule), fields[3]);
+	copy_field(row->reason, sizeof(row->reason), fields[4]);
+	copy_field(row->fixed_reason, sizeof(row->fixed_reason), fields[5]);
+	copy_field(row->fixed_action, sizeof(row->fixed_action), fields[6]);
+	assert_true(strcmp(fields[7], "yes") == 0 || strcmp(fields[7], "no") == 0);
+	row->explain_failure = strcmp(fields[7], "yes") == 0;
+	class_row_count++;
+}
+
+/* data/basic-codes.tsv: reason and action by code; data/reasons.tsv: the
+ * hard and soft action by reason. */
+static char basic_reason[1000][32], basic_action[1000][32];
+static char reason_names[64][32], reason_hard[64][32], reason_soft[64][32];
+static int reason_row_count;
+
+static void add_basic_row(char **fields, int count)
+{
+	char *end;
+	long code = strtol(fields[0], &end, 10);
+
+	assert_true(count == 7 && *end == '\0' && code >= 200 && code < 600);
+	copy_field(basic_reason[code], sizeof(basic_reason[code]), fields[2]);
+	copy_field(basic_action[code], sizeof(basic_action[code]), fields[3]);
+}
+
+static void add_reason_row(char **fields, int count)
+{
+	assert_true(count == 4 && reason_row_count < 64);
+	copy_field(reason_names[reason_row_count], 32, fields[0]);
+	copy_field(reason_hard[reason_row_count], 32, fields[1]);
+	copy_field(reason_soft[reason_row_count], 32, fields[2]);
+	reason_row_count++;
+}
+
+/* The action the tables give a reason with no action of its own. */
+static const char *reason_action(const char *verdict, const char *reason)
+{
+	for (int i = 0; i < reason_row_count; i++)
+		if (strcmp(reason_names[i], reason) == 0)
+			return strcmp(verdict, "soft") == 0 ? reason_soft[i] : reason_hard[i];
+	fail_msg("reason %s is not in data/reasons.tsv", reason);
+	return NULL;
+}
+
+/* Classifies a bare code and checks it against its class's row: the
+ * class's fixed reason and action when it has them, else those of the
+ * code's row (or the class's own rule and reason when no row knows the
+ * code), a soft verdict taking the reason's soft action. */
+static void check_bare_code(int code)
+{
+	const struct class_row *row = &class_rows[code / 100];
+	const char *reason, *action;
+	smtpclass_reply reply;
+	smtpclass_result result;
+	char input[8];
+
+	snprintf(input, sizeof(input), "%d", code);
+	assert_int_equal(smtpclass_parse(input, strlen(input), &reply), SMTPCLASS_PARSE_OK);
+	smtpclass_classify(&reply, NULL, &result);
+	if (basic_reason[code][0] == '\0') {
+		assert_int_equal(result.rule_kind, SMTPCLASS_RULE_CLASS);
+		assert_string_equal(result.rule, row->rule);
+		reason = row->reason;
+		action = "-";
+	} else {
+		assert_int_equal(result.rule_kind, SMTPCLASS_RULE_BASIC);
+		reason = basic_reason[code];
+		action = strcmp(row->verdict, "soft") == 0 ? "-" : basic_action[code];
+	}
+	if (strcmp(row->fixed_reason, "-") != 0)
+		reason = row->fixed_reason;
+	if (strcmp(row->fixed_action, "-") != 0)
+		action = row->fixed_action;
+	else if (strcmp(action, "-") == 0)
+		action = reason_action(row->verdict, reason);
+	if (strcmp(smtpclass_verdict_name(result.verdict), row->verdict) != 0 ||
+	    strcmp(smtpclass_reason_name(result.reason), reason) != 0 ||
+	    strcmp(smtpclass_action_name(result.action), action) != 0)
+		print_message(
+		    "%d: want %s %s %s, got %s %s %s (%s)\n", code, row->verdict, reason, action,
+		    smtpclass_verdict_name(result.verdict), smtpclass_reason_name(result.reason),
+		    smtpclass_action_name(result.action), result.rule != NULL ? result.rule : "-");
+	assert_string_equal(smtpclass_verdict_name(result.verdict), row->verdict);
+	assert_string_equal(smtpclass_reason_name(result.reason), reason);
+	assert_string_equal(smtpclass_action_name(result.action), action);
+}
+
+static void test_classes(void **state)
+{
+	static const int bare_codes[] = {250, 354, 421, 550};
+	/* words a text rule reads (user-unknown), under a code of classes 2-5 */
+	static const char *const worded[] = {"250 User unknown", "354 User unknown",
+	                                     "450 User unknown", "550 User unknown"};
+
+	(void)state;
+	assert_int_equal(read_tsv("classes.tsv", add_class_row), 4);
+	assert_int_equal(class_row_count, 4);
+	assert_true(read_tsv("basic-codes.tsv", add_basic_row) > 30);
+	assert_true(read_tsv("reasons.tsv", add_reason_row) > 10);
+	for (int digit = -1; digit <= 10; digit++) {
+		const char *name = smtpclass_class_name(digit);
+
+		if (digit < 2 || digit > 5) {
+			assert_null(name);
+			continue;
+		}
+		assert_non_null(name);
+		assert_string_equal(name, class_rows[digit].name);
+	}
+	for (size_t i = 0; i < COUNT(bare_codes); i++)
+		check_bare_code(bare_codes[i]);
+	/* the class's own rule: the highest code of each class no row knows */
+	for (int digit = 2; digit <= 5; digit++) {
+		int code = digit * 100 + 59;
+
+		while (basic_reason[code][0] != '\0')
+			code--;
+		check_bare_code(code);
+	}
+	/* explain_failure: text rules read the words of a failure only */
+	for (int digit = 2; digit <= 5; digit++) {
+		smtpclass_reply reply;
+		smtpclass_result result;
+		int read;
+
+		smtpclass_parse(worded[digit - 2], strlen(worded[digit - 2]), &reply);
+		smtpclass_classify(&reply, NULL, &result);
+		read = result.rule_kind == SMTPCLASS_RULE_TEXT;
+		if (read != class_rows[digit].explain_failure)
+			print_message("\"%s\": rule %s\n", worded[digit - 2],
+			              result.rule != NULL ? result.rule : "-");
+		assert_int_equal(read, class_rows[digit].explain_failure);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -417,6 +585,7 @@ int main(void)
 	    cmocka_unit_test(test_slips),
 	    cmocka_unit_test(test_pairs),
 	    cmocka_unit_test(test_taxonomy),
+	    cmocka_unit_test(test_classes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

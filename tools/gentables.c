@@ -41,7 +41,7 @@ struct table {
 };
 
 static struct table reasons, actions, enhanced, basic, exceptions, stage_reasons, confidence,
-    verdict_actions, log_status, taxonomy, wrappers, stage_phrases;
+    verdict_actions, classes, log_status, taxonomy, wrappers, stage_phrases;
 
 static void fail(const char *path, int line, const char *format, ...)
 {
@@ -383,10 +383,112 @@ static void write_verdict_actions(FILE *out)
 	}
 }
 
+/* "yes" 1, "no" 0, or fails. */
+static int yes_no(const struct table *table, const struct row *row, int column)
+{
+	if (strcmp(row->fields[column], "yes") == 0)
+		return 1;
+	if (strcmp(row->fields[column], "no") == 0)
+		return 0;
+	fail(table->path, row->line, "column %d must be yes or no, not \"%s\"", column + 1,
+	     row->fields[column]);
+	return 0;
+}
+
+/* Reason id of a column, or -1 for "-". */
+static int reason_or_none(const struct table *table, const struct row *row, int column)
+{
+	return strcmp(row->fields[column], "-") == 0 ? -1 : reason_id(table, row, column);
+}
+
+/* The verdict of each class digit (data/classes.tsv), 0 for a digit without
+ * a row; filled by write_classes(). */
+static int class_verdict[10];
+
+/*
+ * data/classes.tsv: one row per class digit 2 to 5, each verdict but unknown
+ * at most once (the classifier looks a row up by verdict as well as by
+ * digit).  An action of "-" takes the reason's soft or hard action, which
+ * data/reasons.tsv has for those verdicts only.  Call after
+ * write_verdict_actions(), which fills allowed_pair.
+ */
+static void write_classes(FILE *out)
+{
+	static const struct row *by_digit[10], *by_verdict[5];
+
+	fputs("/* data/classes.tsv, in file order, then by class digit and by verdict */\n"
+	      "const struct sc_class_row sc_classes[] = {\n",
+	      out);
+	for (int i = 0; i < classes.row_count; i++) {
+		const struct row *row = &classes.rows[i];
+		const char *digit_text = row->fields[0];
+		int verdict = verdict_id(&classes, row, row->fields[1]);
+		int reason = reason_id(&classes, row, 4),
+		    fixed_reason = reason_or_none(&classes, row, 5);
+		int fixed_action = action_id(&classes, row, 6);
+		char *end;
+		long digit;
+
+		errno = 0;
+		digit = strtol(digit_text, &end, 10);
+		if (!isdigit((unsigned char)digit_text[0]) || end != digit_text + 1 ||
+		    *end != '\0' || errno != 0 || digit < 2 || digit > 5)
+			fail(classes.path, row->line,
+			     "class must be a digit from 2 to 5, not \"%s\"", digit_text);
+		if (by_digit[digit] != NULL)
+			fail(classes.path, row->line, "duplicate class %ld (line %d)", digit,
+			     by_digit[digit]->line);
+		if (verdict == 0)
+			fail(classes.path, row->line, "verdict unknown is the verdict of no class");
+		if (by_verdict[verdict] != NULL)
+			fail(classes.path, row->line, "verdict %s is already class %s's (line %d)",
+			     row->fields[1], by_verdict[verdict]->fields[0],
+			     by_verdict[verdict]->line);
+		if (fixed_reason >= 0 && fixed_reason != reason)
+			fail(classes.path, row->line,
+			     "fixed_reason must be - or the class's reason %s, not %s",
+			     row->fields[4], row->fields[5]);
+		if (fixed_action < 0 && verdict != 3 && verdict != 4)
+			fail(classes.path, row->line,
+			     "verdict %s needs a fixed_action: data/reasons.tsv has actions "
+			     "for soft and hard only",
+			     row->fields[1]);
+		require_pair(&classes, row, verdict, fixed_action);
+		by_digit[digit] = row;
+		by_verdict[verdict] = row;
+		class_verdict[digit] = verdict;
+		fprintf(out, "\t{%ld, SMTPCLASS_VERDICT_", digit);
+		put_upper(out, row->fields[1]);
+		fputs(", ", out);
+		put_string(out, row->fields[2]);
+		fputs(", ", out);
+		put_string(out, row->fields[3]);
+		fprintf(out, ", %d, %d, %d, %d},\n", reason, fixed_reason, fixed_action,
+		        yes_no(&classes, row, 7));
+	}
+	for (int digit = 2; digit <= 5; digit++)
+		if (by_digit[digit] == NULL)
+			fail(classes.path, 0, "no row for class %d", digit);
+	fputs("};\nconst struct sc_class_row *const sc_class_by_digit[10] = {", out);
+	for (int digit = 0; digit < 10; digit++)
+		if (by_digit[digit] == NULL)
+			fputs("NULL, ", out);
+		else
+			fprintf(out, "&sc_classes[%d], ", (int)(by_digit[digit] - classes.rows));
+	fputs("};\nconst struct sc_class_row *const sc_class_by_verdict[5] = {", out);
+	for (int verdict = 0; verdict < 5; verdict++)
+		if (by_verdict[verdict] == NULL)
+			fputs("NULL, ", out);
+		else
+			fprintf(out, "&sc_classes[%d], ",
+			        (int)(by_verdict[verdict] - classes.rows));
+	fputs("};\n\n", out);
+}
+
 /* The verdict of a class digit, as the classifier derives it. */
 static int verdict_of_digit(char digit)
 {
-	return digit == '2' ? 1 : digit == '3' ? 2 : digit == '4' ? 3 : 4;
+	return class_verdict[digit - '0'];
 }
 
 static void write_enhanced(FILE *out)
@@ -1056,6 +1158,9 @@ int main(int argc, char **argv)
 	load_table(&actions, argv[1], "actions.tsv", "action\tremoves_at\tsentence");
 	load_table(&confidence, argv[1], "confidence.tsv", "evidence\tconfidence\tmeaning");
 	load_table(&verdict_actions, argv[1], "verdict-actions.tsv", "verdict\taction\twhy");
+	load_table(&classes, argv[1], "classes.tsv",
+	           "class\tverdict\tname\trule\treason\tfixed_reason\tfixed_action\t"
+	           "explain_failure\tsource");
 	load_table(&enhanced, argv[1], "enhanced-codes.tsv",
 	           "code\tsubject\tdetail\treason\taction\treference");
 	load_table(&basic, argv[1], "basic-codes.tsv",
@@ -1082,6 +1187,7 @@ int main(int argc, char **argv)
 	write_reasons_and_actions(source);
 	write_confidence(source);
 	write_verdict_actions(source);
+	write_classes(source);
 	write_enhanced(source);
 	write_basic(source);
 	if (argc == 5) {

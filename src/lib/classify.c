@@ -1,11 +1,12 @@
 /*
  * classify.c: verdict, reason and action of a parsed reply.
  *
- * The verdict comes from the class digit: the basic code's first digit when
- * there is one (RFC 5321 s4.2), else the enhanced code's class.  When the two
- * disagree the basic code decides and the result says mismatch.  The only
- * departures are rows of data/exceptions.tsv (each citing its standard) and
- * text rules that carry a cited verdict override.
+ * The verdict comes from the class digit (data/classes.tsv): the basic
+ * code's first digit when there is one (RFC 5321 s4.2), else the enhanced
+ * code's class.  When the two disagree the basic code decides and the
+ * result says mismatch.  The only departures are rows of data/exceptions.tsv
+ * (each citing its standard) and text rules that carry a cited verdict
+ * override.
  *
  * Reason and action come from the most specific evidence, in this order of
  * precedence (strongest first):
@@ -21,6 +22,9 @@
  * evidence that decided (a text rule and a specific enhanced code that agree
  * is stronger than either alone; a basic code alone is weak).  Removing an
  * address needs the level data/actions.tsv names (smtpclass_result_removes_address).
+ * The class of the verdict says whether text rules and stage renames may
+ * explain a failure, and may fix the reason and action of every result (a
+ * 2xx is delivered with nothing to do, a 3xx goes on, whatever its words).
  * Last, the action must go with the verdict (data/verdict-actions.tsv): a
  * pair the table does not allow falls back to the reason's default action,
  * which the generator has checked is allowed.
@@ -184,22 +188,31 @@ const struct sc_basic_row *sc_find_basic(int code)
 	               compare_basic_key);
 }
 
-static const char *const class_rules[] = {NULL, NULL, "class 2", "class 3", "class 4", "class 5"};
-
-static smtpclass_verdict verdict_of_class(int class_digit)
+const struct sc_class_row *sc_class_of_digit(int digit)
 {
-	switch (class_digit) {
-	case 2:
-		return SMTPCLASS_VERDICT_SUCCESS;
-	case 3:
-		return SMTPCLASS_VERDICT_INTERMEDIATE;
-	case 4:
-		return SMTPCLASS_VERDICT_SOFT;
-	case 5:
-		return SMTPCLASS_VERDICT_HARD;
-	default:
-		return SMTPCLASS_VERDICT_UNKNOWN;
-	}
+	if (digit < 0 || digit > 9)
+		return NULL;
+	return sc_class_by_digit[digit];
+}
+
+const struct sc_class_row *sc_class_of_verdict(smtpclass_verdict verdict)
+{
+	if ((unsigned)verdict >= 5)
+		return NULL;
+	return sc_class_by_verdict[verdict];
+}
+
+/*
+ * Whether text rules and stage renames may say why a result failed: a class
+ * that did not fail keeps the reason its code gave (data/classes.tsv).  A
+ * result without a class (no code, and no rule that gave a verdict) is a
+ * failure of unknown kind, and its words are all there is to read.
+ */
+static int explains_failure(smtpclass_verdict verdict)
+{
+	const struct sc_class_row *class_row = sc_class_of_verdict(verdict);
+
+	return class_row == NULL || class_row->explain_failure;
 }
 
 /* The first exception row that applies to the reply, or NULL. */
@@ -228,7 +241,8 @@ static void classify_digits(const smtpclass_reply *reply, smtpclass_stage stage,
 {
 	const struct sc_exception_row *exception = find_exception(reply, stage);
 	int has_enhanced = reply->enhanced_class != 0;
-	int class_digit = reply->code != 0 ? reply->code / 100 : reply->enhanced_class;
+	const struct sc_class_row *class_row =
+	    sc_class_of_digit(reply->code != 0 ? reply->code / 100 : reply->enhanced_class);
 
 	if (exception != NULL) {
 		out->verdict = exception->verdict;
@@ -279,25 +293,22 @@ static void classify_digits(const smtpclass_reply *reply, smtpclass_stage stage,
 			return;
 		}
 	}
-	if (class_digit >= 2 && class_digit <= 5) {
-		out->reason = class_digit == 2 ? SC_REASON_DELIVERED : SC_REASON_UNDEFINED;
+	if (class_row != NULL) {
+		out->reason = class_row->reason;
 		out->rule_kind = SMTPCLASS_RULE_CLASS;
-		out->rule = class_rules[class_digit];
+		out->rule = class_row->rule;
 	}
 }
 
 int sc_default_action(smtpclass_verdict verdict, int reason)
 {
-	switch (verdict) {
-	case SMTPCLASS_VERDICT_SUCCESS:
-		return SC_ACTION_NONE;
-	case SMTPCLASS_VERDICT_INTERMEDIATE:
-		return SC_ACTION_CONTINUE;
-	case SMTPCLASS_VERDICT_SOFT:
-		return sc_reasons[reason].soft_action;
-	default:
-		return sc_reasons[reason].hard_action;
-	}
+	const struct sc_class_row *class_row = sc_class_of_verdict(verdict);
+
+	if (class_row != NULL && class_row->fixed_action >= 0)
+		return class_row->fixed_action;
+	/* data/reasons.tsv: the soft action for soft, the hard one otherwise */
+	return verdict == SMTPCLASS_VERDICT_SOFT ? sc_reasons[reason].soft_action
+	                                         : sc_reasons[reason].hard_action;
 }
 
 /*
@@ -418,20 +429,38 @@ int sc_coherent_action(smtpclass_verdict verdict, int reason, int action)
 	return sc_default_action(verdict, reason);
 }
 
+/* The first row of data/stage-reasons.tsv for the stage and the reason
+ * renames the reason; the action becomes the new reason's default. */
+static void rename_by_stage(smtpclass_stage stage, smtpclass_result *out, int *action)
+{
+	for (int i = 0; i < sc_stage_reason_count; i++) {
+		const struct sc_stage_reason_row *row = &sc_stage_reasons[i];
+
+		if (row->stage == stage && row->reason == out->reason) {
+			out->reason = row->becomes;
+			out->rule_kind = SMTPCLASS_RULE_EXCEPTION;
+			out->rule = row->rule;
+			*action = -1;
+			return;
+		}
+	}
+}
+
 smtpclass_verdict smtpclass_classify(const smtpclass_reply *reply, const smtpclass_options *options,
                                      smtpclass_result *out)
 {
 	smtpclass_rule_kind digits_kind;
 	int digits_reason;
 	static const smtpclass_options defaults;
-	int class_digit, action = -1;
+	const struct sc_class_row *class_row;
+	int action = -1;
 
 	if (options == NULL)
 		options = &defaults;
 	memset(out, 0, sizeof(*out));
 	out->reason = SC_REASON_UNDEFINED;
-	class_digit = reply->code != 0 ? reply->code / 100 : reply->enhanced_class;
-	out->verdict = verdict_of_class(class_digit);
+	class_row = sc_class_of_digit(reply->code != 0 ? reply->code / 100 : reply->enhanced_class);
+	out->verdict = class_row != NULL ? class_row->verdict : SMTPCLASS_VERDICT_UNKNOWN;
 	out->mismatch = reply->code != 0 && reply->enhanced_class != 0 &&
 	                reply->code / 100 != reply->enhanced_class;
 
@@ -444,8 +473,7 @@ smtpclass_verdict smtpclass_classify(const smtpclass_reply *reply, const smtpcla
 		action = -1;
 	/* Text rules tell why a reply failed (data/rules.tsv): a 2xx or 3xx did
 	 * not fail, and "354 ... user unknown" is no reason to name one. */
-	if (!(options->flags & SMTPCLASS_NO_TEXT_RULES) && out->verdict != SMTPCLASS_VERDICT_SUCCESS &&
-	    out->verdict != SMTPCLASS_VERDICT_INTERMEDIATE) {
+	if (!(options->flags & SMTPCLASS_NO_TEXT_RULES) && explains_failure(out->verdict)) {
 		int digits_action = action;
 
 		sc_apply_text_rules(reply, options, out, &action);
@@ -456,40 +484,27 @@ smtpclass_verdict smtpclass_classify(const smtpclass_reply *reply, const smtpcla
 	/* a stage remap below renames the reason; the evidence stays what it was */
 	sc_set_evidence(out, evidence_of(reply, out, digits_kind, digits_reason));
 	/* A stage renames the reason of a failure; a 2xx or 3xx keeps its rule. */
-	for (int i = 0; i < sc_stage_reason_count && out->verdict != SMTPCLASS_VERDICT_SUCCESS &&
-	                out->verdict != SMTPCLASS_VERDICT_INTERMEDIATE;
-	     i++) {
-		const struct sc_stage_reason_row *row = &sc_stage_reasons[i];
-
-		if (row->stage == options->stage && row->reason == out->reason) {
-			out->reason = row->becomes;
-			out->rule_kind = SMTPCLASS_RULE_EXCEPTION;
-			out->rule = row->rule;
-			action = -1;
-			break;
-		}
-	}
-
-	if (out->verdict == SMTPCLASS_VERDICT_SUCCESS) {
-		out->reason = SC_REASON_DELIVERED;
-		action = SC_ACTION_NONE;
-	} else if (out->verdict == SMTPCLASS_VERDICT_INTERMEDIATE) {
-		action = SC_ACTION_CONTINUE;
-	}
+	if (explains_failure(out->verdict))
+		rename_by_stage(options->stage, out, &action);
+	/* The class of the verdict may fix the reason and action of every
+	 * result, whatever decided (a 2xx: delivered, none; a 3xx: continue). */
+	class_row = sc_class_of_verdict(out->verdict);
+	if (class_row != NULL && class_row->fixed_reason >= 0)
+		out->reason = class_row->fixed_reason;
+	if (class_row != NULL && class_row->fixed_action >= 0)
+		action = class_row->fixed_action;
 	out->action = action >= 0 ? sc_coherent_action(out->verdict, out->reason, action)
 	                          : sc_default_action(out->verdict, out->reason);
 	return out->verdict;
 }
 
-/* RFC 3463 s2 class names; 3 is RFC 5321's "Positive Intermediate". */
-static const char *const class_names[] = {NULL, NULL, "Success", "Positive Intermediate",
-                                          "Persistent Transient Failure", "Permanent Failure"};
-
+/* RFC 3463 s2 class names; 3 is RFC 5321's "Positive Intermediate"
+ * (data/classes.tsv). */
 const char *smtpclass_class_name(int class_digit)
 {
-	if (class_digit < 2 || class_digit > 5)
-		return NULL;
-	return class_names[class_digit];
+	const struct sc_class_row *class_row = sc_class_of_digit(class_digit);
+
+	return class_row != NULL ? class_row->name : NULL;
 }
 
 const char *smtpclass_subject_name(int subject)

@@ -6,7 +6,8 @@
 
 #include "smtpclass.h"
 
-/* Default action of a reason under a verdict (data/reasons.tsv). */
+/* Default action of a reason under a verdict: the action the verdict's
+ * class fixes (data/classes.tsv), else the reason's (data/reasons.tsv). */
 int sc_default_action(smtpclass_verdict verdict, int reason);
 
 /* The action itself when data/verdict-actions.tsv allows it with the

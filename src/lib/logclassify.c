@@ -100,15 +100,18 @@ smtpclass_verdict smtpclass_log_classify_found(const smtpclass_log_record *recor
 		by_status = (smtpclass_verdict)sc_log_status[record->status].bare_verdict;
 	}
 	if (by_status != out->verdict) {
+		const struct sc_class_row *class_row = sc_class_of_verdict(by_status);
 		int was_default = out->action == sc_default_action(out->verdict, out->reason);
+		int fixed_action = class_row != NULL && class_row->fixed_action >= 0;
 
 		out->verdict = by_status;
-		if (by_status == SMTPCLASS_VERDICT_SUCCESS) {
-			out->reason = SC_REASON_DELIVERED;
-			out->action = SC_ACTION_NONE;
-		} else if (was_default) {
+		/* The class of the status's verdict may fix reason and action, as
+		 * for a reply (data/classes.tsv: sent is delivered, nothing to do);
+		 * else an action that was the old verdict's default follows it. */
+		if (class_row != NULL && class_row->fixed_reason >= 0)
+			out->reason = class_row->fixed_reason;
+		if (fixed_action || was_default)
 			out->action = sc_default_action(by_status, out->reason);
-		}
 		out->action = sc_coherent_action(out->verdict, out->reason, out->action);
 	}
 	return out->verdict;

@@ -32,6 +32,18 @@ struct sc_evidence_row {
 	const char *meaning;
 };
 
+/* What a class digit says (data/classes.tsv, RFC 5321 s4.2.1, RFC 3463 s2). */
+struct sc_class_row {
+	int digit; /* 2 to 5 */
+	smtpclass_verdict verdict;
+	const char *name;    /* "Permanent Failure" */
+	const char *rule;    /* "class 5": a result only the class decided */
+	int reason;          /* the reason of such a result */
+	int fixed_reason;    /* the reason of every result with the verdict, -1: the evidence's */
+	int fixed_action;    /* the action of every result with the verdict, -1: the reason's */
+	int explain_failure; /* text rules and stage renames say why the reply failed */
+};
+
 struct sc_enhanced_row {
 	int subject;
 	int detail;
@@ -132,6 +144,11 @@ extern const struct sc_action_row sc_actions[];
 extern const struct sc_evidence_row sc_evidence[];
 /* [verdict][action]: 1 when data/verdict-actions.tsv allows the pair */
 extern const unsigned char sc_verdict_action_allowed[5][SC_ACTION_COUNT];
+extern const struct sc_class_row sc_classes[];
+/* Rows of data/classes.tsv by class digit 0-9 and by smtpclass_verdict:
+ * NULL for a digit outside 2-5 and for verdict unknown. */
+extern const struct sc_class_row *const sc_class_by_digit[10];
+extern const struct sc_class_row *const sc_class_by_verdict[5];
 extern const struct sc_enhanced_row sc_enhanced[];
 extern const int sc_enhanced_count;
 extern const struct sc_basic_row sc_basic[];
@@ -139,6 +156,10 @@ extern const int sc_basic_count;
 extern const struct sc_exception_row sc_exceptions[];
 extern const int sc_exception_count;
 
+/* Row of a class digit, or NULL when no class has the digit. */
+const struct sc_class_row *sc_class_of_digit(int digit);
+/* Row of the class a verdict comes from, or NULL (verdict unknown). */
+const struct sc_class_row *sc_class_of_verdict(smtpclass_verdict verdict);
 /* Row of an enhanced code, or NULL. */
 const struct sc_enhanced_row *sc_find_enhanced(int subject, int detail);
 /* Row of a basic code, or NULL. */

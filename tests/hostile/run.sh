@@ -168,10 +168,27 @@ fi
 # SIGINT, SIGTERM, SIGHUP while a pipe is still open (tail -f): the summary
 # so far is written, marked incomplete, and the process ends by the signal;
 # log mode ends after whole records.
+# Waits (up to 30 s) until the process running COMMAND has its handler for
+# signal number N installed (the bit of SigCgt in /proc/PID/status), so that
+# a slow start on a busy machine does not meet the signal's default action.
+wait_caught() { # wait_caught COMMAND N
+	wc_tries=300
+	while [ "$wc_tries" -gt 0 ]; do
+		for wc_pid in $(pgrep -f "$1"); do
+			wc_mask=$(awk '/^SigCgt:/ { print $2 }' "/proc/$wc_pid/status" 2>/dev/null)
+			[ -n "$wc_mask" ] && [ $(((0x$wc_mask >> ($2 - 1)) & 1)) -eq 1 ] && return 0
+		done
+		wc_tries=$((wc_tries - 1))
+		sleep 0.1
+	done
+	return 1
+}
 for signal in INT TERM HUP; do
 	{ cat "$src/examples/sample-mail.log"; sleep 30; } | "$bin" --summary -j >"$tmp/signal.json" 2>"$tmp/signal.err" &
 	pid=$!
-	sleep 1
+	case $signal in INT) number=2 ;; TERM) number=15 ;; HUP) number=1 ;; esac
+	wait_caught "$bin --summary -j" "$number"
+	sleep 0.5 # the sample's lines are read by then
 	pkill -"$signal" -f "$bin --summary -j" 2>/dev/null
 	wait "$pid"
 	status=$?
@@ -182,7 +199,8 @@ for signal in INT TERM HUP; do
 done
 { cat "$src/examples/sample-mail.log"; sleep 30; } | "$bin" --all -j >"$tmp/signal.jsonl" 2>/dev/null &
 pid=$!
-sleep 1
+wait_caught "$bin --all -j" 15
+sleep 0.5
 pkill -TERM -f "$bin --all -j" 2>/dev/null
 wait "$pid"
 check signal-log-mode-status 143 $?

@@ -16,9 +16,10 @@
  *     ill-formed UTF-8 as U+FFFD, cut on a character boundary), so that
  *     names written the same are one entry and --merge reads back what
  *     was written.
- *   - Records cost little: names (domains, hosts, addresses) of printable
- *     ASCII, nearly all, are hashed straight from the log line in lower
- *     case, without copies (other domains and hosts are copied); the table
+ *   - Records cost little: names (domains, hosts, addresses) are hashed
+ *     straight from the log line in lower case, without copies (a domain
+ *     or host that is not all printable ASCII, a rare one, is copied
+ *     first; addresses, which no JSON holds, never are); the table
  *     lines a record needs are prefetched before they are used; sent
  *     records (most of a log) touch the counters, one line of the domain
  *     and host entries, the hour and a small filter of failed addresses,

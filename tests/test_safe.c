@@ -5,6 +5,9 @@
  *   copies[]   input bytes and what safe_copy() makes of them: controls as
  *              spaces, C1 (raw or encoded) and ill-formed UTF-8 as U+FFFD,
  *              the rest unchanged;
+ *   json_copies[]  the same for safe_json_copy(), as the JSON output reads
+ *              back: controls kept (the writer escapes them), NUL and
+ *              ill-formed UTF-8 as U+FFFD, C1 kept (well-formed);
  *   words[]    addresses and whether --addresses prints them
  *              (safe_shell_word());
  *   test_runs  safe_plain_run() stops at the first byte that needs a look,
@@ -65,6 +68,42 @@ static void test_copies(void **state)
 		if (strcmp(out, row->output) != 0)
 			fail_msg("row %zu: got \"%s\", want \"%s\"", i, out, row->output);
 	}
+}
+
+static const struct copy_row json_copies[] = {
+    {"550 5.1.1 user unknown", 0, "550 5.1.1 user unknown"},
+    {"a\x1b[2Jb \"q\" \\", 0, "a\x1b[2Jb \"q\" \\"},
+    {"tab\there\r\n\x7f", 0, "tab\there\r\n\x7f"},
+    {"nul\0x", 5, "nul" FFFD "x"},
+    {"c1 \xc2\x9b 31m", 0, "c1 \xc2\x9b 31m"},
+    {"raw \x9b", 0, "raw " FFFD},
+    {"caf\xc3\xa9 \xf0\x9f\x93\xa7", 0, "caf\xc3\xa9 \xf0\x9f\x93\xa7"},
+    {"bad \xff\xfe", 0, "bad " FFFD FFFD},
+    {"over \xc0\xaf", 0, "over " FFFD FFFD},
+    {"sur \xed\xa0\x80", 0, "sur " FFFD FFFD FFFD},
+    {"big \xf4\x90\x80\x80", 0, "big " FFFD FFFD FFFD FFFD},
+    {"cut \xe2\x80", 0, "cut " FFFD FFFD},
+};
+
+static void test_json_copies(void **state)
+{
+	char out[6];
+
+	(void)state;
+	for (size_t i = 0; i < COUNT(json_copies); i++) {
+		const struct copy_row *row = &json_copies[i];
+		size_t len = row->len != 0 ? row->len : strlen(row->input);
+		char text[256];
+		size_t n = safe_json_copy(text, sizeof(text), row->input, len);
+
+		text[n] = '\0';
+		if (strcmp(text, row->output) != 0)
+			fail_msg("row %zu: got \"%s\", want \"%s\"", i, text, row->output);
+	}
+	/* cut on a character boundary, after replacing */
+	assert_int_equal(safe_json_copy(out, 6, "ab\xff\xff", 4), 5);
+	assert_int_equal(safe_json_copy(out, 3, "ab\xc3\xa9", 4), 2);
+	assert_int_equal(safe_json_copy(out, 0, "ab", 2), 0);
 }
 
 struct word_row {
@@ -149,7 +188,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_copies), cmocka_unit_test(test_words),
 	    cmocka_unit_test(test_runs),   cmocka_unit_test(test_cut),
-	    cmocka_unit_test(test_shown),
+	    cmocka_unit_test(test_shown),  cmocka_unit_test(test_json_copies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,7 +8,12 @@
  *   other_template[]  pairs of different replies that must not;
  *   templates[]       replies with the exact template they give;
  *   bad_json[]        broken summaries with the byte offset and the message
- *                     the reader must report.
+ *                     the reader must report;
+ *   written_names[]   names as the tables keep them: as the JSON writer
+ *                     writes them, cut on a character boundary;
+ *   name_cases[]      records whose names differ only in what the writer
+ *                     makes equal (the fuzz_summary findings of issue 20):
+ *                     one name, and a summary --merge gives back unchanged.
  * The other tests build records by hand (no log scanner involved) and read
  * the JSON the summary writes: Space-Saving when a table is full and the
  * approximate flag, merging (sums, a merge of a summary with itself doubles
@@ -27,6 +32,7 @@
 
 #include "smtpclass.h"
 #include "summary.h"
+#include "count.h"
 #include "hash.h"
 
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
@@ -948,6 +954,191 @@ static void test_json_strings(void **state)
 	summary_free(merged);
 }
 
+/* ---- Names as they are written ------------------------------------------------ */
+
+#define FFFD "\xef\xbf\xbd" /* U+FFFD, as the JSON writer puts it for a byte it replaces */
+
+/* Names go into the tables as the JSON writer writes them (table_name()). */
+struct written_name {
+	const char *name;
+	const char *in;
+	size_t len, max;
+	const char *out;
+};
+
+/* clang-format off */
+static const struct written_name written_names[] = {
+	{"printable ASCII as it is",          "mx.example.com", 14, 255, "mx.example.com"},
+	{"ASCII cut at the limit",            "abcdef",          6,   4, "abcd"},
+	{"an ill-formed byte",                "x\xffy",          3, 255, "x" FFFD "y"},
+	{"NUL, as the JSON writer writes it", "x\0y",            3, 255, "x" FFFD "y"},
+	{"well-formed UTF-8 as it is",        "b\xc3\xb6rje",    6, 255, "b\xc3\xb6rje"},
+	{"C1 control: well-formed, kept",     "a\xc2\x85",       3, 255, "a\xc2\x85"},
+	{"controls kept: escaped, read back", "a\tb\x7f",        4, 255, "a\tb\x7f"},
+	{"a cut never splits a character",    "ab\xc3\xb6",      4,   3, "ab"},
+	{"the cut comes after replacing",     "\xff\xff",        2,   5, FFFD},
+	{"an overlong: each byte",            "\xc0\x80",        2, 255, FFFD FFFD},
+	{"a surrogate: each byte",            "\xed\xa0\x80",    3, 255, FFFD FFFD FFFD},
+	{"a sequence cut off at the end",     "a\xe2\x82",       3, 255, "a" FFFD FFFD},
+	{"past U+10FFFF",                     "\xf4\x90\x80\x80", 4, 255, FFFD FFFD FFFD FFFD},
+	{"empty",                             "",                0, 255, ""},
+};
+/* clang-format on */
+
+static void test_table_name(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < COUNT(written_names); k++) {
+		const struct written_name *c = &written_names[k];
+		char buf[256];
+		smtpclass_span got;
+
+		memset(buf, 'X', sizeof(buf));
+		got = table_name(c->in, c->len, buf, c->max);
+		if (got.len != strlen(c->out) || memcmp(got.ptr, c->out, got.len) != 0)
+			fail_msg("%s: got %zu bytes [%.*s]", c->name, got.len, (int)got.len,
+			         got.ptr);
+		for (size_t i = c->max; i < sizeof(buf); i++)
+			if (buf[i] != 'X')
+				fail_msg("%s: wrote past %zu bytes", c->name, c->max);
+	}
+}
+
+/* "|N*TEXT|" in a pattern stands for N copies of TEXT (long names in a table). */
+static void expand(const char *pattern, char *out, size_t size)
+{
+	size_t used = 0;
+
+	while (*pattern != '\0') {
+		const char *star, *close;
+		unsigned long times;
+
+		if (*pattern != '|') {
+			assert_true(used + 1 < size);
+			out[used++] = *pattern++;
+			continue;
+		}
+		times = strtoul(pattern + 1, (char **)&star, 10);
+		close = strchr(star, '|');
+		assert_int_equal(*star, '*');
+		assert_non_null(close);
+		for (unsigned long i = 0; i < times; i++) {
+			size_t n = (size_t)(close - star - 1);
+
+			assert_true(used + n < size);
+			memcpy(out + used, star + 1, n);
+			used += n;
+		}
+		pattern = close + 1;
+	}
+	out[used] = '\0';
+}
+
+#define MX        "mx.x.com[1.2.3.4]:25"
+#define R_UNKNOWN "550 5.1.1 User unknown"
+
+/*
+ * Records whose names differ only in what the JSON writer makes equal
+ * (ill-formed UTF-8 as U+FFFD) or in what is cut off: they are one name,
+ * counted once.  The summary of each case must be what its merge writes
+ * (so --merge accepts it and changes nothing), and merging that again
+ * must give it back byte for byte; the JSON must hold each expect.
+ */
+struct name_case {
+	const char *name;
+	struct {
+		const char *recipient, *relay, *reply;
+	} records[2];
+	const char *expect[4];
+};
+
+/* clang-format off */
+static const struct name_case name_cases[] = {
+	/* fuzz_summary findings (tests/fuzz/README.md, Findings; issue 20):
+	 * regressions/fuzz_summary/refused-own-json-group-domains-x-ff-y-and-x-fe-y */
+	{"refused own JSON: group domains x\\xffy and x\\xfey",
+	 {{"u@x\xffy.com", MX, R_UNKNOWN}, {"u@x\xfey.com", MX, R_UNKNOWN}},
+	 {"\"domain_count\": 1,", "{\"domain\": \"x" FFFD "y.com\", \"records\": 2,",
+	  "\"group_count\": 1,", "\"domains\": {\"x" FFFD "y.com\": 2}"}},
+	/* regressions/fuzz_summary/merge-not-fixed-point-domains-x-ff-y-and-x-fe-y */
+	{"merge not a fixed point: domains x\\xffy and x\\xfey, two replies",
+	 {{"u@x\xffy.com", MX, R_UNKNOWN}, {"u@x\xfey.com", MX, "554 5.7.1 Relay access denied"}},
+	 {"\"domain_count\": 1,", "{\"domain\": \"x" FFFD "y.com\", \"records\": 2,",
+	  "\"group_count\": 2,", "\"domains\": {\"x" FFFD "y.com\": 1}"}},
+	/* the other names of the tables */
+	{"hosts mx\\xff and mx\\xfe",
+	 {{"a@example.com", "mx\xff.example.com[192.0.2.1]:25", R_UNKNOWN},
+	  {"b@example.com", "mx\xfe.example.com[192.0.2.1]:25", R_UNKNOWN}},
+	 {"\"host_count\": 1,", "{\"host\": \"mx" FFFD ".example.com\", \"records\": 2,",
+	  "\"domain_count\": 1,", "\"group_count\": 1,"}},
+	{"templates Bo\\xeete and Bo\\xefte",
+	 {{"a@example.com", MX, "550 5.1.1 Bo\xeete inconnue"},
+	  {"b@example.com", MX, "550 5.1.1 Bo\xefte inconnue"}},
+	 {"\"group_count\": 1,", "\"count\": 2,", "\"domains\": {\"example.com\": 2}",
+	  "\"example\": \"550 5.1.1 Bo" FFFD "te inconnue\""}},
+	/* cuts: after replacing, on a character boundary */
+	{"domains cut inside their last character",
+	 {{"u@|254*a|\xc3\xa9", MX, R_UNKNOWN}, {"u@|254*a|\xc3\xb6", MX, R_UNKNOWN}},
+	 {"\"domain_count\": 1,", "{\"domain\": \"|254*a|\", \"records\": 2,",
+	  "\"domains\": {\"|63*a|\": 2}", "\"approximate\": false"}},
+	{"domains that grow past the cut when replaced",
+	 {{"u@|86*\xff|", MX, R_UNKNOWN}, {"u@|87*\xff|", MX, R_UNKNOWN}},
+	 {"\"domain_count\": 1,", "{\"domain\": \"|85*" FFFD "|\", \"records\": 2,",
+	  "\"domains\": {\"|21*" FFFD "|\": 2}", "\"approximate\": false"}},
+};
+/* clang-format on */
+
+static void test_written_names(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < COUNT(name_cases); k++) {
+		const struct name_case *c = &name_cases[k];
+		struct summary *s = summary_create(0), *merged = summary_create(0),
+		               *again = summary_create(0);
+		size_t len, second_len, offset;
+		char error[256], *json, *second, *third;
+
+		assert_non_null(s);
+		assert_non_null(merged);
+		assert_non_null(again);
+		for (size_t i = 0; i < COUNT(c->records); i++) {
+			char recipient[512];
+
+			expand(c->records[i].recipient, recipient, sizeof(recipient));
+			add(s, SMTPCLASS_STATUS_BOUNCED, "Apr 10 14:50:16", recipient,
+			    c->records[i].relay, c->records[i].reply, "hard", "userunknown",
+			    "remove-address");
+		}
+		json = json_of(s, &len);
+		if (summary_merge_json(merged, json, len, &offset, error, sizeof(error)) != 0)
+			fail_msg("%s: its own JSON refused: byte %zu: %s", c->name, offset, error);
+		second = json_of(merged, &second_len);
+		if (strcmp(second, json) != 0)
+			fail_msg("%s: the merge changed the summary:\n%s\nmerged:\n%s", c->name,
+			         json, second);
+		assert_int_equal(
+		    summary_merge_json(again, second, second_len, &offset, error, sizeof(error)),
+		    0);
+		third = json_of(again, NULL);
+		if (strcmp(third, second) != 0)
+			fail_msg("%s: a merged summary is not a fixed point:\n%s\nagain:\n%s",
+			         c->name, second, third);
+		for (size_t i = 0; i < COUNT(c->expect) && c->expect[i] != NULL; i++) {
+			char expected[1024];
+
+			expand(c->expect[i], expected, sizeof(expected));
+			if (strstr(json, expected) == NULL)
+				fail_msg("%s: expected %s in:\n%s", c->name, expected, json);
+		}
+		free(json);
+		free(second);
+		free(third);
+		summary_free(s);
+		summary_free(merged);
+		summary_free(again);
+	}
+}
+
 /* ---- The text report ------------------------------------------------------------- */
 
 static size_t columns(const char *s, size_t n)
@@ -1029,6 +1220,8 @@ int main(void)
 	    cmocka_unit_test(test_json_errors),
 	    cmocka_unit_test(test_json_wrong_types),
 	    cmocka_unit_test(test_json_strings),
+	    cmocka_unit_test(test_table_name),
+	    cmocka_unit_test(test_written_names),
 	    cmocka_unit_test(test_text_width),
 	    cmocka_unit_test(test_text_content),
 	};

@@ -410,7 +410,8 @@ static void json_escape(struct output *output, const char *s, size_t len)
 
 	while (i < len) {
 		unsigned char c = p[i];
-		size_t n, run = i;
+		size_t run = i;
+		struct safe_piece piece;
 
 		/* Fast path: copy a run of bytes that need no escaping at once,
 		 * testing eight at a time. */
@@ -429,7 +430,7 @@ static void json_escape(struct output *output, const char *s, size_t len)
 			i++;
 			continue;
 		}
-		if (c < 0x20 || c == 0x7f) {
+		if ((c < 0x20 && c != '\0') || c == 0x7f) {
 			switch (c) {
 			case '\n':
 				out_string(output, "\\n");
@@ -440,11 +441,6 @@ static void json_escape(struct output *output, const char *s, size_t len)
 			case '\t':
 				out_string(output, "\\t");
 				break;
-			case '\0':
-				/* No reply holds a NUL; a reader in C (rsyslog's
-				 * libfastjson) would end the string at \u0000. */
-				out_string(output, "\xef\xbf\xbd"); /* U+FFFD */
-				break;
 			default:
 				out_string(output, "\\u00");
 				out_char(output, hex[c >> 4]);
@@ -453,14 +449,12 @@ static void json_escape(struct output *output, const char *s, size_t len)
 			i++;
 			continue;
 		}
-		n = utf8_sequence_length(p + i, len - i);
-		if (n == 0) {
-			out_string(output, "\xef\xbf\xbd"); /* U+FFFD */
-			i++;
-			continue;
-		}
-		out_bytes(output, p + i, n);
-		i += n;
+		/* What is not escaped: as it reads back (safe.h), so that the
+		 * summary, which keeps its names in that form, and this writer
+		 * cannot disagree. */
+		piece = safe_json_unit(s + i, len - i);
+		out_bytes(output, piece.bytes, piece.len);
+		i += piece.consumed;
 	}
 }
 

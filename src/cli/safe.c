@@ -93,6 +93,48 @@ size_t safe_copy(char *dst, size_t cap, const char *s, size_t len)
 	return used;
 }
 
+struct safe_piece safe_json_unit(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct safe_piece piece = {s, 1, 1};
+	size_t n;
+
+	if (p[0] == '\0') {
+		/* No reply holds a NUL; a reader in C (rsyslog's libfastjson)
+		 * would end the string at \u0000. */
+		piece.bytes = SAFE_REPLACEMENT;
+		piece.len = sizeof(SAFE_REPLACEMENT) - 1;
+		return piece;
+	}
+	if (p[0] < 0x80)
+		return piece;
+	n = utf8_sequence_length(p, len);
+	if (n == 0) {
+		piece.bytes = SAFE_REPLACEMENT; /* one U+FFFD per ill-formed byte */
+		piece.len = sizeof(SAFE_REPLACEMENT) - 1;
+		return piece;
+	}
+	piece.len = n;
+	piece.consumed = n;
+	return piece;
+}
+
+size_t safe_json_copy(char *dst, size_t cap, const char *s, size_t len)
+{
+	size_t used = 0, i = 0;
+
+	while (i < len) {
+		struct safe_piece piece = safe_json_unit(s + i, len - i);
+
+		if (piece.len > cap - used)
+			break;
+		memcpy(dst + used, piece.bytes, piece.len);
+		used += piece.len;
+		i += piece.consumed;
+	}
+	return used;
+}
+
 int safe_shell_word(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -84,6 +84,25 @@ struct safe_piece safe_unit(const char *s, size_t len);
  * sequence) and returns the bytes written. */
 size_t safe_copy(char *dst, size_t cap, const char *s, size_t len);
 
+/*
+ * The JSON output keeps more than the other writers (it can escape
+ * controls) but not every byte: output_json_string() writes '"', '\\'
+ * and the controls as escapes, which a reader decodes back to themselves,
+ * well-formed UTF-8 (C1 controls included) as it is, and NUL (which ends
+ * a string in a C reader) and each byte of ill-formed UTF-8 as U+FFFD.
+ * Texts that differ only in those bytes read back the same.
+ */
+
+/* The piece that s[0..len) (len > 0) starts with as it reads back from the
+ * JSON output: a byte or a well-formed sequence as it is, or U+FFFD. */
+struct safe_piece safe_json_unit(const char *s, size_t len);
+
+/* Copies s[0..len) as it reads back from the JSON output into dst (at most
+ * cap bytes, never cutting a sequence) and returns the bytes written.  The
+ * summary keeps its names in this form, so that two names written the same
+ * are one name. */
+size_t safe_json_copy(char *dst, size_t cap, const char *s, size_t len);
+
 /* s made safe, for a message on stderr that names a file or echoes an
  * argument: s itself when it is printable ASCII, else a copy (cut at 4 KiB)
  * in one of four static buffers that the fifth call reuses.  Not thread-safe:

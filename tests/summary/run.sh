@@ -4,7 +4,8 @@
 # itself doubles every count; merging one complete summary gives the same
 # report back), the width of the report on a terminal, the errors,
 # expired messages grouped by the last reply of their queue id, and files
-# read oldest first.
+# read oldest first, and names with ill-formed UTF-8 (one name, merged back
+# unchanged).
 #
 # Usage: run.sh SMTPCLASS SOURCE_DIR
 # With SUMMARY_UPDATE=1 the golden files are rewritten from the current
@@ -285,6 +286,30 @@ count=$((count + 1))
 count=$((count + 1))
 [ "$("$bin" --addresses=remove "$work/mail.log.1")" = x@example.com ] ||
 	fail "the bounce alone does not list the recipient"
+
+# Names that differ only in bytes the JSON writer replaces (ill-formed
+# UTF-8 as U+FFFD) are one name (issue 20, the fuzz_summary findings of
+# tests/fuzz/README.md; the regression inputs start with two bytes of the
+# fuzzer's options): --merge accepts what --summary -j wrote and gives it
+# back unchanged, and merging the merged summary changes nothing either.
+for case in refused-own-json-group-domains-x-ff-y-and-x-fe-y \
+	merge-not-fixed-point-domains-x-ff-y-and-x-fe-y; do
+	count=$((count + 1))
+	tail -c +3 "$src/tests/fuzz/regressions/fuzz_summary/$case" >"$work/$case.log"
+	if ! "$bin" --summary --format=json "$work/$case.log" >"$work/$case.json" 2>"$work/stderr" ||
+		! "$bin" --merge --format=json "$work/$case.json" >"$work/$case.1.json" 2>"$work/stderr" ||
+		! "$bin" --merge --format=json "$work/$case.1.json" >"$work/$case.2.json" 2>"$work/stderr"; then
+		fail "$case: $(cat "$work/stderr")"
+	elif ! cmp -s "$work/$case.1.json" "$work/$case.2.json"; then
+		fail "$case: merge(merge(x)) is not merge(x):"
+		diff -u "$work/$case.1.json" "$work/$case.2.json" | head -20
+	elif ! cmp -s "$work/$case.json" "$work/$case.1.json"; then
+		fail "$case: the merge changed the summary:"
+		diff -u "$work/$case.json" "$work/$case.1.json" | head -20
+	elif ! grep -q '^  "domain_count": 1,$' "$work/$case.json"; then
+		fail "$case: two domains for one name: $(grep domain_count "$work/$case.json")"
+	fi
+done
 
 echo "$count checks, $failures failures"
 [ "$failures" -eq 0 ]

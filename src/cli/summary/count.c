@@ -12,8 +12,14 @@
  * keyed table is a Space-Saving table (topk.c), and any replacement marks
  * the summary approximate, and the report says so.
  *
+ *   - Names are kept as the JSON report writes them (table_name():
+ *     ill-formed UTF-8 as U+FFFD, cut on a character boundary), so that
+ *     names written the same are one entry and --merge reads back what
+ *     was written.
  *   - Records cost little: names (domains, hosts, addresses) are hashed
- *     straight from the log line in lower case, without copies; the table
+ *     straight from the log line in lower case, without copies (a domain
+ *     or host that is not all printable ASCII, a rare one, is copied
+ *     first; addresses, which no JSON holds, never are); the table
  *     lines a record needs are prefetched before they are used; sent
  *     records (most of a log) touch the counters, one line of the domain
  *     and host entries, the hour and a small filter of failed addresses,
@@ -35,6 +41,7 @@
 #include <time.h>
 
 #include "fields.h"
+#include "safe.h"
 #include "stamp.h"
 #include "text.h"
 
@@ -68,14 +75,27 @@ void hash_seed_init(void)
 #define ADDRESS_FILTER_SHIFT 18
 #define ADDRESS_FILTER_BITS  (1u << ADDRESS_FILTER_SHIFT)
 
-/* A recipient domain without a trailing dot or '>'. */
-static smtpclass_span domain_span(smtpclass_span span)
+smtpclass_span table_name(const char *name, size_t len, char *buf, size_t max)
+{
+	smtpclass_span span = {name, len};
+
+	if (len == 0 || safe_plain_run(name, len, 0) == len) {
+		if (span.len > max)
+			span.len = max;
+		return span;
+	}
+	span.ptr = buf;
+	span.len = safe_json_copy(buf, max, name, len);
+	return span;
+}
+
+/* A recipient domain without a trailing dot or '>', as the tables keep it
+ * (buf: NAME_MAX_BYTES). */
+static smtpclass_span domain_span(smtpclass_span span, char *buf)
 {
 	while (span.len > 0 && (span.ptr[span.len - 1] == '.' || span.ptr[span.len - 1] == '>'))
 		span.len--;
-	if (span.len > NAME_MAX_BYTES)
-		span.len = NAME_MAX_BYTES;
-	return span;
+	return table_name(span.ptr, span.len, buf, NAME_MAX_BYTES);
 }
 
 static int is_port(const char *s, size_t n)
@@ -87,9 +107,10 @@ static int is_port(const char *s, size_t n)
  * The name of a remote host in a relay as MTAs write it
  * ("mx.example.com[192.0.2.1]:25", "mx.example.com. [192.0.2.1]",
  * "[192.0.2.1]", "unknown[192.0.2.1]", "127.0.0.1:2525", "none"): the host
- * name, or the address when there is no name.
+ * name, or the address when there is no name, as the tables keep it (buf:
+ * NAME_MAX_BYTES).
  */
-static smtpclass_span host_span(smtpclass_span relay)
+static smtpclass_span host_span(smtpclass_span relay, char *buf)
 {
 	const char *s = relay.ptr, *bracket = relay.ptr != NULL ? memchr(s, '[', relay.len) : NULL;
 	smtpclass_span name = relay, address = {NULL, 0};
@@ -121,9 +142,7 @@ static smtpclass_span host_span(smtpclass_span relay)
 		}
 		name = address;
 	}
-	if (name.len > NAME_MAX_BYTES)
-		name.len = NAME_MAX_BYTES;
-	return name;
+	return table_name(name.ptr, name.len, buf, NAME_MAX_BYTES);
 }
 
 /*
@@ -292,9 +311,12 @@ int summary_merged(const struct summary *s)
 size_t party_add(struct party_table *p, const char *name, size_t len, unsigned long long weight,
                  unsigned long long error)
 {
+	char buf[NAME_MAX_BYTES];
+	smtpclass_span key = table_name(name, len, buf, sizeof(buf));
 	int fresh;
 
-	return topk_add(&p->table, hash_folded(name, len), 0, name, len, weight, error, &fresh);
+	return topk_add(&p->table, hash_folded(key.ptr, key.len), 0, key.ptr, key.len, weight,
+	                error, &fresh);
 }
 /* Counts a record for a domain or host: statuses, and reasons of failures. */
 static void party_count(struct summary *s, struct party_table *p, const char *name, size_t len,
@@ -312,9 +334,11 @@ void group_domain_add(struct group_info *g, size_t slots, const char *name, size
                       unsigned long long count, unsigned long long error)
 {
 	size_t smallest = 0;
+	char buf[GROUP_DOMAIN_NAME_MAX];
+	smtpclass_span key = table_name(name, len, buf, sizeof(buf));
 
-	if (len > GROUP_DOMAIN_NAME_MAX)
-		len = GROUP_DOMAIN_NAME_MAX;
+	name = key.ptr;
+	len = key.len;
 	for (size_t i = 0; i < g->domain_count; i++) {
 		struct group_domain *d = &g->domains[i];
 
@@ -404,12 +428,24 @@ static size_t reply_template(const struct summary_record *r, char *out, size_t s
 size_t group_add(struct summary *s, const char *template, size_t len, uint16_t tag,
                  unsigned long long weight, unsigned long long error, int *fresh)
 {
-	uint64_t h = hash_bytes(HASH_SEED, template, len);
-	size_t i = topk_add(&s->groups, h ^ mix(tag + 1), tag, template, len, weight, error, fresh);
+	char buf[TEMPLATE_MAX];
+	smtpclass_span key = table_name(template, len, buf, sizeof(buf));
+	uint64_t h = hash_bytes(HASH_SEED, key.ptr, key.len);
+	size_t i =
+	    topk_add(&s->groups, h ^ mix(tag + 1), tag, key.ptr, key.len, weight, error, fresh);
 
 	return i;
 }
 
+void group_example_set(struct group_info *g, const char *text, size_t len)
+{
+	smtpclass_span kept = table_name(text, len, g->example, sizeof(g->example));
+
+	memmove(g->example, kept.ptr, kept.len);
+	g->example_len = (unsigned short)kept.len;
+}
+
+/* Counts a failure in its reply group; domain is as the tables keep it. */
 static void group_count(struct summary *s, const struct summary_record *r, smtpclass_span domain)
 {
 	char template[TEMPLATE_MAX];
@@ -420,15 +456,18 @@ static void group_count(struct summary *s, const struct summary_record *r, smtpc
 	                     &fresh);
 	struct group_info *g = group_of(s, i);
 
-	if (fresh)
-		g->example_len = (unsigned short)reply_line(r, g->example, sizeof(g->example));
+	if (fresh) {
+		char line[EXAMPLE_MAX];
+
+		group_example_set(g, line, reply_line(r, line, sizeof(line)));
+	}
 	if (domain.len > 0) {
 		char name[GROUP_DOMAIN_NAME_MAX];
-		size_t n = domain.len < sizeof(name) ? domain.len : sizeof(name);
+		smtpclass_span cut = table_name(domain.ptr, domain.len, name, sizeof(name));
 
-		for (size_t k = 0; k < n; k++)
-			name[k] = lower(domain.ptr[k]);
-		group_domain_add(g, s->group_domains, name, n, 1, 0);
+		for (size_t k = 0; k < cut.len; k++)
+			name[k] = lower(cut.ptr[k]);
+		group_domain_add(g, s->group_domains, name, cut.len, 1, 0);
 	}
 }
 
@@ -502,11 +541,11 @@ size_t hour_add(struct summary *s, uint64_t key, unsigned long long weight,
 
 static void time_point_set(struct time_point *p, uint64_t key, const char *text, size_t len)
 {
-	if (len > sizeof(p->text))
-		len = sizeof(p->text);
+	smtpclass_span kept = table_name(text, len, p->text, sizeof(p->text));
+
 	p->key = key;
-	p->len = len;
-	memcpy(p->text, text, len);
+	p->len = kept.len;
+	memmove(p->text, kept.ptr, kept.len);
 }
 
 /* Widens the time span to cover a stamp. */
@@ -571,7 +610,9 @@ static int record_removes_address(const struct summary_record *r)
 static void inbound_count(struct summary *s, const struct summary_record *r, int reason)
 {
 	struct inbound *in = &s->inbound;
-	smtpclass_span domain = domain_span(r->log_domain), client = host_span(r->log_relay);
+	char domain_buf[NAME_MAX_BYTES], client_buf[NAME_MAX_BYTES];
+	smtpclass_span domain = domain_span(r->log_domain, domain_buf);
+	smtpclass_span client = host_span(r->log_relay, client_buf);
 
 	in->records++;
 	in->reasons[reason]++;
@@ -608,6 +649,7 @@ void summary_count(struct summary *s, const struct summary_record *r)
 	              (verdict == SMTPCLASS_VERDICT_SOFT || verdict == SMTPCLASS_VERDICT_HARD ||
 	               verdict == SMTPCLASS_VERDICT_UNKNOWN);
 	smtpclass_span domain = {NULL, 0}, host;
+	char domain_buf[NAME_MAX_BYTES], host_buf[NAME_MAX_BYTES];
 	uint64_t domain_hash, host_hash, time;
 	struct address_key address = {{NULL, 0}, 0};
 	int tracked, fresh;
@@ -623,7 +665,7 @@ void summary_count(struct summary *s, const struct summary_record *r)
 		return;
 	}
 	if (r->has_log)
-		domain = domain_span(r->log_domain);
+		domain = domain_span(r->log_domain, domain_buf);
 	if (failure)
 		group_count(s, r, domain);
 	if (!r->has_log)
@@ -637,7 +679,7 @@ void summary_count(struct summary *s, const struct summary_record *r)
 		PREFETCH(addrset_home(&s->addresses, address.hash));
 	domain_hash = hash_folded(domain.ptr, domain.len);
 	PREFETCH(topk_home_slot(&s->domains.table, domain_hash));
-	host = host_span(r->log_relay);
+	host = host_span(r->log_relay, host_buf);
 	host_hash = hash_folded(host.ptr, host.len);
 	PREFETCH(topk_home_slot(&s->hosts.table, host_hash));
 	time = count_time(s, r->log_time, status);

@@ -22,8 +22,9 @@
 #define STATUS_COUNT  6 /* smtpclass_log_status, NONE included */
 #define VERDICT_COUNT 5 /* smtpclass_verdict */
 
-/* Longest kept texts, in bytes.  An RFC 5321 path is at most 256 octets,
- * so 255 holds any real address or domain. */
+/* Longest kept texts, in bytes, as table_name() cuts them (after replacing
+ * ill-formed UTF-8, on a character boundary).  An RFC 5321 path is at most
+ * 256 octets, so 255 holds any real address or domain. */
 #define NAME_MAX_BYTES        255
 #define TEMPLATE_MAX          384
 #define EXAMPLE_MAX           384
@@ -217,6 +218,23 @@ static inline int tag_action(uint16_t tag)
 	return tag >> 10 & 63;
 }
 
+/*
+ * A name as the tables keep it: as it reads back from the JSON the summary
+ * writes (safe_json_copy(): NUL and each byte of ill-formed UTF-8 as
+ * U+FFFD), then cut to at most max bytes on a character boundary.  Every
+ * name and text of an entry (domain, host, client, template, a group's
+ * domains and example, the time span) goes in through it, from a log or
+ * from a merged summary: two names the JSON writes the same are then one
+ * entry, which --merge reads back as it was (a summary's JSON has no member
+ * name twice, and a merged summary writes the same JSON again).  A name of
+ * printable ASCII, most of them, is returned where it is, cut; any other is
+ * copied into buf (max bytes).
+ */
+smtpclass_span table_name(const char *name, size_t len, char *buf, size_t max);
+
+/* Sets a group's example to text[0..len), as the tables keep it. */
+void group_example_set(struct group_info *g, const char *text, size_t len);
+
 /* Whether a table is approximate: it replaced entries, or a merged
  * summary said it was capped or cut. */
 int table_capped(const struct summary *s, enum table_id id);
@@ -224,17 +242,20 @@ int table_capped(const struct summary *s, enum table_id id);
 /* Whether some table is approximate. */
 int is_approximate(const struct summary *s);
 
-/* Adds weight records (and error) to a domain or host; returns the entry. */
+/* Adds weight records (and error) to a domain or host (its name through
+ * table_name()); returns the entry. */
 size_t party_add(struct party_table *p, const char *name, size_t len, unsigned long long weight,
                  unsigned long long error);
 
-/* Adds weight records (and error) to the group of (template, tag);
+/* Adds weight records (and error) to the group of (template, tag), the
+ * template through table_name();
  * *fresh says the group is new.  Returns the entry. */
 size_t group_add(struct summary *s, const char *template, size_t len, uint16_t tag,
                  unsigned long long weight, unsigned long long error, int *fresh);
 
-/* Adds count (and error) to a domain of a group, keeping the heaviest
- * few of at most slots (Space-Saving). */
+/* Adds count (and error) to a domain of a group (its name as the tables
+ * keep it, cut at GROUP_DOMAIN_NAME_MAX), keeping the heaviest few of at
+ * most slots (Space-Saving). */
 void group_domain_add(struct group_info *g, size_t slots, const char *name, size_t len,
                       unsigned long long count, unsigned long long error);
 

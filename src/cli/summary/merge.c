@@ -342,9 +342,13 @@ static int merge_groups(struct merge *m, size_t root)
 			g = group_of(m->s, group_add(m->s, template, len,
 			                             group_tag(verdict, reason, action), count,
 			                             error, &fresh));
-			if (fresh)
-				g->example_len = (unsigned short)json_decode(
-				    m->r, example_token, g->example, sizeof(g->example));
+			if (fresh) {
+				char example[EXAMPLE_MAX];
+
+				group_example_set(
+				    g, example,
+				    json_decode(m->r, example_token, example, sizeof(example)));
+			}
 		}
 		if (merge_group_domains(m, domains, g) != 0)
 			return -1;

@@ -30,15 +30,15 @@ extern "C" {
 #define SMTPCLASS_VERSION_PATCH 0
 
 /* MAJOR * 10000 + MINOR * 100 + PATCH, for compile-time comparisons. */
-#define SMTPCLASS_VERSION_NUMBER                                                   \
-	(SMTPCLASS_VERSION_MAJOR * 10000 + SMTPCLASS_VERSION_MINOR * 100 +        \
-	 SMTPCLASS_VERSION_PATCH)
+#define SMTPCLASS_VERSION_NUMBER                                                                   \
+	(SMTPCLASS_VERSION_MAJOR * 10000 + SMTPCLASS_VERSION_MINOR * 100 + SMTPCLASS_VERSION_PATCH)
 #define SMTPCLASS_EXPAND_STRING_(x) #x
-#define SMTPCLASS_STRING_(x) SMTPCLASS_EXPAND_STRING_(x)
+#define SMTPCLASS_STRING_(x)        SMTPCLASS_EXPAND_STRING_(x)
 /* "MAJOR.MINOR.PATCH", e.g. "0.1.0". */
-#define SMTPCLASS_VERSION_STRING                                                   \
-	SMTPCLASS_STRING_(SMTPCLASS_VERSION_MAJOR) "." SMTPCLASS_STRING_(           \
-	    SMTPCLASS_VERSION_MINOR) "." SMTPCLASS_STRING_(SMTPCLASS_VERSION_PATCH)
+#define SMTPCLASS_VERSION_STRING                                                                   \
+	SMTPCLASS_STRING_(SMTPCLASS_VERSION_MAJOR)                                                 \
+	"." SMTPCLASS_STRING_(SMTPCLASS_VERSION_MINOR) "." SMTPCLASS_STRING_(                      \
+	    SMTPCLASS_VERSION_PATCH)
 
 #if defined(__GNUC__) && __GNUC__ >= 4
 #define SMTPCLASS_API __attribute__((visibility("default")))
@@ -64,31 +64,37 @@ typedef struct smtpclass_span {
 
 /* Flags of a parsed reply. */
 enum smtpclass_reply_flag {
-	SMTPCLASS_REPLY_MULTILINE = 1u << 0,  /* more than one reply line */
-	SMTPCLASS_REPLY_TRUNCATED = 1u << 1,  /* segments did not fit; last one spans the rest */
-	SMTPCLASS_REPLY_DSN = 1u << 2,        /* had a DSN prefix (Diagnostic-Code:, smtp;, Status:) */
-	SMTPCLASS_REPLY_CODE_CHANGED = 1u << 3, /* a continuation line had another code (malformed) */
-	SMTPCLASS_REPLY_ENHANCED_LATE = 1u << 4 /* enhanced code taken from a qmail-style "(#5.1.1)" */
+	/* more than one reply line */
+	SMTPCLASS_REPLY_MULTILINE = 1u << 0,
+	/* segments did not fit; the last one spans the rest */
+	SMTPCLASS_REPLY_TRUNCATED = 1u << 1,
+	/* had a DSN prefix (Diagnostic-Code:, smtp;, Status:) */
+	SMTPCLASS_REPLY_DSN = 1u << 2,
+	/* a continuation line had another code (malformed) */
+	SMTPCLASS_REPLY_CODE_CHANGED = 1u << 3,
+	/* enhanced code taken from a qmail-style "(#5.1.1)" */
+	SMTPCLASS_REPLY_ENHANCED_LATE = 1u << 4
 };
 
 /* Result of smtpclass_parse(). Values are pinned. */
 typedef enum smtpclass_parse_status {
-	SMTPCLASS_PARSE_OK = 0,          /* a basic and/or enhanced code was found */
-	SMTPCLASS_PARSE_TEXT_ONLY = 1,   /* no code: the whole input is text (rules may still classify it) */
-	SMTPCLASS_PARSE_EMPTY = 2,       /* nothing but whitespace */
-	SMTPCLASS_PARSE_INVALID = 3      /* invalid argument (NULL out) */
+	SMTPCLASS_PARSE_OK = 0, /* a basic and/or enhanced code was found */
+	SMTPCLASS_PARSE_TEXT_ONLY =
+	    1, /* no code: the whole input is text (rules may still classify it) */
+	SMTPCLASS_PARSE_EMPTY = 2,  /* nothing but whitespace */
+	SMTPCLASS_PARSE_INVALID = 3 /* invalid argument (NULL out) */
 } smtpclass_parse_status;
 
 /* A reply split into its parts.  Every span points into the parsed input. */
 typedef struct smtpclass_reply {
-	int code;             /* basic code 200-559, or 0 when absent */
-	int enhanced_class;   /* 2, 4 or 5, or 0 when there is no enhanced code */
-	int enhanced_subject; /* 0-999 */
-	int enhanced_detail;  /* 0-999 */
+	int code;                /* basic code 200-559, or 0 when absent */
+	int enhanced_class;      /* 2, 4 or 5, or 0 when there is no enhanced code */
+	int enhanced_subject;    /* 0-999 */
+	int enhanced_detail;     /* 0-999 */
 	smtpclass_span enhanced; /* the enhanced code as written, e.g. "5.1.1" */
 	size_t segment_count;    /* text pieces: the text is them joined with one space */
 	smtpclass_span segments[SMTPCLASS_MAX_SEGMENTS];
-	unsigned flags;          /* smtpclass_reply_flag bits */
+	unsigned flags; /* smtpclass_reply_flag bits */
 } smtpclass_reply;
 
 /*
@@ -235,9 +241,9 @@ SMTPCLASS_API void smtpclass_rules_free(smtpclass_rules *rules);
 
 /* Options for smtpclass_classify(); zero-initialise for defaults. */
 typedef struct smtpclass_options {
-	smtpclass_stage stage;            /* the command the reply answered, if known */
+	smtpclass_stage stage;             /* the command the reply answered, if known */
 	const smtpclass_rules *site_rules; /* consulted before the built-in rules; may be NULL */
-	unsigned flags;                   /* smtpclass_option_flag bits */
+	unsigned flags;                    /* smtpclass_option_flag bits */
 } smtpclass_options;
 
 enum smtpclass_option_flag {
@@ -250,12 +256,12 @@ enum smtpclass_option_flag {
 /* A classification.  Strings are static or owned by the rule set used. */
 typedef struct smtpclass_result {
 	smtpclass_verdict verdict;
-	int reason;                 /* reason id */
-	int action;                 /* action id */
+	int reason; /* reason id */
+	int action; /* action id */
 	smtpclass_rule_kind rule_kind;
-	const char *rule;           /* what decided, e.g. "enhanced X.1.1", "basic 552" */
-	int mismatch;               /* 1 when basic and enhanced classes disagree */
-	const char *evidence;       /* the rule's phrase when a text rule decided, else NULL */
+	const char *rule;                /* what decided, e.g. "enhanced X.1.1", "basic 552" */
+	int mismatch;                    /* 1 when basic and enhanced classes disagree */
+	const char *evidence;            /* the rule's phrase when a text rule decided, else NULL */
 	smtpclass_confidence confidence; /* how strongly the evidence supports the result */
 	const char *confidence_basis;    /* the evidence that set it, one line for people */
 } smtpclass_result;
@@ -342,16 +348,16 @@ typedef struct smtpclass_log_record {
 	smtpclass_mta mta;
 	smtpclass_log_status status;
 	smtpclass_stage stage;
-	int reply_form;          /* smtpclass_log_reply_form */
-	smtpclass_span time;     /* as written */
-	smtpclass_span host;     /* the logging host */
+	int reply_form;      /* smtpclass_log_reply_form */
+	smtpclass_span time; /* as written */
+	smtpclass_span host; /* the logging host */
 	smtpclass_span queue_id;
 	smtpclass_span sender;
 	smtpclass_span recipient;
-	smtpclass_span domain;   /* of the recipient */
-	smtpclass_span relay;    /* remote host and IP as written */
-	smtpclass_span dsn;      /* the MTA's own enhanced code (Postfix/Sendmail dsn=) */
-	smtpclass_span reply;    /* the reply or failure text, trailing fields removed */
+	smtpclass_span domain; /* of the recipient */
+	smtpclass_span relay;  /* remote host and IP as written */
+	smtpclass_span dsn;    /* the MTA's own enhanced code (Postfix/Sendmail dsn=) */
+	smtpclass_span reply;  /* the reply or failure text, trailing fields removed */
 } smtpclass_log_record;
 
 /* Scanner state for facts that span lines (qmail "starting delivery N").
@@ -441,20 +447,20 @@ typedef struct smtpclass_flat_result {
 	int parse_status; /* smtpclass_parse_status */
 	int code;         /* basic code, 0 when absent */
 	int enhanced_class, enhanced_subject, enhanced_detail; /* 0 0 0 when absent */
-	int verdict;      /* smtpclass_verdict */
-	int reason;       /* reason id */
-	int action;       /* action id */
-	int rule_kind;    /* smtpclass_rule_kind */
-	int mismatch;     /* 1 when basic and enhanced classes disagree */
-	int stage;        /* smtpclass_stage: as given, or as the log line says */
+	int verdict;                                           /* smtpclass_verdict */
+	int reason;                                            /* reason id */
+	int action;                                            /* action id */
+	int rule_kind;                                         /* smtpclass_rule_kind */
+	int mismatch;         /* 1 when basic and enhanced classes disagree */
+	int stage;            /* smtpclass_stage: as given, or as the log line says */
 	unsigned reply_flags; /* smtpclass_reply_flag bits */
 	const char *verdict_name, *reason_name, *reason_meaning, *action_name, *action_sentence;
 	const char *rule, *evidence;
 	const char *class_name, *subject_name, *detail_name, *stage_name;
 	/* smtpclass_scan_log_line() only (0 and absent otherwise); the fields
 	 * lie in the line given. */
-	int mta;          /* smtpclass_mta */
-	int log_status;   /* smtpclass_log_status */
+	int mta;        /* smtpclass_mta */
+	int log_status; /* smtpclass_log_status */
 	const char *mta_name, *log_status_name;
 	smtpclass_flat_field time, host, queue_id, sender, recipient, domain, relay, dsn, reply;
 	/* Version 1 ends here.  New fields are appended below, never inserted. */
@@ -489,12 +495,9 @@ SMTPCLASS_API int smtpclass_scan_log_line(const char *line, size_t len,
  * classification used: options->stage when set, else the stage the scanner
  * read from the line, else the one the wrapper says.
  */
-SMTPCLASS_API smtpclass_verdict smtpclass_log_classify_found(const smtpclass_log_record *record,
-                                                             const smtpclass_options *options,
-                                                             char *scratch, size_t scratch_size,
-                                                             smtpclass_found *found,
-                                                             smtpclass_reply *reply_out,
-                                                             smtpclass_result *out);
+SMTPCLASS_API smtpclass_verdict smtpclass_log_classify_found(
+    const smtpclass_log_record *record, const smtpclass_options *options, char *scratch,
+    size_t scratch_size, smtpclass_found *found, smtpclass_reply *reply_out, smtpclass_result *out);
 
 #ifdef __cplusplus
 }

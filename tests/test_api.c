@@ -142,11 +142,12 @@ static void expect_field(const char *line, smtpclass_flat_field field, const cha
 
 static void test_scan_log_line(void **state)
 {
-	const char *line = "Feb 21 09:15:02 mx1 postfix/smtp[4242]: 9A1FFA7A455: "
-	                   "to=<bob@example.com>, relay=mx.example.com[192.0.2.25]:25, "
-	                   "delay=1.2, delays=0.1/0/0.5/0.6, dsn=5.1.1, status=bounced "
-	                   "(host mx.example.com[192.0.2.25] said: 550 5.1.1 <bob@example.com>: "
-	                   "Recipient address rejected: User unknown (in reply to RCPT TO command))";
+	const char *line =
+	    "Feb 21 09:15:02 mx1 postfix/smtp[4242]: 9A1FFA7A455: "
+	    "to=<bob@example.com>, relay=mx.example.com[192.0.2.25]:25, "
+	    "delay=1.2, delays=0.1/0/0.5/0.6, dsn=5.1.1, status=bounced "
+	    "(host mx.example.com[192.0.2.25] said: 550 5.1.1 <bob@example.com>: "
+	    "Recipient address rejected: User unknown (in reply to RCPT TO command))";
 	const char *noise = "Feb 21 09:15:02 mx1 CRON[1]: (root) CMD (true)";
 	smtpclass_flat_result out = fresh();
 
@@ -235,24 +236,28 @@ static void test_site_rules_nested_phrases(void **state)
 	smtpclass_rules *rules;
 
 	(void)state;
-	len = (size_t)snprintf(text, sizeof(text), "id\tphrases\treason\taction\tverdict\t"
-	                                           "bare_verdict\tprovider\tsource\texample\n");
+	len = (size_t)snprintf(text, sizeof(text),
+	                       "id\tphrases\treason\taction\tverdict\t"
+	                       "bare_verdict\tprovider\tsource\texample\n");
 	/* longest first: a text with "a" x n is decided by rule n */
 	for (int n = 60; n >= 1; n--) {
 		char run[61];
 
 		memset(run, 'a', (size_t)n);
 		run[n] = '\0';
-		snprintf(line, sizeof(line), "n%d\t%s\tblocked\tcheck-reputation\t-\t-\t-\tsite\t550 %s\n",
-		         n, run, run);
+		snprintf(line, sizeof(line),
+		         "n%d\t%s\tblocked\tcheck-reputation\t-\t-\t-\tsite\t550 %s\n", n, run,
+		         run);
 		memcpy(text + len, line, strlen(line) + 1);
 		len += strlen(line);
 	}
-	snprintf(line, sizeof(line), "chain\tvwx & wx\tspamdetected\tcheck-reputation\t-\t-\t-\t"
-	                             "site\t550 vwx\n");
+	snprintf(line, sizeof(line),
+	         "chain\tvwx & wx\tspamdetected\tcheck-reputation\t-\t-\t-\t"
+	         "site\t550 vwx\n");
 	memcpy(text + len, line, strlen(line) + 1);
 	len += strlen(line);
-	snprintf(line, sizeof(line), "last\tx\tspamdetected\tcheck-reputation\t-\t-\t-\tsite\t550 x\n");
+	snprintf(line, sizeof(line),
+	         "last\tx\tspamdetected\tcheck-reputation\t-\t-\t-\tsite\t550 x\n");
 	memcpy(text + len, line, strlen(line) + 1);
 	len += strlen(line);
 	rules = smtpclass_rules_compile(text, len, &error_line, error, sizeof(error));

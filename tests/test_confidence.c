@@ -581,10 +581,8 @@ static void test_classes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_confidences),
-	    cmocka_unit_test(test_slips),
-	    cmocka_unit_test(test_pairs),
-	    cmocka_unit_test(test_taxonomy),
+	    cmocka_unit_test(test_confidences), cmocka_unit_test(test_slips),
+	    cmocka_unit_test(test_pairs),       cmocka_unit_test(test_taxonomy),
 	    cmocka_unit_test(test_classes),
 	};
 

@@ -911,8 +911,8 @@ static void test_postfix_expiry(void **unused)
 static void test_names(void **unused)
 {
 	/* The pinned values of smtpclass.h, in order from 1. */
-	static const char *const mtas[] = {"postfix",  "exim",    "sendmail", "opensmtpd",
-	                                   "qmail",    "exchange", "generic", "courier"};
+	static const char *const mtas[] = {"postfix", "exim",     "sendmail", "opensmtpd",
+	                                   "qmail",   "exchange", "generic",  "courier"};
 	static const char *const statuses[] = {"sent", "deferred", "bounced", "expired",
 	                                       "rejected"};
 
@@ -1019,8 +1019,9 @@ static void test_mtas_documented(void **unused)
 		}
 		for (int mta = 1; mta < SMTPCLASS_MTA_COUNT; mta++)
 			if (seen[mta] != 1)
-				fail_msg("%s (%s): names %s %d times, not once", list->file, list->start,
-				         smtpclass_mta_name((smtpclass_mta)mta), seen[mta]);
+				fail_msg("%s (%s): names %s %d times, not once", list->file,
+				         list->start, smtpclass_mta_name((smtpclass_mta)mta),
+				         seen[mta]);
 		free(text);
 	}
 }
@@ -1308,12 +1309,18 @@ static void test_every_prefix(void **unused)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_rows),           cmocka_unit_test(test_header_fields),
-	    cmocka_unit_test(test_forced_mta),     cmocka_unit_test(test_binary_bytes),
-	    cmocka_unit_test(test_null_arguments), cmocka_unit_test(test_qmail_memory),
-	    cmocka_unit_test(test_names),          cmocka_unit_test(test_normalise),
-	    cmocka_unit_test(test_corpus),         cmocka_unit_test(test_every_prefix),
-	    cmocka_unit_test(test_mtas_documented), cmocka_unit_test(test_rfc5424),
+	    cmocka_unit_test(test_rows),
+	    cmocka_unit_test(test_header_fields),
+	    cmocka_unit_test(test_forced_mta),
+	    cmocka_unit_test(test_binary_bytes),
+	    cmocka_unit_test(test_null_arguments),
+	    cmocka_unit_test(test_qmail_memory),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_normalise),
+	    cmocka_unit_test(test_corpus),
+	    cmocka_unit_test(test_every_prefix),
+	    cmocka_unit_test(test_mtas_documented),
+	    cmocka_unit_test(test_rfc5424),
 	    cmocka_unit_test(test_postfix_expiry),
 	};
 

@@ -852,9 +852,9 @@ static void test_parse_status(void **state)
 		snprintf(expected, sizeof(expected), "%d.%d.%d", SMTPCLASS_VERSION_MAJOR,
 		         SMTPCLASS_VERSION_MINOR, SMTPCLASS_VERSION_PATCH);
 		assert_string_equal(smtpclass_version(), expected);
-		assert_int_equal(smtpclass_version_number(),
-		                 SMTPCLASS_VERSION_MAJOR * 10000 + SMTPCLASS_VERSION_MINOR * 100 +
-		                     SMTPCLASS_VERSION_PATCH);
+		assert_int_equal(smtpclass_version_number(), SMTPCLASS_VERSION_MAJOR * 10000 +
+		                                                 SMTPCLASS_VERSION_MINOR * 100 +
+		                                                 SMTPCLASS_VERSION_PATCH);
 	}
 }
 

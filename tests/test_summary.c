@@ -428,8 +428,8 @@ static void test_addresses(void **state)
 	add(s, SMTPCLASS_STATUS_REJECTED, "Feb 21 09:00:09", "local@our.example", "client",
 	    "550 5.1.1 <local@our.example>: User unknown", "hard", "userunknown", "remove-address");
 	/* remove-address on a bare basic code is confidence low: kept */
-	add(s, SMTPCLASS_STATUS_BOUNCED, "Feb 21 09:00:10", "bare@example.net", "mx", "550",
-	    "hard", "userunknown", "remove-address");
+	add(s, SMTPCLASS_STATUS_BOUNCED, "Feb 21 09:00:10", "bare@example.net", "mx", "550", "hard",
+	    "userunknown", "remove-address");
 	remove = addresses_of(s, 0);
 	soft = addresses_of(s, 1);
 	assert_string_equal(remove, "gone@example.com\nsoft-then-hard@example.org\n");
@@ -924,7 +924,8 @@ static void test_merge_sum_bound(void **state)
 	json = replaced(json, "\"records\": 0,", "\"records\": 4503599627370497,");
 	json = replaced(json, "\"unknown\": 0", "\"unknown\": 4503599627370497");
 	json = replaced(json, "\"reasons\": {}", "\"reasons\": {\"delivered\": 4503599627370497}");
-	assert_int_equal(summary_merge_json(s, json, strlen(json), &offset, error, sizeof(error)), 0);
+	assert_int_equal(summary_merge_json(s, json, strlen(json), &offset, error, sizeof(error)),
+	                 0);
 	expect_error(s, "second 2^52 + 1", json, strlen(json),
 	             (size_t)(strstr(json, "\"records\": ") - json) + 11,
 	             "records: the merged records pass 2^53");

@@ -72,19 +72,19 @@ struct settings {
 	int no_site_rules; /* --no-site-rules */
 	int all;
 	smtpclass_mta forced_mta;
-	int summary;   /* summary mode */
-	int top;       /* summary lists: top N, 0 all */
-	int top_given; /* --top was given */
-	int merge;     /* the files are JSON summaries */
-	int addresses; /* 1: --addresses=remove, 2: --addresses=soft */
-	int rsyslog;   /* --rsyslog: mmexternal protocol on stdin and stdout */
-	int text;      /* -a: no binary-file check */
-	int mail;      /* --mail: every input is messages */
-	const char *describe; /* --describe CODE */
-	int list;      /* --list-*: the OPT_LIST_* id */
-	int direction; /* --direction: 0 both, DIRECTION_OUT or DIRECTION_IN */
-	int width;     /* --width N, or -1 when not given */
-	long interval; /* --interval in seconds, 0 none */
+	int summary;             /* summary mode */
+	int top;                 /* summary lists: top N, 0 all */
+	int top_given;           /* --top was given */
+	int merge;               /* the files are JSON summaries */
+	int addresses;           /* 1: --addresses=remove, 2: --addresses=soft */
+	int rsyslog;             /* --rsyslog: mmexternal protocol on stdin and stdout */
+	int text;                /* -a: no binary-file check */
+	int mail;                /* --mail: every input is messages */
+	const char *describe;    /* --describe CODE */
+	int list;                /* --list-*: the OPT_LIST_* id */
+	int direction;           /* --direction: 0 both, DIRECTION_OUT or DIRECTION_IN */
+	int width;               /* --width N, or -1 when not given */
+	long interval;           /* --interval in seconds, 0 none */
 	const char *report_file; /* --report-file */
 };
 

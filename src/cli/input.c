@@ -227,8 +227,9 @@ static ssize_t decode_bzip2(struct input *input, char *out, size_t size)
 	if (status == BZ_STREAM_END)
 		input->stream_done = 1;
 	else if (status != BZ_OK)
-		return fail(input, status == BZ_MEM_ERROR ? "bzip2: out of memory"
-		                                          : "bzip2: the compressed data is corrupt");
+		return fail(input, status == BZ_MEM_ERROR
+		                       ? "bzip2: out of memory"
+		                       : "bzip2: the compressed data is corrupt");
 	return (ssize_t)(size - bz->avail_out);
 }
 #endif
@@ -355,9 +356,10 @@ static int start_decoder(struct input *input)
 				static char message[128];
 
 				/* One input at a time: a static message is enough. */
-				snprintf(message, sizeof(message),
-				         "compressed with %s, but this smtpclass was built without %s",
-				         magics[i].name, magics[i].library);
+				snprintf(
+				    message, sizeof(message),
+				    "compressed with %s, but this smtpclass was built without %s",
+				    magics[i].name, magics[i].library);
 				return fail(input, message);
 			}
 		}

@@ -17,11 +17,11 @@ enum input_kind { INPUT_PLAIN, INPUT_GZIP, INPUT_BZIP2, INPUT_XZ, INPUT_ZSTD };
 struct input {
 	int fd;
 	enum input_kind kind;
-	int sniffed;        /* the first bytes have been looked at */
-	int accept_binary;  /* -a: read a binary file as text */
-	int input_eof;      /* read(2) returned 0 */
-	int finished;       /* no more output */
-	int stream_done;    /* the current compressed stream ended */
+	int sniffed;       /* the first bytes have been looked at */
+	int accept_binary; /* -a: read a binary file as text */
+	int input_eof;     /* read(2) returned 0 */
+	int finished;      /* no more output */
+	int stream_done;   /* the current compressed stream ended */
 	/* Called before each read(2) of a pipe or terminal; returns 0 when the
 	 * reading must stop (the consumer has gone).  May be NULL. */
 	int (*wait)(void *arg);

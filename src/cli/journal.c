@@ -32,23 +32,35 @@
 
 enum format { FORMAT_NONE, FORMAT_EXPORT, FORMAT_VERBOSE };
 
-enum field { FIELD_IDENTIFIER, FIELD_SYSLOG_PID, FIELD_PID, FIELD_COMM, FIELD_HOST, FIELD_TIME,
-             FIELD_MESSAGE, FIELD_OTHER = -1 };
+enum field {
+	FIELD_IDENTIFIER,
+	FIELD_SYSLOG_PID,
+	FIELD_PID,
+	FIELD_COMM,
+	FIELD_HOST,
+	FIELD_TIME,
+	FIELD_MESSAGE,
+	FIELD_OTHER = -1
+};
 
 static const struct {
 	const char *name;
 	enum field field;
 } field_names[] = {
-    {"SYSLOG_IDENTIFIER", FIELD_IDENTIFIER}, {"SYSLOG_PID", FIELD_SYSLOG_PID},
-    {"_PID", FIELD_PID},                     {"_COMM", FIELD_COMM},
-    {"_HOSTNAME", FIELD_HOST},               {"__REALTIME_TIMESTAMP", FIELD_TIME},
+    {"SYSLOG_IDENTIFIER", FIELD_IDENTIFIER},
+    {"SYSLOG_PID", FIELD_SYSLOG_PID},
+    {"_PID", FIELD_PID},
+    {"_COMM", FIELD_COMM},
+    {"_HOSTNAME", FIELD_HOST},
+    {"__REALTIME_TIMESTAMP", FIELD_TIME},
     {"MESSAGE", FIELD_MESSAGE},
 };
 
 static enum field field_of(const char *name, size_t len)
 {
 	for (size_t i = 0; i < sizeof(field_names) / sizeof(field_names[0]); i++)
-		if (strlen(field_names[i].name) == len && memcmp(field_names[i].name, name, len) == 0)
+		if (strlen(field_names[i].name) == len &&
+		    memcmp(field_names[i].name, name, len) == 0)
 			return field_names[i].field;
 	return FIELD_OTHER;
 }
@@ -431,7 +443,8 @@ static int skip_value(struct cursor *c, int depth)
 		}
 	default:
 		/* numbers, true, false, null */
-		while (c->p < c->end && *c->p != ',' && *c->p != '}' && *c->p != ']' && *c->p != ' ')
+		while (c->p < c->end && *c->p != ',' && *c->p != '}' && *c->p != ']' &&
+		       *c->p != ' ')
 			c->p++;
 		return 1;
 	}

@@ -11,9 +11,9 @@
 
 /* What journal_take() made of a line. */
 enum journal_result {
-	JOURNAL_NOT = 0,    /* not part of a journal record: read the line as it is */
-	JOURNAL_PART = 1,   /* part of a record that is not complete yet */
-	JOURNAL_RECORD = 2  /* a record is complete: its line is in journal->line */
+	JOURNAL_NOT = 0,   /* not part of a journal record: read the line as it is */
+	JOURNAL_PART = 1,  /* part of a record that is not complete yet */
+	JOURNAL_RECORD = 2 /* a record is complete: its line is in journal->line */
 };
 
 #define JOURNAL_FIELD_MAX 256
@@ -25,20 +25,20 @@ struct journal_field {
 };
 
 struct journal {
-	int format;                       /* the multi-line format being read, or 0 */
-	int again;                        /* the line given last starts the next record: give it again */
-	int binary_field;                 /* export: the field a binary value is for, or -1 */
-	unsigned binary_len;              /* bytes of its 8-byte length read so far */
-	unsigned char binary_size[8];     /* its length, little-endian */
-	unsigned long long binary_need;   /* its size (or 8 while the length is read) */
-	unsigned long long binary_got;    /* bytes of it read */
-	unsigned long long first_line;    /* the line the pending record started on */
-	unsigned long long record_line;   /* the line of the record in line[] */
-	struct journal_field fields[6];   /* identifier, pid, _PID, _COMM, host, time */
+	int format;          /* the multi-line format being read, or 0 */
+	int again;           /* the line given last starts the next record: give it again */
+	int binary_field;    /* export: the field a binary value is for, or -1 */
+	unsigned binary_len; /* bytes of its 8-byte length read so far */
+	unsigned char binary_size[8];   /* its length, little-endian */
+	unsigned long long binary_need; /* its size (or 8 while the length is read) */
+	unsigned long long binary_got;  /* bytes of it read */
+	unsigned long long first_line;  /* the line the pending record started on */
+	unsigned long long record_line; /* the line of the record in line[] */
+	struct journal_field fields[6]; /* identifier, pid, _PID, _COMM, host, time */
 	size_t message_len;
 	int message_set;
 	char message[LINE_CAP];
-	size_t line_len;                  /* the record as one syslog line */
+	size_t line_len; /* the record as one syslog line */
 	char line[LINE_CAP + 6 * JOURNAL_FIELD_MAX];
 };
 

@@ -40,7 +40,7 @@ struct line_reader {
 	int poll_before_read;       /* without the thread: a pipe or terminal */
 	int threaded;               /* a thread reads ahead */
 	pthread_t thread;
-	int wake[2];                 /* a pipe that tells the thread to stop */
+	int wake[2]; /* a pipe that tells the thread to stop */
 	pthread_mutex_t lock;
 	pthread_cond_t filled, emptied;
 	unsigned long long produced; /* blocks read (by the thread) */
@@ -53,10 +53,10 @@ struct line_reader {
 	size_t newline_next;         /* the first of them not passed yet */
 	size_t start, end;           /* unread bytes are data[start..end) */
 	int eof;
-	int error;    /* errno of a failed read, or 0 */
+	int error;           /* errno of a failed read, or 0 */
 	const char *message; /* with error: why the data could not be read, or NULL */
-	int skipping; /* dropping the rest of a cut line */
-	int seen_cr;  /* a CR was read: lines must be checked for lone CRs */
+	int skipping;        /* dropping the rest of a cut line */
+	int seen_cr;         /* a CR was read: lines must be checked for lone CRs */
 	unsigned long long line_number;
 	struct block_fill fills[BLOCK_COUNT];
 	uint32_t newline_lists[BLOCK_COUNT][NEWLINE_CAP];

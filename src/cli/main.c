@@ -79,8 +79,9 @@ enum verdict_status {
 
 static int rank_exit_status(int rank)
 {
-	static const int statuses[] = {VERDICT_STATUS_NONE, VERDICT_STATUS_UNKNOWN, VERDICT_STATUS_SOFT,
-	                               VERDICT_STATUS_HARD, VERDICT_STATUS_REMOVE_ADDRESS};
+	static const int statuses[] = {VERDICT_STATUS_NONE, VERDICT_STATUS_UNKNOWN,
+	                               VERDICT_STATUS_SOFT, VERDICT_STATUS_HARD,
+	                               VERDICT_STATUS_REMOVE_ADDRESS};
 
 	return statuses[rank];
 }
@@ -169,8 +170,10 @@ static void classify_arguments(struct settings *settings)
 		smtpclass_found found;
 		smtpclass_reply reply;
 		smtpclass_result result;
-		struct record record = {.source = "arg", .line = (unsigned long long)i + 1,
-		                        .reply = &reply, .result = &result};
+		struct record record = {.source = "arg",
+		                        .line = (unsigned long long)i + 1,
+		                        .reply = &reply,
+		                        .result = &result};
 		smtpclass_parse_status status;
 
 		smtpclass_find_reply(text, strlen(text), &found);
@@ -211,8 +214,8 @@ static int read_rules_file(const char *path, char **text, size_t *len)
 		if (n == 0)
 			break;
 		if (*len + n + 1 > RULES_FILE_MAX) {
-			fprintf(stderr, "%s: %s: rules file larger than 16 MiB\n",
-			        PROGRAM, safe_shown(path));
+			fprintf(stderr, "%s: %s: rules file larger than 16 MiB\n", PROGRAM,
+			        safe_shown(path));
 			fclose(file);
 			return EX_DATAERR;
 		}
@@ -224,8 +227,8 @@ static int read_rules_file(const char *path, char **text, size_t *len)
 				capacity *= 2;
 			bigger = realloc(*text, capacity);
 			if (bigger == NULL) {
-				fprintf(stderr, "%s: %s: out of memory\n",
-				        PROGRAM, safe_shown(path));
+				fprintf(stderr, "%s: %s: out of memory\n", PROGRAM,
+				        safe_shown(path));
 				fclose(file);
 				return EX_OSERR;
 			}
@@ -270,8 +273,8 @@ static int load_site_rules(struct settings *settings, smtpclass_rules **rules)
 		                                 sizeof(error));
 		if (single == NULL) {
 			if (error_line > 0)
-				fprintf(stderr, "%s: %s:%zu: %s\n",
-				        PROGRAM, safe_shown(path), error_line, error);
+				fprintf(stderr, "%s: %s:%zu: %s\n", PROGRAM, safe_shown(path),
+				        error_line, error);
 			else
 				fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(path), error);
 			free(text);
@@ -330,15 +333,15 @@ static void prepare_delivered_result(const smtpclass_options *options)
 
 /* Classifies one line: a log line with a delivery outcome, or a bare reply
  * (opening with a code, or wrapped in a sentence that carries one). */
-static void classify_line(struct settings *settings, const char *name,
-                          unsigned long long number, const char *line, size_t len, int cut)
+static void classify_line(struct settings *settings, const char *name, unsigned long long number,
+                          const char *line, size_t len, int cut)
 {
 	smtpclass_found found;
 	smtpclass_reply reply;
 	smtpclass_result result;
 	smtpclass_log_record log;
-	struct record record = {.source = name, .line = number, .reply = &reply,
-	                        .result = &result, .cut = cut};
+	struct record record = {
+	    .source = name, .line = number, .reply = &reply, .result = &result, .cut = cut};
 	/* No log format opens like a reply, so a line that does is not scanned
 	 * as a log line.  A line without a log header that carries a reply in
 	 * a wrapper form is a failure text, not a log line: its wrapper says
@@ -360,8 +363,8 @@ static void classify_line(struct settings *settings, const char *name,
 			record.result = &delivered_result;
 			record.stage = log.stage;
 		} else {
-			smtpclass_log_classify_found(&log, &settings->classify, scratch, sizeof(scratch),
-			                             &found, &reply, &result);
+			smtpclass_log_classify_found(&log, &settings->classify, scratch,
+			                             sizeof(scratch), &found, &reply, &result);
 			record.stage = found.stage;
 			record.found = &found;
 		}
@@ -446,8 +449,8 @@ static void take_line(struct settings *settings, const char *name, unsigned long
 		if (taken == JOURNAL_NOT)
 			classify_line(settings, name, number, line, len, cut);
 		else if (taken == JOURNAL_RECORD)
-			classify_line(settings, name, journal.record_line, journal.line, journal.line_len,
-			              cut);
+			classify_line(settings, name, journal.record_line, journal.line,
+			              journal.line_len, cut);
 		if (!journal.again)
 			return;
 	}
@@ -462,7 +465,8 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 	struct stat info;
 	/* Yearless syslog stamps take their year from the file's last write
 	 * (now, for a pipe), unless --year. */
-	time_t reference = fstat(fd, &info) == 0 && S_ISREG(info.st_mode) ? info.st_mtime : time(NULL);
+	time_t reference =
+	    fstat(fd, &info) == 0 && S_ISREG(info.st_mode) ? info.st_mtime : time(NULL);
 
 	output_start_input(&settings->output, reference);
 	time_range_start_input(&time_range, settings->output.year, reference);
@@ -495,7 +499,8 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 	}
 	interrupt_wake_fd = -1;
 	if (journal_finish(&journal) == JOURNAL_RECORD)
-		classify_line(settings, name, journal.record_line, journal.line, journal.line_len, 0);
+		classify_line(settings, name, journal.record_line, journal.line, journal.line_len,
+		              0);
 	line_reader_close(&reader);
 	if (got < 0 && reader.message != NULL) {
 		fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(name), reader.message);
@@ -618,7 +623,8 @@ static void classify_files(struct settings *settings, int argc, char **argv)
 		if (fd < 0 || is_directory(fd)) {
 			int error = fd < 0 ? errno : EISDIR;
 
-			fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(argv[i]), strerror(error));
+			fprintf(stderr, "%s: %s: %s\n", PROGRAM, safe_shown(argv[i]),
+			        strerror(error));
 			if (error == ENOENT)
 				hint_missing_file(argv[i]);
 			counts.open_failed = 1;
@@ -753,21 +759,26 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: 0 of %llu messages were bounces; see --stats\n", PROGRAM,
 		        bounce_counts.messages);
 	if (settings.stats) {
-		fprintf(stderr,
-		        "%s: lines %llu, records %llu, skipped %llu, sent not shown %llu, cut %llu\n",
-		        PROGRAM, counts.lines, counts.records, counts.skipped, counts.sent_hidden,
-		        counts.cut);
+		fprintf(
+		    stderr,
+		    "%s: lines %llu, records %llu, skipped %llu, sent not shown %llu, cut %llu\n",
+		    PROGRAM, counts.lines, counts.records, counts.skipped, counts.sent_hidden,
+		    counts.cut);
 		if (bounce_counts.messages > 0)
 			fprintf(stderr,
-			        "%s: messages %llu, bounces %llu, failed recipients %llu (%llu unnamed), not bounces %llu, "
-			        "feedback %llu, auto-replies %llu, recipients not failed %llu, cut %llu, "
+			        "%s: messages %llu, bounces %llu, failed recipients %llu (%llu "
+			        "unnamed), not bounces %llu, "
+			        "feedback %llu, auto-replies %llu, recipients not failed %llu, cut "
+			        "%llu, "
 			        "unreadable MIME %llu, recipients dropped %llu\n",
 			        PROGRAM, bounce_counts.messages, bounce_counts.failures,
-			        bounce_counts.recipients, bounce_counts.no_recipient, bounce_counts.not_bounce, bounce_counts.feedback,
-			        bounce_counts.autoreply, bounce_counts.not_failed, bounce_counts.cut,
-			        bounce_counts.broken, bounce_counts.dropped);
+			        bounce_counts.recipients, bounce_counts.no_recipient,
+			        bounce_counts.not_bounce, bounce_counts.feedback,
+			        bounce_counts.autoreply, bounce_counts.not_failed,
+			        bounce_counts.cut, bounce_counts.broken, bounce_counts.dropped);
 		if (time_range.has_since || time_range.has_until)
-			fprintf(stderr, "%s: outside --since/--until %llu, kept without a time %llu\n",
+			fprintf(stderr,
+			        "%s: outside --since/--until %llu, kept without a time %llu\n",
 			        PROGRAM, time_range.outside, time_range.untimed);
 		if (settings.direction != 0)
 			fprintf(stderr, "%s: left out by --direction %llu\n", PROGRAM,
@@ -775,7 +786,8 @@ int main(int argc, char **argv)
 		for (int mta = 1; mta < SMTPCLASS_MTA_COUNT; mta++)
 			if (counts.per_mta[mta] > 0)
 				fprintf(stderr, "%s: %s records %llu\n", PROGRAM,
-				        smtpclass_mta_name((smtpclass_mta)mta), counts.per_mta[mta]);
+				        smtpclass_mta_name((smtpclass_mta)mta),
+				        counts.per_mta[mta]);
 	}
 	if (interrupted) {
 		/* Ended as the signal asked: the caller sees it (status 128 + n). */

@@ -28,54 +28,90 @@
 /* The one description of every option, in --help's groups (rows without a
  * name open a group): --help, getopt's table and the messages about options
  * come from it. */
+/* clang-format off: one line per option reads as the --help it makes */
 static const struct option_doc options[] = {
     {NULL, 0, 0, NULL, "Input"},
-    {"reply", required_argument, OPT_REPLY, "REPLY", "classify REPLY (repeatable) instead of reading files"},
-    {"text", no_argument, OPT_TEXT, NULL, "read a file that does not look like text as text (as grep -a)"},
-    {"mail", no_argument, OPT_MAIL, NULL, "read every input as mail: one message, an mbox or a Maildir (one record per failed recipient)"},
+    {"reply", required_argument, OPT_REPLY, "REPLY",
+     "classify REPLY (repeatable) instead of reading files"},
+    {"text", no_argument, OPT_TEXT, NULL,
+     "read a file that does not look like text as text (as grep -a)"},
+    {"mail", no_argument, OPT_MAIL, NULL,
+     "read every input as mail: one message, an mbox or a Maildir (one record per failed "
+     "recipient)"},
     {NULL, 0, 0, NULL, "Output"},
-    {"format", required_argument, OPT_FORMAT, "FMT", "output format: text (default), json, tsv or csv; html for --summary"},
+    {"format", required_argument, OPT_FORMAT, "FMT",
+     "output format: text (default), json, tsv or csv; html for --summary"},
     {"json", no_argument, OPT_JSON, NULL, "same as --format=json"},
     {"header", no_argument, OPT_HEADER, NULL, "print a header line first (text, tsv and csv)"},
-    {"fields", required_argument, OPT_FIELDS, "LIST", "write only these record keys, in this order"},
-    {"with-filename", no_argument, OPT_WITH_FILENAME, NULL, "text: FILE:LINE: first (default: 2+ inputs)"},
+    {"fields", required_argument, OPT_FIELDS, "LIST",
+     "write only these record keys, in this order"},
+    {"with-filename", no_argument, OPT_WITH_FILENAME, NULL,
+     "text: FILE:LINE: first (default: 2+ inputs)"},
     {"no-filename", no_argument, OPT_NO_FILENAME, NULL, "text: never write FILE:LINE:"},
     {"quiet", no_argument, OPT_QUIET, NULL, "print nothing; only the exit status (-e)"},
     {"csv-raw", no_argument, OPT_CSV_RAW, NULL, "csv: no ' before cells opening with = + - @"},
-    {"color", optional_argument, OPT_COLOR, "WHEN", "colour the text format: auto (default: on a terminal, not with NO_COLOR or TERM=dumb), always or never"},
-    {"width", required_argument, OPT_WIDTH, "N", "text: fit lines to N columns (default: COLUMNS or the terminal; summary 100 otherwise; 0 unbounded)"},
-    {"explain", no_argument, OPT_EXPLAIN, NULL, "text format: show the rule that decided and its evidence"},
-    {"taxonomy", no_argument, OPT_TAXONOMY, NULL, "add SparkPost, PowerMTA and Amazon SES bounce classes (json, tsv, csv)"},
+    {"color", optional_argument, OPT_COLOR, "WHEN",
+     "colour the text format: auto (default: on a terminal, not with NO_COLOR or TERM=dumb), "
+     "always or never"},
+    {"width", required_argument, OPT_WIDTH, "N",
+     "text: fit lines to N columns (default: COLUMNS or the terminal; summary 100 otherwise; 0 "
+     "unbounded)"},
+    {"explain", no_argument, OPT_EXPLAIN, NULL,
+     "text format: show the rule that decided and its evidence"},
+    {"taxonomy", no_argument, OPT_TAXONOMY, NULL,
+     "add SparkPost, PowerMTA and Amazon SES bounce classes (json, tsv, csv)"},
     {"line-buffered", no_argument, OPT_LINE_BUFFERED, NULL, "flush the output after every record"},
-    {"stats", no_argument, OPT_STATS, NULL, "print counts of lines, records and skipped lines to stderr"},
-    {"direction", required_argument, OPT_DIRECTION, "DIR", "only one side: out (replies other servers sent us) or in (rejects this server sent)"},
+    {"stats", no_argument, OPT_STATS, NULL,
+     "print counts of lines, records and skipped lines to stderr"},
+    {"direction", required_argument, OPT_DIRECTION, "DIR",
+     "only one side: out (replies other servers sent us) or in (rejects this server sent)"},
     {NULL, 0, 0, NULL, "Classification"},
-    {"stage", required_argument, OPT_STAGE, "STAGE", "the command the replies answered: connect, helo, mail, rcpt, data or eod"},
-    {"rules", required_argument, OPT_RULES, "FILE", "load site rules from FILE before the built-in ones (repeatable)"},
-    {"no-site-rules", no_argument, OPT_NO_SITE_RULES, NULL, "do not read " SMTPCLASS_SITE_RULES_DIR "/*.rules"},
-    {"exit-status", no_argument, OPT_EXIT_STATUS, NULL, "exit with a status from the worst verdict (see Exit status)"},
+    {"stage", required_argument, OPT_STAGE, "STAGE",
+     "the command the replies answered: connect, helo, mail, rcpt, data or eod"},
+    {"rules", required_argument, OPT_RULES, "FILE",
+     "load site rules from FILE before the built-in ones (repeatable)"},
+    {"no-site-rules", no_argument, OPT_NO_SITE_RULES, NULL,
+     "do not read " SMTPCLASS_SITE_RULES_DIR "/*.rules"},
+    {"exit-status", no_argument, OPT_EXIT_STATUS, NULL,
+     "exit with a status from the worst verdict (see Exit status)"},
     {NULL, 0, 0, NULL, "Summary"},
-    {"summary", no_argument, OPT_SUMMARY, NULL, "one report on all records (sent included) instead of one line each"},
-    {"top", required_argument, OPT_TOP, "N", "list the top N domains, hosts and reply groups (default 20, 0 all)"},
+    {"summary", no_argument, OPT_SUMMARY, NULL,
+     "one report on all records (sent included) instead of one line each"},
+    {"top", required_argument, OPT_TOP, "N",
+     "list the top N domains, hosts and reply groups (default 20, 0 all)"},
     {"merge", no_argument, OPT_MERGE, NULL, "the files are JSON summaries to add up"},
-    {"interval", required_argument, OPT_INTERVAL, "TIME", "also write the report so far every TIME (30s, 5m, 1h, 1d; SIGUSR1 writes it at once)"},
-    {"report-file", required_argument, OPT_REPORT_FILE, "FILE", "write each report to FILE (replaced whole) instead of standard output"},
-    {"addresses", required_argument, OPT_ADDRESSES, "KIND", "print the recipients to remove (remove) or that failed only softly (soft)"},
+    {"interval", required_argument, OPT_INTERVAL, "TIME",
+     "also write the report so far every TIME (30s, 5m, 1h, 1d; SIGUSR1 writes it at once)"},
+    {"report-file", required_argument, OPT_REPORT_FILE, "FILE",
+     "write each report to FILE (replaced whole) instead of standard output"},
+    {"addresses", required_argument, OPT_ADDRESSES, "KIND",
+     "print the recipients to remove (remove) or that failed only softly (soft)"},
     {NULL, 0, 0, NULL, "Logs"},
     {"all", no_argument, OPT_ALL, NULL, "print successful deliveries too"},
-    {"mta", required_argument, OPT_MTA, "NAME", "read every line as NAME's format (postfix, exim, sendmail, opensmtpd, qmail, exchange, courier, generic)"},
+    {"mta", required_argument, OPT_MTA, "NAME",
+     "read every line as NAME's format (postfix, exim, sendmail, opensmtpd, qmail, exchange, "
+     "courier, generic)"},
     {"year", required_argument, OPT_YEAR, "YYYY", "the year of syslog timestamps, for time_iso"},
-    {"since", required_argument, OPT_SINCE, "TIME", "only records from TIME on (RFC 3339, today, yesterday, -1h, -30m, -2d)"},
-    {"until", required_argument, OPT_UNTIL, "TIME", "only records before TIME (same forms as --since)"},
-    {"rsyslog", no_argument, OPT_RSYSLOG, NULL, "run as an rsyslog mmexternal plugin: one JSON object per input line"},
+    {"since", required_argument, OPT_SINCE, "TIME",
+     "only records from TIME on (RFC 3339, today, yesterday, -1h, -30m, -2d)"},
+    {"until", required_argument, OPT_UNTIL, "TIME",
+     "only records before TIME (same forms as --since)"},
+    {"rsyslog", no_argument, OPT_RSYSLOG, NULL,
+     "run as an rsyslog mmexternal plugin: one JSON object per input line"},
     {NULL, 0, 0, NULL, "Miscellaneous"},
-    {"describe", required_argument, OPT_DESCRIBE, "CODE", "say what CODE means (a basic code, an enhanced code or both, as '421 4.7.0'), its verdict, reason and action, and exit"},
-    {"list-reasons", no_argument, OPT_LIST_REASONS, NULL, "list the reasons and their meanings, and exit"},
-    {"list-actions", no_argument, OPT_LIST_ACTIONS, NULL, "list the actions and their sentences, and exit"},
-    {"list-mtas", no_argument, OPT_LIST_MTAS, NULL, "list the MTAs whose logs are read (--mta), and exit"},
+    {"describe", required_argument, OPT_DESCRIBE, "CODE",
+     "say what CODE means (a basic code, an enhanced code or both, as '421 4.7.0'), its verdict, "
+     "reason and action, and exit"},
+    {"list-reasons", no_argument, OPT_LIST_REASONS, NULL,
+     "list the reasons and their meanings, and exit"},
+    {"list-actions", no_argument, OPT_LIST_ACTIONS, NULL,
+     "list the actions and their sentences, and exit"},
+    {"list-mtas", no_argument, OPT_LIST_MTAS, NULL,
+     "list the MTAs whose logs are read (--mta), and exit"},
     {"help", no_argument, OPT_HELP, NULL, "show this help and exit"},
     {"version", no_argument, OPT_VERSION, NULL, "show the version and exit"},
 };
+/* clang-format on */
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
 
 void usage_hint(void)
@@ -117,7 +153,10 @@ static void print_help(void)
 static const struct {
 	const char *name;
 	enum output_format format;
-} formats[] = {{"text", FORMAT_TEXT}, {"json", FORMAT_JSON}, {"tsv", FORMAT_TSV}, {"csv", FORMAT_CSV},
+} formats[] = {{"text", FORMAT_TEXT},
+               {"json", FORMAT_JSON},
+               {"tsv", FORMAT_TSV},
+               {"csv", FORMAT_CSV},
                {"html", FORMAT_HTML}};
 
 static const char *format_name(enum output_format format)
@@ -179,7 +218,8 @@ static int check_summary_options(struct settings *settings)
 		return -1;
 	}
 	if (settings->merge && settings->addresses != 0) {
-		fprintf(stderr, "%s: JSON summaries hold no address lists: use --addresses on logs\n",
+		fprintf(stderr,
+		        "%s: JSON summaries hold no address lists: use --addresses on logs\n",
 		        PROGRAM);
 		return -1;
 	}
@@ -205,23 +245,28 @@ static int refuse_idle_options(const struct settings *settings)
 		message = "--rsyslog answers each line rsyslog passes it: it writes no summary";
 	else if (settings->rsyslog && (settings->output.explain || settings->output.taxonomy ||
 	                               settings->header || settings->all))
-		message = "--rsyslog writes rsyslog's JSON only: --explain, --taxonomy, --header and "
-		          "--all do nothing with it";
+		message =
+		    "--rsyslog writes rsyslog's JSON only: --explain, --taxonomy, --header and "
+		    "--all do nothing with it";
 	else if (settings->output.explain && settings->summary)
-		message = "--explain shows the evidence for each record: it does nothing with --summary";
+		message =
+		    "--explain shows the evidence for each record: it does nothing with --summary";
 	else if (settings->output.taxonomy && settings->summary)
 		message = "--taxonomy adds columns to each record: it does nothing with --summary";
 	else if (settings->all && settings->summary)
-		message = "--summary counts successful deliveries already: --all does nothing with it";
+		message =
+		    "--summary counts successful deliveries already: --all does nothing with it";
 	else if (settings->top_given && !settings->summary)
 		message = "--top is for summary mode (--summary)";
 	else if ((settings->interval > 0 || settings->report_file != NULL) &&
 	         (!settings->summary || settings->merge || settings->addresses != 0))
-		message = "--interval and --report-file write the report of --summary (not with --merge "
-		          "or --addresses)";
+		message =
+		    "--interval and --report-file write the report of --summary (not with --merge "
+		    "or --addresses)";
 	else if (settings->direction != 0 && settings->merge)
-		message = "--direction picks records: --merge adds up summaries, it does nothing with "
-		          "it";
+		message =
+		    "--direction picks records: --merge adds up summaries, it does nothing with "
+		    "it";
 	else if (settings->reply_count > 0 && (settings->all || settings->forced_mta != 0))
 		message = "--all and --mta are for logs: -r classifies replies";
 	if (message != NULL) {
@@ -229,14 +274,17 @@ static int refuse_idle_options(const struct settings *settings)
 		return -1;
 	}
 	if (settings->output.explain && settings->output.format != FORMAT_TEXT) {
-		fprintf(stderr, "%s: --explain is for the text format: it does nothing with --format=%s\n",
+		fprintf(stderr,
+		        "%s: --explain is for the text format: it does nothing with --format=%s\n",
 		        PROGRAM, format);
 		return -1;
 	}
 	if (settings->output.taxonomy && settings->output.format == FORMAT_TEXT &&
 	    !settings->output.explain) {
-		fprintf(stderr, "%s: --taxonomy adds columns to json, tsv and csv; the text format "
-		        "shows the taxonomy with --explain\n", PROGRAM);
+		fprintf(stderr,
+		        "%s: --taxonomy adds columns to json, tsv and csv; the text format "
+		        "shows the taxonomy with --explain\n",
+		        PROGRAM);
 		return -1;
 	}
 	return 0;
@@ -251,9 +299,10 @@ static int parse_time_bound(int since, const char *text)
 	if (now == 0)
 		now = time(NULL);
 	if (time_range_parse(text, now, &micros) != 0) {
-		fprintf(stderr,
-		        "%s: --%s takes an RFC 3339 date or time, today, yesterday, now or -N[smhd]\n",
-		        PROGRAM, since ? "since" : "until");
+		fprintf(
+		    stderr,
+		    "%s: --%s takes an RFC 3339 date or time, today, yesterday, now or -N[smhd]\n",
+		    PROGRAM, since ? "since" : "until");
 		return -1;
 	}
 	if (since) {
@@ -284,7 +333,8 @@ static void report_option_error(int option, char **argv)
 	else if (is_long && doc != NULL && optopt != 0)
 		fprintf(stderr, "%s: option --%s takes no argument\n", PROGRAM, doc->name);
 	else if (is_long)
-		fprintf(stderr, "%s: unknown or ambiguous option '%.*s'\n", PROGRAM, (int)len, word);
+		fprintf(stderr, "%s: unknown or ambiguous option '%.*s'\n", PROGRAM, (int)len,
+		        word);
 	else
 		fprintf(stderr, "%s: unknown option -%c\n", PROGRAM, optopt);
 }
@@ -322,7 +372,8 @@ static int looks_like_enhanced_code(const char *text)
 void hint_missing_file(const char *name)
 {
 	if (value_after_space != NULL && strcmp(name, value_after_space) == 0)
-		fprintf(stderr, "%s: an option's value goes after '=': --color=%s\n", PROGRAM, name);
+		fprintf(stderr, "%s: an option's value goes after '=': --color=%s\n", PROGRAM,
+		        name);
 	else if (smtpclass_opens_reply(name, strlen(name)) || looks_like_enhanced_code(name))
 		fprintf(stderr, "%s: to classify a reply, give it with -r: %s -r '%s'\n", PROGRAM,
 		        PROGRAM, name);
@@ -380,8 +431,8 @@ int options_parse(int argc, char **argv, struct settings *settings)
 			break;
 		case OPT_FORMAT:
 			if (parse_format(optarg, &settings->output.format) != 0) {
-				fprintf(stderr, "%s: unknown format '%s'\n",
-				        PROGRAM, safe_shown(optarg));
+				fprintf(stderr, "%s: unknown format '%s'\n", PROGRAM,
+				        safe_shown(optarg));
 				return -1;
 			}
 			break;
@@ -408,9 +459,10 @@ int options_parse(int argc, char **argv, struct settings *settings)
 			size_t bad_len;
 
 			if (output_set_fields(&settings->output, optarg, &bad, &bad_len) != 0) {
-				fprintf(stderr,
-				        "%s: --fields: '%.*s' is not a key of the record; the keys:\n",
-				        PROGRAM, (int)bad_len, safe_shown(bad));
+				fprintf(
+				    stderr,
+				    "%s: --fields: '%.*s' is not a key of the record; the keys:\n",
+				    PROGRAM, (int)bad_len, safe_shown(bad));
 				output_list_fields(stderr);
 				return -1;
 			}
@@ -423,8 +475,8 @@ int options_parse(int argc, char **argv, struct settings *settings)
 			int stage = smtpclass_stage_from_name(optarg, strlen(optarg));
 
 			if (stage < 0) {
-				fprintf(stderr, "%s: unknown stage '%s'\n",
-				        PROGRAM, safe_shown(optarg));
+				fprintf(stderr, "%s: unknown stage '%s'\n", PROGRAM,
+				        safe_shown(optarg));
 				return -1;
 			}
 			settings->classify.stage = (smtpclass_stage)stage;
@@ -438,7 +490,8 @@ int options_parse(int argc, char **argv, struct settings *settings)
 			note_value_after_space(argc, argv, optarg);
 			if (strcmp(color_when, "auto") != 0 && strcmp(color_when, "always") != 0 &&
 			    strcmp(color_when, "never") != 0) {
-				fprintf(stderr, "%s: --color takes auto, always or never\n", PROGRAM);
+				fprintf(stderr, "%s: --color takes auto, always or never\n",
+				        PROGRAM);
 				return -1;
 			}
 			break;
@@ -464,8 +517,8 @@ int options_parse(int argc, char **argv, struct settings *settings)
 			int mta = smtpclass_mta_from_name(optarg, strlen(optarg));
 
 			if (mta < 0) {
-				fprintf(stderr, "%s: unknown MTA '%s'\n",
-				        PROGRAM, safe_shown(optarg));
+				fprintf(stderr, "%s: unknown MTA '%s'\n", PROGRAM,
+				        safe_shown(optarg));
 				return -1;
 			}
 			settings->forced_mta = (smtpclass_mta)mta;
@@ -500,7 +553,8 @@ int options_parse(int argc, char **argv, struct settings *settings)
 			long top = strtol(optarg, &end, 10);
 
 			if (*end != '\0' || end == optarg || top < 0 || top > 1000000) {
-				fprintf(stderr, "%s: --top takes a number from 0 (all) to 1000000\n",
+				fprintf(stderr,
+				        "%s: --top takes a number from 0 (all) to 1000000\n",
 				        PROGRAM);
 				return -1;
 			}
@@ -513,7 +567,9 @@ int options_parse(int argc, char **argv, struct settings *settings)
 			long width = strtol(optarg, &end, 10);
 
 			if (*end != '\0' || end == optarg || width < 0 || width > 100000) {
-				fprintf(stderr, "%s: --width takes a number of columns from 0 (unbounded) to 100000\n",
+				fprintf(stderr,
+				        "%s: --width takes a number of columns from 0 (unbounded) "
+				        "to 100000\n",
 				        PROGRAM);
 				return -1;
 			}
@@ -523,8 +579,11 @@ int options_parse(int argc, char **argv, struct settings *settings)
 		case OPT_INTERVAL:
 			settings->interval = parse_interval(optarg);
 			if (settings->interval <= 0) {
-				fprintf(stderr, "%s: --interval takes a time: seconds, or a number and s, m, h or d "
-				        "(30s, 5m, 1h), from 1 second to 366 days\n", PROGRAM);
+				fprintf(stderr,
+				        "%s: --interval takes a time: seconds, or a number and s, "
+				        "m, h or d "
+				        "(30s, 5m, 1h), from 1 second to 366 days\n",
+				        PROGRAM);
 				return -1;
 			}
 			break;
@@ -597,8 +656,10 @@ int options_parse(int argc, char **argv, struct settings *settings)
 	    (settings->reply_count > 0 || optind < argc || settings->summary || settings->rsyslog ||
 	     settings->mail || settings->output.format == FORMAT_TSV ||
 	     settings->output.format == FORMAT_CSV || (settings->describe && settings->list))) {
-		fprintf(stderr, "%s: --describe and --list-* read no input and write text or json, "
-		        "one at a time\n", PROGRAM);
+		fprintf(stderr,
+		        "%s: --describe and --list-* read no input and write text or json, "
+		        "one at a time\n",
+		        PROGRAM);
 		return -1;
 	}
 	if (check_summary_options(settings) != 0)

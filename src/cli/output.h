@@ -10,7 +10,13 @@
 #include "smtpclass.h"
 #include "timestamp.h"
 
-enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_TSV, FORMAT_CSV, FORMAT_HTML /* --summary only */ };
+enum output_format {
+	FORMAT_TEXT,
+	FORMAT_JSON,
+	FORMAT_TSV,
+	FORMAT_CSV,
+	FORMAT_HTML /* --summary only */
+};
 
 /* Columns --fields may name, repeats included. */
 #define OUTPUT_FIELDS_MAX 64
@@ -18,30 +24,30 @@ enum output_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_TSV, FORMAT_CSV, FORMAT_HT
 struct output {
 	FILE *stream;
 	enum output_format format;
-	int color;       /* text only */
-	int explain;     /* text only: print the deciding rule and its evidence */
-	int filenames;   /* text: FILE:LINE: first: 1 -H, 0 --no-filename, -1 as grep */
-	int several_inputs; /* more than one file given: -1 shows names */
-	int quiet;       /* -q: no records at all */
-	int width;       /* text: cut lines to this many columns (a terminal's), 0 never */
+	int color;               /* text only */
+	int explain;             /* text only: print the deciding rule and its evidence */
+	int filenames;           /* text: FILE:LINE: first: 1 -H, 0 --no-filename, -1 as grep */
+	int several_inputs;      /* more than one file given: -1 shows names */
+	int quiet;               /* -q: no records at all */
+	int width;               /* text: cut lines to this many columns (a terminal's), 0 never */
 	int text_header_pending; /* text: --header, written with the first record */
-	unsigned long flushes; /* output_flush() calls: a line cut must not span one */
+	unsigned long flushes;   /* output_flush() calls: a line cut must not span one */
 	size_t fields[OUTPUT_FIELDS_MAX]; /* --fields: the column ids to write, in order */
-	size_t field_count; /* 0: every column */
-	int csv_raw;     /* csv: no quote before cells a spreadsheet reads as formulas */
-	int taxonomy;    /* records carry the taxonomy columns (--taxonomy) */
-	int year;        /* for syslog timestamps without a year (--year), or 0 */
+	size_t field_count;               /* 0: every column */
+	int csv_raw;  /* csv: no quote before cells a spreadsheet reads as formulas */
+	int taxonomy; /* records carry the taxonomy columns (--taxonomy) */
+	int year;     /* for syslog timestamps without a year (--year), or 0 */
 	struct year_guess year_guess; /* the year of yearless stamps in this input */
 	struct stamp stamp;           /* the record's stamp, when stamp_ok */
 	int stamp_ok;
-	int failed;      /* a write to stream failed: no use going on */
-	size_t used;     /* bytes waiting in buffer */
+	int failed;  /* a write to stream failed: no use going on */
+	size_t used; /* bytes waiting in buffer */
 	char buffer[65536];
 };
 
 /* The fields of a record read from a bounce message (src/cli/mail/). */
 struct record_mail {
-	smtpclass_span status;             /* DSN action (failed, delayed...), feedback, autoreply */
+	smtpclass_span status; /* DSN action (failed, delayed...), feedback, autoreply */
 	smtpclass_span original_recipient; /* Original-Recipient */
 	smtpclass_span remote_host;        /* Remote-MTA */
 	smtpclass_span reporting_mta;      /* Reporting-MTA */
@@ -57,13 +63,13 @@ struct record_mail {
  * in the text, or NULL; mail is NULL unless the record comes from a bounce
  * message. */
 struct record {
-	const char *source;        /* file name, "-" or "arg" */
-	unsigned long long line;   /* 0 for arguments */
+	const char *source;      /* file name, "-" or "arg" */
+	unsigned long long line; /* 0 for arguments */
 	const smtpclass_reply *reply;
 	const smtpclass_result *result;
 	const smtpclass_log_record *log;
-	int cut;                   /* the input line was longer than the cap and was cut */
-	smtpclass_stage stage;     /* the stage the classification used */
+	int cut;               /* the input line was longer than the cap and was cut */
+	smtpclass_stage stage; /* the stage the classification used */
 	const smtpclass_found *found;
 	const struct record_mail *mail;
 };

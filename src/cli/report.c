@@ -100,13 +100,13 @@ void merge_summaries(int argc, char **argv)
 
 			if (summary_merge_json(summary_report, text + at, n, &offset, error,
 			                       sizeof(error)) != 0) {
-				fprintf(stderr, "%s: %s: byte %zu: %s\n", PROGRAM, safe_shown(paths[i]),
-				        at + offset, error);
+				fprintf(stderr, "%s: %s: byte %zu: %s\n", PROGRAM,
+				        safe_shown(paths[i]), at + offset, error);
 				bad_summary = 1;
 			}
 			at += n;
-			while (at < len && (text[at] == ' ' || text[at] == '\t' || text[at] == '\n' ||
-			                    text[at] == '\r'))
+			while (at < len && (text[at] == ' ' || text[at] == '\t' ||
+			                    text[at] == '\n' || text[at] == '\r'))
 				at++;
 		}
 		free(text);
@@ -265,7 +265,8 @@ void live_report_check(const struct settings *settings)
 	if (settings->interval > 0)
 		schedule_report(settings);
 	summary_feed_sync();
-	summary_set_incomplete(summary_report, "a report while reading goes on (SIGUSR1 or --interval)");
+	summary_set_incomplete(summary_report,
+	                       "a report while reading goes on (SIGUSR1 or --interval)");
 	if (publish_report(settings) != 0)
 		report_failed = 1;
 	summary_set_incomplete(summary_report, NULL);
@@ -290,16 +291,17 @@ void write_summary(const struct settings *settings)
 			fprintf(stderr, "%s: %zu address%s left out: not one plain shell word\n",
 			        PROGRAM, left_out, left_out == 1 ? "" : "es");
 		if (refused > 0) {
-			fprintf(stderr,
-			        "%s: --addresses: the list is incomplete: %llu failed recipients were "
-			        "not held (%s)\n",
-			        PROGRAM, refused,
-			        out_of_memory ? "out of memory"
-			                      : "more than " SUMMARY_ADDRESSES_MAX_TEXT " addresses or 1 GiB of them");
+			fprintf(
+			    stderr,
+			    "%s: --addresses: the list is incomplete: %llu failed recipients were "
+			    "not held (%s)\n",
+			    PROGRAM, refused,
+			    out_of_memory ? "out of memory"
+			                  : "more than " SUMMARY_ADDRESSES_MAX_TEXT
+			                    " addresses or 1 GiB of them");
 			counts.list_incomplete = 1;
 		}
 	} else if (publish_report(settings) != 0) {
 		report_failed = 1;
 	}
 }
-

@@ -61,8 +61,12 @@ static void answer(const char *line, size_t len, const smtpclass_options *option
 	smtpclass_log_classify_found(&record, options, scratch, sizeof(scratch), &found, &reply,
 	                             &result);
 	{
-		struct record out = {.source = "-", .reply = &reply, .result = &result, .log = &record,
-		                     .stage = found.stage, .found = &found};
+		struct record out = {.source = "-",
+		                     .reply = &reply,
+		                     .result = &result,
+		                     .log = &record,
+		                     .stage = found.stage,
+		                     .found = &found};
 
 		output_rsyslog_record(&output, &out);
 		output_flush(&output);

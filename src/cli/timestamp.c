@@ -307,8 +307,9 @@ void year_guess_apply(struct year_guess *guess, struct stamp *t)
 		/* The first stamp: this year's, unless it lies ahead of the date
 		 * the file was last written, then last year's (logs are not
 		 * written ahead). */
-		int ahead = t->month > guess->reference_month ||
-		            (t->month == guess->reference_month && t->day > guess->reference_day + 1);
+		int ahead =
+		    t->month > guess->reference_month ||
+		    (t->month == guess->reference_month && t->day > guess->reference_day + 1);
 
 		guess->year = guess->reference_year - ahead;
 		t->year = guess->year;
@@ -337,9 +338,8 @@ static long local_offset(const struct stamp *t)
 		long long hour; /* + 1, so that 0 is an empty slot */
 		long offset;
 	} cache[OFFSET_CACHE];
-	long long local_seconds =
-	    days_from_civil(t->year, t->month, t->day) * 86400 + t->hour * 3600LL +
-	    t->minute * 60LL + t->second;
+	long long local_seconds = days_from_civil(t->year, t->month, t->day) * 86400 +
+	                          t->hour * 3600LL + t->minute * 60LL + t->second;
 	long long hour = local_seconds >= 0 ? local_seconds / 3600 : (local_seconds - 3599) / 3600;
 	size_t slot = (size_t)((unsigned long long)hour % OFFSET_CACHE);
 	struct tm tm;
@@ -389,7 +389,8 @@ size_t timestamp_iso(const struct stamp *t, char *buf, size_t size)
 	}
 	n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d%s%c%02d:%02d", t->year, t->month,
 	             t->day, t->hour, t->minute, t->second, fraction, offset < 0 ? '-' : '+',
-	             (offset < 0 ? -offset : offset) / 3600, (offset < 0 ? -offset : offset) / 60 % 60);
+	             (offset < 0 ? -offset : offset) / 3600,
+	             (offset < 0 ? -offset : offset) / 60 % 60);
 	return n > 0 && (size_t)n < size ? (size_t)n : 0;
 }
 

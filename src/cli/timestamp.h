@@ -18,10 +18,10 @@ enum stamp_zone {
  * carry none. */
 struct stamp {
 	int year, month, day, hour, minute, second;
-	long micros;          /* the fraction of the second, in microseconds */
-	int fraction_digits;  /* digits of the fraction as written (0: none) */
+	long micros;         /* the fraction of the second, in microseconds */
+	int fraction_digits; /* digits of the fraction as written (0: none) */
 	enum stamp_zone zone;
-	int offset_minutes;   /* with STAMP_OFFSET: east of UTC */
+	int offset_minutes; /* with STAMP_OFFSET: east of UTC */
 };
 
 /*
@@ -44,9 +44,9 @@ int timestamp_parse(const char *s, size_t n, struct stamp *t);
  * from one stamp to the next (Dec -> Jan) starts the next year.
  */
 struct year_guess {
-	int forced;               /* --year, or 0 */
+	int forced; /* --year, or 0 */
 	int reference_year, reference_month, reference_day;
-	int year, last_month;     /* the year of the last stamp, and its month (0: none yet) */
+	int year, last_month; /* the year of the last stamp, and its month (0: none yet) */
 };
 
 /* Starts a new input whose reference date is `reference` (local time). */

@@ -16,8 +16,7 @@
 
 /* The size of version 1: everything up to and including the reply field.
  * A caller's struct must hold at least that much. */
-#define FLAT_RESULT_V1_SIZE                                                                  \
-	(offsetof(smtpclass_flat_result, reply) + sizeof(smtpclass_flat_field))
+#define FLAT_RESULT_V1_SIZE (offsetof(smtpclass_flat_result, reply) + sizeof(smtpclass_flat_field))
 
 /* Room for a log line's reply after normalisation (Exim's \n, qmail's _). */
 #define SCAN_SCRATCH_SIZE (16 * 1024)
@@ -67,13 +66,15 @@ static void fill_reply(smtpclass_flat_result *full, smtpclass_parse_status statu
 	full->rule = result->rule;
 	full->evidence = result->evidence;
 	if (reply->code != 0 || reply->enhanced_class != 0) {
-		int class_digit = reply->enhanced_class != 0 ? reply->enhanced_class : reply->code / 100;
+		int class_digit =
+		    reply->enhanced_class != 0 ? reply->enhanced_class : reply->code / 100;
 
 		full->class_name = smtpclass_class_name(class_digit);
 	}
 	if (reply->enhanced_class != 0) {
 		full->subject_name = smtpclass_subject_name(reply->enhanced_subject);
-		full->detail_name = smtpclass_detail_name(reply->enhanced_subject, reply->enhanced_detail);
+		full->detail_name =
+		    smtpclass_detail_name(reply->enhanced_subject, reply->enhanced_detail);
 	}
 	full->stage_name = smtpclass_stage_name(stage);
 }

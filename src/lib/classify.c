@@ -226,9 +226,9 @@ static const struct sc_exception_row *find_exception(const smtpclass_reply *repl
 			continue;
 		if (row->subject == -1 && reply->enhanced_class != 0)
 			continue;
-		if (row->subject >= 0 && (reply->enhanced_class == 0 ||
-		                          row->subject != reply->enhanced_subject ||
-		                          row->detail != reply->enhanced_detail))
+		if (row->subject >= 0 &&
+		    (reply->enhanced_class == 0 || row->subject != reply->enhanced_subject ||
+		     row->detail != reply->enhanced_detail))
 			continue;
 		return row;
 	}
@@ -319,9 +319,8 @@ int sc_default_action(smtpclass_verdict verdict, int reason)
  * Sendmail's generic label on a disabled mailbox).
  */
 static void keep_address_on_conflict(const smtpclass_reply *reply, smtpclass_result *out,
-                                     int *action,
-                                     smtpclass_rule_kind digits_kind, int digits_reason,
-                                     int digits_action)
+                                     int *action, smtpclass_rule_kind digits_kind,
+                                     int digits_reason, int digits_action)
 {
 	int text_action, code_action;
 
@@ -335,8 +334,8 @@ static void keep_address_on_conflict(const smtpclass_reply *reply, smtpclass_res
 	if (digits_reason == out->reason)
 		return;
 	text_action = *action >= 0 ? *action : sc_default_action(out->verdict, out->reason);
-	code_action = digits_action >= 0 ? digits_action
-	                                 : sc_default_action(out->verdict, digits_reason);
+	code_action =
+	    digits_action >= 0 ? digits_action : sc_default_action(out->verdict, digits_reason);
 	if (text_action == SC_ACTION_REMOVE_ADDRESS && code_action != SC_ACTION_REMOVE_ADDRESS)
 		*action = code_action;
 }

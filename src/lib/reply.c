@@ -118,7 +118,8 @@ static int scan_basic_code(const char *p, const char *end)
 	if (end - p > 3) {
 		int next = class_of((unsigned char)p[3]);
 
-		if ((p[3] == ':' || p[3] == ',') && (end - p == 4 || class_of((unsigned char)p[4]) == B_SPACE))
+		if ((p[3] == ':' || p[3] == ',') &&
+		    (end - p == 4 || class_of((unsigned char)p[4]) == B_SPACE))
 			return (a - '0') * 100 + (b - '0') * 10 + (c - '0');
 		if (next != B_SPACE && next != B_DASH && next != B_EOL)
 			return 0;
@@ -200,8 +201,9 @@ static const char *skip_dsn_prefix(const char *p, const char *end, unsigned *fla
 	if (starts_with_nocase(p, end, dsn_prefixes[0])) {
 		const char *q = skip_folding(p + strlen(dsn_prefixes[0]), end), *type = q;
 
-		while (q < end && (class_of((unsigned char)*q) == B_DASH ||
-		                   (lower((unsigned char)*q) >= 'a' && lower((unsigned char)*q) <= 'z')))
+		while (q < end &&
+		       (class_of((unsigned char)*q) == B_DASH ||
+		        (lower((unsigned char)*q) >= 'a' && lower((unsigned char)*q) <= 'z')))
 			q++;
 		if (q > type && q < end && *q == ';')
 			q++;
@@ -293,8 +295,8 @@ static const char *scan_continuation(const char *p, const char *end, const smtpc
 		if (after != NULL) {
 			size_t n = (size_t)(code.end - code.start);
 
-			if (!at_line_start &&
-			    (n != reply->enhanced.len || memcmp(code.start, reply->enhanced.ptr, n) != 0))
+			if (!at_line_start && (n != reply->enhanced.len ||
+			                       memcmp(code.start, reply->enhanced.ptr, n) != 0))
 				return NULL;
 			return after;
 		}

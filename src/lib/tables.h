@@ -51,8 +51,9 @@ struct sc_enhanced_row {
 	int action; /* -1: the reason's default */
 	const char *subject_name;
 	const char *detail_name;
-	const char *rule;         /* "enhanced X.s.d" */
-	const char *subject_rule; /* "subject X.s": used when this X.s.0 row stands for an unknown detail */
+	const char *rule; /* "enhanced X.s.d" */
+	const char *
+	    subject_rule; /* "subject X.s": used when this X.s.0 row stands for an unknown detail */
 };
 
 struct sc_basic_row {
@@ -62,7 +63,7 @@ struct sc_basic_row {
 	int unread_reason; /* when words no rule reads are present: -1 keeps the reason */
 	int unread_action; /* and the action: -1 keeps it */
 	const char *meaning;
-	const char *rule; /* "basic NNN" */
+	const char *rule;        /* "basic NNN" */
 	const char *unread_rule; /* "basic NNN, words no rule reads" */
 };
 
@@ -110,9 +111,9 @@ struct sc_wrapper_op {
 struct sc_wrapper_row {
 	const char *id;
 	smtpclass_stage stage; /* the stage the form implies, or UNKNOWN */
-	int needs_code;    /* 0 any, 1 a code at {reply}, 2 a code and the literal after it */
-	int trailer;       /* the pattern opens with {reply}: a trailer of a coded text */
-	int anchor;        /* index of the first literal: where the search looks */
+	int needs_code;        /* 0 any, 1 a code at {reply}, 2 a code and the literal after it */
+	int trailer;           /* the pattern opens with {reply}: a trailer of a coded text */
+	int anchor;            /* index of the first literal: where the search looks */
 	int op_count;
 	const struct sc_wrapper_op *ops;
 };

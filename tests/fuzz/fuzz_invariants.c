@@ -13,7 +13,7 @@
 #include <string.h>
 
 #define CANARY 0xa5
-#define GUARD 16
+#define GUARD  16
 
 void fuzz_fail(const char *file, int line, const char *condition)
 {
@@ -256,7 +256,8 @@ void fuzz_check_result(const smtpclass_reply *reply, const smtpclass_options *op
 	if (result->rule != NULL)
 		FUZZ_CHECK(result->rule[0] != '\0');
 	if (kind == SMTPCLASS_RULE_TEXT)
-		FUZZ_CHECK(starts_with(result->rule, "text ") || starts_with(result->rule, "site "));
+		FUZZ_CHECK(starts_with(result->rule, "text ") ||
+		           starts_with(result->rule, "site "));
 	if (kind == SMTPCLASS_RULE_PROVIDER)
 		FUZZ_CHECK(starts_with(result->rule, "provider ") ||
 		           starts_with(result->rule, "site "));

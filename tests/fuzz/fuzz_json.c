@@ -25,9 +25,9 @@
 #include "output.h"
 #include "registry.h"
 
-#define SEPARATOR 0x1f
+#define SEPARATOR       0x1f
 #define LOG_FIELD_COUNT 8
-#define MAX_MEMBERS 64
+#define MAX_MEMBERS     64
 
 /* Bytes a writer must produce for s[0..len): well-formed UTF-8 kept,
  * every other byte >= 0x80, and NUL, replaced by U+FFFD. */
@@ -158,8 +158,8 @@ struct settings {
 
 /* Writes the record (or the header line) in one format and returns the
  * bytes, NUL-terminated, with their length in *len. */
-static char *write_record(const struct settings *settings, const struct record *record,
-                          int header, size_t *len)
+static char *write_record(const struct settings *settings, const struct record *record, int header,
+                          size_t *len)
 {
 	static struct output output;
 	char *bytes = NULL;
@@ -282,10 +282,10 @@ static void check_json(const struct settings *settings, const struct record *rec
 	}
 	FUZZ_CHECK(name_value_is(need(members, count, "verdict"),
 	                         smtpclass_verdict_name(result->verdict)));
-	FUZZ_CHECK(name_value_is(need(members, count, "reason"),
-	                         smtpclass_reason_name(result->reason)));
-	FUZZ_CHECK(name_value_is(need(members, count, "action"),
-	                         smtpclass_action_name(result->action)));
+	FUZZ_CHECK(
+	    name_value_is(need(members, count, "reason"), smtpclass_reason_name(result->reason)));
+	FUZZ_CHECK(
+	    name_value_is(need(members, count, "action"), smtpclass_action_name(result->action)));
 	FUZZ_CHECK(name_value_is(need(members, count, "rule"), result->rule));
 	{
 		const struct json_member *mismatch = need(members, count, "mismatch");
@@ -303,7 +303,8 @@ static void check_json(const struct settings *settings, const struct record *rec
 		else if (member != NULL)
 			FUZZ_CHECK(null_value(member));
 	}
-	FUZZ_CHECK(name_value_is(need(members, count, "stage"), smtpclass_stage_name(record->stage)));
+	FUZZ_CHECK(
+	    name_value_is(need(members, count, "stage"), smtpclass_stage_name(record->stage)));
 	if (record->log != NULL) {
 		const smtpclass_log_record *log = record->log;
 		const struct json_member *iso = need(members, count, "time_iso");
@@ -311,7 +312,8 @@ static void check_json(const struct settings *settings, const struct record *rec
 		if (!null_value(iso))
 			FUZZ_CHECK(is_iso_time(iso, log->time));
 
-		FUZZ_CHECK(name_value_is(need(members, count, "mta"), smtpclass_mta_name(log->mta)));
+		FUZZ_CHECK(
+		    name_value_is(need(members, count, "mta"), smtpclass_mta_name(log->mta)));
 		FUZZ_CHECK(name_value_is(need(members, count, "status"),
 		                         smtpclass_log_status_name(log->status)));
 	}
@@ -366,7 +368,8 @@ static void check_text(const struct settings *settings, const struct record *rec
 			/* rule, confidence, taxonomy (a bounce only), text (when any) */
 			smtpclass_result_taxonomy(record->result, &taxonomy);
 			lines += 1 + (record->result->confidence_basis != NULL) +
-			         (taxonomy.bounce_class != NULL) + (record->reply->segment_count > 0);
+			         (taxonomy.bounce_class != NULL) +
+			         (record->reply->segment_count > 0);
 			/* what the registries call the codes (registry.c), when they do */
 			lines += (record->reply->code != 0 &&
 			          registry_basic_meaning(record->reply->code) != NULL) +
@@ -423,7 +426,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const unsigned char *control = (const unsigned char *)input;
 		size_t control_len = (size_t)(separator - input);
 		const char *p = separator + 1;
-		size_t source_len = control_len < sizeof(source) - 1 ? control_len : sizeof(source) - 1;
+		size_t source_len =
+		    control_len < sizeof(source) - 1 ? control_len : sizeof(source) - 1;
 
 		log.mta = (smtpclass_mta)(control_len > 0 ? control[0] % 8 : 0);
 		log.status = (smtpclass_log_status)(control_len > 1 ? control[1] % 6 : 0);

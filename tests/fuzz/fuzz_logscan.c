@@ -20,7 +20,7 @@
 
 #include "fuzz_invariants.h"
 
-#define GUARD 16
+#define GUARD  16
 #define CANARY 0xc3
 
 static int span_ok(smtpclass_span span, const char *line, size_t len,
@@ -32,14 +32,15 @@ static int span_ok(smtpclass_span span, const char *line, size_t len,
 static void check_record(const smtpclass_log_record *record, const char *line, size_t len,
                          const smtpclass_log_state *state)
 {
-	const smtpclass_span spans[] = {record->time,   record->host,   record->queue_id,
+	const smtpclass_span spans[] = {record->time,   record->host,      record->queue_id,
 	                                record->sender, record->recipient, record->domain,
-	                                record->relay,  record->dsn,    record->reply};
+	                                record->relay,  record->dsn,       record->reply};
 
 	FUZZ_CHECK(record->mta >= SMTPCLASS_MTA_UNKNOWN && record->mta < SMTPCLASS_MTA_COUNT);
 	FUZZ_CHECK(record->status >= SMTPCLASS_STATUS_NONE &&
 	           record->status <= SMTPCLASS_STATUS_REJECTED);
-	FUZZ_CHECK(record->stage >= SMTPCLASS_STAGE_UNKNOWN && record->stage <= SMTPCLASS_STAGE_EOD);
+	FUZZ_CHECK(record->stage >= SMTPCLASS_STAGE_UNKNOWN &&
+	           record->stage <= SMTPCLASS_STAGE_EOD);
 	FUZZ_CHECK(record->reply_form >= SMTPCLASS_LOG_REPLY_PLAIN &&
 	           record->reply_form <= SMTPCLASS_LOG_REPLY_UNDERSCORES);
 	for (size_t i = 0; i < sizeof(spans) / sizeof(spans[0]); i++)

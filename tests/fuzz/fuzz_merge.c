@@ -65,13 +65,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (status != 0) {
 			FUZZ_CHECK(offset <= size);
 			FUZZ_CHECK(memchr(error, '\0', sizeof(error)) != NULL && error[0] != '\0');
-			FUZZ_CHECK(before_len == after_len && memcmp(before, after, before_len) == 0);
+			FUZZ_CHECK(before_len == after_len &&
+			           memcmp(before, after, before_len) == 0);
 		} else {
 			struct summary *again = summary_create_limited(0, &small);
 
 			if (again != NULL)
-				FUZZ_CHECK(summary_merge_json(again, after, after_len, &offset, error,
-				                              sizeof(error)) == 0);
+				FUZZ_CHECK(summary_merge_json(again, after, after_len, &offset,
+				                              error, sizeof(error)) == 0);
 			summary_free(again);
 		}
 	}

@@ -18,9 +18,9 @@ static int same_parse(const smtpclass_reply *a, const char *base_a, const smtpcl
                       const char *base_b)
 {
 	if (a->code != b->code || a->enhanced_class != b->enhanced_class ||
-	    a->enhanced_subject != b->enhanced_subject || a->enhanced_detail != b->enhanced_detail ||
-	    a->flags != b->flags || a->segment_count != b->segment_count ||
-	    a->enhanced.len != b->enhanced.len)
+	    a->enhanced_subject != b->enhanced_subject ||
+	    a->enhanced_detail != b->enhanced_detail || a->flags != b->flags ||
+	    a->segment_count != b->segment_count || a->enhanced.len != b->enhanced.len)
 		return 0;
 	if (a->enhanced.ptr != NULL && a->enhanced.ptr - base_a != b->enhanced.ptr - base_b)
 		return 0;

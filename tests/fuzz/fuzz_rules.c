@@ -24,10 +24,10 @@
 
 #include "fuzz_invariants.h"
 
-#define ERROR_SIZE 256
-#define GUARD 16
-#define CANARY 0x5a
-#define MAX_PHRASES 4
+#define ERROR_SIZE        256
+#define GUARD             16
+#define CANARY            0x5a
+#define MAX_PHRASES       4
 #define MATCHER_MAX_FOUND 64 /* rules.c remembers this many distinct phrases */
 
 static const char *const fixed_replies[] = {
@@ -155,7 +155,8 @@ static void oracle_read(struct oracle *oracle, const char *text, size_t len)
 			blank &= p[i] == ' ';
 		if (n > 0 && !blank && p[0] != '#' &&
 		    !(n == sizeof(header) - 1 && memcmp(p, header, n) == 0)) {
-			oracle->rules = realloc(oracle->rules, (oracle->count + 1) * sizeof(*oracle->rules));
+			oracle->rules =
+			    realloc(oracle->rules, (oracle->count + 1) * sizeof(*oracle->rules));
 			if (oracle->rules == NULL)
 				abort();
 			oracle_rule_read(&oracle->rules[oracle->count++], p, n);

@@ -29,8 +29,9 @@ static void check_fields(const struct stamp *t, size_t size)
 {
 	FUZZ_CHECK(t->month >= 1 && t->month <= 12);
 	/* a yearless Feb 29 may be of a leap year */
-	FUZZ_CHECK(t->day >= 1 && t->day <= (t->year == 0 ? (t->month == 2 ? 29 : days_in_month(2001, t->month))
-	                                                   : days_in_month(t->year, t->month)));
+	FUZZ_CHECK(t->day >= 1 &&
+	           t->day <= (t->year == 0 ? (t->month == 2 ? 29 : days_in_month(2001, t->month))
+	                                   : days_in_month(t->year, t->month)));
 	FUZZ_CHECK(t->hour >= 0 && t->hour <= 23);
 	FUZZ_CHECK(t->minute >= 0 && t->minute <= 59);
 	FUZZ_CHECK(t->second >= 0 && t->second <= 60);

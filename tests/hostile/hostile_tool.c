@@ -138,7 +138,8 @@ static int check_jsonl(const char *path)
 			fprintf(stderr, "jsonl: %s:%llu: no newline at the end\n", path, number);
 			break;
 		}
-		if (line[0] != '{' || json_check_line(line, (size_t)len, members, 64, &count) != 0) {
+		if (line[0] != '{' ||
+		    json_check_line(line, (size_t)len, members, 64, &count) != 0) {
 			fprintf(stderr, "jsonl: %s:%llu: not one JSON object\n", path, number);
 			break;
 		}

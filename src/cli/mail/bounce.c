@@ -223,8 +223,13 @@ static void write_recipient(const char *source, unsigned long long line,
 	smtpclass_result result;
 	smtpclass_log_record log;
 	struct record_mail mail;
-	struct record record = {.source = source, .line = line, .reply = &reply, .result = &result,
-	                        .log = &log, .stage = r->stage, .mail = &mail};
+	struct record record = {.source = source,
+	                        .line = line,
+	                        .reply = &reply,
+	                        .result = &result,
+	                        .log = &log,
+	                        .stage = r->stage,
+	                        .mail = &mail};
 	int action = action_index(r->action);
 	smtpclass_span text = r->diagnostic.ptr != NULL ? r->diagnostic : r->status;
 	smtpclass_span when = r->last_attempt.ptr != NULL              ? r->last_attempt
@@ -262,8 +267,12 @@ static void write_non_failure(const char *source, unsigned long long line, const
 	smtpclass_result result;
 	smtpclass_log_record log;
 	struct record_mail mail;
-	struct record record = {.source = source, .line = line, .reply = &reply, .result = &result,
-	                        .log = &log, .mail = &mail};
+	struct record record = {.source = source,
+	                        .line = line,
+	                        .reply = &reply,
+	                        .result = &result,
+	                        .log = &log,
+	                        .mail = &mail};
 
 	if (summary_mode)
 		return;

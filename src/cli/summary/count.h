@@ -159,7 +159,6 @@ static inline struct group_info *group_of(const struct summary *s, size_t i)
 	return topk_payload(&s->groups, i);
 }
 
-
 /* Counts by status of an hour entry. */
 static inline unsigned long long *hour_status(const struct summary *s, size_t i)
 {

@@ -190,7 +190,8 @@ static int json_check_names(struct json_reader *r, size_t object)
 
 		for (uint32_t j = 0; j < k; j++) {
 			if (same_name(r, other, key))
-				return json_fail(r, r->tokens[key].start - 1, "member name given twice");
+				return json_fail(r, r->tokens[key].start - 1,
+				                 "member name given twice");
 			other = r->tokens[other + 1].next;
 		}
 		key = r->tokens[key + 1].next;
@@ -355,7 +356,8 @@ int json_read(struct json_reader *r)
 	json_skip_space(r);
 	if (r->pos < r->len && r->text[r->pos] != '{')
 		return json_fail(r, r->pos,
-		                 r->text[r->pos] != '\0' && strchr("[\"-0123456789tfn", r->text[r->pos])
+		                 r->text[r->pos] != '\0' &&
+		                         strchr("[\"-0123456789tfn", r->text[r->pos])
 		                     ? "expected an object"
 		                     : "unexpected character");
 	if (json_value(r, 0) < 0)

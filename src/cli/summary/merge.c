@@ -475,7 +475,8 @@ static int merge_totals(struct merge *m, size_t root)
 		return merge_fail(m, member(m, root, "reasons"), "reasons",
 		                  "do not add up to the records");
 	if (statuses > records)
-		return merge_fail(m, member(m, root, "totals"), "totals", "add up to more than the records");
+		return merge_fail(m, member(m, root, "totals"), "totals",
+		                  "add up to more than the records");
 	if (actions > records)
 		return merge_fail(m, member(m, root, "actions"), "actions",
 		                  "add up to more than the records");

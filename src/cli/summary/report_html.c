@@ -103,9 +103,13 @@ static void html_counts(FILE *out, const unsigned long long *counts, int count,
 	size_t n = rank_counts(counts, count < 256 ? count : 256, name, r);
 	unsigned long long most = n > 0 ? r[0].primary : 0;
 
-	fprintf(out, "<div class=\"scroll\"><table><tr><th>%s</th><th class=\"n\">count</th>"
-	             "<th class=\"n\">share</th><th></th>%s</tr>\n",
-	        what, kind == 1 ? "<th>meaning</th>" : kind == 2 ? "<th>what to do</th>" : "");
+	fprintf(out,
+	        "<div class=\"scroll\"><table><tr><th>%s</th><th class=\"n\">count</th>"
+	        "<th class=\"n\">share</th><th></th>%s</tr>\n",
+	        what,
+	        kind == 1   ? "<th>meaning</th>"
+	        : kind == 2 ? "<th>what to do</th>"
+	                    : "");
 	for (size_t i = 0; i < n; i++) {
 		fputs("<tr><td>", out);
 		put_text(out, r[i].key, r[i].key_len);
@@ -113,8 +117,10 @@ static void html_counts(FILE *out, const unsigned long long *counts, int count,
 		put_text(out, r[i].key, r[i].key_len);
 		fprintf(out, "\">%llu</td><td class=\"n\">", r[i].primary);
 		put_share(out, r[i].primary, whole);
-		fprintf(out, "</td><td><div class=\"bar\"><span style=\"width:%.1f%%\"></span></div></td>",
-		        most > 0 ? 100.0 * (double)r[i].primary / (double)most : 0.0);
+		fprintf(
+		    out,
+		    "</td><td><div class=\"bar\"><span style=\"width:%.1f%%\"></span></div></td>",
+		    most > 0 ? 100.0 * (double)r[i].primary / (double)most : 0.0);
 		if (kind > 0) {
 			fputs("<td class=\"t\">", out);
 			put_cstr(out, kind == 1 ? smtpclass_reason_meaning((int)r[i].index)
@@ -181,7 +187,8 @@ static void html_groups(FILE *out, const struct summary *s)
 	struct ranked *rows = rank_groups(s, &n);
 
 	fprintf(out, "<h3>Reply groups: %zu of %s%llu, most frequent first</h3>\n", shown(s, n),
-	        table_capped(s, T_GROUPS) ? "about " : "", distinct_of(&s->groups, s->group_distinct));
+	        table_capped(s, T_GROUPS) ? "about " : "",
+	        distinct_of(&s->groups, s->group_distinct));
 	if (n == 0) {
 		free(rows);
 		return;
@@ -197,11 +204,14 @@ static void html_groups(FILE *out, const struct summary *s)
 		struct ranked d[GROUP_DOMAINS_MAX];
 		size_t domains = rank_group_domains(g, d);
 
-		fprintf(out, "<tr><td class=\"n\">%zu</td><td class=\"n\" data-count=\"group:%zu\">%llu</td>",
+		fprintf(out,
+		        "<tr><td class=\"n\">%zu</td><td class=\"n\" "
+		        "data-count=\"group:%zu\">%llu</td>",
 		        k + 1, k + 1, topk_entry(&s->groups, i)->count);
 		fprintf(out, "<td>%s</td><td>%s</td><td>%s</td><td>",
 		        smtpclass_verdict_name((smtpclass_verdict)tag_verdict(tag)),
-		        smtpclass_reason_name(tag_reason(tag)), smtpclass_action_name(tag_action(tag)));
+		        smtpclass_reason_name(tag_reason(tag)),
+		        smtpclass_action_name(tag_action(tag)));
 		for (size_t j = 0; j < domains; j++) {
 			fputs(j > 0 ? ", " : "", out);
 			put_text(out, d[j].key, d[j].key_len);
@@ -245,11 +255,12 @@ static void html_hours(FILE *out, const struct summary *s)
 			most = topk_entry(&s->hours, rows[k].index)->count;
 	step = n > 48 ? 720.0 / (double)n : 15.0;
 	width = left + step * (double)n + 10.0;
-	fprintf(out,
-	        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
-	        "height=\"%.0f\" role=\"img\" aria-labelledby=\"hours-title\">"
-	        "<title id=\"hours-title\">Records per hour, stacked by status</title>\n",
-	        width, chart_h + bottom + 10.0, width, chart_h + bottom + 10.0);
+	fprintf(
+	    out,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
+	    "height=\"%.0f\" role=\"img\" aria-labelledby=\"hours-title\">"
+	    "<title id=\"hours-title\">Records per hour, stacked by status</title>\n",
+	    width, chart_h + bottom + 10.0, width, chart_h + bottom + 10.0);
 	fprintf(out,
 	        "<line x1=\"%.0f\" y1=\"10\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#999\"/>"
 	        "<text x=\"%.0f\" y=\"18\" font-size=\"10\" text-anchor=\"end\">%llu</text>"
@@ -269,15 +280,18 @@ static void html_hours(FILE *out, const struct summary *s)
 				continue;
 			y -= h;
 			fprintf(out,
-			        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
+			        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+			        "fill=\"%s\">"
 			        "<title>",
 			        x, y, step - 2.0 > 1.0 ? step - 2.0 : 1.0, h, status_colours[st]);
 			put_text(out, label, len);
-			fprintf(out, ": %llu %s</title></rect>\n", status[st], summary_status_keys[st]);
+			fprintf(out, ": %llu %s</title></rect>\n", status[st],
+			        summary_status_keys[st]);
 		}
 		/* a label every 60 units or so: they are about 55 wide */
 		if (k % (size_t)(60.0 / step + 1.0) == 0) {
-			fprintf(out, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"9\">", x, chart_h + 24.0);
+			fprintf(out, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"9\">", x,
+			        chart_h + 24.0);
 			put_text(out, label, len);
 			fputs("</text>\n", out);
 		}
@@ -320,8 +334,9 @@ static void html_days(FILE *out, const struct summary *s)
 	for (size_t k = 0; k < n; k++)
 		if (days[k].records > most)
 			most = days[k].records;
-	fprintf(out, "<h2>Per day%s</h2>\n<div class=\"scroll\"><table><tr><th>day</th>"
-	             "<th class=\"n\">records</th>",
+	fprintf(out,
+	        "<h2>Per day%s</h2>\n<div class=\"scroll\"><table><tr><th>day</th>"
+	        "<th class=\"n\">records</th>",
 	        table_capped(s, T_HOURS) ? " (the days of the busiest hours)" : "");
 	for (int st = 1; st < STATUS_COUNT; st++)
 		fprintf(out, "<th class=\"n\">%s</th>", summary_status_keys[st]);
@@ -337,8 +352,10 @@ static void html_days(FILE *out, const struct summary *s)
 		fprintf(out, "\">%llu</td>", days[k].records);
 		for (int st = 1; st < STATUS_COUNT; st++)
 			fprintf(out, "<td class=\"n\">%llu</td>", days[k].status[st]);
-		fprintf(out, "<td><div class=\"bar\"><span style=\"width:%.1f%%\"></span></div></td></tr>\n",
-		        most > 0 ? 100.0 * (double)days[k].records / (double)most : 0.0);
+		fprintf(
+		    out,
+		    "<td><div class=\"bar\"><span style=\"width:%.1f%%\"></span></div></td></tr>\n",
+		    most > 0 ? 100.0 * (double)days[k].records / (double)most : 0.0);
 	}
 	fputs("</table></div>\n", out);
 	free(days);
@@ -348,12 +365,14 @@ void summary_write_html(const struct summary *s, FILE *out)
 {
 	unsigned long long outbound = s->records - s->inbound.records;
 
-	fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	             "<meta name=\"generator\" content=\"smtpclass\">"
-	             "<title>smtpclass summary</title><style>%s</style></head>\n<body>\n",
+	fprintf(out,
+	        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	        "<meta name=\"generator\" content=\"smtpclass\">"
+	        "<title>smtpclass summary</title><style>%s</style></head>\n<body>\n",
 	        style);
-	fprintf(out, "<h1>smtpclass summary: <span data-count=\"records\">%llu</span> records</h1>\n",
+	fprintf(out,
+	        "<h1>smtpclass summary: <span data-count=\"records\">%llu</span> records</h1>\n",
 	        s->records);
 	if (s->first.key != 0) {
 		fputs("<p>From ", out);
@@ -368,14 +387,16 @@ void summary_write_html(const struct summary *s, FILE *out)
 		fputs("; the report covers what was read until then.</p>\n", out);
 	}
 	if (is_approximate(s))
-		fputs("<p class=\"note\">Approximate: a table reached its capacity, or a merged summary "
+		fputs("<p class=\"note\">Approximate: a table reached its capacity, or a merged "
+		      "summary "
 		      "listed only its top entries. Counts lower in those lists are upper bounds; "
 		      "totals are exact.</p>\n",
 		      out);
 	fputs("<div class=\"cards\">", out);
 	for (int st = 1; st < STATUS_COUNT; st++) {
-		fprintf(out, "<div class=\"card\" style=\"border-top:4px solid %s\">%s"
-		             "<b data-count=\"totals:%s\">%llu</b>",
+		fprintf(out,
+		        "<div class=\"card\" style=\"border-top:4px solid %s\">%s"
+		        "<b data-count=\"totals:%s\">%llu</b>",
 		        status_colours[st], summary_status_keys[st], summary_status_keys[st],
 		        s->status[st]);
 		put_share(out, s->status[st], s->records);
@@ -394,30 +415,36 @@ void summary_write_html(const struct summary *s, FILE *out)
 
 		outbound_counts(s->reasons, s->inbound.reasons, reason_count, reasons);
 		outbound_counts(s->actions, s->inbound.actions, action_count, actions);
-		fprintf(out, "<h2>Sent by this server: <span data-count=\"outbound\">%llu</span> "
-		             "records</h2>\n",
+		fprintf(out,
+		        "<h2>Sent by this server: <span data-count=\"outbound\">%llu</span> "
+		        "records</h2>\n",
 		        outbound);
-		html_counts(out, reasons, reason_count, smtpclass_reason_name, 1, "reason", outbound);
-		html_counts(out, actions, action_count, smtpclass_action_name, 2, "action", outbound);
+		html_counts(out, reasons, reason_count, smtpclass_reason_name, 1, "reason",
+		            outbound);
+		html_counts(out, actions, action_count, smtpclass_action_name, 2, "action",
+		            outbound);
 		html_party(out, s, &s->domains, "Recipient domains, most failures first", "domain",
 		           "domain", 0);
-		html_party(out, s, &s->hosts, "Remote hosts, most failures first", "host", "host", 0);
+		html_party(out, s, &s->hosts, "Remote hosts, most failures first", "host", "host",
+		           0);
 		html_groups(out, s);
 	}
 	if (s->inbound.records > 0) {
-		fprintf(out, "<h2>Refused by this server: <span data-count=\"inbound\">%llu</span> "
-		             "records</h2>\n",
+		fprintf(out,
+		        "<h2>Refused by this server: <span data-count=\"inbound\">%llu</span> "
+		        "records</h2>\n",
 		        s->inbound.records);
 		html_counts(out, s->inbound.reasons, s->reason_count, smtpclass_reason_name, 0,
 		            "inbound reason", s->inbound.records);
 		html_party(out, s, &s->inbound.clients, "Clients", "client", "client", 1);
-		html_party(out, s, &s->inbound.domains, "Recipient domains", "domain", "inbound domain",
-		           1);
+		html_party(out, s, &s->inbound.domains, "Recipient domains", "domain",
+		           "inbound domain", 1);
 	}
-	fprintf(out,
-	        "<h2>Addresses to act on</h2>\n<p><b data-count=\"addresses:remove\">%llu</b> to "
-	        "remove: their latest outcome was a hard failure with action remove-address "
-	        "(<code>--addresses=remove</code>); <b data-count=\"addresses:soft\">%llu</b> failed "
-	        "only softly (<code>--addresses=soft</code>).</p>\n</body></html>\n",
-	        address_total(s, 0), address_total(s, 1));
+	fprintf(
+	    out,
+	    "<h2>Addresses to act on</h2>\n<p><b data-count=\"addresses:remove\">%llu</b> to "
+	    "remove: their latest outcome was a hard failure with action remove-address "
+	    "(<code>--addresses=remove</code>); <b data-count=\"addresses:soft\">%llu</b> failed "
+	    "only softly (<code>--addresses=soft</code>).</p>\n</body></html>\n",
+	    address_total(s, 0), address_total(s, 1));
 }

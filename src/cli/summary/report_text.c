@@ -46,7 +46,8 @@ static size_t code_point_cells(unsigned long cp)
 	    {0x30000, 0x3fffd},
 	};
 	static const unsigned long zero[][2] = {
-	    {0x0300, 0x036f}, {0x200b, 0x200f}, {0x20d0, 0x20ff}, {0xfe00, 0xfe0f}, {0xfe20, 0xfe2f},
+	    {0x0300, 0x036f}, {0x200b, 0x200f}, {0x20d0, 0x20ff},
+	    {0xfe00, 0xfe0f}, {0xfe20, 0xfe2f},
 	};
 
 	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
@@ -193,8 +194,8 @@ struct table_rows {
 	const struct summary *summary;
 	const struct ranked *rows;
 	const struct party_table *party;
-	int error_column;         /* the table is approximate: show each entry's error */
-	unsigned long long whole; /* what a share is of */
+	int error_column;           /* the table is approximate: show each entry's error */
+	unsigned long long whole;   /* what a share is of */
 	const struct day_row *days; /* the per-day table's rows */
 };
 
@@ -338,7 +339,8 @@ static void write_table(FILE *out, int width, const struct table_shape *shape,
 			} else {
 				write_line(out, line, o.len, width);
 				if (v.len > 0) {
-					snprintf(label, sizeof(label), "      %s: ", shape->titles[last]);
+					snprintf(label, sizeof(label),
+					         "      %s: ", shape->titles[last]);
 					write_wrapped(out, label, cell_text, v.len, width);
 				}
 			}
@@ -752,7 +754,8 @@ void summary_write_text(const struct summary *s, FILE *out, int width)
 		         (int)s->first.len, s->first.text, (int)s->last.len, s->last.text);
 	write_wrapped(out, "", line, strlen(line), width);
 	if (s->incomplete != NULL) {
-		snprintf(line, sizeof(line), "Incomplete: %s; the report covers what was read until then.",
+		snprintf(line, sizeof(line),
+		         "Incomplete: %s; the report covers what was read until then.",
 		         s->incomplete);
 		write_wrapped(out, "", line, strlen(line), width);
 	}

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 static const char month_names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 
 /* The label of an hour: "2024-02-21 09:00", or "Feb 21 09:00" without year. */

@@ -89,8 +89,7 @@ size_t summary_document_length(const char *text, size_t len);
  * that failed only softly (soft == 1).  Recipients that are not one plain
  * shell word (safe_shell_word()) are left out, counted in *left_out.
  * Returns 0, or -1 when memory is short (nothing written). */
-int summary_write_addresses(const struct summary *summary, FILE *out, int soft,
-                            size_t *left_out);
+int summary_write_addresses(const struct summary *summary, FILE *out, int soft, size_t *left_out);
 
 /* The failed recipients that were not held (the bound was reached, or
  * memory short: then *out_of_memory is 1): the address lists lack them. */

@@ -40,7 +40,7 @@ enum {
 #define SPAN_ID(part, field) SPAN_##part##_##field,
 	SUMMARY_FIELDS(SPAN_ID, NO_VALUE)
 #undef SPAN_ID
-	SPAN_SEGMENT /* then one per reply segment */
+	    SPAN_SEGMENT /* then one per reply segment */
 };
 #define SPAN_COUNT (SPAN_SEGMENT + SMTPCLASS_MAX_SEGMENTS)
 #define ABSENT     UINT32_MAX /* the span's pointer was NULL */
@@ -68,12 +68,12 @@ static struct {
 	int threaded;
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t ready;        /* a batch was handed over, or the end */
-	pthread_cond_t counted_one;  /* a batch was counted */
-	unsigned long long handed;   /* batches handed to the thread */
-	unsigned long long counted;  /* batches the thread has counted */
+	pthread_cond_t ready;       /* a batch was handed over, or the end */
+	pthread_cond_t counted_one; /* a batch was counted */
+	unsigned long long handed;  /* batches handed to the thread */
+	unsigned long long counted; /* batches the thread has counted */
 	int finished;
-	struct batch *filling;       /* the main thread's batch */
+	struct batch *filling; /* the main thread's batch */
 	struct batch batches[FEED_BATCHES];
 } feed;
 

@@ -91,6 +91,8 @@ if inbound["records"] > 0:
     want["inbound"] = inbound["records"]
     for c in inbound["clients"]:
         want["client:" + c["client"]] = c["records"]
+    for i, g in enumerate(inbound.get("groups", [])):
+        want["inbound group:%d" % (i + 1)] = g["count"]
 bad = sorted(k for k in want if got.get(k) != want[k])
 if bad or len(got) < len(want):
     for k in bad[:10]:

@@ -47,7 +47,7 @@
 
 const char *const summary_table_names[T_COUNT] = {"domains",         "hosts",          "groups",
                                                   "addresses",       "deferred",       "hours",
-                                                  "inbound_clients", "inbound_domains"};
+                                                  "inbound_clients", "inbound_domains", "inbound_groups"};
 
 const char *const summary_status_keys[STATUS_COUNT] = {NULL,      "sent",    "deferred",
                                                        "bounced", "expired", "rejected"};
@@ -218,6 +218,8 @@ struct summary *summary_create_limited(int top, const struct summary_limits *lim
 	    party_init(&s->inbound.domains, limit_or(l.domains, defaults.domains), s->reason_count);
 	failed |= topk_init(&s->groups, limit_or(l.groups, defaults.groups), TEMPLATE_MAX,
 	                    TEMPLATE_MAX, sizeof(struct group_info));
+	failed |= topk_init(&s->inbound.groups, limit_or(l.groups, defaults.groups), TEMPLATE_MAX,
+	                    TEMPLATE_MAX, sizeof(struct group_info));
 	failed |= addrset_init(&s->addresses, limit_or(l.addresses, defaults.addresses));
 	failed |= topk_init(&s->deferred, limit_or(l.deferred, defaults.deferred), 0, 0, 0);
 	failed |= topk_init(&s->hours, limit_or(l.hours, defaults.hours), 0, 0,
@@ -252,6 +254,7 @@ void summary_free(struct summary *s)
 	free(s->inbound.reasons);
 	free(s->inbound.actions);
 	topk_free(&s->groups);
+	topk_free(&s->inbound.groups);
 	addrset_free(&s->addresses);
 	topk_free(&s->deferred);
 	topk_free(&s->hours);
@@ -271,7 +274,8 @@ int table_capped(const struct summary *s, enum table_id id)
 	                                        offsetof(struct summary, deferred),
 	                                        offsetof(struct summary, hours),
 	                                        offsetof(struct summary, inbound.clients.table),
-	                                        offsetof(struct summary, inbound.domains.table)};
+	                                        offsetof(struct summary, inbound.domains.table),
+	                                        offsetof(struct summary, inbound.groups)};
 	const struct topk *t = (const struct topk *)((const char *)s + offsets[id]);
 
 	if ((s->capped & (1u << id)) != 0)
@@ -425,14 +429,14 @@ static size_t reply_template(const struct summary_record *r, char *out, size_t s
 	return o.len;
 }
 
-size_t group_add(struct summary *s, const char *template, size_t len, uint16_t tag,
+size_t group_add(struct topk *groups, const char *template, size_t len, uint16_t tag,
                  unsigned long long weight, unsigned long long error, int *fresh)
 {
 	char buf[TEMPLATE_MAX];
 	smtpclass_span key = table_name(template, len, buf, sizeof(buf));
 	uint64_t h = hash_bytes(HASH_SEED, key.ptr, key.len);
 	size_t i =
-	    topk_add(&s->groups, h ^ mix(tag + 1), tag, key.ptr, key.len, weight, error, fresh);
+	    topk_add(groups, h ^ mix(tag + 1), tag, key.ptr, key.len, weight, error, fresh);
 
 	return i;
 }
@@ -445,16 +449,18 @@ void group_example_set(struct group_info *g, const char *text, size_t len)
 	g->example_len = (unsigned short)kept.len;
 }
 
-/* Counts a failure in its reply group; domain is as the tables keep it. */
-static void group_count(struct summary *s, const struct summary_record *r, smtpclass_span domain)
+/* Counts a failure in its reply group of a groups table; domain (for an
+ * inbound group, the client) is as the tables keep it. */
+static void group_count(struct summary *s, struct topk *groups, const struct summary_record *r,
+                        smtpclass_span domain)
 {
 	char template[TEMPLATE_MAX];
 	size_t len = reply_template(r, template, sizeof(template), s->word_memo);
 	int fresh;
-	size_t i = group_add(s, template, len,
+	size_t i = group_add(groups, template, len,
 	                     group_tag(r->result_verdict, r->result_reason, r->result_action), 1, 0,
 	                     &fresh);
-	struct group_info *g = group_of(s, i);
+	struct group_info *g = group_in(groups, i);
 
 	if (fresh) {
 		char line[EXAMPLE_MAX];
@@ -627,6 +633,7 @@ static void inbound_count(struct summary *s, const struct summary_record *r, int
 		party_count(s, &in->clients, client.ptr, client.len,
 		            hash_folded(client.ptr, client.len), SMTPCLASS_STATUS_REJECTED, reason,
 		            1);
+	group_count(s, &in->groups, r, client);
 }
 
 /*
@@ -667,7 +674,7 @@ void summary_count(struct summary *s, const struct summary_record *r)
 	if (r->has_log)
 		domain = domain_span(r->log_domain, domain_buf);
 	if (failure)
-		group_count(s, r, domain);
+		group_count(s, &s->groups, r, domain);
 	if (!r->has_log)
 		return;
 

@@ -46,6 +46,7 @@ enum table_id {
 	T_HOURS,
 	T_INBOUND_CLIENTS,
 	T_INBOUND_DOMAINS,
+	T_INBOUND_GROUPS,
 	T_COUNT
 };
 extern const char *const summary_table_names[T_COUNT];
@@ -93,6 +94,10 @@ struct inbound {
 	unsigned long long records;
 	unsigned long long *reasons, *actions;
 	struct party_table clients, domains;
+	/* the reject texts, as the outbound groups, each with the clients it
+	 * refused most (in the slots a group keeps for domains) */
+	struct topk groups;
+	unsigned long long group_distinct; /* lower bound from merged summaries */
 };
 
 struct summary {
@@ -157,6 +162,12 @@ static inline void party_statuses(const struct party_table *p, size_t i,
 static inline struct group_info *group_of(const struct summary *s, size_t i)
 {
 	return topk_payload(&s->groups, i);
+}
+
+/* The group entry i of a groups table. */
+static inline struct group_info *group_in(const struct topk *groups, size_t i)
+{
+	return topk_payload(groups, i);
 }
 
 /* Counts by status of an hour entry. */
@@ -247,9 +258,9 @@ size_t party_add(struct party_table *p, const char *name, size_t len, unsigned l
                  unsigned long long error);
 
 /* Adds weight records (and error) to the group of (template, tag), the
- * template through table_name();
- * *fresh says the group is new.  Returns the entry. */
-size_t group_add(struct summary *s, const char *template, size_t len, uint16_t tag,
+ * template through table_name(), in a groups table (s->groups or
+ * s->inbound.groups); *fresh says the group is new.  Returns the entry. */
+size_t group_add(struct topk *groups, const char *template, size_t len, uint16_t tag,
                  unsigned long long weight, unsigned long long error, int *fresh);
 
 /* Adds count (and error) to a domain of a group (its name as the tables

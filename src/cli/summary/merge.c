@@ -289,7 +289,8 @@ static int read_group_name(struct merge *m, size_t group, const char *key,
 	return 0;
 }
 
-static int merge_group_domains(struct merge *m, size_t object, struct group_info *g)
+static int merge_group_domains(struct merge *m, size_t object, const char *what,
+                               struct group_info *g)
 {
 	size_t i = object + 1;
 
@@ -298,7 +299,7 @@ static int merge_group_domains(struct merge *m, size_t object, struct group_info
 		size_t len = json_decode(m->r, i, name, sizeof(name));
 		unsigned long long count;
 
-		if (read_count(m, i + 1, "domains", &count) != 0)
+		if (read_count(m, i + 1, what, &count) != 0)
 			return -1;
 		if (m->apply)
 			group_domain_add(g, m->s->group_domains, name, len, count, 0);
@@ -307,13 +308,17 @@ static int merge_group_domains(struct merge *m, size_t object, struct group_info
 	return 0;
 }
 
-static int merge_groups(struct merge *m, size_t root)
+/* The groups of root (the document: names_key "domains") or of its
+ * "inbound" object ("clients") into a groups table. */
+static int merge_groups(struct merge *m, size_t root, struct topk *groups,
+                        unsigned long long *merged_distinct, const char *names_key,
+                        enum table_id id)
 {
 	size_t list = required(m, root, "groups", J_ARRAY), i;
 	unsigned long long distinct;
 
 	if (list == JSON_NONE ||
-	    merge_list_length(m, root, "group_count", list, T_GROUPS, &distinct) != 0)
+	    merge_list_length(m, root, "group_count", list, id, &distinct) != 0)
 		return -1;
 	i = list + 1;
 	for (size_t k = 0; k < m->r->tokens[list].count; k++, i = m->r->tokens[i].next) {
@@ -332,16 +337,16 @@ static int merge_groups(struct merge *m, size_t root)
 		    read_group_name(m, i, "reason", smtpclass_reason_from_name, &reason) != 0 ||
 		    read_group_name(m, i, "action", smtpclass_action_from_name, &action) != 0)
 			return -1;
-		domains = required(m, i, "domains", J_OBJECT);
+		domains = required(m, i, names_key, J_OBJECT);
 		example_token =
 		    domains == JSON_NONE ? JSON_NONE : required(m, i, "example", J_STRING);
 		if (example_token == JSON_NONE)
 			return -1;
 		if (m->apply) {
 			len = json_decode(m->r, template_token, template, sizeof(template));
-			g = group_of(m->s, group_add(m->s, template, len,
-			                             group_tag(verdict, reason, action), count,
-			                             error, &fresh));
+			g = group_in(groups, group_add(groups, template, len,
+			                               group_tag(verdict, reason, action), count, error,
+			                               &fresh));
 			if (fresh) {
 				char example[EXAMPLE_MAX];
 
@@ -350,11 +355,11 @@ static int merge_groups(struct merge *m, size_t root)
 				    json_decode(m->r, example_token, example, sizeof(example)));
 			}
 		}
-		if (merge_group_domains(m, domains, g) != 0)
+		if (merge_group_domains(m, domains, names_key, g) != 0)
 			return -1;
 	}
-	if (m->apply && distinct > m->s->group_distinct)
-		m->s->group_distinct = distinct;
+	if (m->apply && distinct > *merged_distinct)
+		*merged_distinct = distinct;
 	return 0;
 }
 
@@ -579,6 +584,12 @@ static int merge_inbound(struct merge *m, size_t root)
 	    merge_party(m, inbound, "domains", "domain", &s->inbound.domains, T_INBOUND_DOMAINS) !=
 	        0)
 		return -1;
+	/* the reject groups: optional, since summaries written before them
+	 * have none */
+	if (member(m, inbound, "groups") != JSON_NONE &&
+	    merge_groups(m, inbound, &s->inbound.groups, &s->inbound.group_distinct, "clients",
+	                 T_INBOUND_GROUPS) != 0)
+		return -1;
 	if (m->apply) {
 		s->inbound.records += records;
 		for (int i = 0; i < s->reason_count; i++)
@@ -614,7 +625,7 @@ static int merge_document(struct merge *m)
 	    merge_time_span(m, root) != 0 ||
 	    merge_party(m, root, "domains", "domain", &m->s->domains, T_DOMAINS) != 0 ||
 	    merge_party(m, root, "hosts", "host", &m->s->hosts, T_HOSTS) != 0 ||
-	    merge_groups(m, root) != 0 || merge_hours(m, root) != 0 || merge_inbound(m, root) != 0)
+	    merge_groups(m, root, &m->s->groups, &m->s->group_distinct, "domains", T_GROUPS) != 0 || merge_hours(m, root) != 0 || merge_inbound(m, root) != 0)
 		return -1;
 	return 0;
 }

@@ -82,9 +82,9 @@ struct ranked *rank_party(const struct party_table *p, size_t *n)
 }
 
 /* Reply groups, most frequent first. */
-struct ranked *rank_groups(const struct summary *s, size_t *n)
+struct ranked *rank_groups(const struct topk *groups, size_t *n)
 {
-	struct ranked *r = table_rows(&s->groups, n);
+	struct ranked *r = table_rows(groups, n);
 
 	return sorted_rows(r, *n);
 }

@@ -26,8 +26,9 @@ int compare_ranked(const void *a, const void *b);
  * memory).  So are the two below. */
 struct ranked *rank_party(const struct party_table *p, size_t *n);
 
-/* Reply groups, most frequent first. */
-struct ranked *rank_groups(const struct summary *s, size_t *n);
+/* Reply groups of a groups table (s->groups, s->inbound.groups), most
+ * frequent first. */
+struct ranked *rank_groups(const struct topk *groups, size_t *n);
 
 /* Hours in time order. */
 struct ranked *rank_hours(const struct summary *s, size_t *n);

@@ -181,47 +181,53 @@ static void html_party(FILE *out, const struct summary *s, const struct party_ta
 	free(rows);
 }
 
-static void html_groups(FILE *out, const struct summary *s)
+/* The reply groups of our mail, or (inbound) the texts of this server's
+ * rejects with the clients they refused most, and no action column. */
+static void html_groups(FILE *out, const struct summary *s, int inbound)
 {
+	const struct topk *groups = inbound ? &s->inbound.groups : &s->groups;
 	size_t n;
-	struct ranked *rows = rank_groups(s, &n);
+	struct ranked *rows = rank_groups(groups, &n);
 
-	fprintf(out, "<h3>Reply groups: %zu of %s%llu, most frequent first</h3>\n", shown(s, n),
-	        table_capped(s, T_GROUPS) ? "about " : "",
-	        distinct_of(&s->groups, s->group_distinct));
+	fprintf(out, "<h3>%s: %zu of %s%llu, most frequent first</h3>\n",
+	        inbound ? "Reject texts" : "Reply groups", shown(s, n),
+	        table_capped(s, inbound ? T_INBOUND_GROUPS : T_GROUPS) ? "about " : "",
+	        distinct_of(groups, inbound ? s->inbound.group_distinct : s->group_distinct));
 	if (n == 0) {
 		free(rows);
 		return;
 	}
-	fputs("<div class=\"scroll\"><table><tr><th class=\"n\">#</th><th class=\"n\">count</th>"
-	      "<th>verdict</th><th>reason</th><th>action</th><th>domains</th>"
-	      "<th>template and example</th></tr>\n",
-	      out);
+	fprintf(out,
+	        "<div class=\"scroll\"><table><tr><th class=\"n\">#</th><th class=\"n\">count</th>"
+	        "<th>verdict</th><th>reason</th>%s<th>%s</th><th>template and example</th></tr>\n",
+	        inbound ? "" : "<th>action</th>", inbound ? "clients" : "domains");
 	for (size_t k = 0; k < shown(s, n); k++) {
 		size_t i = rows[k].index;
-		uint16_t tag = topk_entry(&s->groups, i)->tag;
-		const struct group_info *g = group_of(s, i);
+		uint16_t tag = topk_entry(groups, i)->tag;
+		const struct group_info *g = group_in(groups, i);
 		struct ranked d[GROUP_DOMAINS_MAX];
 		size_t domains = rank_group_domains(g, d);
 
 		fprintf(out,
 		        "<tr><td class=\"n\">%zu</td><td class=\"n\" "
-		        "data-count=\"group:%zu\">%llu</td>",
-		        k + 1, k + 1, topk_entry(&s->groups, i)->count);
-		fprintf(out, "<td>%s</td><td>%s</td><td>%s</td><td>",
+		        "data-count=\"%sgroup:%zu\">%llu</td>",
+		        k + 1, inbound ? "inbound " : "", k + 1, topk_entry(groups, i)->count);
+		fprintf(out, "<td>%s</td><td>%s</td>",
 		        smtpclass_verdict_name((smtpclass_verdict)tag_verdict(tag)),
-		        smtpclass_reason_name(tag_reason(tag)),
-		        smtpclass_action_name(tag_action(tag)));
+		        smtpclass_reason_name(tag_reason(tag)));
+		if (!inbound)
+			fprintf(out, "<td>%s</td>", smtpclass_action_name(tag_action(tag)));
+		fputs("<td>", out);
 		for (size_t j = 0; j < domains; j++) {
 			fputs(j > 0 ? ", " : "", out);
 			put_text(out, d[j].key, d[j].key_len);
 			fprintf(out, " %llu", d[j].primary);
 		}
 		fputs("</td><td class=\"t\"><code>", out);
-		if (topk_entry(&s->groups, i)->key_len == 0)
+		if (topk_entry(groups, i)->key_len == 0)
 			fputs("(no reply text)", out);
 		else
-			put_text(out, topk_key(&s->groups, i), topk_entry(&s->groups, i)->key_len);
+			put_text(out, topk_key(groups, i), topk_entry(groups, i)->key_len);
 		fputs("</code>", out);
 		if (g->example_len > 0) {
 			fputs("<br>example: <code>", out);
@@ -427,7 +433,7 @@ void summary_write_html(const struct summary *s, FILE *out)
 		           "domain", 0);
 		html_party(out, s, &s->hosts, "Remote hosts, most failures first", "host", "host",
 		           0);
-		html_groups(out, s);
+		html_groups(out, s, 0);
 	}
 	if (s->inbound.records > 0) {
 		fprintf(out,
@@ -439,6 +445,7 @@ void summary_write_html(const struct summary *s, FILE *out)
 		html_party(out, s, &s->inbound.clients, "Clients", "client", "client", 1);
 		html_party(out, s, &s->inbound.domains, "Recipient domains", "domain",
 		           "inbound domain", 1);
+		html_groups(out, s, 1);
 	}
 	fprintf(
 	    out,

@@ -86,33 +86,39 @@ static void json_group_domains(FILE *out, const struct group_info *g)
 	putc('}', out);
 }
 
-static void json_groups(FILE *out, const struct summary *s)
+/* A groups table: the outbound one at the root (names_key "domains"), the
+ * inbound one in "inbound" ("clients", one level deeper: indent). */
+static void json_groups(FILE *out, const struct summary *s, const struct topk *groups,
+                        unsigned long long merged_distinct, const char *names_key,
+                        const char *indent, const char *end)
 {
 	size_t n;
-	struct ranked *rows = rank_groups(s, &n);
+	struct ranked *rows = rank_groups(groups, &n);
 
-	fprintf(out, "  \"group_count\": %llu,\n  \"groups\": [",
-	        distinct_of(&s->groups, s->group_distinct));
+	fprintf(out, "%s\"group_count\": %llu,\n%s\"groups\": [", indent,
+	        distinct_of(groups, merged_distinct), indent);
 	for (size_t k = 0; k < shown(s, n); k++) {
 		size_t i = rows[k].index;
-		uint16_t tag = topk_entry(&s->groups, i)->tag;
-		const struct group_info *g = group_of(s, i);
+		uint16_t tag = topk_entry(groups, i)->tag;
+		const struct group_info *g = group_in(groups, i);
 
-		fputs(k > 0 ? ",\n    {\"template\": " : "\n    {\"template\": ", out);
-		output_json_string(out, topk_key(&s->groups, i),
-		                   topk_entry(&s->groups, i)->key_len);
+		fprintf(out, "%s\n%s  {\"template\": ", k > 0 ? "," : "", indent);
+		output_json_string(out, topk_key(groups, i), topk_entry(groups, i)->key_len);
 		fprintf(out, ", \"count\": %llu, \"error\": %llu, \"verdict\": \"%s\"",
-		        topk_entry(&s->groups, i)->count, *topk_error(&s->groups, i),
+		        topk_entry(groups, i)->count, *topk_error(groups, i),
 		        smtpclass_verdict_name((smtpclass_verdict)tag_verdict(tag)));
-		fprintf(out, ", \"reason\": \"%s\", \"action\": \"%s\", \"domains\": ",
-		        smtpclass_reason_name(tag_reason(tag)),
-		        smtpclass_action_name(tag_action(tag)));
+		fprintf(out, ", \"reason\": \"%s\", \"action\": \"%s\", \"%s\": ",
+		        smtpclass_reason_name(tag_reason(tag)), smtpclass_action_name(tag_action(tag)),
+		        names_key);
 		json_group_domains(out, g);
 		fputs(", \"example\": ", out);
 		output_json_string(out, g->example, g->example_len);
 		putc('}', out);
 	}
-	fputs(n > 0 ? "\n  ],\n" : "],\n", out);
+	if (n > 0)
+		fprintf(out, "\n%s]%s", indent, end);
+	else
+		fprintf(out, "]%s", end);
 	free(rows);
 }
 
@@ -169,7 +175,8 @@ static void json_inbound(FILE *out, const struct summary *s)
 	json_count_object(out, s->inbound.actions, s->action_count, smtpclass_action_name);
 	fputs(",\n", out);
 	json_party(out, s, &s->inbound.clients, "client", "clients", "    ", ",\n");
-	json_party(out, s, &s->inbound.domains, "domain", "domains", "    ", "\n");
+	json_party(out, s, &s->inbound.domains, "domain", "domains", "    ", ",\n");
+	json_groups(out, s, &s->inbound.groups, s->inbound.group_distinct, "clients", "    ", "\n");
 	fputs("  },\n", out);
 }
 
@@ -218,7 +225,7 @@ void summary_write_json(const struct summary *s, FILE *out)
 	fputs(",\n", out);
 	json_party(out, s, &s->domains, "domain", "domains", "  ", ",\n");
 	json_party(out, s, &s->hosts, "host", "hosts", "  ", ",\n");
-	json_groups(out, s);
+	json_groups(out, s, &s->groups, s->group_distinct, "domains", "  ", ",\n");
 	json_hours(out, s);
 	json_days(out, s);
 	json_inbound(out, s);

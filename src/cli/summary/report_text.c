@@ -197,6 +197,8 @@ struct table_rows {
 	int error_column;           /* the table is approximate: show each entry's error */
 	unsigned long long whole;   /* what a share is of */
 	const struct day_row *days; /* the per-day table's rows */
+	const struct topk *groups;  /* a groups table's rows: outbound or inbound */
+	int inbound;                /* the inbound groups: no action column */
 };
 
 typedef void (*cell_writer)(const struct table_rows *t, size_t row, size_t column,
@@ -383,7 +385,7 @@ static void write_counts(FILE *out, int width, const struct summary *s, const ch
 {
 	const char *titles[4] = {title, "count", "share", kind == 1 ? "meaning" : "what to do"};
 	struct table_shape shape = {kind > 0 ? 4 : 3, titles, "lrrl"};
-	struct table_rows t = {s, rows, NULL, 0, whole, NULL};
+	struct table_rows t = {s, rows, NULL, 0, whole, NULL, NULL, 0};
 
 	for (size_t i = 0; i < n; i++)
 		rows[i].secondary = (unsigned long long)kind;
@@ -457,7 +459,7 @@ static void write_party(FILE *out, int width, const struct summary *s, const str
 	size_t n;
 	struct ranked *rows = rank_party(p, &n);
 	int capped = table_capped(s, id);
-	struct table_rows t = {s, rows, p, capped, 0, NULL};
+	struct table_rows t = {s, rows, p, capped, 0, NULL, NULL, 0};
 	struct table_shape shape;
 
 	snprintf(heading, sizeof(heading), "%s: %zu of %s%llu, most failures first", title,
@@ -490,21 +492,23 @@ static void put_group_domains(struct text_buffer *o, const struct group_info *g)
 
 static void group_cell(const struct table_rows *t, size_t row, size_t column, struct text_buffer *o)
 {
-	const struct summary *s = t->summary;
 	size_t i = t->rows[row].index;
-	uint16_t tag = topk_entry(&s->groups, i)->tag;
+	const struct topk *groups = t->groups;
+	uint16_t tag = topk_entry(groups, i)->tag;
 
 	if (!t->error_column && column >= 2)
+		column++;
+	if (t->inbound && column >= 5)
 		column++;
 	switch (column) {
 	case 0:
 		put_number(o, row + 1);
 		break;
 	case 1:
-		put_number(o, topk_entry(&s->groups, i)->count);
+		put_number(o, topk_entry(groups, i)->count);
 		break;
 	case 2:
-		put_number(o, *topk_error(&s->groups, i));
+		put_number(o, *topk_error(groups, i));
 		break;
 	case 3:
 		put_string(o, smtpclass_verdict_name((smtpclass_verdict)tag_verdict(tag)));
@@ -516,42 +520,57 @@ static void group_cell(const struct table_rows *t, size_t row, size_t column, st
 		put_string(o, smtpclass_action_name(tag_action(tag)));
 		break;
 	default:
-		put_group_domains(o, group_of(s, i));
+		put_group_domains(o, group_in(groups, i));
 		break;
 	}
 }
 
 static void group_lines(FILE *out, int width, const struct table_rows *t, size_t row)
 {
-	const struct summary *s = t->summary;
+	const struct topk *groups = t->groups;
 	size_t i = t->rows[row].index;
-	const struct group_info *g = group_of(s, i);
+	const struct group_info *g = group_in(groups, i);
 
-	if (topk_entry(&s->groups, i)->key_len == 0)
+	if (topk_entry(groups, i)->key_len == 0)
 		write_wrapped(out, "      template: ", "(no reply text)", 15, width);
 	else
-		write_wrapped(out, "      template: ", topk_key(&s->groups, i),
-		              topk_entry(&s->groups, i)->key_len, width);
+		write_wrapped(out, "      template: ", topk_key(groups, i),
+		              topk_entry(groups, i)->key_len, width);
 	if (g->example_len > 0)
 		write_wrapped(out, "      example:  ", g->example, g->example_len, width);
 }
 
-static void write_groups(FILE *out, int width, const struct summary *s)
+/* The reply groups of our mail, or (inbound) the texts of this server's
+ * rejects, with the clients they refused most and no action column: the
+ * actions are advice about one's own sending. */
+static void write_groups(FILE *out, int width, const struct summary *s, int inbound)
 {
 	static const char *const with_error[] = {"#",      "count",  "error",  "verdict",
 	                                         "reason", "action", "domains"};
 	static const char *const without_error[] = {"#",      "count",  "verdict",
 	                                            "reason", "action", "domains"};
+	static const char *const in_with_error[] = {"  #",    "count",  "error",
+	                                            "verdict", "reason", "clients"};
+	static const char *const in_without_error[] = {"  #", "count", "verdict", "reason",
+	                                               "clients"};
+	const struct topk *groups = inbound ? &s->inbound.groups : &s->groups;
+	enum table_id id = inbound ? T_INBOUND_GROUPS : T_GROUPS;
 	char heading[256];
 	size_t n;
-	struct ranked *rows = rank_groups(s, &n);
-	int capped = table_capped(s, T_GROUPS);
-	struct table_rows t = {s, rows, NULL, capped, 0, NULL};
+	struct ranked *rows = rank_groups(groups, &n);
+	int capped = table_capped(s, id);
+	struct table_rows t = {s, rows, NULL, capped, 0, NULL, groups, inbound};
 	struct table_shape shape = {capped ? 7 : 6, capped ? with_error : without_error,
 	                            capped ? "rrrllll" : "rrllll"};
 
-	snprintf(heading, sizeof(heading), "Reply groups: %zu of %s%llu, most frequent first",
-	         shown(s, n), capped ? "about " : "", distinct_of(&s->groups, s->group_distinct));
+	if (inbound) {
+		shape.columns = capped ? 6 : 5;
+		shape.titles = capped ? in_with_error : in_without_error;
+		shape.align = capped ? "rrrlll" : "rrlll";
+	}
+	snprintf(heading, sizeof(heading), "%s: %zu of %s%llu, most frequent first",
+	         inbound ? "  Reject texts" : "Reply groups", shown(s, n), capped ? "about " : "",
+	         distinct_of(groups, inbound ? s->inbound.group_distinct : s->group_distinct));
 	write_heading(out, width, heading);
 	write_table(out, width, &shape, &t, shown(s, n), group_cell, group_lines);
 	free(rows);
@@ -596,7 +615,7 @@ static void write_days(FILE *out, int width, const struct summary *s)
 	struct table_shape shape = {7, titles, "lrrrrrr"};
 	size_t n;
 	struct day_row *days = rank_days(s, &n);
-	struct table_rows t = {s, NULL, NULL, 0, 0, days};
+	struct table_rows t = {s, NULL, NULL, 0, 0, days, NULL, 0};
 
 	if (n == 0)
 		return;
@@ -614,7 +633,7 @@ static void write_hours(FILE *out, int width, const struct summary *s)
 	struct table_shape shape = {7, titles, "lrrrrrr"};
 	size_t n;
 	struct ranked *rows = rank_hours(s, &n);
-	struct table_rows t = {s, rows, NULL, 0, 0, NULL};
+	struct table_rows t = {s, rows, NULL, 0, 0, NULL, NULL, 0};
 
 	write_heading(out, width,
 	              table_capped(s, T_HOURS) ? "Per hour (the busiest hours)" : "Per hour");
@@ -677,7 +696,7 @@ static void write_outbound(FILE *out, int width, const struct summary *s)
 
 	write_party(out, width, s, &s->domains, "Recipient domains", T_DOMAINS);
 	write_party(out, width, s, &s->hosts, "Remote hosts", T_HOSTS);
-	write_groups(out, width, s);
+	write_groups(out, width, s, 0);
 }
 
 /* A cell of an inbound table: name, refused, error (when shown) and top
@@ -706,7 +725,7 @@ static void write_inbound_party(FILE *out, int width, const struct summary *s,
 	size_t n;
 	struct ranked *rows = rank_party(p, &n);
 	int capped = table_capped(s, id);
-	struct table_rows t = {s, rows, p, capped, 0, NULL};
+	struct table_rows t = {s, rows, p, capped, 0, NULL, NULL, 0};
 	struct table_shape shape = {capped ? 4 : 3, capped ? with_error : without_error,
 	                            capped ? "lrrl" : "lrl"};
 
@@ -737,6 +756,8 @@ static void write_inbound(FILE *out, int width, const struct summary *s)
 	write_inbound_party(out, width, s, &in->clients, "Clients", "client", T_INBOUND_CLIENTS);
 	write_inbound_party(out, width, s, &in->domains, "Recipient domains", "domain",
 	                    T_INBOUND_DOMAINS);
+	if (in->groups.used > 0)
+		write_groups(out, width, s, 1);
 }
 
 void summary_write_text(const struct summary *s, FILE *out, int width)
@@ -781,7 +802,7 @@ void summary_write_text(const struct summary *s, FILE *out, int width)
 	}
 	{
 		struct table_shape shape = {3, status_titles, "lrr"};
-		struct table_rows t = {s, rows, NULL, 0, s->records, NULL};
+		struct table_rows t = {s, rows, NULL, 0, s->records, NULL, NULL, 0};
 
 		write_table(out, width, &shape, &t, n, count_cell, NULL);
 	}

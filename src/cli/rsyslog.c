@@ -39,8 +39,15 @@ static char scratch[LINE_CAP];
 /* The record writer of every other mode, in its rsyslog form. */
 static struct output output = {.format = FORMAT_JSON};
 
+void rsyslog_start(FILE *out, smtpclass_mta forced_mta)
+{
+	output.stream = out;
+	output.failed = 0;
+	smtpclass_log_state_init(&state, forced_mta);
+}
+
 /* Answers one message: its enrichment, or {} when it reports no outcome. */
-static void answer(const char *line, size_t len, const smtpclass_options *options)
+void rsyslog_answer(const char *line, size_t len, const smtpclass_options *options)
 {
 	smtpclass_log_record record;
 	smtpclass_reply reply;
@@ -55,7 +62,7 @@ static void answer(const char *line, size_t len, const smtpclass_options *option
 		len--;
 	}
 	if (smtpclass_log_scan(line, len, &state, &record) != 1) {
-		fputs("{}\n", stdout);
+		fputs("{}\n", output.stream);
 		return;
 	}
 	smtpclass_log_classify_found(&record, options, scratch, sizeof(scratch), &found, &reply,
@@ -76,9 +83,8 @@ static void answer(const char *line, size_t len, const smtpclass_options *option
 int rsyslog_run(const smtpclass_options *options, smtpclass_mta forced_mta)
 {
 	/* One line in, one answer out: nothing to gain from reading ahead. */
-	output.stream = stdout;
+	rsyslog_start(stdout, forced_mta);
 	line_reader_init(&reader, STDIN_FILENO, NULL, 0, INPUT_RAW);
-	smtpclass_log_state_init(&state, forced_mta);
 	for (;;) {
 		const char *line;
 		size_t len;
@@ -87,7 +93,7 @@ int rsyslog_run(const smtpclass_options *options, smtpclass_mta forced_mta)
 
 		if (got != 1)
 			return got < 0 ? EX_IOERR : EX_OK;
-		answer(line, len, options);
+		rsyslog_answer(line, len, options);
 		if (output.failed || fflush(stdout) != 0 || ferror(stdout))
 			return EX_IOERR;
 	}

@@ -148,14 +148,101 @@ static struct value text_value(const smtpclass_reply *reply)
 	return v;
 }
 
+/* Writes n >= 0 at p as %0*lld would, at least width digits; returns the
+ * end.  snprintf() was a third of a JSON log record (callgrind). */
+static char *put_digits(char *p, long long n, int width)
+{
+	char digits[DECIMAL_MAX];
+	size_t at = decimal_digits(digits, n);
+
+	for (int pad = width - (int)(DECIMAL_MAX - at); pad > 0; pad--)
+		*p++ = '0';
+	memcpy(p, digits + at, DECIMAL_MAX - at);
+	return p + (DECIMAL_MAX - at);
+}
+
+/* Writes 0 <= n <= 99 at p as %02d would; returns the end. */
+static char *put_two_digits(char *p, int n)
+{
+	p[0] = (char)('0' + n / 10);
+	p[1] = (char)('0' + n % 10);
+	return p + 2;
+}
+
+/* The fraction of the second as timestamp_iso() and unix_value() write
+ * it: its first (at most 6) digits, or -1 when there is none. */
+static long stamp_fraction(const struct stamp *t, int *digits)
+{
+	long fraction = t->micros;
+
+	if (t->fraction_digits <= 0)
+		return -1;
+	*digits = t->fraction_digits > 6 ? 6 : t->fraction_digits;
+	for (int i = *digits; i < 6; i++)
+		fraction /= 10;
+	return fraction;
+}
+
+/*
+ * timestamp_iso() without snprintf(): "%04d-%02d-%02dT%02d:%02d:%02d" with
+ * the fraction and "+hh:mm", the same bytes for every stamp it takes; 0
+ * for the others (a field out of range, a negative one), which go to
+ * timestamp_iso() itself.  The offset is what timestamp_unix() took away
+ * from the wall clock.
+ */
+static size_t fast_iso(const struct stamp *t, char *buf)
+{
+	long long wall, offset;
+	long fraction;
+	int digits = 0;
+	char *p = buf, sign;
+
+	if (t->year <= 0 || t->year > 9999 || t->month < 0 || t->month > 99 || t->day < 0 ||
+	    t->day > 99 || t->hour < 0 || t->hour > 99 || t->minute < 0 || t->minute > 99 ||
+	    t->second < 0 || t->second > 99 || t->micros < 0 || t->micros > 999999)
+		return 0;
+	wall = days_from_civil(t->year, t->month, t->day) * 86400 + t->hour * 3600LL +
+	       t->minute * 60LL + t->second;
+	offset = wall - timestamp_unix(t);
+	sign = offset < 0 ? '-' : '+';
+	if (offset < 0)
+		offset = -offset;
+	if (offset / 3600 > 99)
+		return 0;
+	p = put_digits(p, t->year, 4);
+	*p++ = '-';
+	p = put_two_digits(p, t->month);
+	*p++ = '-';
+	p = put_two_digits(p, t->day);
+	*p++ = 'T';
+	p = put_two_digits(p, t->hour);
+	*p++ = ':';
+	p = put_two_digits(p, t->minute);
+	*p++ = ':';
+	p = put_two_digits(p, t->second);
+	fraction = stamp_fraction(t, &digits);
+	if (fraction >= 0) {
+		*p++ = '.';
+		p = put_digits(p, fraction, digits);
+	}
+	*p++ = sign;
+	p = put_two_digits(p, (int)(offset / 3600));
+	*p++ = ':';
+	p = put_two_digits(p, (int)(offset / 60 % 60));
+	return (size_t)(p - buf);
+}
+
 /* The record's stamp, read once per record by output_record(). */
 static struct value iso_value(struct output *output)
 {
 	static char iso[64];
 	struct value v = {V_NULL, NULL, 0, 0};
 
-	if (output->stamp_ok)
-		v.len = timestamp_iso(&output->stamp, iso, sizeof(iso));
+	if (output->stamp_ok) {
+		v.len = fast_iso(&output->stamp, iso);
+		if (v.len == 0)
+			v.len = timestamp_iso(&output->stamp, iso, sizeof(iso));
+	}
 	if (v.len > 0) {
 		v.kind = V_STRING;
 		v.s = iso;
@@ -164,31 +251,51 @@ static struct value iso_value(struct output *output)
 }
 
 /* Seconds since the epoch, with the fraction the log gives, as a JSON
- * number: what jq and awk filters compare. */
+ * number: what jq and awk filters compare.  Written as "%lld.%0*ld" would
+ * (put_digits(): that snprintf() was a tenth of a JSON log record). */
 static struct value unix_value(struct output *output)
 {
 	static char number[48];
 	struct value v = {V_NULL, NULL, 0, 0};
 	const struct stamp *t = &output->stamp;
-	int n;
+	char digits[DECIMAL_MAX];
+	size_t at;
+	long fraction;
+	int width = 0;
 
 	if (!output->stamp_ok || t->year == 0)
 		return v;
-	if (t->fraction_digits > 0) {
-		int digits = t->fraction_digits > 6 ? 6 : t->fraction_digits;
-		long fraction = t->micros;
+	if (t->micros < 0) {
+		/* Not from a parsed stamp: written as it always was. */
+		int n;
 
-		for (int i = digits; i < 6; i++)
-			fraction /= 10;
-		n = snprintf(number, sizeof(number), "%lld.%0*ld", timestamp_unix(t), digits, fraction);
-	} else {
-		n = snprintf(number, sizeof(number), "%lld", timestamp_unix(t));
+		if (t->fraction_digits > 0) {
+			int width = t->fraction_digits > 6 ? 6 : t->fraction_digits;
+			long slow = t->micros;
+
+			for (int i = width; i < 6; i++)
+				slow /= 10;
+			n = snprintf(number, sizeof(number), "%lld.%0*ld", timestamp_unix(t), width, slow);
+		} else {
+			n = snprintf(number, sizeof(number), "%lld", timestamp_unix(t));
+		}
+		if (n > 0 && (size_t)n < sizeof(number)) {
+			v.kind = V_RAW;
+			v.s = number;
+			v.len = (size_t)n;
+		}
+		return v;
 	}
-	if (n > 0 && (size_t)n < sizeof(number)) {
-		v.kind = V_RAW;
-		v.s = number;
-		v.len = (size_t)n;
+	at = decimal_digits(digits, timestamp_unix(t));
+	memcpy(number, digits + at, DECIMAL_MAX - at);
+	v.len = DECIMAL_MAX - at;
+	fraction = stamp_fraction(t, &width);
+	if (fraction >= 0) {
+		number[v.len++] = '.';
+		v.len = (size_t)(put_digits(number + v.len, fraction, width) - number);
 	}
+	v.kind = V_RAW;
+	v.s = number;
 	return v;
 }
 

@@ -405,13 +405,32 @@ static struct value taxonomy_value(const smtpclass_result *result, size_t i)
 	}
 }
 
+/* The value of log column i of a record with a log record.  Kept out of
+ * column_value(): inlined, its stamps made every reply column's call
+ * save more registers (callgrind: +11% Ir in column_value on replies). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static struct value log_column_value(struct output *output, const struct record *record,
+                                     size_t i)
+{
+	const smtpclass_log_record *log = record->log;
+	const struct record_mail *mail = record->mail;
+	const struct value none = {V_NULL, NULL, 0, 0};
+
+	switch (i) {
+		LOG_COLUMNS(COLUMN_LOG_CASE)
+	default:
+		return none;
+	}
+}
+
 /* The value of column id i (reply columns first, then log, then taxonomy). */
 static struct value column_value(struct output *output, const struct record *record,
                                  size_t i)
 {
 	const smtpclass_reply *reply = record->reply;
 	const smtpclass_result *result = record->result;
-	const smtpclass_log_record *log = record->log;
 	const smtpclass_found *found = record->found;
 	const struct record_mail *mail = record->mail;
 	const struct value none = {V_NULL, NULL, 0, 0};
@@ -424,13 +443,9 @@ static struct value column_value(struct output *output, const struct record *rec
 	}
 	if (i >= REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT)
 		return taxonomy_value(result, i - REPLY_COLUMN_COUNT - LOG_COLUMN_COUNT);
-	if (log == NULL)
+	if (record->log == NULL)
 		return none;
-	switch (i - REPLY_COLUMN_COUNT) {
-		LOG_COLUMNS(COLUMN_LOG_CASE)
-	default:
-		return none;
-	}
+	return log_column_value(output, record, i - REPLY_COLUMN_COUNT);
 }
 
 /* Every record has every reply and log column (null where the mode has no

@@ -35,9 +35,11 @@
 #define HOST_MAX     300
 #define ARGUMENT_MAX 512
 
+/* SP, or HT LF VT FF CR: those are 9 to 13, one compare (literal_at()
+ * tests every byte it reads). */
 static int is_blank(unsigned char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+	return c == ' ' || (unsigned char)(c - '\t') <= '\r' - '\t';
 }
 
 static int is_alnum(unsigned char c)
@@ -52,7 +54,7 @@ static int is_digit(unsigned char c)
 
 static unsigned char lower(unsigned char c)
 {
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+	return (unsigned char)(c - 'A') < 26 ? (unsigned char)(c + ('a' - 'A')) : c;
 }
 
 static const char *skip_blanks(const char *p, const char *end)

@@ -666,8 +666,11 @@ static void write_scalar(struct output *output, const struct value *v)
 }
 
 /* ',"name":' for every column, made once, so a record is mostly memcpy;
- * followed by "null", a null member is one copy. */
-static char json_keys[ALL_COLUMN_COUNT][32];
+ * followed by "null", a null member is one copy.  A row is KEY_COPY bytes
+ * longer than any key, so that out_key() may copy KEY_COPY bytes from
+ * anywhere in it. */
+#define KEY_COPY 32
+static char json_keys[ALL_COLUMN_COUNT][2 * KEY_COPY];
 static size_t json_key_lengths[ALL_COLUMN_COUNT];
 /* Without a log record every log column is null (column_value()): their
  * members, made once, are one copy for a record of a reply. */
@@ -687,6 +690,19 @@ static void init_json_keys(void)
 		memcpy(json_log_nulls + json_log_nulls_length, json_keys[i], json_key_lengths[i] + 4);
 		json_log_nulls_length += json_key_lengths[i] + 4;
 	}
+}
+
+/* Writes key[0..len) (a json_keys[] row, readable KEY_COPY bytes on) as
+ * one fixed-size copy, which the compiler turns into two vector moves: the
+ * copy of variable length was a call to memcpy() per member. */
+static inline void out_key(struct output *output, const char *key, size_t len)
+{
+	if (len > KEY_COPY || output->used + KEY_COPY > sizeof(output->buffer)) {
+		out_bytes(output, key, len);
+		return;
+	}
+	memcpy(output->buffer + output->used, key, KEY_COPY);
+	output->used += len;
 }
 
 /* Writes the members of one JSON object: the column ids listed (when list
@@ -713,11 +729,11 @@ static void write_json_members(struct output *output, const struct record *recor
 		if (omit_null && v.kind == V_NULL)
 			continue;
 		if (v.kind == V_NULL) {
-			out_bytes(output, json_keys[i] + first, json_key_lengths[i] + 4 - (size_t)first);
+			out_key(output, json_keys[i] + first, json_key_lengths[i] + 4 - (size_t)first);
 			first = 0;
 			continue;
 		}
-		out_bytes(output, json_keys[i] + first, json_key_lengths[i] - (size_t)first);
+		out_key(output, json_keys[i] + first, json_key_lengths[i] - (size_t)first);
 		first = 0;
 		switch (v.kind) {
 		case V_NULL:

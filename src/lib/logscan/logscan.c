@@ -215,7 +215,10 @@ static const char *match_syslog_stamp(const char *p, const char *end)
 	if (*p == ' ')
 		p++;
 	day = p;
-	while (p < end && is_digit(*p) && p - day < 2)
+	/* one or two digits */
+	if (p < end && is_digit(*p))
+		p++;
+	if (p > day && p < end && is_digit(*p))
 		p++;
 	if (p == day || p >= end || *p != ' ')
 		return NULL;

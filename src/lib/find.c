@@ -264,8 +264,13 @@ static const char *read_stage(const char *p, const char *end, smtpclass_stage *s
 
 		for (int i = 0; i < sc_stage_phrase_count && found == NULL; i++) {
 			const struct sc_stage_phrase *phrase = &sc_stage_phrases[i];
-			const char *q = literal_at(p, end, phrase->phrase, phrase->len);
+			const char *q;
 
+			/* the first byte inline: most phrases fail there */
+			if (phrase->len > 0 && phrase->phrase[0] != ' ' &&
+			    (p == end || lower((unsigned char)*p) != (unsigned char)phrase->phrase[0]))
+				continue;
+			q = literal_at(p, end, phrase->phrase, phrase->len);
 			if (q != NULL && (q == end || !is_alnum((unsigned char)*q))) {
 				found = phrase;
 				after = q;

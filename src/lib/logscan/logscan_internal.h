@@ -173,7 +173,8 @@ static inline const char *find_bytes_at(const char *p, const char *end, const ch
 		if (hit == NULL)
 			return NULL;
 		hit -= anchor;
-		if (memcmp(hit, text, n) == 0)
+		/* the first byte inline: most candidates fail there */
+		if (hit[0] == text[0] && memcmp(hit, text, n) == 0)
 			return hit;
 		p = hit + 1;
 	}

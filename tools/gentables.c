@@ -634,6 +634,14 @@ static int generator_action(const char *name, size_t len)
 	return lookup_name(&actions, name, len);
 }
 
+static void put_uint32_array(FILE *out, const char *name, const uint32_t *values, int count)
+{
+	fprintf(out, "static const uint32_t %s[] = {", name);
+	for (int i = 0; i < count; i++)
+		fprintf(out, "%s%u,", i % 12 == 0 ? "\n\t" : "", (unsigned)values[i]);
+	fputs("\n};\n", out);
+}
+
 static void put_int32_array(FILE *out, const char *name, const int32_t *values, int count)
 {
 	fprintf(out, "static const int32_t %s[] = {", name);
@@ -726,7 +734,6 @@ static void write_rules(FILE *out, const char *dir)
 	const struct sc_automaton *a = &build.automaton;
 	size_t error_line;
 	char *text;
-	int cells;
 
 	snprintf(path, sizeof(path), "%s/rules.tsv", dir);
 	text = read_file(path);
@@ -750,19 +757,20 @@ static void write_rules(FILE *out, const char *dir)
 		fail(path, 0, "rule %s: action %s goes with none of the verdicts it can have",
 		     rule->rule, actions.rows[rule->action].fields[0]);
 	}
-	cells = a->state_count * a->class_count;
-	fprintf(out, "/* data/rules.tsv: %d rules, %d phrases, %d states x %d byte classes */\n",
-	        a->rule_count, a->phrase_count, a->state_count, a->class_count);
-	fputs("static const unsigned char builtin_emits[] = {", out);
-	for (int i = 0; i < a->state_count; i++)
-		fprintf(out, "%s%d,", i % 32 == 0 ? "\n\t" : "", a->emits[i]);
+	fprintf(out,
+	        "/* data/rules.tsv: %d rules, %d phrases, %d states x %d byte classes,\n"
+	        " * packed into %d cells, %d of them for the states that emit */\n",
+	        a->rule_count, a->phrase_count, a->state_count, a->class_count, a->cell_count,
+	        a->emit_count);
+	put_uint32_array(out, "builtin_root", a->root, a->class_count);
+	put_uint32_array(out, "builtin_cells", a->cells, a->cell_count);
+	fputs("static const struct sc_emit builtin_emits[] = {", out);
+	for (int i = 0; i < a->emit_count; i++)
+		fprintf(out, "%s{%d, %d},", i % 8 == 0 ? "\n\t" : " ", (int)a->emits[i].phrase,
+		        (int)a->emits[i].link);
+	if (a->emit_count == 0)
+		fputs("{-1, -1}", out); /* C has no empty arrays */
 	fputs("\n};\n", out);
-	fputs("static const uint16_t builtin_transitions[] = {", out);
-	for (int i = 0; i < cells; i++)
-		fprintf(out, "%s%u,", i % 16 == 0 ? "\n\t" : "", a->transitions[i]);
-	fputs("\n};\n", out);
-	put_int32_array(out, "builtin_state_phrase", a->state_phrase, a->state_count);
-	put_int32_array(out, "builtin_output_link", a->output_link, a->state_count);
 	put_int32_array(out, "builtin_phrase_rules_start", a->phrase_rules_start, a->phrase_count + 1);
 	put_int32_array(out, "builtin_phrase_rules", a->phrase_rules,
 	                a->phrase_rules_start[a->phrase_count]);
@@ -782,13 +790,18 @@ static void write_rules(FILE *out, const char *dir)
 		        rule->action, rule->verdict, rule->bare_verdict, rule->provider,
 		        rule->phrase_first, rule->phrase_count);
 	}
-	fputs("};\n\nconst struct sc_automaton sc_builtin_rules = {\n\t{", out);
+	fputs("};\n\nconst struct sc_automaton sc_builtin_rules = {\n\t.byte_class = {", out);
 	for (int c = 0; c < 256; c++)
 		fprintf(out, "%s%d,", c % 32 == 0 ? "\n\t\t" : "", a->byte_class[c]);
-	fprintf(out, "\n\t},\n\t%d, %d, %d, builtin_transitions, builtin_emits, builtin_state_phrase, "
-	             "builtin_output_link,\n\t%d, builtin_phrase_rules_start, builtin_phrase_rules,\n"
-	             "\tbuiltin_rule_phrases, builtin_rule_rows, %d};\n",
-	        a->class_count, a->class_shift, a->state_count, a->phrase_count, a->rule_count);
+	fprintf(out,
+	        "\n\t},\n\t.class_count = %d,\n\t.state_count = %d,\n\t.root = builtin_root,\n"
+	        "\t.cell_count = %d,\n\t.cells = builtin_cells,\n\t.emit_from = %u,\n"
+	        "\t.emits = builtin_emits,\n\t.emit_count = %d,\n\t.phrase_count = %d,\n"
+	        "\t.phrase_rules_start = builtin_phrase_rules_start,\n"
+	        "\t.phrase_rules = builtin_phrase_rules,\n\t.rule_phrases = builtin_rule_phrases,\n"
+	        "\t.rules = builtin_rule_rows,\n\t.rule_count = %d,\n};\n",
+	        a->class_count, a->state_count, a->cell_count, (unsigned)a->emit_from,
+	        a->emit_count, a->phrase_count, a->rule_count);
 	sc_rules_free(&build);
 	free(text);
 }

@@ -35,9 +35,11 @@
 #define HOST_MAX     300
 #define ARGUMENT_MAX 512
 
+/* SP, or HT LF VT FF CR: those are 9 to 13, one compare (literal_at()
+ * tests every byte it reads). */
 static int is_blank(unsigned char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+	return c == ' ' || (unsigned char)(c - '\t') <= '\r' - '\t';
 }
 
 static int is_alnum(unsigned char c)
@@ -52,7 +54,7 @@ static int is_digit(unsigned char c)
 
 static unsigned char lower(unsigned char c)
 {
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+	return (unsigned char)(c - 'A') < 26 ? (unsigned char)(c + ('a' - 'A')) : c;
 }
 
 static const char *skip_blanks(const char *p, const char *end)
@@ -262,8 +264,13 @@ static const char *read_stage(const char *p, const char *end, smtpclass_stage *s
 
 		for (int i = 0; i < sc_stage_phrase_count && found == NULL; i++) {
 			const struct sc_stage_phrase *phrase = &sc_stage_phrases[i];
-			const char *q = literal_at(p, end, phrase->phrase, phrase->len);
+			const char *q;
 
+			/* the first byte inline: most phrases fail there */
+			if (phrase->len > 0 && phrase->phrase[0] != ' ' &&
+			    (p == end || lower((unsigned char)*p) != (unsigned char)phrase->phrase[0]))
+				continue;
+			q = literal_at(p, end, phrase->phrase, phrase->len);
 			if (q != NULL && (q == end || !is_alnum((unsigned char)*q))) {
 				found = phrase;
 				after = q;
@@ -342,17 +349,16 @@ static const char *search_limit(int kind, const char *from, const char *end)
 	return from + most;
 }
 
-/* A pattern opening with {host} or {address}: the anchor literal must be
- * at pos (checked first: it fails in a compare or two, the token before it
- * takes a scan), and the token before pos must be a host or an address. */
+/* A pattern opening with {host} or {address}, whose anchor literal is at
+ * pos (match_row() compares it first: it fails in a compare or two, the
+ * token before it takes a scan): the token before pos must be a host or an
+ * address. */
 static int match_opening(const struct sc_wrapper_row *row, const char *start, const char *pos,
-                         const char *end, struct match *m)
+                         struct match *m)
 {
-	const struct sc_wrapper_op *open = &row->ops[0], *anchor = &row->ops[1];
+	const struct sc_wrapper_op *open = &row->ops[0];
 	const char *token;
 
-	if (literal_at(pos, end, anchor->text, anchor->len) == NULL)
-		return 0;
 	token = token_before(start, pos, open->kind == SC_WRAPPER_HOST);
 	if (token == pos)
 		return 0;
@@ -370,15 +376,22 @@ static int match_opening(const struct sc_wrapper_row *row, const char *start, co
 static int match_row(const struct sc_wrapper_row *row, const char *start, const char *pos,
                      const char *end, struct match *m)
 {
-	const char *p = pos;
+	const char *p;
 	int pending = -1; /* the placeholder op waiting for the next literal */
 	const char *pending_from = NULL;
 
+	const struct sc_wrapper_op *anchor = &row->ops[row->anchor];
+
 	memset(m, 0, sizeof(*m));
 	m->stage = row->stage;
-	if (row->anchor == 1 && !match_opening(row, start, pos, end, m))
+	/* The anchor literal at pos, compared once (the ops before it are
+	 * only the opening {host} or {address}). */
+	p = literal_at(pos, end, anchor->text, anchor->len);
+	if (p == NULL)
 		return 0;
-	for (int i = row->anchor; i < row->op_count; i++) {
+	if (row->anchor == 1 && !match_opening(row, start, pos, m))
+		return 0;
+	for (int i = row->anchor + 1; i < row->op_count; i++) {
 		const struct sc_wrapper_op *op = &row->ops[i];
 
 		switch (op->kind) {
@@ -470,6 +483,16 @@ static int lowest_bit(unsigned long long mask)
 #endif
 }
 
+/* Whether the literal may be at q as far as its second byte tells: the
+ * first-byte table picked the row, and most rows it picks fail on the next
+ * byte, before match_row() clears its match. */
+static int second_byte_may_match(const struct sc_wrapper_op *op, const char *q, const char *end)
+{
+	if (op->len < 2 || op->text[0] == ' ' || op->text[1] == ' ')
+		return 1;
+	return end - q >= 2 && lower((unsigned char)q[1]) == (unsigned char)op->text[1];
+}
+
 /* Step 1: a text that opens with a code; a trailer row may cut its end. */
 static void find_trailer(const char *p, const char *end, smtpclass_found *out)
 {
@@ -542,7 +565,8 @@ int smtpclass_find_reply(const char *input, size_t len, smtpclass_found *out)
 			int i = lowest_bit(rows);
 			struct match m;
 
-			if (!match_row(&sc_wrappers[i], p, q, end, &m))
+			if (!second_byte_may_match(&sc_wrappers[i].ops[sc_wrappers[i].anchor], q, end) ||
+			    !match_row(&sc_wrappers[i], p, q, end, &m))
 				continue;
 			if (m.has_code) {
 				set_result(out, &sc_wrappers[i], &m);

@@ -1,11 +1,11 @@
 /*
  * rulebuild.c: parse a rules file and compile its phrases into an
- * Aho-Corasick DFA.
+ * Aho-Corasick DFA, packed into shared cells (rules_internal.h).
  *
  * One builder serves two callers: tools/gentables.c compiles data/rules.tsv
  * at build time and writes the arrays out as C, and the library compiles
  * site rule files (--rules) at run time.  This is setup, not a per-reply
- * call, so it allocates; the matcher in rules.c never does.
+ * call, so it allocates; the matcher in rulematch.c never does.
  *
  * Format (see smtpclass-rules(5)): tab-separated
  *   id  phrases  reason  action  verdict  bare_verdict  provider  source  [example]
@@ -29,7 +29,7 @@
 #define HEADER "id\tphrases\treason\taction\tverdict\tbare_verdict\tprovider\tsource"
 #define HEADER_EXAMPLE HEADER "\texample"
 #define FIELD_COUNT    9     /* the ninth, example, may be left out */
-#define MAX_STATES 65535 /* state ids are 16 bits in the matcher */
+#define MAX_STATES 65535 /* a bound on the memory a rules file takes */
 
 struct parsed_rule {
 	size_t line;
@@ -331,138 +331,380 @@ static int parse_text(struct builder *b, const char *text, size_t len)
 	return 0;
 }
 
-/* Builds the trie, then the DFA with failure and output links. */
-static int build_automaton(struct builder *b, struct sc_rule_build *out)
+/* Most free cells a row tries from the first one on before it looks only
+ * among the last cells: keeps packing linear (site rules may make 65535
+ * states) at the cost of some empty cells.  data/rules.tsv packs into 94k
+ * cells at 16, 89k at 256 for three times the packing work (compiling it
+ * as site rules: 97M Ir in all at 16, 314M at 256; the dense table took
+ * 53M). */
+#define PACK_TRIES 16
+
+/* The dense DFA the trie and the failure links make, before packing. */
+struct dense_dfa {
+	uint32_t *next;        /* [state * classes + class] */
+	int32_t *state_phrase; /* phrase that ends in the state, or -1 */
+	int32_t *output_link;  /* next state on the failure chain with a phrase, or -1 */
+	unsigned char *ends_in_space; /* the trie's move to the state was on a space */
+	int states, classes;
+};
+
+/* A state and a key to sort it by (qsort() takes no context argument). */
+struct keyed_state {
+	uint32_t key;
+	int state;
+};
+
+/* Greater keys first, equal keys in state order. */
+static int by_key_descending(const void *x, const void *y)
 {
-	struct sc_automaton *a = &out->automaton;
-	int classes = 1, states = 1, capacity = 1024;
-	uint32_t *next;
-	int32_t *fail, *queue;
-	int head = 0, tail = 0;
+	const struct keyed_state *s = x, *t = y;
 
-	memset(a->byte_class, 0, sizeof(a->byte_class));
-	a->class_shift = 0;
-	for (int p = 0; p < b->phrase_count; p++)
-		for (const unsigned char *s = (const unsigned char *)b->phrases[p]; *s; s++)
-			if (a->byte_class[*s] == 0)
-				a->byte_class[*s] = (unsigned char)classes++;
-	if (classes > 255)
-		return set_error(b, 0, "too many distinct bytes in phrases", NULL);
-	/* Rows are a power of two wide: the matcher shifts instead of multiplying
-	 * (the state lookup is a chain of dependent loads, one per byte). */
-	while ((1 << a->class_shift) < classes)
-		a->class_shift++;
-	classes = 1 << a->class_shift;
-	/* Upper case letters and whitespace fold onto their phrase classes. */
-	for (int c = 'A'; c <= 'Z'; c++)
-		a->byte_class[c] = a->byte_class[c + 32];
-	a->byte_class['\t'] = a->byte_class['\n'] = a->byte_class['\r'] = a->byte_class[' '];
-	a->byte_class['\v'] = a->byte_class['\f'] = a->byte_class[' '];
+	if (s->key != t->key)
+		return s->key > t->key ? -1 : 1;
+	return (s->state > t->state) - (s->state < t->state);
+}
 
-	next = malloc((size_t)capacity * (size_t)classes * sizeof(*next));
-	out->state_phrase = malloc((size_t)capacity * sizeof(int32_t));
-	if (next == NULL || out->state_phrase == NULL) {
-		free(next);
-		return set_error(b, 0, "out of memory", NULL);
+/* The move of state s on class c differs from the root's: a cell to keep. */
+static int kept(const struct dense_dfa *dfa, int s, int c)
+{
+	return dfa->next[(size_t)s * (size_t)dfa->classes + (size_t)c] != dfa->next[c];
+}
+
+static int emitting(const struct dense_dfa *dfa, int s)
+{
+	return dfa->state_phrase[s] >= 0 || dfa->output_link[s] >= 0;
+}
+
+/* Whether a row keeping the classes kept[0..count) fits at base. */
+static int row_fits(const unsigned char *used_cell, const unsigned char *used_base,
+                    const int *kept_classes, int count, size_t base)
+{
+	if (used_base[base])
+		return 0;
+	for (int k = 0; k < count; k++)
+		if (used_cell[base + (size_t)kept_classes[k]])
+			return 0;
+	return 1;
+}
+
+/*
+ * The first base at which a row keeping the classes kept[0..count) fits,
+ * trying the free cells from cell on (below end) for its first class, at
+ * most tries of them, bases from min_base on; 0 when none fits.
+ */
+static size_t fit_row(const unsigned char *used_cell, const unsigned char *used_base,
+                      const int *kept_classes, int count, size_t cell, size_t end, int tries,
+                      size_t min_base)
+{
+	size_t first = (size_t)kept_classes[0];
+
+	if (cell < min_base + first)
+		cell = min_base + first;
+	for (; cell < end && tries > 0; cell++, tries--) {
+		while (cell < end && used_cell[cell])
+			cell++;
+		if (cell == end)
+			return 0;
+		if (row_fits(used_cell, used_base, kept_classes, count, cell - first))
+			return cell - first;
 	}
-	for (int c = 0; c < classes; c++)
-		next[c] = UINT32_MAX;
-	out->state_phrase[0] = -1;
+	return 0;
+}
+
+/*
+ * Gives every state but the root a base, first fit, the rows with the most
+ * kept moves first: those are the shallow states text spends its time in,
+ * so they share the first cells.  The states in emits[] come last, from
+ * *emit_from on.  A row tries the free cells from the first one on for its
+ * first class, PACK_TRIES of them at most, then those of the last row's
+ * width, and then goes after all the rows.  Returns the number of cells, or 0 when out of
+ * memory.  Class 0 is never kept: a byte in no phrase leads every state
+ * where it leads the root.
+ */
+static size_t place_rows(const struct dense_dfa *dfa, uint32_t *base, size_t *emit_from)
+{
+	size_t classes = (size_t)dfa->classes;
+	size_t limit = (size_t)dfa->states * (classes + 1) + classes;
+	size_t end = classes, first_free = 1, free_base = 1, min_base = 1;
+	struct keyed_state *order = malloc((size_t)dfa->states * sizeof(*order));
+	unsigned char *used_cell = calloc(limit, 1), *used_base = calloc(limit, 1);
+	int kept_classes[256];
+
+	*emit_from = 0;
+	if (order == NULL || used_cell == NULL || used_base == NULL) {
+		end = 0;
+		goto done;
+	}
+	for (int s = 1; s < dfa->states; s++) {
+		uint32_t count = 0;
+
+		for (int c = 1; c < dfa->classes; c++)
+			count += (uint32_t)kept(dfa, s, c);
+		order[s - 1].state = s;
+		order[s - 1].key = (emitting(dfa, s) ? 0u : 1u << 16) | count;
+	}
+	qsort(order, (size_t)dfa->states - 1, sizeof(*order), by_key_descending);
+	base[0] = 0;
+	used_base[0] = 1; /* the root: its moves are all in root[] */
+	for (int i = 0; i < dfa->states - 1; i++) {
+		int s = order[i].state, count = 0;
+		size_t at;
+
+		if (*emit_from == 0 && emitting(dfa, s)) {
+			*emit_from = end;
+			min_base = end;
+			first_free = free_base = end;
+		}
+		for (int c = 1; c < dfa->classes; c++)
+			if (kept(dfa, s, c))
+				kept_classes[count++] = c;
+		if (count == 0) {
+			while (used_base[free_base])
+				free_base++;
+			at = free_base;
+		} else {
+			size_t tail = end > classes ? end - classes : 0;
+
+			while (used_cell[first_free])
+				first_free++;
+			at = fit_row(used_cell, used_base, kept_classes, count, first_free, end,
+			             PACK_TRIES, min_base);
+			if (at == 0)
+				at = fit_row(used_cell, used_base, kept_classes, count,
+				             tail > first_free ? tail : first_free, end, INT32_MAX,
+				             min_base);
+			if (at == 0)
+				at = end;
+		}
+		for (int k = 0; k < count; k++)
+			used_cell[at + (size_t)kept_classes[k]] = 1;
+		used_base[at] = 1;
+		base[s] = (uint32_t)at;
+		if (at + classes > end)
+			end = at + classes;
+	}
+	if (*emit_from == 0)
+		*emit_from = end;
+done:
+	free(order);
+	free(used_cell);
+	free(used_base);
+	return end;
+}
+
+/* Fills the cells, the root row and the emit entries from the bases. */
+static int fill_cells(const struct dense_dfa *dfa, const uint32_t *base, size_t cells,
+                      size_t emit_from, struct sc_rule_build *out)
+{
+	size_t classes = (size_t)dfa->classes, emit_count = cells - emit_from;
+
+	out->root = malloc(classes * sizeof(uint32_t));
+	out->cells = malloc(cells * sizeof(uint32_t));
+	out->emits = malloc((emit_count + 1) * sizeof(*out->emits));
+	if (out->root == NULL || out->cells == NULL || out->emits == NULL)
+		return -1;
+	for (size_t i = 0; i < cells; i++)
+		out->cells[i] = SC_CELL(0, SC_CHECK_EMPTY);
+	for (size_t i = 0; i < emit_count; i++)
+		out->emits[i].phrase = out->emits[i].link = -1;
+	for (int s = 0; s < dfa->states; s++) {
+		for (size_t c = 0; c < classes; c++) {
+			uint32_t target = base[dfa->next[(size_t)s * classes + c]];
+
+			if (s == 0)
+				out->root[c] = target;
+			else if (kept(dfa, s, (int)c))
+				out->cells[base[s] + c] = SC_CELL(target, c);
+		}
+		if (emitting(dfa, s)) {
+			struct sc_emit *emit = &out->emits[base[s] - emit_from];
+
+			emit->phrase = dfa->state_phrase[s];
+			if (dfa->output_link[s] >= 0)
+				emit->link = (int32_t)(base[dfa->output_link[s]] - emit_from);
+		}
+	}
+	out->automaton.emit_from = (uint32_t)emit_from;
+	out->automaton.emit_count = (int)emit_count;
+	return 0;
+}
+
+/* Packs the dense DFA into cells (see rules_internal.h). */
+static int pack_automaton(struct builder *b, const struct dense_dfa *dfa,
+                          struct sc_rule_build *out)
+{
+	uint32_t *base = malloc((size_t)dfa->states * sizeof(uint32_t));
+	size_t emit_from = 0;
+	size_t cells = base != NULL ? place_rows(dfa, base, &emit_from) : 0;
+	int status = cells > 0 ? fill_cells(dfa, base, cells, emit_from, out) : -1;
+
+	free(base);
+	if (status != 0)
+		return set_error(b, 0, "out of memory", NULL);
+	out->automaton.class_count = dfa->classes;
+	out->automaton.state_count = dfa->states;
+	out->automaton.cell_count = (int)cells;
+	return 0;
+}
+
+/* Adds the phrases to the trie: dfa->next grows a row per state, UINT32_MAX
+ * where no phrase goes on. */
+static int build_trie(struct builder *b, const struct sc_automaton *a, struct dense_dfa *dfa)
+{
+	size_t classes = (size_t)dfa->classes;
+	int capacity = 1024;
+
+	dfa->states = 1;
+	dfa->next = malloc((size_t)capacity * classes * sizeof(*dfa->next));
+	dfa->state_phrase = malloc((size_t)capacity * sizeof(int32_t));
+	dfa->ends_in_space = malloc((size_t)capacity);
+	if (dfa->next == NULL || dfa->state_phrase == NULL || dfa->ends_in_space == NULL)
+		return set_error(b, 0, "out of memory", NULL);
+	for (size_t c = 0; c < classes; c++)
+		dfa->next[c] = UINT32_MAX;
+	dfa->state_phrase[0] = -1;
+	dfa->ends_in_space[0] = 0;
 	for (int p = 0; p < b->phrase_count; p++) {
 		uint32_t state = 0;
 
 		for (const unsigned char *s = (const unsigned char *)b->phrases[p]; *s; s++) {
-			uint32_t *slot = &next[state * (uint32_t)classes + a->byte_class[*s]];
+			size_t slot = (size_t)state * classes + a->byte_class[*s];
 
-			if (*slot == UINT32_MAX) {
-				if (states == MAX_STATES) {
-					free(next);
+			if (dfa->next[slot] == UINT32_MAX) {
+				if (dfa->states == MAX_STATES)
 					return set_error(b, 0, "rules too large (more than 65535 automaton states)", NULL);
-				}
-				if (states == capacity) {
+				if (dfa->states == capacity) {
 					uint32_t *bigger_next;
 					int32_t *bigger_phrase;
+					unsigned char *bigger_space;
 
 					capacity *= 2;
-					bigger_next = realloc(next, (size_t)capacity * (size_t)classes * sizeof(*next));
-					if (bigger_next == NULL) {
-						free(next);
+					bigger_next = realloc(dfa->next, (size_t)capacity * classes * sizeof(*dfa->next));
+					if (bigger_next == NULL)
 						return set_error(b, 0, "out of memory", NULL);
-					}
-					next = bigger_next;
-					bigger_phrase = realloc(out->state_phrase, (size_t)capacity * sizeof(int32_t));
-					if (bigger_phrase == NULL) {
-						free(next);
+					dfa->next = bigger_next;
+					bigger_phrase = realloc(dfa->state_phrase, (size_t)capacity * sizeof(int32_t));
+					if (bigger_phrase == NULL)
 						return set_error(b, 0, "out of memory", NULL);
-					}
-					out->state_phrase = bigger_phrase;
-					slot = &next[state * (uint32_t)classes + a->byte_class[*s]];
+					dfa->state_phrase = bigger_phrase;
+					bigger_space = realloc(dfa->ends_in_space, (size_t)capacity);
+					if (bigger_space == NULL)
+						return set_error(b, 0, "out of memory", NULL);
+					dfa->ends_in_space = bigger_space;
 				}
-				for (int c = 0; c < classes; c++)
-					next[(size_t)states * (size_t)classes + (size_t)c] = UINT32_MAX;
-				out->state_phrase[states] = -1;
-				*slot = (uint32_t)states++;
+				for (size_t c = 0; c < classes; c++)
+					dfa->next[(size_t)dfa->states * classes + c] = UINT32_MAX;
+				dfa->state_phrase[dfa->states] = -1;
+				dfa->ends_in_space[dfa->states] = *s == ' ';
+				dfa->next[slot] = (uint32_t)dfa->states++;
 			}
-			state = *slot;
+			state = dfa->next[slot];
 		}
-		out->state_phrase[state] = p;
+		dfa->state_phrase[state] = p;
 	}
+	return 0;
+}
 
-	fail = calloc((size_t)states, sizeof(*fail));
-	queue = malloc((size_t)states * sizeof(*queue));
-	out->output_link = malloc((size_t)states * sizeof(int32_t));
-	if (fail == NULL || queue == NULL || out->output_link == NULL) {
-		free(next);
+/* Turns the trie into the full DFA: failure moves breadth first, and the
+ * output links. */
+static int add_failure_moves(struct builder *b, struct dense_dfa *dfa)
+{
+	size_t classes = (size_t)dfa->classes;
+	uint32_t *next = dfa->next;
+	int32_t *fail = calloc((size_t)dfa->states, sizeof(*fail));
+	int32_t *queue = malloc((size_t)dfa->states * sizeof(*queue));
+	int head = 0, tail = 0;
+
+	dfa->output_link = malloc((size_t)dfa->states * sizeof(int32_t));
+	if (fail == NULL || queue == NULL || dfa->output_link == NULL) {
 		free(fail);
 		free(queue);
 		return set_error(b, 0, "out of memory", NULL);
 	}
-	out->output_link[0] = -1;
-	for (int c = 0; c < classes; c++) {
+	dfa->output_link[0] = -1;
+	for (size_t c = 0; c < classes; c++) {
 		uint32_t child = next[c];
 
 		if (child == UINT32_MAX) {
 			next[c] = 0;
 		} else {
 			fail[child] = 0;
-			out->output_link[child] = -1;
+			dfa->output_link[child] = -1;
 			queue[tail++] = (int32_t)child;
 		}
 	}
 	while (head < tail) {
 		int32_t state = queue[head++];
 
-		for (int c = 0; c < classes; c++) {
-			uint32_t *slot = &next[(size_t)state * (size_t)classes + (size_t)c];
-			uint32_t via_fail = next[(size_t)fail[state] * (size_t)classes + (size_t)c];
+		for (size_t c = 0; c < classes; c++) {
+			uint32_t *slot = &next[(size_t)state * classes + c];
+			uint32_t via_fail = next[(size_t)fail[state] * classes + c];
 
 			if (*slot == UINT32_MAX) {
 				*slot = via_fail;
 				continue;
 			}
 			fail[*slot] = (int32_t)via_fail;
-			out->output_link[*slot] = out->state_phrase[via_fail] >= 0
+			dfa->output_link[*slot] = dfa->state_phrase[via_fail] >= 0
 			                              ? (int32_t)via_fail
-			                              : out->output_link[via_fail];
+			                              : dfa->output_link[via_fail];
 			queue[tail++] = (int32_t)*slot;
 		}
 	}
 	free(fail);
 	free(queue);
-	out->transitions = malloc((size_t)states * (size_t)classes * sizeof(uint16_t));
-	out->emits = malloc((size_t)states);
-	if (out->transitions == NULL || out->emits == NULL) {
-		free(next);
-		return set_error(b, 0, "out of memory", NULL);
-	}
-	for (size_t i = 0; i < (size_t)states * (size_t)classes; i++)
-		out->transitions[i] = (uint16_t)next[i];
-	for (int state = 0; state < states; state++)
-		out->emits[state] = out->state_phrase[state] >= 0 || out->output_link[state] >= 0;
-	free(next);
-	a->class_count = classes;
-	a->state_count = states;
 	return 0;
+}
+
+/*
+ * Makes a blank after a blank change nothing, as the matcher reads text:
+ * a state that ends in a space stays there on another.  No phrase starts
+ * or ends with a space, so the root stays on a space already and no state
+ * that ends in one emits.  When no phrase holds a space, blanks are in
+ * class 0 and lead everywhere to the root already.
+ */
+static void collapse_blanks(struct dense_dfa *dfa, int space_class)
+{
+	if (space_class == 0)
+		return;
+	for (int s = 1; s < dfa->states; s++)
+		if (dfa->ends_in_space[s])
+			dfa->next[(size_t)s * (size_t)dfa->classes + (size_t)space_class] = (uint32_t)s;
+}
+
+/* Builds the trie, then the DFA with failure and output links, and packs it. */
+static int build_automaton(struct builder *b, struct sc_rule_build *out)
+{
+	struct sc_automaton *a = &out->automaton;
+	struct dense_dfa dfa;
+	int classes = 1, status;
+
+	memset(&dfa, 0, sizeof(dfa));
+	memset(a->byte_class, 0, sizeof(a->byte_class));
+	for (int p = 0; p < b->phrase_count; p++)
+		for (const unsigned char *s = (const unsigned char *)b->phrases[p]; *s; s++)
+			if (a->byte_class[*s] == 0)
+				a->byte_class[*s] = (unsigned char)classes++;
+	if (classes > 255)
+		return set_error(b, 0, "too many distinct bytes in phrases", NULL);
+	/* Upper case letters and whitespace fold onto their phrase classes. */
+	for (int c = 'A'; c <= 'Z'; c++)
+		a->byte_class[c] = a->byte_class[c + 32];
+	a->byte_class['\t'] = a->byte_class['\n'] = a->byte_class['\r'] = a->byte_class[' '];
+	a->byte_class['\v'] = a->byte_class['\f'] = a->byte_class[' '];
+	dfa.classes = classes;
+	status = build_trie(b, a, &dfa);
+	if (status == 0)
+		status = add_failure_moves(b, &dfa);
+	if (status == 0) {
+		collapse_blanks(&dfa, a->byte_class[' ']);
+		status = pack_automaton(b, &dfa, out);
+	}
+	free(dfa.next);
+	free(dfa.state_phrase);
+	free(dfa.output_link);
+	free(dfa.ends_in_space);
+	return status;
 }
 
 /* Orders rules (provider first, then file order) and fills the arrays. */
@@ -531,10 +773,9 @@ static void wire_automaton(struct sc_rule_build *out, char **phrases, int phrase
 {
 	out->phrases = phrases;
 	out->automaton.phrase_count = phrase_count;
-	out->automaton.transitions = out->transitions;
+	out->automaton.root = out->root;
+	out->automaton.cells = out->cells;
 	out->automaton.emits = out->emits;
-	out->automaton.state_phrase = out->state_phrase;
-	out->automaton.output_link = out->output_link;
 	out->automaton.phrase_rules_start = out->phrase_rules_start;
 	out->automaton.phrase_rules = out->phrase_rules;
 	out->automaton.rule_phrases = out->rule_phrases;
@@ -578,10 +819,9 @@ void sc_rules_free(struct sc_rule_build *build)
 		for (int p = 0; p < build->automaton.phrase_count; p++)
 			free(build->phrases[p]);
 	free(build->phrases);
-	free(build->transitions);
+	free(build->root);
+	free(build->cells);
 	free(build->emits);
-	free(build->state_phrase);
-	free(build->output_link);
 	free(build->phrase_rules_start);
 	free(build->phrase_rules);
 	free(build->rule_phrases);

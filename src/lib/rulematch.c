@@ -1,9 +1,10 @@
 /*
  * rulematch.c: find the text rule that decides a reply.
  *
- * Matching walks the reply text once, byte by byte, lowercasing ASCII and
- * collapsing whitespace on the fly, so its cost does not depend on how many
- * rules there are.  The phrases found are kept in a small array on the
+ * Matching walks the reply text once, byte by byte, one cell per byte:
+ * the automaton folds ASCII case and collapses whitespace itself (see
+ * rules_internal.h), so the cost does not depend on how many rules there
+ * are.  The phrases found are kept in a small array on the
  * stack; the winning rule is the one of lowest index (provider rules first,
  * then file order) whose phrases all occurred.  It depends on no generated
  * table, so tools/gentables.c links it to check each rule's example.  No
@@ -15,11 +16,6 @@
 
 /* Distinct phrases remembered per reply; more are ignored (bounded work). */
 #define MAX_FOUND 64
-
-/* The blanks collapsed to one space: SP HT LF VT FF CR. */
-static const unsigned char blank[256] = {
-    ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
-};
 
 struct found {
 	int32_t phrases[MAX_FOUND];
@@ -37,25 +33,35 @@ static int was_found(const struct found *found, int32_t phrase)
 }
 
 /*
- * Remembers the phrases that end in state: its own and those down its
- * output links.  A phrase ends in one state only and the links below a
- * state never change, so a phrase found before had the rest of its chain
- * found with it (unless the array was full, and then nothing more fits):
- * the walk stops there.  Each phrase is walked once per reply, and a byte
- * costs one look at the array however deeply phrases nest (site rules "a",
- * "aa", ... "a" x 200 used to walk 200 links on every byte).
+ * Remembers the phrases that end in the state at base: its own and those
+ * down its output links.  A phrase ends in one state only and the links
+ * below a state never change, so a phrase found before had the rest of its
+ * chain found with it (unless the array was full, and then nothing more
+ * fits): the walk stops there.  Each phrase is walked once per reply, and a
+ * byte costs one look at the array however deeply phrases nest (site rules
+ * "a", "aa", ... "a" x 200 used to walk 200 links on every byte).
  */
-static void remember_chain(struct found *found, const struct sc_automaton *a, uint32_t state)
+static void remember_chain(struct found *found, const struct sc_automaton *a, uint32_t base)
 {
-	int32_t at = a->state_phrase[state] >= 0 ? (int32_t)state : a->output_link[state];
+	int32_t at = (int32_t)(base - a->emit_from);
 
-	for (; at >= 0 && found->count < MAX_FOUND; at = a->output_link[at]) {
-		int32_t phrase = a->state_phrase[at];
+	if (a->emits[at].phrase < 0)
+		at = a->emits[at].link;
+	for (; at >= 0 && found->count < MAX_FOUND; at = a->emits[at].link) {
+		int32_t phrase = a->emits[at].phrase;
 
 		if (was_found(found, phrase))
 			return;
 		found->phrases[found->count++] = phrase;
 	}
+}
+
+/* Where the state at base goes on class c: its own cell, or the root's. */
+static inline uint32_t move_of(const struct sc_automaton *a, uint32_t base, uint32_t c)
+{
+	uint32_t cell = a->cells[base + c];
+
+	return SC_CELL_CHECK(cell) == c ? SC_CELL_BASE(cell) : a->root[c];
 }
 
 const struct sc_rule *sc_rules_match(const struct sc_automaton *a, const smtpclass_reply *reply)
@@ -69,11 +75,9 @@ const struct sc_rule *sc_rules_match_where(const struct sc_automaton *a,
 {
 	struct found found;
 	uint32_t state = 0;
-	int space = 1, best = -1;
-	const uint16_t *transitions = a->transitions;
-	const unsigned char *emits = a->emits;
+	int best = -1;
 	const unsigned char *byte_class = a->byte_class;
-	const unsigned shift = (unsigned)a->class_shift;
+	const uint32_t emit_from = a->emit_from;
 
 	if (a->rule_count == 0)
 		return NULL;
@@ -82,21 +86,12 @@ const struct sc_rule *sc_rules_match_where(const struct sc_automaton *a,
 		const unsigned char *p = (const unsigned char *)reply->segments[i].ptr;
 		const unsigned char *end = p + reply->segments[i].len;
 
-		if (!space) {
-			/* segments are joined with one space */
-			state = transitions[(state << shift) + byte_class[' ']];
-			space = 1;
-		}
+		/* Segments are joined with one space; a space after a blank, or
+		 * at the start, changes nothing (rules_internal.h). */
+		state = move_of(a, state, byte_class[' ']);
 		for (; p < end; p++) {
-			if (blank[*p]) {
-				if (space)
-					continue;
-				space = 1;
-			} else {
-				space = 0;
-			}
-			state = transitions[(state << shift) + byte_class[*p]];
-			if (emits[state])
+			state = move_of(a, state, byte_class[*p]);
+			if (state >= emit_from)
 				remember_chain(&found, a, state);
 		}
 	}

@@ -4,9 +4,22 @@
  * rule files loaded at run time), so both use one builder and one matcher.
  *
  * Phrases are compiled into one Aho-Corasick automaton turned into a full
- * DFA over a small alphabet: bytes that occur in no phrase share class 0, so
- * the transition table stays small.  Matching costs one table lookup per
- * input byte whatever the number of rules.
+ * DFA over a small alphabet: bytes that occur in no phrase share class 0.
+ * Matching costs one table lookup per input byte whatever the number of
+ * rules.
+ *
+ * The DFA is stored row-displaced ("comb" compression, as in lex and the
+ * double-array trie): most of a state's moves are the root's (a byte that
+ * continues no phrase starts over), so a state keeps only the moves that
+ * differ, in cells shared by all states.  State s owns cell base(s) + c for
+ * each class c it keeps, and the cell's check byte holds c; bases are
+ * unique, so a cell whose check is c belongs to the state whose base is
+ * cell - c and no other.  Whitespace runs count as one space: the states
+ * that end in a space stay where they are on another, so the matcher
+ * needs no test of its own for blanks.  The dense table was 8671 states x 128 classes x 2
+ * bytes = 2.2 MB and missed the cache on nearly every byte; the cells of
+ * data/rules.tsv fit in the L2 cache, and the shallow states the text
+ * spends its time in are packed first, together.
  */
 #ifndef SMTPCLASS_RULES_INTERNAL_H
 #define SMTPCLASS_RULES_INTERNAL_H
@@ -35,15 +48,33 @@ struct sc_rule {
 	int phrase_count;
 };
 
+/* What a state with a phrase ending in it or on its output chain says.
+ * Those states have the last bases, from emit_from on, so that a move
+ * needs no flag and the entry is emits[base - emit_from]. */
+struct sc_emit {
+	int32_t phrase; /* phrase that ends in this state, or -1 */
+	int32_t link;   /* entry of the next state down the failure chain with a phrase, or -1 */
+};
+
+/* A cell: the base of the state a move goes to, and in the low byte the
+ * class it is a move on (SC_CHECK_EMPTY in a cell no state uses: no class
+ * is 255, the builder refuses more than 255).  One 32-bit load per byte;
+ * bases stay below 2^24 (65535 states x 255 classes). */
+#define SC_CELL(base, class) ((uint32_t)(base) << 8 | (uint32_t)(class))
+#define SC_CELL_CHECK(cell) ((cell) & 0xffu)
+#define SC_CELL_BASE(cell) ((cell) >> 8)
+#define SC_CHECK_EMPTY 255
+
 struct sc_automaton {
 	unsigned char byte_class[256];
-	int class_count;                 /* 1 << class_shift: the width of a row */
-	int class_shift;
+	int class_count;                 /* classes in use: byte_class[] values are below it */
 	int state_count;
-	const uint16_t *transitions;     /* [(state << class_shift) + class]; 16 bits keep it small */
-	const unsigned char *emits;      /* 1 when a phrase ends in the state or on its output chain */
-	const int32_t *state_phrase;     /* phrase that ends in this state, or -1 */
-	const int32_t *output_link;      /* next state on the failure chain with a phrase, or -1 */
+	const uint32_t *root;            /* [class]: the base the root (base 0) moves to */
+	int cell_count;                  /* every base + class_count - 1 is a cell */
+	const uint32_t *cells;           /* [base + class] */
+	uint32_t emit_from;              /* the first base of a state in emits[] */
+	const struct sc_emit *emits;     /* [base - emit_from] */
+	int emit_count;
 	int phrase_count;
 	const int32_t *phrase_rules_start; /* [phrase_count + 1]: rules using phrase p are */
 	const int32_t *phrase_rules;       /* phrase_rules[start[p] .. start[p+1]) */
@@ -61,9 +92,9 @@ struct sc_rule_names {
 /* A compiled rule set that owns its memory. */
 struct sc_rule_build {
 	struct sc_automaton automaton;
-	uint16_t *transitions;
-	unsigned char *emits;
-	int32_t *state_phrase, *output_link, *phrase_rules_start, *phrase_rules, *rule_phrases;
+	uint32_t *root, *cells;
+	struct sc_emit *emits;
+	int32_t *phrase_rules_start, *phrase_rules, *rule_phrases;
 	struct sc_rule *rules;
 	char *strings;
 	char **phrases; /* phrase texts, for the generator */

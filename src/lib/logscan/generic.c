@@ -10,12 +10,16 @@
  */
 #include "logscan_internal.h"
 
-/* Markers after which MTAs without a parser of their own quote a reply. */
+/* Markers after which MTAs without a parser of their own quote a reply,
+ * each looked for by a byte rare in replies (find_bytes_at()): every line
+ * of unknown origin, and so every bare reply, is searched for all six. */
 static const struct marker {
 	const char *text;
 	size_t length;
-} generic_markers[] = {{LIT(" said: ")}, {LIT("reply=")},        {LIT("reply: ")},
-                       {LIT("=> ")},     {LIT("[SMTP Error] ")}, {LIT("di=\"")}};
+	size_t anchor;
+} generic_markers[] = {{LIT(" said: "), 5},       {LIT("reply="), 5}, {LIT("reply: "), 5},
+                       {LIT("=> "), 1},           {LIT("[SMTP Error] "), 0},
+                       {LIT("di=\""), 3}};
 
 /* Scans any line for a reply code right after a known marker; the status
  * comes from the class digit. */
@@ -23,7 +27,7 @@ static int scan_generic(const char *p, const char *end, smtpclass_log_record *ou
 {
 	for (size_t i = 0; i < sizeof(generic_markers) / sizeof(generic_markers[0]); i++) {
 		const struct marker *marker = &generic_markers[i];
-		const char *found = find_bytes(p, end, marker->text, marker->length);
+		const char *found = find_bytes_at(p, end, marker->text, marker->length, marker->anchor);
 		const char *reply;
 		const char *reply_end = end;
 

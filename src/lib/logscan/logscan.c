@@ -215,7 +215,10 @@ static const char *match_syslog_stamp(const char *p, const char *end)
 	if (*p == ' ')
 		p++;
 	day = p;
-	while (p < end && is_digit(*p) && p - day < 2)
+	/* one or two digits */
+	if (p < end && is_digit(*p))
+		p++;
+	if (p > day && p < end && is_digit(*p))
 		p++;
 	if (p == day || p >= end || *p != ' ')
 		return NULL;
@@ -629,8 +632,10 @@ static int scan_auto(const struct scan_line *line, smtpclass_log_record *out)
 	    starts_with(p, end, "ruleset="))
 		return sc_scan_queue_line(p, end, SMTPCLASS_MTA_UNKNOWN, line->memory, out);
 
-	if (starts_with(p, end, "smtp-in: ") || find_text(p, end, " delivery evpid=") != NULL ||
-	    find_text(p, end, " failed-command command=") != NULL)
+	/* By their '=' (find_bytes_at()): every bare reply comes this way. */
+	if (starts_with(p, end, "smtp-in: ") ||
+	    find_bytes_at(p, end, LIT(" delivery evpid="), 15) != NULL ||
+	    find_bytes_at(p, end, LIT(" failed-command command="), 23) != NULL)
 		return sc_scan_opensmtpd(line, out);
 
 	if (starts_with(p, end, "error,relay="))

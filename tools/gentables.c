@@ -25,7 +25,7 @@
 #include "rules_internal.h"
 #include "wrapper_ops.h"
 
-#define MAX_ROWS 4096
+#define MAX_ROWS   4096
 #define MAX_FIELDS 12
 
 struct row {
@@ -504,7 +504,8 @@ static void write_enhanced(FILE *out)
 		entries[i].row = row;
 	}
 	qsort(entries, (size_t)count, sizeof(entries[0]), compare_enhanced);
-	fputs("/* sorted by subject, then detail */\nconst struct sc_enhanced_row sc_enhanced[] = {\n",
+	fputs("/* sorted by subject, then detail */\nconst struct sc_enhanced_row sc_enhanced[] = "
+	      "{\n",
 	      out);
 	for (int i = 0; i < count; i++) {
 		const struct row *row = entries[i].row;
@@ -771,7 +772,8 @@ static void write_rules(FILE *out, const char *dir)
 	if (a->emit_count == 0)
 		fputs("{-1, -1}", out); /* C has no empty arrays */
 	fputs("\n};\n", out);
-	put_int32_array(out, "builtin_phrase_rules_start", a->phrase_rules_start, a->phrase_count + 1);
+	put_int32_array(out, "builtin_phrase_rules_start", a->phrase_rules_start,
+	                a->phrase_count + 1);
 	put_int32_array(out, "builtin_phrase_rules", a->phrase_rules,
 	                a->phrase_rules_start[a->phrase_count]);
 	put_int32_array(out, "builtin_rule_phrases", a->rule_phrases,
@@ -837,8 +839,10 @@ static void write_log_status(FILE *out)
 			fail(log_status.path, 0, "no row for status %s", names[k]);
 	fputs("const struct sc_log_status_row sc_log_status[6] = {\n", out);
 	for (int k = 0; k < 6; k++)
-		fprintf(out, "\t{%d, %d, %d, \"status %s\", \"status %s, last reply of the queue id\"},\n",
-		        verdict[k], bare[k], reason[k], names[k], names[k]);
+		fprintf(
+		    out,
+		    "\t{%d, %d, %d, \"status %s\", \"status %s, last reply of the queue id\"},\n",
+		    verdict[k], bare[k], reason[k], names[k], names[k]);
 	fputs("};\n\n", out);
 }
 
@@ -956,8 +960,10 @@ static void write_stage_phrases(FILE *out)
 		const char *phrase = row->fields[0];
 
 		for (const char *c = phrase; *c != '\0'; c++)
-			if (isupper((unsigned char)*c) || (*c == ' ' && (c[1] == ' ' || c[1] == '\0')))
-				fail(stage_phrases.path, row->line, "phrase must be lowercase words");
+			if (isupper((unsigned char)*c) ||
+			    (*c == ' ' && (c[1] == ' ' || c[1] == '\0')))
+				fail(stage_phrases.path, row->line,
+				     "phrase must be lowercase words");
 		fputs("\t{", out);
 		put_string(out, phrase);
 		fprintf(out, ", %zu, ", strlen(phrase));
@@ -971,8 +977,8 @@ static const char *const placeholder_names[] = {NULL, "host", "address", "stage"
 
 /* Splits a pattern into ops: literal text and {placeholders}.  Writes the
  * ops array and returns the op count; *first_literal gets the anchor. */
-static int write_pattern_ops(FILE *out, const struct row *row, int index, int *anchor,
-                             int *kinds, const char **literals)
+static int write_pattern_ops(FILE *out, const struct row *row, int index, int *anchor, int *kinds,
+                             const char **literals)
 {
 	const char *p = row->fields[3];
 	int count = 0, replies = 0;
@@ -993,7 +999,8 @@ static int write_pattern_ops(FILE *out, const struct row *row, int index, int *a
 				fail(wrappers.path, row->line, "unclosed {");
 			for (int k = 1; k <= SC_WRAPPER_SKIP; k++)
 				if ((size_t)(stop - p - 1) == strlen(placeholder_names[k]) &&
-				    memcmp(p + 1, placeholder_names[k], strlen(placeholder_names[k])) == 0)
+				    memcmp(p + 1, placeholder_names[k],
+				           strlen(placeholder_names[k])) == 0)
 					kind = k;
 			if (kind == SC_WRAPPER_LITERAL)
 				fail(wrappers.path, row->line, "unknown placeholder %.*s",
@@ -1002,7 +1009,8 @@ static int write_pattern_ops(FILE *out, const struct row *row, int index, int *a
 				fail(wrappers.path, row->line, "two placeholders in a row");
 			if (count == 0 && kind != SC_WRAPPER_HOST && kind != SC_WRAPPER_ADDRESS &&
 			    kind != SC_WRAPPER_REPLY)
-				fail(wrappers.path, row->line, "only {host}, {address} or {reply} may open a pattern");
+				fail(wrappers.path, row->line,
+				     "only {host}, {address} or {reply} may open a pattern");
 			if (count > 0 && kind == SC_WRAPPER_ADDRESS)
 				fail(wrappers.path, row->line, "{address} may only open a pattern");
 			replies += kind == SC_WRAPPER_REPLY;
@@ -1022,7 +1030,8 @@ static int write_pattern_ops(FILE *out, const struct row *row, int index, int *a
 		for (size_t i = 0; i < n; i++)
 			if (isupper((unsigned char)text[i]) || text[i] == '\t' ||
 			    (text[i] == ' ' && i + 1 < n && text[i + 1] == ' '))
-				fail(wrappers.path, row->line, "literals are lowercase, single spaces");
+				fail(wrappers.path, row->line,
+				     "literals are lowercase, single spaces");
 		if (*anchor < 0)
 			*anchor = count;
 		kinds[count] = kind;
@@ -1072,7 +1081,8 @@ static void write_wrappers(FILE *out)
 			const char *last = literals[op_counts[i] - 1];
 
 			if (last == NULL)
-				fail(wrappers.path, row->line, "a trailer row ends with literal text");
+				fail(wrappers.path, row->line,
+				     "a trailer row ends with literal text");
 			c = (unsigned char)last[strlen(last) - 1];
 			last_byte[c] = 1;
 			last_byte[toupper(c)] = 1;
@@ -1099,7 +1109,7 @@ static void write_wrappers(FILE *out)
 			fputs(", ", out);
 			put_stage(out, &wrappers, row, 1);
 			fprintf(out, ", %d, %d, %d, %d, wrapper_ops_%d},\n",
-			        strcmp(row->fields[2], "any") == 0      ? 0
+			        strcmp(row->fields[2], "any") == 0    ? 0
 			        : strcmp(row->fields[2], "code") == 0 ? 1
 			                                              : 2,
 			        trailer[i], anchors[i], op_counts[i], i);
@@ -1150,7 +1160,8 @@ static void write_registry(FILE *out)
 	}
 	qsort(entries, (size_t)enhanced.row_count, sizeof(entries[0]), compare_enhanced);
 	fputs("/* sorted by subject, then detail */\n"
-	      "const struct registry_enhanced registry_enhanced[] = {\n", out);
+	      "const struct registry_enhanced registry_enhanced[] = {\n",
+	      out);
 	for (int i = 0; i < enhanced.row_count; i++) {
 		fprintf(out, "\t{%d, %d, ", entries[i].subject, entries[i].detail);
 		put_string(out, entries[i].row->fields[5]);
@@ -1183,7 +1194,8 @@ int main(int argc, char **argv)
 	load_table(&taxonomy, argv[1], "taxonomy.tsv",
 	           "reason\tverdict\tbounce_class\tpowermta_category\tses_bounce_type\t"
 	           "ses_bounce_subtype\tlossy");
-	load_table(&log_status, argv[1], "log-status.tsv", "status\tverdict\tbare_verdict\treason\tsource");
+	load_table(&log_status, argv[1], "log-status.tsv",
+	           "status\tverdict\tbare_verdict\treason\tsource");
 	load_table(&stage_reasons, argv[1], "stage-reasons.tsv",
 	           "id\tstage\treason\tbecomes\tsource");
 	load_table(&wrappers, argv[1], "wrappers.tsv", "id\tstage\tneeds\tpattern\tsource");

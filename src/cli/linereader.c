@@ -31,8 +31,7 @@
  * newlines[]: the reading thread has the bytes in its cache, the scanning
  * one then reads only the parts of lines it looks at.  Returns 1 while
  * there is more to read, 0 at end of input or on an error. */
-static int read_block(struct input *input, char *at, struct block_fill *fill,
-                      uint32_t *newlines)
+static int read_block(struct input *input, char *at, struct block_fill *fill, uint32_t *newlines)
 {
 	ssize_t n = input_read(input, at, BLOCK_DATA);
 	const char *p, *end;
@@ -238,7 +237,8 @@ static int take_block(struct line_reader *reader)
 				until.tv_sec++;
 				until.tv_nsec -= 1000000000L;
 			}
-			if (pthread_cond_timedwait(&reader->filled, &reader->lock, &until) == ETIMEDOUT &&
+			if (pthread_cond_timedwait(&reader->filled, &reader->lock, &until) ==
+			        ETIMEDOUT &&
 			    reader->produced == reader->taken) {
 				pthread_mutex_unlock(&reader->lock);
 				reader->before_block();

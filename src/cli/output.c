@@ -4,9 +4,9 @@
  * The columns are listed once, in REPLY_COLUMNS, LOG_COLUMNS and
  * TAXONOMY_COLUMNS (name and value together; the log group only in log mode,
  * the taxonomy group only with --taxonomy); JSON, TSV and CSV walk the same
- * lists, so their keys and column order cannot drift apart.  The text format is for people and picks
- * a few of them.  Nothing here allocates: the
- * reply text is written segment by segment straight from the input buffer.
+ * lists, so their keys and column order cannot drift apart.  The text format is for people and
+ * picks a few of them.  Nothing here allocates: the reply text is written segment by segment
+ * straight from the input buffer.
  */
 #include "output.h"
 #include "registry.h"
@@ -81,7 +81,15 @@ static void out_number(struct output *output, long long n)
 /* V_NAME: a name from smtpclass's own tables (verdicts, reasons, registry
  * names), printable ASCII without quotes or backslashes, so written without
  * escaping; bytes from the input are V_STRING. */
-enum value_kind { V_NULL, V_STRING, V_NAME, V_NUMBER, V_BOOL, V_TEXT, V_RAW /* a number as written */ };
+enum value_kind {
+	V_NULL,
+	V_STRING,
+	V_NAME,
+	V_NUMBER,
+	V_BOOL,
+	V_TEXT,
+	V_RAW /* a number as written */
+};
 
 struct value {
 	enum value_kind kind;
@@ -278,7 +286,8 @@ static struct value unix_value(struct output *output)
 
 			for (int i = width; i < 6; i++)
 				slow /= 10;
-			n = snprintf(number, sizeof(number), "%lld.%0*ld", timestamp_unix(t), width, slow);
+			n = snprintf(number, sizeof(number), "%lld.%0*ld", timestamp_unix(t), width,
+			             slow);
 		} else {
 			n = snprintf(number, sizeof(number), "%lld", timestamp_unix(t));
 		}
@@ -311,74 +320,75 @@ static struct value unix_value(struct output *output)
  * expressions, record, reply, result, found, log, output and none (a null
  * value) are in scope.
  */
-#define REPLY_COLUMNS(X)                                                                       \
-	X(source, string_value(record->source))                                                \
-	X(line, number_value((long long)record->line))                                         \
-	X(code, reply->code != 0 ? number_value(reply->code) : none)                          \
-	X(enhanced, has_enhanced ? span_value(reply->enhanced) : none)                        \
-	X(class, name_value(smtpclass_class_name(class_digit_of(reply))))                    \
-	X(subject, has_enhanced ? name_value(smtpclass_subject_name(reply->enhanced_subject)) \
-	                        : none)                                                        \
-	X(detail, has_enhanced ? name_value(smtpclass_detail_name(reply->enhanced_subject,    \
-	                                                            reply->enhanced_detail))    \
-	                       : none)                                                         \
-	X(text, text_value(reply))                                                             \
-	X(verdict, name_value(smtpclass_verdict_name(result->verdict)))                      \
-	X(reason, name_value(smtpclass_reason_name(result->reason)))                         \
-	X(action, name_value(smtpclass_action_name(result->action)))                         \
-	X(confidence, name_value(smtpclass_confidence_name(result->confidence)))             \
-	X(rule, string_value(result->rule))                                                    \
-	X(mismatch, bool_value(result->mismatch))                                              \
-	X(stage, name_value(smtpclass_stage_name(record->stage)))                           \
-	X(remote_host, mail != NULL ? span_value(mail->remote_host)                           \
-	               : found != NULL ? span_value(found->remote_host) : none)                \
+#define REPLY_COLUMNS(X)                                                                           \
+	X(source, string_value(record->source))                                                    \
+	X(line, number_value((long long)record->line))                                             \
+	X(code, reply->code != 0 ? number_value(reply->code) : none)                               \
+	X(enhanced, has_enhanced ? span_value(reply->enhanced) : none)                             \
+	X(class, name_value(smtpclass_class_name(class_digit_of(reply))))                          \
+	X(subject,                                                                                 \
+	  has_enhanced ? name_value(smtpclass_subject_name(reply->enhanced_subject)) : none)       \
+	X(detail, has_enhanced ? name_value(smtpclass_detail_name(reply->enhanced_subject,         \
+	                                                          reply->enhanced_detail))         \
+	                       : none)                                                             \
+	X(text, text_value(reply))                                                                 \
+	X(verdict, name_value(smtpclass_verdict_name(result->verdict)))                            \
+	X(reason, name_value(smtpclass_reason_name(result->reason)))                               \
+	X(action, name_value(smtpclass_action_name(result->action)))                               \
+	X(confidence, name_value(smtpclass_confidence_name(result->confidence)))                   \
+	X(rule, string_value(result->rule))                                                        \
+	X(mismatch, bool_value(result->mismatch))                                                  \
+	X(stage, name_value(smtpclass_stage_name(record->stage)))                                  \
+	X(remote_host, mail != NULL    ? span_value(mail->remote_host)                             \
+	               : found != NULL ? span_value(found->remote_host)                            \
+	                               : none)                                                     \
 	X(remote_ip, found != NULL ? span_value(found->remote_ip) : none)
 
-#define LOG_COLUMNS(X)                                                \
-	X(time, span_value(log->time))                                \
-	X(time_iso, iso_value(output))                                \
-	X(time_unix, mail != NULL ? (mail->time_unix >= 0 ? number_value(mail->time_unix) : none) \
-	                          : unix_value(output))               \
-	X(host, span_value(log->host))                                \
-	X(mta, name_value(smtpclass_mta_name(log->mta)))            \
-	X(queue_id, span_value(log->queue_id))                        \
-	X(sender, span_value(log->sender))                            \
-	X(recipient, span_value(log->recipient))                      \
-	X(domain, span_value(log->domain))                            \
-	X(relay, span_value(log->relay))                              \
-	X(status, mail != NULL ? span_value(mail->status)             \
-	                       : name_value(smtpclass_log_status_name(log->status))) \
-	X(dsn, span_value(log->dsn))                                  \
+#define LOG_COLUMNS(X)                                                                             \
+	X(time, span_value(log->time))                                                             \
+	X(time_iso, iso_value(output))                                                             \
+	X(time_unix, mail != NULL ? (mail->time_unix >= 0 ? number_value(mail->time_unix) : none)  \
+	                          : unix_value(output))                                            \
+	X(host, span_value(log->host))                                                             \
+	X(mta, name_value(smtpclass_mta_name(log->mta)))                                           \
+	X(queue_id, span_value(log->queue_id))                                                     \
+	X(sender, span_value(log->sender))                                                         \
+	X(recipient, span_value(log->recipient))                                                   \
+	X(domain, span_value(log->domain))                                                         \
+	X(relay, span_value(log->relay))                                                           \
+	X(status, mail != NULL ? span_value(mail->status)                                          \
+	                       : name_value(smtpclass_log_status_name(log->status)))               \
+	X(dsn, span_value(log->dsn))                                                               \
 	MAIL_COLUMNS(X)
 
 /* The columns of records read from bounce messages (null in log mode). */
-#define MAIL_COLUMNS(X)                                                               \
-	X(original_recipient, mail != NULL ? span_value(mail->original_recipient) : none) \
-	X(reporting_mta, mail != NULL ? span_value(mail->reporting_mta) : none)           \
-	X(message_id, mail != NULL ? span_value(mail->message_id) : none)                 \
-	X(message_subject, mail != NULL ? span_value(mail->subject) : none)               \
-	X(list_id, mail != NULL ? span_value(mail->list_id) : none)                       \
+#define MAIL_COLUMNS(X)                                                                            \
+	X(original_recipient, mail != NULL ? span_value(mail->original_recipient) : none)          \
+	X(reporting_mta, mail != NULL ? span_value(mail->reporting_mta) : none)                    \
+	X(message_id, mail != NULL ? span_value(mail->message_id) : none)                          \
+	X(message_subject, mail != NULL ? span_value(mail->subject) : none)                        \
+	X(list_id, mail != NULL ? span_value(mail->list_id) : none)                                \
 	X(campaign_id, mail != NULL ? span_value(mail->campaign_id) : none)
 
 /* With --taxonomy: the result in other senders' bounce taxonomies. */
-#define TAXONOMY_COLUMNS(X)                                           \
-	X(bounce_class, string_value(taxonomy.bounce_class))              \
-	X(powermta_category, string_value(taxonomy.powermta_category))    \
-	X(ses_bounce_type, string_value(taxonomy.ses_bounce_type))        \
+#define TAXONOMY_COLUMNS(X)                                                                        \
+	X(bounce_class, string_value(taxonomy.bounce_class))                                       \
+	X(powermta_category, string_value(taxonomy.powermta_category))                             \
+	X(ses_bounce_type, string_value(taxonomy.ses_bounce_type))                                 \
 	X(ses_bounce_subtype, string_value(taxonomy.ses_bounce_subtype))
 
 #define COLUMN_REPLY_ID(name, value) REPLY_COLUMN_##name,
 #define COLUMN_LOG_ID(name, value)   LOG_COLUMN_##name,
 #define COLUMN_NAME(name, value)     #name,
-#define COLUMN_REPLY_CASE(name, value) \
-	case REPLY_COLUMN_##name:      \
+#define COLUMN_REPLY_CASE(name, value)                                                             \
+	case REPLY_COLUMN_##name:                                                                  \
 		return value;
-#define COLUMN_LOG_CASE(name, value) \
-	case LOG_COLUMN_##name:      \
+#define COLUMN_LOG_CASE(name, value)                                                               \
+	case LOG_COLUMN_##name:                                                                    \
 		return value;
 #define COLUMN_TAXONOMY_ID(name, value) TAXONOMY_COLUMN_##name,
-#define COLUMN_TAXONOMY_CASE(name, value) \
-	case TAXONOMY_COLUMN_##name:      \
+#define COLUMN_TAXONOMY_CASE(name, value)                                                          \
+	case TAXONOMY_COLUMN_##name:                                                               \
 		return value;
 
 enum reply_column { REPLY_COLUMNS(COLUMN_REPLY_ID) REPLY_COLUMN_COUNT };
@@ -414,8 +424,8 @@ static struct value taxonomy_value(const smtpclass_result *result, size_t i)
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static struct value log_column_value(struct output *output, const struct record *record,
-                                     size_t i)
+static struct value
+log_column_value(struct output *output, const struct record *record, size_t i)
 {
 	const smtpclass_log_record *log = record->log;
 	const struct record_mail *mail = record->mail;
@@ -429,8 +439,7 @@ static struct value log_column_value(struct output *output, const struct record 
 }
 
 /* The value of column id i (reply columns first, then log, then taxonomy). */
-static struct value column_value(struct output *output, const struct record *record,
-                                 size_t i)
+static struct value column_value(struct output *output, const struct record *record, size_t i)
 {
 	const smtpclass_reply *reply = record->reply;
 	const smtpclass_result *result = record->result;
@@ -457,7 +466,8 @@ static size_t column_count(struct output *output)
 {
 	if (output->field_count > 0)
 		return output->field_count;
-	return REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT + (output->taxonomy ? TAXONOMY_COLUMN_COUNT : 0);
+	return REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT +
+	       (output->taxonomy ? TAXONOMY_COLUMN_COUNT : 0);
 }
 
 static const char *column_name(size_t i)
@@ -521,8 +531,7 @@ static int plain_word(const unsigned char *p)
 	backslash = w ^ (ones * '\\');
 	low = (w - ones * 0x20) & ~w;
 	high = (w + ones * 0x01) | w; /* 0x7f + 1 sets the high bit, as does >= 0x80 */
-	return (((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | low | high) &
-	               highs
+	return (((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | low | high) & highs
 	           ? 0
 	           : 1;
 }
@@ -540,8 +549,9 @@ static size_t plain_run16(const unsigned char *p, size_t run, size_t len)
 
 	while (len - run >= 16) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + run));
-		__m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, below), _mm_cmpeq_epi8(x, quote)),
-		                            _mm_or_si128(_mm_cmpeq_epi8(x, backslash), _mm_cmpeq_epi8(x, del)));
+		__m128i stop = _mm_or_si128(
+		    _mm_or_si128(_mm_cmplt_epi8(x, below), _mm_cmpeq_epi8(x, quote)),
+		    _mm_or_si128(_mm_cmpeq_epi8(x, backslash), _mm_cmpeq_epi8(x, del)));
 		unsigned mask = (unsigned)_mm_movemask_epi8(stop);
 
 		if (mask != 0) {
@@ -720,7 +730,8 @@ static void init_json_keys(void)
 		                                       ",\"%s\":null", column_name(i)) -
 		                      4;
 	for (size_t i = REPLY_COLUMN_COUNT; i < REPLY_COLUMN_COUNT + LOG_COLUMN_COUNT; i++) {
-		memcpy(json_log_nulls + json_log_nulls_length, json_keys[i], json_key_lengths[i] + 4);
+		memcpy(json_log_nulls + json_log_nulls_length, json_keys[i],
+		       json_key_lengths[i] + 4);
 		json_log_nulls_length += json_key_lengths[i] + 4;
 	}
 }
@@ -762,7 +773,8 @@ static void write_json_members(struct output *output, const struct record *recor
 		if (omit_null && v.kind == V_NULL)
 			continue;
 		if (v.kind == V_NULL) {
-			out_key(output, json_keys[i] + first, json_key_lengths[i] + 4 - (size_t)first);
+			out_key(output, json_keys[i] + first,
+			        json_key_lengths[i] + 4 - (size_t)first);
 			first = 0;
 			continue;
 		}
@@ -804,11 +816,11 @@ static void write_json(struct output *output, const struct record *record)
 #define RSYSLOG_REPLY(name) REPLY_COLUMN_##name
 #define RSYSLOG_LOG(name)   REPLY_COLUMN_COUNT + LOG_COLUMN_##name
 static const size_t rsyslog_columns[] = {
-    RSYSLOG_REPLY(code),       RSYSLOG_REPLY(enhanced), RSYSLOG_REPLY(verdict),
-    RSYSLOG_REPLY(reason),     RSYSLOG_REPLY(action),   RSYSLOG_REPLY(confidence),
-    RSYSLOG_REPLY(rule),       RSYSLOG_LOG(status),     RSYSLOG_LOG(mta),
-    RSYSLOG_LOG(queue_id),     RSYSLOG_LOG(sender),     RSYSLOG_LOG(recipient),
-    RSYSLOG_LOG(domain),       RSYSLOG_LOG(relay),      RSYSLOG_REPLY(stage),
+    RSYSLOG_REPLY(code),   RSYSLOG_REPLY(enhanced), RSYSLOG_REPLY(verdict),
+    RSYSLOG_REPLY(reason), RSYSLOG_REPLY(action),   RSYSLOG_REPLY(confidence),
+    RSYSLOG_REPLY(rule),   RSYSLOG_LOG(status),     RSYSLOG_LOG(mta),
+    RSYSLOG_LOG(queue_id), RSYSLOG_LOG(sender),     RSYSLOG_LOG(recipient),
+    RSYSLOG_LOG(domain),   RSYSLOG_LOG(relay),      RSYSLOG_REPLY(stage),
     RSYSLOG_LOG(dsn)};
 
 void output_rsyslog_record(struct output *output, const struct record *record)
@@ -1010,8 +1022,9 @@ static void cut_to_width(struct output *output, size_t line_start, unsigned long
 static void write_text_header(struct output *output, int log_mode)
 {
 	if (log_mode)
-		out_string(output, "time            queue-id    verdict code enhanced "
-		                   "reason          action             status   recipient/client text\n");
+		out_string(output,
+		           "time            queue-id    verdict code enhanced "
+		           "reason          action             status   recipient/client text\n");
 	else
 		out_string(output, "verdict      code enhanced reason          action             "
 		                   "conf.  what to do\n");
@@ -1133,7 +1146,8 @@ static void write_text(struct output *output, const struct record *record)
 			out_char(output, '"');
 		}
 		if (result->mismatch)
-			out_string(output, "; basic and enhanced classes disagree: the basic code decides");
+			out_string(output,
+			           "; basic and enhanced classes disagree: the basic code decides");
 		out_char(output, '\n');
 		if (confidence != NULL && result->confidence_basis != NULL) {
 			out_string(output, "    confidence: ");
@@ -1152,7 +1166,6 @@ static void write_text(struct output *output, const struct record *record)
 		}
 	}
 }
-
 
 void output_header(struct output *output)
 {

@@ -268,7 +268,8 @@ static const char *read_stage(const char *p, const char *end, smtpclass_stage *s
 
 			/* the first byte inline: most phrases fail there */
 			if (phrase->len > 0 && phrase->phrase[0] != ' ' &&
-			    (p == end || lower((unsigned char)*p) != (unsigned char)phrase->phrase[0]))
+			    (p == end ||
+			     lower((unsigned char)*p) != (unsigned char)phrase->phrase[0]))
 				continue;
 			q = literal_at(p, end, phrase->phrase, phrase->len);
 			if (q != NULL && (q == end || !is_alnum((unsigned char)*q))) {
@@ -565,7 +566,8 @@ int smtpclass_find_reply(const char *input, size_t len, smtpclass_found *out)
 			int i = lowest_bit(rows);
 			struct match m;
 
-			if (!second_byte_may_match(&sc_wrappers[i].ops[sc_wrappers[i].anchor], q, end) ||
+			if (!second_byte_may_match(&sc_wrappers[i].ops[sc_wrappers[i].anchor], q,
+			                           end) ||
 			    !match_row(&sc_wrappers[i], p, q, end, &m))
 				continue;
 			if (m.has_code) {

@@ -26,10 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HEADER "id\tphrases\treason\taction\tverdict\tbare_verdict\tprovider\tsource"
+#define HEADER         "id\tphrases\treason\taction\tverdict\tbare_verdict\tprovider\tsource"
 #define HEADER_EXAMPLE HEADER "\texample"
 #define FIELD_COUNT    9     /* the ninth, example, may be left out */
-#define MAX_STATES 65535 /* a bound on the memory a rules file takes */
+#define MAX_STATES     65535 /* a bound on the memory a rules file takes */
 
 struct parsed_rule {
 	size_t line;
@@ -177,7 +177,8 @@ static int intern_phrase(struct builder *b, const char *text, size_t len, size_t
 			return b->phrase_hash[slot];
 		slot = (slot + 1) & (b->hash_size - 1);
 	}
-	if (grow((void **)&b->phrases, &b->phrase_capacity, b->phrase_count + 1, sizeof(char *)) != 0)
+	if (grow((void **)&b->phrases, &b->phrase_capacity, b->phrase_count + 1, sizeof(char *)) !=
+	    0)
 		return set_error(b, line, "out of memory", NULL);
 	b->phrases[b->phrase_count] = malloc(n + 1);
 	if (b->phrases[b->phrase_count] == NULL)
@@ -341,9 +342,9 @@ static int parse_text(struct builder *b, const char *text, size_t len)
 
 /* The dense DFA the trie and the failure links make, before packing. */
 struct dense_dfa {
-	uint32_t *next;        /* [state * classes + class] */
-	int32_t *state_phrase; /* phrase that ends in the state, or -1 */
-	int32_t *output_link;  /* next state on the failure chain with a phrase, or -1 */
+	uint32_t *next;               /* [state * classes + class] */
+	int32_t *state_phrase;        /* phrase that ends in the state, or -1 */
+	int32_t *output_link;         /* next state on the failure chain with a phrase, or -1 */
 	unsigned char *ends_in_space; /* the trie's move to the state was on a space */
 	int states, classes;
 };
@@ -530,8 +531,7 @@ static int fill_cells(const struct dense_dfa *dfa, const uint32_t *base, size_t 
 }
 
 /* Packs the dense DFA into cells (see rules_internal.h). */
-static int pack_automaton(struct builder *b, const struct dense_dfa *dfa,
-                          struct sc_rule_build *out)
+static int pack_automaton(struct builder *b, const struct dense_dfa *dfa, struct sc_rule_build *out)
 {
 	uint32_t *base = malloc((size_t)dfa->states * sizeof(uint32_t));
 	size_t emit_from = 0;
@@ -572,22 +572,29 @@ static int build_trie(struct builder *b, const struct sc_automaton *a, struct de
 
 			if (dfa->next[slot] == UINT32_MAX) {
 				if (dfa->states == MAX_STATES)
-					return set_error(b, 0, "rules too large (more than 65535 automaton states)", NULL);
+					return set_error(
+					    b, 0,
+					    "rules too large (more than 65535 automaton states)",
+					    NULL);
 				if (dfa->states == capacity) {
 					uint32_t *bigger_next;
 					int32_t *bigger_phrase;
 					unsigned char *bigger_space;
 
 					capacity *= 2;
-					bigger_next = realloc(dfa->next, (size_t)capacity * classes * sizeof(*dfa->next));
+					bigger_next =
+					    realloc(dfa->next, (size_t)capacity * classes *
+					                           sizeof(*dfa->next));
 					if (bigger_next == NULL)
 						return set_error(b, 0, "out of memory", NULL);
 					dfa->next = bigger_next;
-					bigger_phrase = realloc(dfa->state_phrase, (size_t)capacity * sizeof(int32_t));
+					bigger_phrase = realloc(dfa->state_phrase,
+					                        (size_t)capacity * sizeof(int32_t));
 					if (bigger_phrase == NULL)
 						return set_error(b, 0, "out of memory", NULL);
 					dfa->state_phrase = bigger_phrase;
-					bigger_space = realloc(dfa->ends_in_space, (size_t)capacity);
+					bigger_space =
+					    realloc(dfa->ends_in_space, (size_t)capacity);
 					if (bigger_space == NULL)
 						return set_error(b, 0, "out of memory", NULL);
 					dfa->ends_in_space = bigger_space;
@@ -669,7 +676,8 @@ static void collapse_blanks(struct dense_dfa *dfa, int space_class)
 		return;
 	for (int s = 1; s < dfa->states; s++)
 		if (dfa->ends_in_space[s])
-			dfa->next[(size_t)s * (size_t)dfa->classes + (size_t)space_class] = (uint32_t)s;
+			dfa->next[(size_t)s * (size_t)dfa->classes + (size_t)space_class] =
+			    (uint32_t)s;
 }
 
 /* Builds the trie, then the DFA with failure and output links, and packs it. */

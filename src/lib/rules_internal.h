@@ -30,9 +30,9 @@
 #include "smtpclass.h"
 
 /* Bounds that keep a rules file from taking unbounded memory. */
-#define SC_RULES_MAX 100000
+#define SC_RULES_MAX        100000
 #define SC_RULE_MAX_PHRASES 4
-#define SC_PHRASE_MAX 200
+#define SC_PHRASE_MAX       200
 
 struct sc_rule {
 	const char *rule;     /* "text ID" or "provider ID" */
@@ -40,11 +40,11 @@ struct sc_rule {
 	const char *example;  /* a reply the rule must decide, or NULL (not kept in the library) */
 	size_t line;          /* line of the rules file (0 in the generated table) */
 	int reason;
-	int action;           /* -1: the reason's default */
-	int verdict;          /* smtpclass_verdict override, 0 for none */
-	int bare_verdict;     /* verdict when the reply has no code, 0 for unknown */
-	int provider;         /* 1: a provider-scoped rule */
-	int phrase_first;     /* index into rule_phrases */
+	int action;       /* -1: the reason's default */
+	int verdict;      /* smtpclass_verdict override, 0 for none */
+	int bare_verdict; /* verdict when the reply has no code, 0 for unknown */
+	int provider;     /* 1: a provider-scoped rule */
+	int phrase_first; /* index into rule_phrases */
 	int phrase_count;
 };
 
@@ -61,25 +61,25 @@ struct sc_emit {
  * is 255, the builder refuses more than 255).  One 32-bit load per byte;
  * bases stay below 2^24 (65535 states x 255 classes). */
 #define SC_CELL(base, class) ((uint32_t)(base) << 8 | (uint32_t)(class))
-#define SC_CELL_CHECK(cell) ((cell) & 0xffu)
-#define SC_CELL_BASE(cell) ((cell) >> 8)
-#define SC_CHECK_EMPTY 255
+#define SC_CELL_CHECK(cell)  ((cell)&0xffu)
+#define SC_CELL_BASE(cell)   ((cell) >> 8)
+#define SC_CHECK_EMPTY       255
 
 struct sc_automaton {
 	unsigned char byte_class[256];
-	int class_count;                 /* classes in use: byte_class[] values are below it */
+	int class_count; /* classes in use: byte_class[] values are below it */
 	int state_count;
-	const uint32_t *root;            /* [class]: the base the root (base 0) moves to */
-	int cell_count;                  /* every base + class_count - 1 is a cell */
-	const uint32_t *cells;           /* [base + class] */
-	uint32_t emit_from;              /* the first base of a state in emits[] */
-	const struct sc_emit *emits;     /* [base - emit_from] */
+	const uint32_t *root;        /* [class]: the base the root (base 0) moves to */
+	int cell_count;              /* every base + class_count - 1 is a cell */
+	const uint32_t *cells;       /* [base + class] */
+	uint32_t emit_from;          /* the first base of a state in emits[] */
+	const struct sc_emit *emits; /* [base - emit_from] */
 	int emit_count;
 	int phrase_count;
 	const int32_t *phrase_rules_start; /* [phrase_count + 1]: rules using phrase p are */
 	const int32_t *phrase_rules;       /* phrase_rules[start[p] .. start[p+1]) */
 	const int32_t *rule_phrases;
-	const struct sc_rule *rules;       /* in priority order: lower index wins */
+	const struct sc_rule *rules; /* in priority order: lower index wins */
 	int rule_count;
 };
 

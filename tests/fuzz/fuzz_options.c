@@ -55,7 +55,8 @@ static int exits(const char *word)
 	if (strncmp(word, "--", 2) == 0) {
 		size_t n = strcspn(word + 2, "=");
 
-		return n > 0 && (strncmp("help", word + 2, n) == 0 || strncmp("version", word + 2, n) == 0);
+		return n > 0 &&
+		       (strncmp("help", word + 2, n) == 0 || strncmp("version", word + 2, n) == 0);
 	}
 	return word[0] == '-' && (strchr(word, 'h') != NULL || strchr(word, 'V') != NULL);
 }
@@ -100,14 +101,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	FUZZ_CHECK(status == 0 || status == -1);
 	if (status == 0) {
-		FUZZ_CHECK(settings.output.format >= FORMAT_TEXT && settings.output.format <= FORMAT_HTML);
+		FUZZ_CHECK(settings.output.format >= FORMAT_TEXT &&
+		           settings.output.format <= FORMAT_HTML);
 		FUZZ_CHECK(settings.width >= -1 && settings.width <= 100000);
 		FUZZ_CHECK(settings.interval >= 0 && settings.interval <= 366L * 86400);
 		FUZZ_CHECK(settings.top >= 0 && settings.top <= 1000000);
 		FUZZ_CHECK(settings.reply_count >= 0 && settings.reply_count < argc);
 		FUZZ_CHECK(settings.rule_file_count >= 0 && settings.rule_file_count < argc);
 		for (int i = 0; i < settings.reply_count; i++)
-			FUZZ_CHECK(settings.replies[i] >= copy && settings.replies[i] <= copy + size);
+			FUZZ_CHECK(settings.replies[i] >= copy &&
+			           settings.replies[i] <= copy + size);
 		for (int i = 0; i < settings.rule_file_count; i++)
 			FUZZ_CHECK(settings.rule_files[i] >= copy &&
 			           settings.rule_files[i] <= copy + size);
@@ -115,7 +118,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(!(settings.summary && (settings.output.format == FORMAT_TSV ||
 		                                  settings.output.format == FORMAT_CSV)));
 		FUZZ_CHECK(settings.summary || settings.output.format != FORMAT_HTML);
-		FUZZ_CHECK(settings.summary || (settings.interval == 0 && settings.report_file == NULL));
+		FUZZ_CHECK(settings.summary ||
+		           (settings.interval == 0 && settings.report_file == NULL));
 		FUZZ_CHECK(!(settings.merge && settings.addresses != 0));
 	}
 	free(settings.replies);

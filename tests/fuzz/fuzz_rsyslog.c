@@ -21,10 +21,9 @@
 #include "rsyslog.h"
 
 /* The keys of $!smtp in their order (rsyslog.c's design note). */
-static const char *const keys[] = {"code",  "enhanced", "verdict",  "reason",    "action",
-                                   "confidence", "rule", "status",  "mta",       "queue_id",
-                                   "sender", "recipient", "domain", "relay",     "stage",
-                                   "dsn"};
+static const char *const keys[] = {
+    "code", "enhanced", "verdict", "reason",    "action", "confidence", "rule",  "status",
+    "mta",  "queue_id", "sender",  "recipient", "domain", "relay",      "stage", "dsn"};
 
 static void check_answer(const char *s, size_t len)
 {

@@ -45,9 +45,9 @@
 #include "stamp.h"
 #include "text.h"
 
-const char *const summary_table_names[T_COUNT] = {"domains",         "hosts",          "groups",
-                                                  "addresses",       "deferred",       "hours",
-                                                  "inbound_clients", "inbound_domains", "inbound_groups"};
+const char *const summary_table_names[T_COUNT] = {
+    "domains", "hosts",           "groups",          "addresses",     "deferred",
+    "hours",   "inbound_clients", "inbound_domains", "inbound_groups"};
 
 const char *const summary_status_keys[STATUS_COUNT] = {NULL,      "sent",    "deferred",
                                                        "bounced", "expired", "rejected"};
@@ -435,8 +435,7 @@ size_t group_add(struct topk *groups, const char *template, size_t len, uint16_t
 	char buf[TEMPLATE_MAX];
 	smtpclass_span key = table_name(template, len, buf, sizeof(buf));
 	uint64_t h = hash_bytes(HASH_SEED, key.ptr, key.len);
-	size_t i =
-	    topk_add(groups, h ^ mix(tag + 1), tag, key.ptr, key.len, weight, error, fresh);
+	size_t i = topk_add(groups, h ^ mix(tag + 1), tag, key.ptr, key.len, weight, error, fresh);
 
 	return i;
 }

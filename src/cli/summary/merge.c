@@ -345,8 +345,8 @@ static int merge_groups(struct merge *m, size_t root, struct topk *groups,
 		if (m->apply) {
 			len = json_decode(m->r, template_token, template, sizeof(template));
 			g = group_in(groups, group_add(groups, template, len,
-			                               group_tag(verdict, reason, action), count, error,
-			                               &fresh));
+			                               group_tag(verdict, reason, action), count,
+			                               error, &fresh));
 			if (fresh) {
 				char example[EXAMPLE_MAX];
 
@@ -625,7 +625,8 @@ static int merge_document(struct merge *m)
 	    merge_time_span(m, root) != 0 ||
 	    merge_party(m, root, "domains", "domain", &m->s->domains, T_DOMAINS) != 0 ||
 	    merge_party(m, root, "hosts", "host", &m->s->hosts, T_HOSTS) != 0 ||
-	    merge_groups(m, root, &m->s->groups, &m->s->group_distinct, "domains", T_GROUPS) != 0 || merge_hours(m, root) != 0 || merge_inbound(m, root) != 0)
+	    merge_groups(m, root, &m->s->groups, &m->s->group_distinct, "domains", T_GROUPS) != 0 ||
+	    merge_hours(m, root) != 0 || merge_inbound(m, root) != 0)
 		return -1;
 	return 0;
 }

@@ -108,8 +108,8 @@ static void json_groups(FILE *out, const struct summary *s, const struct topk *g
 		        topk_entry(groups, i)->count, *topk_error(groups, i),
 		        smtpclass_verdict_name((smtpclass_verdict)tag_verdict(tag)));
 		fprintf(out, ", \"reason\": \"%s\", \"action\": \"%s\", \"%s\": ",
-		        smtpclass_reason_name(tag_reason(tag)), smtpclass_action_name(tag_action(tag)),
-		        names_key);
+		        smtpclass_reason_name(tag_reason(tag)),
+		        smtpclass_action_name(tag_action(tag)), names_key);
 		json_group_domains(out, g);
 		fputs(", \"example\": ", out);
 		output_json_string(out, g->example, g->example_len);

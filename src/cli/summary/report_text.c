@@ -549,7 +549,7 @@ static void write_groups(FILE *out, int width, const struct summary *s, int inbo
 	                                         "reason", "action", "domains"};
 	static const char *const without_error[] = {"#",      "count",  "verdict",
 	                                            "reason", "action", "domains"};
-	static const char *const in_with_error[] = {"  #",    "count",  "error",
+	static const char *const in_with_error[] = {"  #",     "count",  "error",
 	                                            "verdict", "reason", "clients"};
 	static const char *const in_without_error[] = {"  #", "count", "verdict", "reason",
 	                                               "clients"};

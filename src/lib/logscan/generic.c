@@ -17,9 +17,8 @@ static const struct marker {
 	const char *text;
 	size_t length;
 	size_t anchor;
-} generic_markers[] = {{LIT(" said: "), 5},       {LIT("reply="), 5}, {LIT("reply: "), 5},
-                       {LIT("=> "), 1},           {LIT("[SMTP Error] "), 0},
-                       {LIT("di=\""), 3}};
+} generic_markers[] = {{LIT(" said: "), 5}, {LIT("reply="), 5},        {LIT("reply: "), 5},
+                       {LIT("=> "), 1},     {LIT("[SMTP Error] "), 0}, {LIT("di=\""), 3}};
 
 /* Scans any line for a reply code right after a known marker; the status
  * comes from the class digit. */
@@ -27,7 +26,8 @@ static int scan_generic(const char *p, const char *end, smtpclass_log_record *ou
 {
 	for (size_t i = 0; i < sizeof(generic_markers) / sizeof(generic_markers[0]); i++) {
 		const struct marker *marker = &generic_markers[i];
-		const char *found = find_bytes_at(p, end, marker->text, marker->length, marker->anchor);
+		const char *found =
+		    find_bytes_at(p, end, marker->text, marker->length, marker->anchor);
 		const char *reply;
 		const char *reply_end = end;
 

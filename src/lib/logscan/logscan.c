@@ -469,8 +469,7 @@ static int parse_rfc5424(const char *p, const char *end, struct line_header *hea
  * Without fields only the form is sure: the host and the tag are read only
  * where they decide it (a journalctl stamp), which is all that
  * smtpclass_log_has_header() needs on every line of a text file. */
-static void parse_header(const char *line, const char *end, int fields,
-                         struct line_header *header)
+static void parse_header(const char *line, const char *end, int fields, struct line_header *header)
 {
 	const char *p = line;
 	const char *q;

@@ -165,8 +165,8 @@ static inline int bytes_are(const char *p, size_t len, const char *text, size_t 
  * candidates for text[anchor], so a miss costs about one vectorised pass:
  * the anchor should be a byte that is rare in lines (" said: " is better
  * looked for by its ':' than by every space). */
-static inline const char *find_bytes_at(const char *p, const char *end, const char *text,
-                                        size_t n, size_t anchor)
+static inline const char *find_bytes_at(const char *p, const char *end, const char *text, size_t n,
+                                        size_t anchor)
 {
 	while (left(p, end) >= n) {
 		const char *hit = memchr(p + anchor, text[anchor], left(p, end) - n + 1);

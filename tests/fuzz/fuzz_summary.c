@@ -13,8 +13,9 @@
  * summary with tiny tables (so eviction and "approximate" are reached),
  * and the block is freed: summary_add() promises to copy what it keeps, so
  * a span kept from a line is a use-after-free.  Invariants:
- * - the text report: no line wider than the width (UTF-8 lead bytes, as
- *   report_text.c counts them) when the width is set;
+ * - the text report: no line wider than the width, in display cells as
+ *   glibc's wcwidth() counts them in C.UTF-8 (mbrtowc() decoding, apart
+ *   from report_text.c's own loop), when the width is set;
  * - the JSON: one strict RFC 8259 value and a newline (json_check.c);
  * - the address lists (hard and soft): lines non-empty, no blanks or
  *   control bytes in them, strictly sorted (byte order), so no duplicates;
@@ -24,11 +25,14 @@
  *   is a fixed point: same tables, nothing left to cut or replace).
  * Everything is freed, so LeakSanitizer checks the whole path.
  */
+#define _XOPEN_SOURCE 700
+#include <locale.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "fuzz_invariants.h"
 #include "json_check.h"
@@ -81,18 +85,36 @@ static void check_json(const char *text, size_t len)
 
 static void check_text_width(const char *text, size_t len, int width)
 {
+	static locale_t utf8;
 	size_t columns = 0;
+	mbstate_t state;
+	locale_t previous;
 
 	if (width <= 0)
 		return;
-	for (size_t i = 0; i < len; i++) {
-		if (text[i] == '\n') {
+	if (utf8 == (locale_t)0)
+		utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	FUZZ_CHECK(utf8 != (locale_t)0);
+	previous = uselocale(utf8);
+	memset(&state, 0, sizeof(state));
+	for (size_t i = 0; i < len;) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, text + i, len - i, &state);
+		int cells;
+
+		FUZZ_CHECK(n != (size_t)-1 && n != (size_t)-2); /* the report is UTF-8 */
+		if (n == 0)
+			n = 1;
+		i += n;
+		if (wc == L'\n') {
 			columns = 0;
 			continue;
 		}
-		columns += ((unsigned char)text[i] & 0xc0) != 0x80;
+		cells = wcwidth(wc);
+		columns += cells < 0 ? 1 : (size_t)cells;
 		FUZZ_CHECK(columns <= (size_t)width);
 	}
+	uselocale(previous);
 }
 
 static void check_addresses(const char *text, size_t len)

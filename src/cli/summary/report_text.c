@@ -14,10 +14,16 @@
  * recipients a shell would read as one plain word (safe_shell_word()):
  * a script pipes these lists into commands that remove addresses.
  */
+/* wcwidth() is X/Open */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700
+#endif
 #include "summary.h"
 
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "count.h"
 #include "rank.h"
@@ -32,31 +38,59 @@ static const char *verdict_name_of(int verdict)
 	return smtpclass_verdict_name((smtpclass_verdict)verdict);
 }
 
-/* Display cells of the code point cp: 2 for the East Asian Wide and
- * Fullwidth blocks (Unicode UAX #11: CJK ideographs, kana, Hangul,
- * fullwidth forms, the emoji blocks), 0 for combining marks, else 1.  A
- * table, not wcwidth(): the report does not depend on the locale. */
-static size_t code_point_cells(unsigned long cp)
+/*
+ * Display cells of a code point, as a terminal shows it: glibc's wcwidth()
+ * in the C.UTF-8 locale (its Unicode tables: East Asian Wide and Fullwidth
+ * take 2, combining marks 0), taken through a locale object of its own
+ * (newlocale(), uselocale()) so that the process's locale is not touched
+ * and the report does not depend on the user's.  Where C.UTF-8 does not
+ * exist, a small table of the main wide blocks (UAX #11) stands in.
+ */
+static locale_t cells_locale;
+static int cells_tried;
+
+static size_t table_cells(unsigned long cp)
 {
 	static const unsigned long wide[][2] = {
 	    {0x1100, 0x115f},   {0x2e80, 0x303e},   {0x3041, 0x33ff},   {0x3400, 0x4dbf},
-	    {0x4e00, 0x9fff},   {0xa000, 0xa4cf},   {0xa960, 0xa97f},   {0xac00, 0xd7a3},
-	    {0xf900, 0xfaff},   {0xfe10, 0xfe19},   {0xfe30, 0xfe6f},   {0xff00, 0xff60},
-	    {0xffe0, 0xffe6},   {0x1f300, 0x1f64f}, {0x1f900, 0x1f9ff}, {0x20000, 0x2fffd},
-	    {0x30000, 0x3fffd},
-	};
-	static const unsigned long zero[][2] = {
-	    {0x0300, 0x036f}, {0x200b, 0x200f}, {0x20d0, 0x20ff},
-	    {0xfe00, 0xfe0f}, {0xfe20, 0xfe2f},
+	    {0x4e00, 0x9fff},   {0xa000, 0xa4cf},   {0xac00, 0xd7a3},   {0xf900, 0xfaff},
+	    {0xfe30, 0xfe6f},   {0xff00, 0xff60},   {0xffe0, 0xffe6},   {0x1f300, 0x1f64f},
+	    {0x1f900, 0x1f9ff}, {0x20000, 0x2fffd}, {0x30000, 0x3fffd},
 	};
 
-	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
-		if (cp >= zero[i][0] && cp <= zero[i][1])
-			return 0;
+	if (cp >= 0x0300 && cp <= 0x036f)
+		return 0;
 	for (size_t i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
 		if (cp >= wide[i][0] && cp <= wide[i][1])
 			return 2;
 	return 1;
+}
+
+/* Switches to the cells locale for a loop of code_point_cells(); returns
+ * what to give back to cells_end(). */
+static locale_t cells_begin(void)
+{
+	if (!cells_tried) {
+		cells_tried = 1;
+		cells_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	}
+	return cells_locale != (locale_t)0 ? uselocale(cells_locale) : (locale_t)0;
+}
+
+static void cells_end(locale_t previous)
+{
+	if (previous != (locale_t)0)
+		uselocale(previous);
+}
+
+static size_t code_point_cells(unsigned long cp)
+{
+	int w;
+
+	if (cells_locale == (locale_t)0)
+		return table_cells(cp);
+	w = wcwidth((wchar_t)cp);
+	return w < 0 ? 1 : (size_t)w; /* made safe: a control is a space by now */
 }
 
 /* The code point that starts at s[0] (well-formed UTF-8: the text was made
@@ -79,6 +113,7 @@ static unsigned long decode_utf8(const char *s, size_t len, size_t *n)
 static size_t display_width(const char *s, size_t n)
 {
 	size_t width = 0, i = 0, k;
+	locale_t previous = cells_begin();
 
 	while (i < n) {
 		unsigned long cp = decode_utf8(s + i, n - i, &k);
@@ -86,6 +121,7 @@ static size_t display_width(const char *s, size_t n)
 		width += code_point_cells(cp);
 		i += k;
 	}
+	cells_end(previous);
 	return width;
 }
 
@@ -94,6 +130,7 @@ static size_t display_width(const char *s, size_t n)
 static size_t prefix_bytes(const char *s, size_t n, size_t columns)
 {
 	size_t i = 0, seen = 0, k;
+	locale_t previous = cells_begin();
 
 	while (i < n) {
 		size_t cells = code_point_cells(decode_utf8(s + i, n - i, &k));
@@ -103,6 +140,7 @@ static size_t prefix_bytes(const char *s, size_t n, size_t columns)
 		seen += cells;
 		i += k;
 	}
+	cells_end(previous);
 	return i;
 }
 
@@ -276,7 +314,7 @@ static void write_table(FILE *out, int width, const struct table_shape *shape,
                         void (*after_row)(FILE *, int, const struct table_rows *, size_t))
 {
 	size_t widths[16] = {0};
-	char cell_text[LINE_BYTES], line[LINE_BYTES], label[64];
+	char cell_text[LINE_BYTES], line[LINE_BYTES], label[64], key_line[LINE_BYTES + 2];
 	struct table_fit fit;
 	size_t last = shape->columns - 1;
 
@@ -310,11 +348,12 @@ static void write_table(FILE *out, int width, const struct table_shape *shape,
 			w = display_width(cell_text, v.len);
 			if (c == 0 && fit.key_cap > 0 && w > fit.key_cap) {
 				/* the long key on a line of its own, the row below it */
-				struct text_buffer k = {label, sizeof(label), 0, 0};
+				/* a cell is at most LINE_BYTES: the copy is whole */
+				struct text_buffer k = {key_line, sizeof(key_line), 0, 0};
 
 				put_string(&k, "  ");
 				put_bytes(&k, cell_text, v.len);
-				write_line(out, label, k.len, width);
+				write_line(out, key_line, k.len, width);
 				v.len = 0;
 				w = 0;
 			}

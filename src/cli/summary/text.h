@@ -14,7 +14,8 @@
 #include <stddef.h>
 #include <string.h>
 
-/* A bounded output buffer: writes past its size are dropped. */
+/* A bounded output buffer: writes past its size are dropped, never part
+ * of a UTF-8 sequence (a cut backs off to the start of the character). */
 struct text_buffer {
 	char *buf;
 	size_t size, len;
@@ -26,6 +27,9 @@ static inline void put_bytes(struct text_buffer *o, const char *s, size_t n)
 	if (n > o->size - o->len) {
 		n = o->size - o->len;
 		o->full = 1;
+		/* s[n] is where the cut falls: not inside a character */
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
 	}
 	memcpy(o->buf + o->len, s, n);
 	o->len += n;

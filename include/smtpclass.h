@@ -250,7 +250,9 @@ enum smtpclass_option_flag {
 	SMTPCLASS_NO_TEXT_RULES = 1u << 0 /* classify from the digits only */
 };
 
-/* Most bytes of evidence a result can quote (the phrase a text rule matched). */
+/* Most bytes of evidence a result can quote (the phrases of the text rule
+ * that decided, as written; a site rule's longer ones are cut before a
+ * character when the rules are compiled). */
 #define SMTPCLASS_EVIDENCE_MAX 96
 
 /* A classification.  Strings are static or owned by the rule set used. */

@@ -276,6 +276,40 @@ static void test_site_rules_nested_phrases(void **state)
 	smtpclass_rules_free(rules);
 }
 
+/* SMTPCLASS_EVIDENCE_MAX holds for a site rule whose phrases are longer:
+ * the evidence is their first bytes, cut before a character (here a
+ * three-byte one that would straddle the bound). */
+static void test_evidence_bound(void **state)
+{
+	char text[1024], phrase[300], reply[400], error[256];
+	size_t error_line, n = 0;
+	smtpclass_rules *rules;
+	smtpclass_options options = {0};
+	smtpclass_reply parsed;
+	smtpclass_result result;
+
+	(void)state;
+	/* 94 ASCII bytes, then U+3042 (3 bytes) over the bound, then more */
+	memset(phrase, 'q', 94);
+	memcpy(phrase + 94, "\xe3\x81\x82", 3);
+	memset(phrase + 97, 'r', 100);
+	phrase[197] = '\0';
+	n = (size_t)snprintf(text, sizeof(text), "long\t%s\tspamdetected\t-\t-\t-\t-\tsite\t-\n",
+	                     phrase);
+	rules = smtpclass_rules_compile(text, n, &error_line, error, sizeof(error));
+	if (rules == NULL)
+		fail_msg("line %zu: %s", error_line, error);
+	snprintf(reply, sizeof(reply), "550 %s", phrase);
+	options.site_rules = rules;
+	smtpclass_parse(reply, strlen(reply), &parsed);
+	smtpclass_classify(&parsed, &options, &result);
+	assert_string_equal(result.rule, "site long");
+	assert_non_null(result.evidence);
+	assert_int_equal(strlen(result.evidence), 94);
+	assert_memory_equal(result.evidence, phrase, 94);
+	smtpclass_rules_free(rules);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +319,7 @@ int main(void)
 	    cmocka_unit_test(test_site_rules_nested_phrases),
 	    cmocka_unit_test(test_size_contract),
 	    cmocka_unit_test(test_scan_log_line),
+	    cmocka_unit_test(test_evidence_bound),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -218,6 +218,7 @@ static int is_id(const char *s, size_t len)
 /* Parses one rule line into the builder. */
 static int parse_line(struct builder *b, const char *line, size_t len, size_t line_number)
 {
+	size_t evidence_len;
 	const char *field[FIELD_COUNT];
 	size_t field_len[FIELD_COUNT];
 	struct parsed_rule *rule;
@@ -290,7 +291,15 @@ static int parse_line(struct builder *b, const char *line, size_t len, size_t li
 	snprintf(prefixed, sizeof(prefixed), "%s %.*s",
 	         rule->provider ? b->prefix_provider : b->prefix_text, (int)field_len[0], field[0]);
 	rule->id_offset = pool_add(b, prefixed, strlen(prefixed));
-	rule->evidence_offset = pool_add(b, field[1], field_len[1]);
+	/* The evidence a result quotes: the phrases as written, at most
+	 * SMTPCLASS_EVIDENCE_MAX bytes of them (cut before a character). */
+	evidence_len = field_len[1];
+	if (evidence_len > SMTPCLASS_EVIDENCE_MAX) {
+		evidence_len = SMTPCLASS_EVIDENCE_MAX;
+		while (evidence_len > 0 && ((unsigned char)field[1][evidence_len] & 0xc0) == 0x80)
+			evidence_len--;
+	}
+	rule->evidence_offset = pool_add(b, field[1], evidence_len);
 	if (rule->id_offset == (size_t)-1 || rule->evidence_offset == (size_t)-1)
 		return set_error(b, line_number, "out of memory", NULL);
 	rule->example_offset = (size_t)-1;

@@ -268,8 +268,10 @@ void fuzz_check_result(const smtpclass_reply *reply, const smtpclass_options *op
 	 * turned into the after-DATA exception keeps its evidence). */
 	if (text_rule)
 		FUZZ_CHECK(result->evidence != NULL && result->evidence[0] != '\0');
-	if (result->evidence != NULL)
+	if (result->evidence != NULL) {
 		FUZZ_CHECK(text_rule || kind == SMTPCLASS_RULE_EXCEPTION);
+		FUZZ_CHECK(strlen(result->evidence) <= SMTPCLASS_EVIDENCE_MAX);
+	}
 
 	/* Without text rules only the digits decide. */
 	if (options->flags & SMTPCLASS_NO_TEXT_RULES) {

@@ -295,8 +295,11 @@ static int parse_line(struct builder *b, const char *line, size_t len, size_t li
 	 * SMTPCLASS_EVIDENCE_MAX bytes of them (cut before a character). */
 	evidence_len = field_len[1];
 	if (evidence_len > SMTPCLASS_EVIDENCE_MAX) {
+		/* back over at most 3 continuation bytes: a character is at most
+		 * 4 (a run of stray ones is cut where it falls) */
 		evidence_len = SMTPCLASS_EVIDENCE_MAX;
-		while (evidence_len > 0 && ((unsigned char)field[1][evidence_len] & 0xc0) == 0x80)
+		for (int k = 0; k < 3 && ((unsigned char)field[1][evidence_len] & 0xc0) == 0x80;
+		     k++)
 			evidence_len--;
 	}
 	rule->evidence_offset = pool_add(b, field[1], evidence_len);

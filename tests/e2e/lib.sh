@@ -172,3 +172,44 @@ e2e_remove_work() {
 e2e_absolute() {
 	echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 }
+
+# The logger tests (rsyslog.sh, syslog-ng.sh) run one daemon, its pid in
+# e2e_daemon_pid: e2e_daemon_cleanup (the EXIT trap) stops it if it still
+# runs and removes the work directory $work.
+e2e_daemon_pid=
+e2e_daemon_cleanup() {
+	status=$?
+	if [ -n "$e2e_daemon_pid" ]; then
+		kill "$e2e_daemon_pid" 2>/dev/null || true
+		wait "$e2e_daemon_pid" 2>/dev/null || true
+	fi
+	e2e_remove_work "$work"
+	exit "$status"
+}
+
+# e2e_send_log_lines INPUT SOCKET [LOGGER_OPTION...]: sends each line of
+# INPUT ("MMM DD HH:MM:SS HOST TAG[PID]: MESSAGE") to the syslog socket
+# SOCKET with logger(1) as the program in it would, its own tag and pid,
+# facility mail (cron for the CRON lines).  Sets e2e_lines (every line) and
+# e2e_mail_lines (those of facility mail).
+e2e_send_log_lines() {
+	sl_input=$1
+	sl_socket=$2
+	shift 2
+	e2e_lines=0
+	e2e_mail_lines=0
+	while IFS= read -r sl_line; do
+		e2e_lines=$((e2e_lines + 1))
+		sl_rest=${sl_line#* * * * }
+		sl_tag=${sl_rest%%: *}
+		sl_message=${sl_rest#*: }
+		sl_program=${sl_tag%%\[*}
+		sl_pid=${sl_tag#*\[}
+		sl_pid=${sl_pid%]}
+		sl_facility=mail
+		[ "$sl_program" = CRON ] && sl_facility=cron
+		[ "$sl_facility" = mail ] && e2e_mail_lines=$((e2e_mail_lines + 1))
+		logger -u "$sl_socket" "$@" -p "$sl_facility.info" -t "$sl_program" --id="$sl_pid" \
+			-- "$sl_message" || e2e_fail "logger failed on line $e2e_lines"
+	done <"$sl_input"
+}

@@ -48,20 +48,10 @@ fi
 e2e_enter_namespace "$smtpclass"
 
 work=$E2E_WORK
-rsyslogd_pid=
 rsyslogd=$work/root/usr/sbin/rsyslogd
 modules=$(dirname "$(find "$work/root/usr/lib" -name imuxsock.so | head -n 1)")
 
-cleanup() {
-	status=$?
-	if [ -n "$rsyslogd_pid" ]; then
-		kill "$rsyslogd_pid" 2>/dev/null || true
-		wait "$rsyslogd_pid" 2>/dev/null || true
-	fi
-	e2e_remove_work "$work"
-	exit "$status"
-}
-trap cleanup EXIT
+trap e2e_daemon_cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 mkdir "$work/spool"
@@ -108,24 +98,11 @@ EOF
 	{ cat "$work/check.log"; e2e_fail "rsyslogd rejects the configuration"; }
 started=$(date +%s)
 "$rsyslogd" -M "$modules" -n -f "$work/rsyslog.conf" -i "$work/rsyslogd.pid" >"$work/stdout.log" 2>&1 &
-rsyslogd_pid=$!
+e2e_daemon_pid=$!
 e2e_wait_file "$work/log.sock" 10 || e2e_fail "rsyslogd did not create its socket"
 
-# Send each line as the program in it would: "MMM DD HH:MM:SS HOST TAG[PID]: MESSAGE".
-count=0
-while IFS= read -r line; do
-	count=$((count + 1))
-	rest=${line#* * * * }
-	tag=${rest%%: *}
-	message=${rest#*: }
-	program=${tag%%\[*}
-	pid=${tag#*\[}
-	pid=${pid%]}
-	facility=mail
-	[ "$program" = CRON ] && facility=cron
-	logger -u "$work/log.sock" -p "$facility.info" -t "$program" --id="$pid" -- "$message" ||
-		e2e_fail "logger failed on line $count"
-done <"$input"
+e2e_send_log_lines "$input" "$work/log.sock"
+count=$e2e_lines
 
 # rsyslogd writes asynchronously: wait for every message.
 tries=300
@@ -134,9 +111,9 @@ while [ "$(wc -l <"$work/enriched.log" 2>/dev/null || echo 0)" -lt "$count" ]; d
 	[ "$tries" -gt 0 ] || e2e_fail "rsyslogd wrote $(wc -l <"$work/enriched.log") of $count messages"
 	sleep 0.1
 done
-kill "$rsyslogd_pid"
-wait "$rsyslogd_pid" || true
-rsyslogd_pid=
+kill "$e2e_daemon_pid"
+wait "$e2e_daemon_pid" || true
+e2e_daemon_pid=
 
 if cat "$work/rsyslogd.log" "$work/stdout.log" 2>/dev/null | grep -i 'error\|mmexternal'; then
 	e2e_fail "rsyslogd reported errors"

@@ -48,21 +48,11 @@ fi
 e2e_enter_namespace "$smtpclass"
 
 work=$E2E_WORK
-syslog_ng_pid=
 lib=$work/root/usr/lib/syslog-ng
 modules=$(dirname "$(find "$lib" -name libaffile.so | head -n 1)")
 version=$(basename "$modules")
 
-cleanup() {
-	status=$?
-	if [ -n "$syslog_ng_pid" ]; then
-		kill "$syslog_ng_pid" 2>/dev/null || true
-		wait "$syslog_ng_pid" 2>/dev/null || true
-	fi
-	e2e_remove_work "$work"
-	exit "$status"
-}
-trap cleanup EXIT
+trap e2e_daemon_cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 syslog_ng() {
@@ -87,25 +77,11 @@ syslog_ng -s -f "$work/syslog-ng.conf" >"$work/check.log" 2>&1 ||
 started=$(date +%s)
 syslog_ng -F -f "$work/syslog-ng.conf" -R "$work/persist" -p "$work/pid" -c "$work/ctl" \
 	>"$work/stdout.log" 2>&1 &
-syslog_ng_pid=$!
+e2e_daemon_pid=$!
 e2e_wait_file "$work/log.sock" 10 || { cat "$work/stdout.log"; e2e_fail "syslog-ng did not create its socket"; }
 
-# Send each line as the program in it would: "MMM DD HH:MM:SS HOST TAG[PID]: MESSAGE".
-count=0 mail=0
-while IFS= read -r line; do
-	count=$((count + 1))
-	rest=${line#* * * * }
-	tag=${rest%%: *}
-	message=${rest#*: }
-	program=${tag%%\[*}
-	pid=${tag#*\[}
-	pid=${pid%]}
-	facility=mail
-	[ "$program" = CRON ] && facility=cron
-	[ "$facility" = mail ] && mail=$((mail + 1))
-	logger -u "$work/log.sock" -d -p "$facility.info" -t "$program" --id="$pid" -- "$message" ||
-		e2e_fail "logger failed on line $count"
-done <"$input"
+e2e_send_log_lines "$input" "$work/log.sock" -d
+mail=$e2e_mail_lines
 
 # syslog-ng writes asynchronously: wait for every mail message in both files.
 tries=300
@@ -116,9 +92,9 @@ while [ "$(wc -l <"$work/rfc5424.log" 2>/dev/null || echo 0)" -lt "$mail" ] ||
 		e2e_fail "syslog-ng wrote $(wc -l <"$work/rfc5424.log" 2>/dev/null || echo 0) of $mail messages"
 	sleep 0.1
 done
-kill "$syslog_ng_pid"
-wait "$syslog_ng_pid" || true
-syslog_ng_pid=
+kill "$e2e_daemon_pid"
+wait "$e2e_daemon_pid" || true
+e2e_daemon_pid=
 if grep -i 'error' "$work/syslog-ng.log" "$work/stdout.log" 2>/dev/null; then
 	e2e_fail "syslog-ng reported errors"
 fi

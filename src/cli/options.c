@@ -379,6 +379,19 @@ void hint_missing_file(const char *name)
 		        PROGRAM, name);
 }
 
+/* A decimal number from min to max, the whole of text, into *out; 0, or
+ * -1 (*out untouched). */
+static int parse_bounded(const char *text, long min, long max, int *out)
+{
+	char *end;
+	long n = strtol(text, &end, 10);
+
+	if (end == text || *end != '\0' || n < min || n > max)
+		return -1;
+	*out = (int)n;
+	return 0;
+}
+
 /* --interval: "90", "30s", "5m", "1h" or "1d" in seconds, or 0 when it is
  * none of those or outside 1 s .. 366 days. */
 static long parse_interval(const char *text)
@@ -524,17 +537,12 @@ int options_parse(int argc, char **argv, struct settings *settings)
 			settings->forced_mta = (smtpclass_mta)mta;
 			break;
 		}
-		case OPT_YEAR: {
-			char *end;
-			long year = strtol(optarg, &end, 10);
-
-			if (*end != '\0' || year < 1970 || year > 9999) {
+		case OPT_YEAR:
+			if (parse_bounded(optarg, 1970, 9999, &settings->output.year) != 0) {
 				fprintf(stderr, "%s: --year takes a year such as 2026\n", PROGRAM);
 				return -1;
 			}
-			settings->output.year = (int)year;
 			break;
-		}
 		case OPT_SUMMARY:
 			settings->summary = 1;
 			break;
@@ -548,34 +556,24 @@ int options_parse(int argc, char **argv, struct settings *settings)
 				return -1;
 			}
 			break;
-		case OPT_TOP: {
-			char *end;
-			long top = strtol(optarg, &end, 10);
-
-			if (*end != '\0' || end == optarg || top < 0 || top > 1000000) {
+		case OPT_TOP:
+			if (parse_bounded(optarg, 0, 1000000, &settings->top) != 0) {
 				fprintf(stderr,
 				        "%s: --top takes a number from 0 (all) to 1000000\n",
 				        PROGRAM);
 				return -1;
 			}
-			settings->top = (int)top;
 			settings->top_given = 1;
 			break;
-		}
-		case OPT_WIDTH: {
-			char *end;
-			long width = strtol(optarg, &end, 10);
-
-			if (*end != '\0' || end == optarg || width < 0 || width > 100000) {
+		case OPT_WIDTH:
+			if (parse_bounded(optarg, 0, 100000, &settings->width) != 0) {
 				fprintf(stderr,
 				        "%s: --width takes a number of columns from 0 (unbounded) "
 				        "to 100000\n",
 				        PROGRAM);
 				return -1;
 			}
-			settings->width = (int)width;
 			break;
-		}
 		case OPT_INTERVAL:
 			settings->interval = parse_interval(optarg);
 			if (settings->interval <= 0) {

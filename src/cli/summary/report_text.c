@@ -646,18 +646,28 @@ static void day_cell(const struct table_rows *t, size_t row, size_t column, stru
 		put_number(o, d->status[column - 1]);
 }
 
+/* The titles of a table of periods (days, hours): the period, records and
+ * the statuses by their names. */
+static void period_titles(const char *period, const char *titles[1 + STATUS_COUNT])
+{
+	titles[0] = period;
+	titles[1] = "records";
+	for (int st = 1; st < STATUS_COUNT; st++)
+		titles[1 + st] = summary_status_keys[st];
+}
+
 /* The days, each the sum of its hours: pflogsumm's per-day totals. */
 static void write_days(FILE *out, int width, const struct summary *s)
 {
-	static const char *const titles[] = {"day",     "records", "sent",    "deferred",
-	                                     "bounced", "expired", "rejected"};
-	struct table_shape shape = {7, titles, "lrrrrrr"};
+	const char *titles[1 + STATUS_COUNT];
+	struct table_shape shape = {STATUS_COUNT + 1, titles, "lrrrrrr"};
 	size_t n;
 	struct day_row *days = rank_days(s, &n);
 	struct table_rows t = {s, NULL, NULL, 0, 0, days, NULL, 0};
 
 	if (n == 0)
 		return;
+	period_titles("day", titles);
 	write_heading(out, width,
 	              table_capped(s, T_HOURS) ? "Per day (the days of the busiest hours)"
 	                                       : "Per day");
@@ -667,13 +677,13 @@ static void write_days(FILE *out, int width, const struct summary *s)
 
 static void write_hours(FILE *out, int width, const struct summary *s)
 {
-	static const char *const titles[] = {"hour",    "records", "sent",    "deferred",
-	                                     "bounced", "expired", "rejected"};
-	struct table_shape shape = {7, titles, "lrrrrrr"};
+	const char *titles[1 + STATUS_COUNT];
+	struct table_shape shape = {STATUS_COUNT + 1, titles, "lrrrrrr"};
 	size_t n;
 	struct ranked *rows = rank_hours(s, &n);
 	struct table_rows t = {s, rows, NULL, 0, 0, NULL, NULL, 0};
 
+	period_titles("hour", titles);
 	write_heading(out, width,
 	              table_capped(s, T_HOURS) ? "Per hour (the busiest hours)" : "Per hour");
 	write_table(out, width, &shape, &t, n, hour_cell, NULL);

@@ -186,23 +186,40 @@ static void test_templates(void **state)
 	}
 }
 
-/* A small buffer is filled, never overrun, and no UTF-8 sequence is cut. */
+/*
+ * A small buffer is filled, never overrun, no UTF-8 sequence is cut, and
+ * what is kept is a prefix of the whole template.  The second text has a
+ * run of white space right after two-byte characters: a cut that backs
+ * off inside them once left room for the run's one space after the cut
+ * (fuzz_template, regressions/fuzz_template/cut-then-space-after-back-off).
+ */
 static void test_template_bounds(void **state)
 {
-	const char *text = "Bo\xc3\xaete pleine: \xc3\xa9\xc3\xa9\xc3\xa9 user@example.com 12345";
-	char out[64];
+	static const char *const texts[] = {
+	    "Bo\xc3\xaete pleine: \xc3\xa9\xc3\xa9\xc3\xa9 user@example.com 12345",
+	    "\xe6\xa7\x98 \xc3\xa9\xc3\xa9\xc3\xa9  \t n'existe pas",
+	};
+	char out[64], full[128];
 
 	(void)state;
-	for (size_t size = 0; size < sizeof(out); size++) {
-		size_t n;
+	for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
+		const char *text = texts[t];
+		size_t full_len = summary_template(text, strlen(text), full, sizeof(full));
 
-		memset(out, 'X', sizeof(out));
-		n = summary_template(text, strlen(text), out, size);
-		assert_true(n <= size);
-		for (size_t i = size; i < sizeof(out); i++)
-			assert_int_equal(out[i], 'X');
-		if (n > 0 && ((unsigned char)out[n - 1] & 0xc0) == 0xc0)
-			fail_msg("size %zu: cut inside a UTF-8 sequence", size);
+		for (size_t size = 0; size < sizeof(out); size++) {
+			size_t n;
+
+			memset(out, 'X', sizeof(out));
+			n = summary_template(text, strlen(text), out, size);
+			assert_true(n <= size);
+			for (size_t i = size; i < sizeof(out); i++)
+				assert_int_equal(out[i], 'X');
+			if (n > 0 && ((unsigned char)out[n - 1] & 0xc0) == 0xc0)
+				fail_msg("size %zu: cut inside a UTF-8 sequence", size);
+			if (n > full_len || memcmp(out, full, n) != 0)
+				fail_msg("text %zu, size %zu: \"%.*s\" is not a prefix of \"%.*s\"",
+				         t, size, (int)n, out, (int)full_len, full);
+		}
 	}
 }
 

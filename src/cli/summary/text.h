@@ -15,7 +15,9 @@
 #include <string.h>
 
 /* A bounded output buffer: writes past its size are dropped, never part
- * of a UTF-8 sequence (a cut backs off to the start of the character). */
+ * of a UTF-8 sequence (a cut backs off to the start of the character),
+ * and once a write is cut every later one is dropped, so what is kept is
+ * always a prefix of the whole text. */
 struct text_buffer {
 	char *buf;
 	size_t size, len;
@@ -24,6 +26,8 @@ struct text_buffer {
 
 static inline void put_bytes(struct text_buffer *o, const char *s, size_t n)
 {
+	if (o->full)
+		return; /* after a cut nothing more, or a short write would follow it */
 	if (n > o->size - o->len) {
 		n = o->size - o->len;
 		o->full = 1;

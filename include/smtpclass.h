@@ -360,6 +360,11 @@ typedef struct smtpclass_log_record {
 	smtpclass_span relay;  /* remote host and IP as written */
 	smtpclass_span dsn;    /* the MTA's own enhanced code (Postfix/Sendmail dsn=) */
 	smtpclass_span reply;  /* the reply or failure text, trailing fields removed */
+	/* How long the message had been queued when this outcome was logged, as
+	 * written (Postfix "6.2", Sendmail "00:01:00", Exim "27s" and
+	 * OpenSMTPD "1s"): Postfix and Sendmail delay=, Exim QT=, OpenSMTPD
+	 * delay=; empty where the line does not say. */
+	smtpclass_span delay;
 } smtpclass_log_record;
 
 /* Scanner state for facts that span lines (qmail "starting delivery N").

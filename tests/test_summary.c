@@ -33,6 +33,7 @@
 #include "smtpclass.h"
 #include "summary.h"
 #include "count.h"
+#include "delay.h"
 #include "hash.h"
 
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
@@ -244,6 +245,8 @@ static smtpclass_span span_of(const char *s)
  * the reply, and the classification given by name (the log scanner and the
  * classifier are tested elsewhere).
  */
+static const char *next_delay; /* the delay= of the next record added, or NULL */
+
 static void add(struct summary *s, smtpclass_log_status status, const char *time,
                 const char *recipient, const char *relay, const char *reply, const char *verdict,
                 const char *reason, const char *action)
@@ -261,6 +264,8 @@ static void add(struct summary *s, smtpclass_log_status status, const char *time
 	t.log.domain = span_of(at != NULL ? at + 1 : NULL);
 	t.log.relay = span_of(relay);
 	t.log.reply = span_of(reply);
+	t.log.delay = span_of(next_delay);
+	next_delay = NULL;
 	smtpclass_parse(reply, strlen(reply), &t.reply);
 	/* the evidence is the reply's own: removal needs medium or high */
 	smtpclass_classify(&t.reply, NULL, &t.result);
@@ -612,6 +617,205 @@ static void test_top(void **state)
 	assert_contains(json, "\"domain_count\": 3,");
 	assert_lacks(json, "\"domain\": \"example.org\"");
 	assert_contains(json, "\"approximate\": false");
+	free(json);
+	summary_free(s);
+}
+
+/* ---- Delays -------------------------------------------------------------------- */
+
+/* Queue times as the MTAs write them (../shared/reference/mta-logs.md):
+ * Postfix delay=0.21, Sendmail delay=00:01:00 (days as "1+"), Exim
+ * QT=27s and OpenSMTPD delay=1s (units, largest first). */
+static const struct {
+	const char *text;
+	int ok;
+	unsigned long long ms;
+} delay_texts[] = {
+	{"0.21", 1, 210},
+	{"6.2", 1, 6200},
+	{"12", 1, 12000},
+	{"0", 1, 0},
+	{"00:01:00", 1, 60000},
+	{"00:00:17", 1, 17000},
+	{"1+02:03:04", 1, 93784000},
+	{"27s", 1, 27000},
+	{"0s", 1, 0},
+	{"1s", 1, 1000},
+	{"0.250s", 1, 250},
+	{"1d2h3m4s", 1, 93784000},
+	{"4m12s", 1, 252000},
+	{"1w", 1, 604800000},
+	{"", 0, 0},
+	{"s", 0, 0},
+	{"abc", 0, 0},
+	{"1x", 0, 0},
+	{"2m1h", 0, 0},   /* units largest first */
+	{"1m1m", 0, 0},   /* each unit once */
+	{"1.5m", 0, 0},   /* a fraction only of seconds */
+	{"6.", 0, 0},     /* a point without digits */
+	{"1:02", 0, 0},   /* hh:mm:ss in full */
+	{"00:01:00x", 0, 0},
+	{"99999999999999999999", 0, 0},
+	{"4000w", 0, 0}, /* past ten years: no queue time */
+};
+
+static void test_delay_parse(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < COUNT(delay_texts); i++) {
+		unsigned long long ms = 12345;
+		int ok = delay_parse_ms(delay_texts[i].text, strlen(delay_texts[i].text), &ms);
+
+		if (ok != delay_texts[i].ok || (ok && ms != delay_texts[i].ms))
+			fail_msg("\"%s\": %d, %llu ms; expected %d, %llu ms", delay_texts[i].text, ok, ms,
+			         delay_texts[i].ok, delay_texts[i].ms);
+	}
+}
+
+/* Each bucket starts where the one before ends, a third of an octave up;
+ * a percentile is the upper bound of its bucket, at most 26% above the
+ * true value and never above the maximum. */
+static void test_delay_buckets(void **state)
+{
+	struct delay_stats d;
+
+	(void)state;
+	assert_int_equal(delay_bucket_floor(1), 125);
+	assert_int_equal(delay_bucket_floor(2), 157);
+	assert_int_equal(delay_bucket_floor(4), 250);
+	for (size_t b = 1; b < DELAY_BUCKETS; b++) {
+		unsigned long long floor = delay_bucket_floor(b);
+
+		assert_true(floor > delay_bucket_floor(b - 1));
+		assert_true(floor * 100 <= delay_bucket_floor(b - 1) * 127 || b == 1);
+		assert_int_equal(delay_bucket(floor), b);
+		assert_int_equal(delay_bucket(floor - 1), b - 1);
+		assert_int_equal(delay_bucket_at(floor), b);
+		assert_int_equal(delay_bucket_at(floor + 1), DELAY_BUCKETS);
+	}
+	assert_int_equal(delay_bucket(DELAY_MAX_MS), DELAY_BUCKETS - 1);
+
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(delay_percentile_ms(&d, 950), 0);
+	assert_int_equal(delay_average_ms(&d), 0);
+	for (unsigned long long s = 1; s <= 100; s++)
+		delay_add(&d, s * 1000);
+	assert_int_equal(d.count, 100);
+	assert_int_equal(d.max_ms, 100000);
+	assert_int_equal(delay_average_ms(&d), 50500);
+	assert_true(delay_percentile_ms(&d, 950) >= 95000);
+	assert_true(delay_percentile_ms(&d, 950) <= 95000 * 126 / 100);
+	assert_int_equal(delay_percentile_ms(&d, 1000), 100000);
+	delay_add(&d, 90);
+	assert_true(delay_percentile_ms(&d, 1) <= 125);
+}
+
+static void test_delay_text(void **state)
+{
+	static const struct {
+		unsigned long long ms;
+		const char *text;
+	} cases[] = {{0, "0ms"},         {340, "340ms"},       {4200, "4.2s"},
+	             {27000, "27s"},     {252000, "4m12s"},    {7500000, "2h05m"},
+	             {273600000, "3d04h"}};
+	char text[32];
+
+	(void)state;
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		delay_text(cases[i].ms, text, sizeof(text));
+		assert_string_equal(text, cases[i].text);
+	}
+}
+
+/* Deliveries with a delay= are counted in all and by domain; deferrals
+ * and records without one are not; the report and the JSON show them,
+ * and a merge reads them back to the same JSON. */
+static void test_delays_summary(void **state)
+{
+	struct summary *s = summary_create(0), *merged = summary_create(0);
+	size_t len, offset;
+	char error[256], *json, *text, *again;
+
+	(void)state;
+	assert_non_null(s);
+	assert_non_null(merged);
+	next_delay = "0.21";
+	add_sent(s, "Nov 27 21:57:04", "a@gmail.test", "mx[192.0.2.1]:25");
+	next_delay = "6.2";
+	add_sent(s, "Nov 27 21:57:05", "b@gmail.test", "mx[192.0.2.1]:25");
+	next_delay = "00:01:00";
+	add_sent(s, "Nov 27 21:57:06", "c@example.org", "mx[192.0.2.2]:25");
+	add_sent(s, "Nov 27 21:57:07", "d@example.org", "mx[192.0.2.2]:25");
+	next_delay = "3h"; /* a deferral's wait so far: not a delivery delay */
+	add_mailbox_full(s, "Nov 27 21:57:08", "e@example.org");
+
+	json = json_of(s, &len);
+	assert_contains(json, "\"delays\": {\"delivered\": 3, \"total_ms\": 66410, "
+	                      "\"average_ms\": 22137, \"p95_ms\": 60000, \"max_ms\": 60000, "
+	                      "\"buckets\": {\"198\": 1, \"5024\": 1, \"50688\": 1}}");
+	assert_contains(json, "\"delays\": {\"delivered\": 2, \"total_ms\": 6410, "
+	                      "\"average_ms\": 3205, \"p95_ms\": 6200, \"max_ms\": 6200");
+	text = text_of(s, 0);
+	assert_contains(text, "Delivery delays (time in the queue): 3 deliveries, average 22s, "
+	                      "95% within 1m00s, longest 1m00s; 2 of 2 domains");
+	assert_contains(text, "gmail.test");
+	assert_int_equal(summary_merge_json(merged, json, len, &offset, error, sizeof(error)), 0);
+	again = json_of(merged, NULL);
+	assert_string_equal(again, json);
+	free(again);
+	free(text);
+	free(json);
+	summary_free(merged);
+	summary_free(s);
+}
+
+/* A document whose delays say two things at once is refused. */
+static void test_delays_refused(void **state)
+{
+	static const struct {
+		const char *from, *to, *message;
+	} edits[] = {
+	    {"\"delivered\": 1, \"total_ms\": 6200", "\"delivered\": 0, \"total_ms\": 6200",
+	     "do not add up to the deliveries"},
+	    {"\"delivered\": 1, \"total_ms\": 6200", "\"delivered\": 2, \"total_ms\": 6200",
+	     "more deliveries than the document allows"},
+	    {"\"buckets\": {\"5024\": 1}", "\"buckets\": {\"5025\": 1}",
+	     "not a bucket's lower bound"},
+	    {"\"max_ms\": 6200", "\"max_ms\": 99999", "not in the last bucket that holds any"},
+	    {"\"delivered\": 1, \"total_ms\": 6200", "\"delivered\": 1, \"total_ms\": 100",
+	     "below what the buckets allow"},
+	    {"\"delivered\": 1, \"total_ms\": 6200", "\"delivered\": 1, \"total_ms\": 6300",
+	     "above deliveries times the longest"},
+	};
+	struct summary *s = summary_create(0);
+	size_t len;
+	char *json;
+
+	(void)state;
+	next_delay = "6.2";
+	add_sent(s, "Nov 27 21:57:05", "b@gmail.test", "mx[192.0.2.1]:25");
+	add_mailbox_full(s, "Nov 27 21:57:08", "e@example.org"); /* records 2, sent 1 */
+	json = json_of(s, &len);
+	for (size_t i = 0; i < COUNT(edits); i++) {
+		struct summary *merged = summary_create(0);
+		char error[256], *doc = malloc(len + 64), *at = strstr(json, edits[i].from);
+		size_t offset, head, doc_len;
+
+		assert_non_null(merged);
+		assert_non_null(doc);
+		assert_non_null(at);
+		head = (size_t)(at - json);
+		memcpy(doc, json, head);
+		strcpy(doc + head, edits[i].to);
+		strcat(doc, at + strlen(edits[i].from));
+		doc_len = strlen(doc);
+		assert_int_equal(summary_merge_json(merged, doc, doc_len, &offset, error, sizeof(error)),
+		                 -1);
+		if (strstr(error, edits[i].message) == NULL)
+			fail_msg("edit %zu: \"%s\", expected \"%s\"", i, error, edits[i].message);
+		free(doc);
+		summary_free(merged);
+	}
 	free(json);
 	summary_free(s);
 }
@@ -1230,6 +1434,11 @@ int main(void)
 	    cmocka_unit_test(test_space_saving),
 	    cmocka_unit_test(test_not_capped),
 	    cmocka_unit_test(test_top),
+	    cmocka_unit_test(test_delay_parse),
+	    cmocka_unit_test(test_delay_buckets),
+	    cmocka_unit_test(test_delay_text),
+	    cmocka_unit_test(test_delays_summary),
+	    cmocka_unit_test(test_delays_refused),
 	    cmocka_unit_test(test_merge_round_trip),
 	    cmocka_unit_test(test_merge_doubles),
 	    cmocka_unit_test(test_merge_two_hosts),

@@ -168,20 +168,24 @@ static smtpclass_span address_span(smtpclass_span span)
 	return span;
 }
 
-static int party_init(struct party_table *p, size_t capacity, int reason_count)
+/* keep_delays: the table counts queue times (the outbound domains). */
+static int party_init(struct party_table *p, size_t capacity, int reason_count, int keep_delays)
 {
 	if (topk_init(&p->table, capacity, NAME_MAX_BYTES, NAME_INLINE,
 	              PARTY_FAILED_STATUSES * sizeof(unsigned long long)) != 0)
 		return -1;
 	p->table.fold_case = 1;
 	p->reasons = calloc(capacity * (size_t)reason_count, sizeof(*p->reasons));
-	return p->reasons == NULL ? -1 : 0;
+	if (keep_delays)
+		p->delays = calloc(capacity, sizeof(*p->delays));
+	return p->reasons == NULL || (keep_delays && p->delays == NULL) ? -1 : 0;
 }
 
 static void party_free(struct party_table *p)
 {
 	topk_free(&p->table);
 	free(p->reasons);
+	free(p->delays);
 }
 
 static size_t limit_or(size_t value, size_t fallback)
@@ -210,12 +214,12 @@ struct summary *summary_create_limited(int top, const struct summary_limits *lim
 	s->group_domains = limit_or(l.group_domains, defaults.group_domains);
 	if (s->group_domains > GROUP_DOMAINS_MAX)
 		s->group_domains = GROUP_DOMAINS_MAX;
-	failed = party_init(&s->domains, limit_or(l.domains, defaults.domains), s->reason_count);
-	failed |= party_init(&s->hosts, limit_or(l.hosts, defaults.hosts), s->reason_count);
+	failed = party_init(&s->domains, limit_or(l.domains, defaults.domains), s->reason_count, 1);
+	failed |= party_init(&s->hosts, limit_or(l.hosts, defaults.hosts), s->reason_count, 0);
 	failed |=
-	    party_init(&s->inbound.clients, limit_or(l.hosts, defaults.hosts), s->reason_count);
-	failed |=
-	    party_init(&s->inbound.domains, limit_or(l.domains, defaults.domains), s->reason_count);
+	    party_init(&s->inbound.clients, limit_or(l.hosts, defaults.hosts), s->reason_count, 0);
+	failed |= party_init(&s->inbound.domains, limit_or(l.domains, defaults.domains),
+	                     s->reason_count, 0);
 	failed |= topk_init(&s->groups, limit_or(l.groups, defaults.groups), TEMPLATE_MAX,
 	                    TEMPLATE_MAX, sizeof(struct group_info));
 	failed |= topk_init(&s->inbound.groups, limit_or(l.groups, defaults.groups), TEMPLATE_MAX,
@@ -322,15 +326,17 @@ size_t party_add(struct party_table *p, const char *name, size_t len, unsigned l
 	return topk_add(&p->table, hash_folded(key.ptr, key.len), 0, key.ptr, key.len, weight,
 	                error, &fresh);
 }
-/* Counts a record for a domain or host: statuses, and reasons of failures. */
-static void party_count(struct summary *s, struct party_table *p, const char *name, size_t len,
-                        uint64_t hash, int status, int reason, int failure)
+/* Counts a record for a domain or host: statuses, and reasons of
+ * failures; returns the entry. */
+static size_t party_count(struct summary *s, struct party_table *p, const char *name, size_t len,
+                          uint64_t hash, int status, int reason, int failure)
 {
 	size_t i = topk_count_name(&p->table, hash, name, len);
 
 	party_add_status(p, i, status, 1);
 	if (failure)
 		party_reasons_to_count(s, p, i)[reason]++;
+	return i;
 }
 
 /* Adds count to a group's domain, keeping the heaviest few (Space-Saving). */
@@ -659,6 +665,8 @@ void summary_count(struct summary *s, const struct summary_record *r)
 	uint64_t domain_hash, host_hash, time;
 	struct address_key address = {{NULL, 0}, 0};
 	int tracked, fresh;
+	size_t domain_entry = 0;
+	unsigned long long delay;
 
 	s->records++;
 	s->status[status]++;
@@ -705,8 +713,16 @@ void summary_count(struct summary *s, const struct summary_record *r)
 	}
 
 	if (domain.len > 0)
-		party_count(s, &s->domains, domain.ptr, domain.len, domain_hash, status, reason,
-		            failure);
+		domain_entry = party_count(s, &s->domains, domain.ptr, domain.len, domain_hash, status,
+		                           reason, failure);
+	/* Queue times are of deliveries: a deferral's says only how long the
+	 * message has waited so far. */
+	if (status == SMTPCLASS_STATUS_SENT && r->log_delay.len > 0 &&
+	    delay_parse_ms(r->log_delay.ptr, r->log_delay.len, &delay)) {
+		delay_add(&s->delays, delay);
+		if (domain.len > 0)
+			delay_add(party_delays_to_count(&s->domains, domain_entry), delay);
+	}
 	if (host.len > 0)
 		party_count(s, &s->hosts, host.ptr, host.len, host_hash, status, reason, failure);
 	if (status == SMTPCLASS_STATUS_DEFERRED &&

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "addrset.h"
+#include "delay.h"
 #include "smtpclass.h"
 #include "summary.h"
 #include "template.h"
@@ -55,12 +56,19 @@ extern const char *const summary_table_names[T_COUNT];
  * SMTPCLASS_STATUS_NONE. */
 extern const char *const summary_status_keys[STATUS_COUNT];
 
-/* Recipient domains or remote hosts: counts by status and by reason. */
+/* Recipient domains or remote hosts: counts by status and by reason, and
+ * for the outbound domains the queue times of their deliveries. */
 struct party_table {
 	struct topk table;
 	unsigned long long *reasons; /* reason_count per entry; failures only */
+	struct delay_stats *delays;  /* one per entry, or NULL: the table keeps none */
 	unsigned long long distinct; /* lower bound from merged summaries */
 };
+
+/* The bits of an entry's mark: its row of reasons, and its delays, have
+ * been cleared since the entry was made. */
+#define PARTY_MARK_REASONS 1u
+#define PARTY_MARK_DELAYS  2u
 
 /* A domain a reply group hit; each group keeps a few (Space-Saving). */
 struct group_domain {
@@ -121,6 +129,7 @@ struct summary {
 	char last_time[TIME_TEXT_MAX];
 	size_t last_time_len, last_hour_entry;
 	uint64_t last_time_key, last_hour_key;
+	struct delay_stats delays; /* of all deliveries (status sent) that say one */
 	/* A bit per hash of a failed recipient: a sent record whose bit is
 	 * clear is not in the address table, so most need no lookup. */
 	uint64_t *address_filter;
@@ -187,7 +196,7 @@ static inline const unsigned long long *party_reasons(const struct summary *s,
 {
 	static const unsigned long long none[128]; /* summary_create() checks reason_count */
 
-	if (topk_entry(&p->table, i)->mark == 0)
+	if ((topk_entry(&p->table, i)->mark & PARTY_MARK_REASONS) == 0)
 		return none;
 	return p->reasons + i * (size_t)s->reason_count;
 }
@@ -199,11 +208,34 @@ static inline unsigned long long *party_reasons_to_count(const struct summary *s
 	struct topk_entry *e = topk_entry(&p->table, i);
 	unsigned long long *row = p->reasons + i * (size_t)s->reason_count;
 
-	if (e->mark == 0) {
+	if ((e->mark & PARTY_MARK_REASONS) == 0) {
 		memset(row, 0, (size_t)s->reason_count * sizeof(*row));
-		e->mark = 1;
+		e->mark |= PARTY_MARK_REASONS;
 	}
 	return row;
+}
+
+/* The delays of a domain entry, to read (none when the table keeps none
+ * or the entry has counted none); cleared lazily as the reasons are. */
+static inline const struct delay_stats *party_delays(const struct party_table *p, size_t i)
+{
+	static const struct delay_stats none;
+
+	if (p->delays == NULL || (topk_entry(&p->table, i)->mark & PARTY_MARK_DELAYS) == 0)
+		return &none;
+	return &p->delays[i];
+}
+
+/* The delays of a domain entry, to add to; the table must keep delays. */
+static inline struct delay_stats *party_delays_to_count(struct party_table *p, size_t i)
+{
+	struct topk_entry *e = topk_entry(&p->table, i);
+
+	if ((e->mark & PARTY_MARK_DELAYS) == 0) {
+		memset(&p->delays[i], 0, sizeof(p->delays[i]));
+		e->mark |= PARTY_MARK_DELAYS;
+	}
+	return &p->delays[i];
 }
 
 /* Packs a group's classification into a table tag: verdict (3 bits), reason

@@ -44,6 +44,7 @@ struct summary;
 	SPAN(log, recipient)                                                                       \
 	SPAN(log, relay)                                                                           \
 	SPAN(log, time)                                                                            \
+	SPAN(log, delay)                                                                           \
 	SPAN(reply, enhanced)
 
 /* What the summary counts of a record: log_status, reply_code, log_domain

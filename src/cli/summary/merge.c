@@ -43,6 +43,9 @@ struct merge {
 	 * are kept within COUNT_MAX. */
 	unsigned long long records;
 	int have_records;
+	/* The document's "delays": no domain's may pass them, so no merged
+	 * domain's total passes the merged total, kept within COUNT_MAX. */
+	struct delay_stats delays;
 };
 
 /* Records the first problem, at the start of token (a string's quote). */
@@ -216,6 +219,75 @@ static int read_statuses(struct merge *m, size_t object, unsigned long long *sta
 	return 0;
 }
 
+/*
+ * A "delays" object into *d: delivered, total_ms and max_ms, and the
+ * buckets, each named by its lower bound in ms (average_ms and p95_ms are
+ * derived from them and not read).  The buckets add up to delivered, the
+ * longest wait is in the last bucket that holds any, and the total lies
+ * between what the buckets' bounds allow, so a document cannot say two
+ * things at once.  delivered is at most most_delivered and the total at
+ * most most_total.
+ */
+static int read_delays(struct merge *m, size_t object, unsigned long long most_delivered,
+                       unsigned long long most_total, struct delay_stats *d)
+{
+	size_t buckets, i;
+	unsigned long long sum = 0, low = 0;
+	size_t last = 0;
+
+	memset(d, 0, sizeof(*d));
+	if (expect(m, object, J_OBJECT, "delays") != 0 ||
+	    read_member_count(m, object, "delivered", &d->count) != 0)
+		return -1;
+	buckets = required(m, object, "buckets", J_OBJECT);
+	if (buckets == JSON_NONE || required(m, object, "total_ms", J_NUMBER) == JSON_NONE ||
+	    read_number(m, member(m, object, "total_ms"), "total_ms", 0, &d->total_ms) != 0 ||
+	    required(m, object, "max_ms", J_NUMBER) == JSON_NONE ||
+	    read_number(m, member(m, object, "max_ms"), "max_ms", 0, &d->max_ms) != 0)
+		return -1;
+	if (d->count > most_delivered)
+		return merge_fail(m, object, "delays", "more deliveries than the document allows");
+	if (d->total_ms > most_total)
+		return merge_fail(m, object, "delays", "a total above the document's");
+	i = buckets + 1;
+	for (size_t k = 0; k < m->r->tokens[buckets].count; k++, i = m->r->tokens[i + 1].next) {
+		char name[24];
+		size_t len = json_decode(m->r, i, name, sizeof(name)), b;
+		unsigned long long floor = 0, value;
+
+		for (size_t c = 0; c < len; c++) {
+			if (!is_digit((unsigned char)name[c]) || floor > DELAY_MAX_MS)
+				return merge_fail(m, i, "buckets", "not a bucket's lower bound");
+			floor = floor * 10 + (unsigned)(name[c] - '0');
+		}
+		b = len > 0 ? delay_bucket_at(floor) : DELAY_BUCKETS;
+		if (b == DELAY_BUCKETS)
+			return merge_fail(m, i, "buckets", "not a bucket's lower bound");
+		if (read_count(m, i + 1, "buckets", &value) != 0)
+			return -1;
+		sum += value; /* member names are unique: each bucket once */
+		d->buckets[b] = value;
+		if (value > 0 && b >= last)
+			last = b;
+		/* the least the delays of the bucket add up to */
+		if (value > 0 && floor > 0 && value > (COUNT_MAX - low) / floor)
+			low = COUNT_MAX;
+		else if (value > 0)
+			low += value * floor;
+	}
+	if (sum != d->count)
+		return merge_fail(m, buckets, "buckets", "do not add up to the deliveries");
+	if (d->count > 0 && delay_bucket(d->max_ms) != last)
+		return merge_fail(m, object, "max_ms", "not in the last bucket that holds any");
+	if (d->count == 0 && (d->max_ms != 0 || d->total_ms != 0))
+		return merge_fail(m, object, "delays", "a delay without deliveries");
+	if (d->total_ms < low)
+		return merge_fail(m, object, "total_ms", "below what the buckets allow");
+	if (d->max_ms > 0 && d->count <= COUNT_MAX / d->max_ms && d->total_ms > d->count * d->max_ms)
+		return merge_fail(m, object, "total_ms", "above deliveries times the longest");
+	return 0;
+}
+
 /* A list that holds fewer entries than the table had was cut by --top. */
 static int merge_list_length(struct merge *m, size_t object, const char *count_key, size_t list,
                              enum table_id id, unsigned long long *distinct)
@@ -268,6 +340,20 @@ static int merge_party(struct merge *m, size_t root, const char *list_key, const
 		if (merge_name_counts(m, member(m, i, "reasons"), "reasons", reasons,
 		                      smtpclass_reason_from_name, &sum) != 0)
 			return -1;
+		/* queue times: the outbound domains only, optional (summaries
+		 * written before them have none, nor do domains without any) */
+		if (p->delays != NULL && member(m, i, "delays") != JSON_NONE) {
+			struct delay_stats d;
+
+			if (read_delays(m, member(m, i, "delays"),
+			                status[SMTPCLASS_STATUS_SENT] < m->delays.count
+			                    ? status[SMTPCLASS_STATUS_SENT]
+			                    : m->delays.count,
+			                m->delays.total_ms, &d) != 0)
+				return -1;
+			if (m->apply && d.count > 0)
+				delay_merge(party_delays_to_count(p, entry), &d);
+		}
 	}
 	if (m->apply && distinct > p->distinct)
 		p->distinct = distinct;
@@ -440,6 +526,30 @@ static int merge_capped(struct merge *m, size_t root)
 		if (m->apply)
 			m->s->capped |= 1u << id;
 	}
+	return 0;
+}
+
+/* The document's queue times: optional (summaries written before them
+ * have none); no more deliveries than its sent total. */
+static int merge_root_delays(struct merge *m, size_t root)
+{
+	size_t object = member(m, root, "delays"), totals = member(m, root, "totals");
+	unsigned long long sent = 0;
+	size_t token;
+
+	memset(&m->delays, 0, sizeof(m->delays));
+	if (object == JSON_NONE)
+		return 0;
+	token = member(m, totals, summary_status_keys[SMTPCLASS_STATUS_SENT]);
+	if (token != JSON_NONE && read_count(m, token, "totals", &sent) != 0)
+		return -1;
+	if (read_delays(m, object, sent, COUNT_MAX, &m->delays) != 0)
+		return -1;
+	if (!m->apply && (m->s->delays.total_ms > COUNT_MAX - m->delays.total_ms ||
+	                  m->s->delays.count > COUNT_MAX - m->delays.count))
+		return merge_fail(m, object, "delays", "the merged total passes 2^53");
+	if (m->apply)
+		delay_merge(&m->s->delays, &m->delays);
 	return 0;
 }
 
@@ -621,7 +731,8 @@ static int merge_document(struct merge *m)
 		return -1;
 	if (incomplete != JSON_NONE && m->apply)
 		m->s->incomplete = "a merged summary was interrupted";
-	if (merge_totals(m, root) != 0 || merge_capped(m, root) != 0 ||
+	if (merge_totals(m, root) != 0 || merge_root_delays(m, root) != 0 ||
+	    merge_capped(m, root) != 0 ||
 	    merge_time_span(m, root) != 0 ||
 	    merge_party(m, root, "domains", "domain", &m->s->domains, T_DOMAINS) != 0 ||
 	    merge_party(m, root, "hosts", "host", &m->s->hosts, T_HOSTS) != 0 ||
@@ -640,7 +751,7 @@ int summary_merge_json(struct summary *s, const char *text, size_t len, size_t *
                        char *error, size_t error_size)
 {
 	struct json_reader r = {text, len, 0, NULL, 0, len / 2 + 2, 0, 0, NULL};
-	struct merge m = {s, &r, 0, 0, error, error_size, 0, 0, 0};
+	struct merge m = {.s = s, .r = &r, .error = error, .error_size = error_size};
 	int status = -1;
 
 	*error_offset = 0;

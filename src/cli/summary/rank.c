@@ -81,6 +81,27 @@ struct ranked *rank_party(const struct party_table *p, size_t *n)
 	return sorted_rows(r, *n);
 }
 
+/* The domains with queue times, most deliveries first, then the longest
+ * wait. */
+struct ranked *rank_delays(const struct party_table *p, size_t *n)
+{
+	struct ranked *r = table_rows(&p->table, n);
+	size_t kept = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		const struct delay_stats *d = party_delays(p, i);
+
+		if (d->count == 0)
+			continue;
+		r[kept] = r[i];
+		r[kept].primary = d->count;
+		r[kept].secondary = d->max_ms;
+		kept++;
+	}
+	*n = kept;
+	return sorted_rows(r, kept);
+}
+
 /* Reply groups, most frequent first. */
 struct ranked *rank_groups(const struct topk *groups, size_t *n)
 {

@@ -26,6 +26,10 @@ int compare_ranked(const void *a, const void *b);
  * memory).  So are the two below. */
 struct ranked *rank_party(const struct party_table *p, size_t *n);
 
+/* The entries of a domain table that counted queue times, most deliveries
+ * first, then the longest wait. */
+struct ranked *rank_delays(const struct party_table *p, size_t *n);
+
 /* Reply groups of a groups table (s->groups, s->inbound.groups), most
  * frequent first. */
 struct ranked *rank_groups(const struct topk *groups, size_t *n);

@@ -39,6 +39,27 @@ static void json_status_counts(FILE *out, const unsigned long long *status)
 		fprintf(out, ", \"%s\": %llu", summary_status_keys[st], status[st]);
 }
 
+/* Queue times: exact count, total and maximum, the average and the 95th
+ * percentile they give (derived: the merge reads the others), and the
+ * histogram's buckets that hold any, each by its lower bound in ms. */
+static void json_delays(FILE *out, const struct delay_stats *d)
+{
+	int first = 1;
+
+	fprintf(out,
+	        "{\"delivered\": %llu, \"total_ms\": %llu, \"average_ms\": %llu, \"p95_ms\": %llu, "
+	        "\"max_ms\": %llu, \"buckets\": {",
+	        d->count, d->total_ms, delay_average_ms(d), delay_percentile_ms(d, 950), d->max_ms);
+	for (size_t b = 0; b < DELAY_BUCKETS; b++) {
+		if (d->buckets[b] == 0)
+			continue;
+		fprintf(out, "%s\"%llu\": %llu", first ? "" : ", ", delay_bucket_floor(b),
+		        d->buckets[b]);
+		first = 0;
+	}
+	fputs("}}", out);
+}
+
 /* A domain or host table; indent is put before each member (the inbound
  * tables are one level deeper), end after the list. */
 static void json_party(FILE *out, const struct summary *s, const struct party_table *p,
@@ -63,6 +84,10 @@ static void json_party(FILE *out, const struct summary *s, const struct party_ta
 		fputs(", \"reasons\": ", out);
 		json_count_object(out, party_reasons(s, p, i), s->reason_count,
 		                  smtpclass_reason_name);
+		if (party_delays(p, i)->count > 0) {
+			fputs(", \"delays\": ", out);
+			json_delays(out, party_delays(p, i));
+		}
 		putc('}', out);
 	}
 	if (n > 0)
@@ -214,6 +239,9 @@ void summary_write_json(const struct summary *s, FILE *out)
 		        s->status[st]);
 	fprintf(out, "},\n  \"deferrals\": {\"events\": %llu, \"messages\": %llu},\n",
 	        s->status[SMTPCLASS_STATUS_DEFERRED], deferred_messages(s));
+	fputs("  \"delays\": ", out);
+	json_delays(out, &s->delays);
+	fputs(",\n", out);
 	fputs("  \"verdicts\": {", out);
 	for (int v = 0; v < VERDICT_COUNT; v++)
 		fprintf(out, "%s\"%s\": %llu", v > 0 ? ", " : "",

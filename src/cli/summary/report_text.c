@@ -515,6 +515,63 @@ static void write_party(FILE *out, int width, const struct summary *s, const str
 	free(rows);
 }
 
+/* A cell of the delays table: domain, delivered, average, p95, longest. */
+static void delay_cell(const struct table_rows *t, size_t row, size_t column, struct text_buffer *o)
+{
+	const struct party_table *p = t->party;
+	size_t i = t->rows[row].index;
+	const struct delay_stats *d = party_delays(p, i);
+	char text[32];
+
+	switch (column) {
+	case 0:
+		put_bytes(o, topk_key(&p->table, i), topk_entry(&p->table, i)->key_len);
+		return;
+	case 1:
+		put_number(o, d->count);
+		return;
+	case 2:
+		delay_text(delay_average_ms(d), text, sizeof(text));
+		break;
+	case 3:
+		delay_text(delay_percentile_ms(d, 950), text, sizeof(text));
+		break;
+	default:
+		delay_text(d->max_ms, text, sizeof(text));
+		break;
+	}
+	put_string(o, text);
+}
+
+/* How long delivered mail waited in the queue, in all and per recipient
+ * domain; nothing when no delivery said (a log without delay= or QT=). */
+static void write_delays(FILE *out, int width, const struct summary *s)
+{
+	static const char *const titles[] = {"domain", "delivered", "average", "95%", "longest"};
+	struct table_shape shape = {5, titles, "lrrrr"};
+	const struct delay_stats *d = &s->delays;
+	char heading[256], average[32], p95[32], longest[32];
+	size_t n;
+	struct ranked *rows;
+	struct table_rows t = {s, NULL, &s->domains, 0, 0, NULL, NULL, 0};
+
+	if (d->count == 0)
+		return;
+	delay_text(delay_average_ms(d), average, sizeof(average));
+	delay_text(delay_percentile_ms(d, 950), p95, sizeof(p95));
+	delay_text(d->max_ms, longest, sizeof(longest));
+	rows = rank_delays(&s->domains, &n);
+	snprintf(heading, sizeof(heading),
+	         "Delivery delays (time in the queue): %llu deliveries, average %s, 95%% within %s, "
+	         "longest %s; %zu of %s%zu domains, most deliveries first",
+	         d->count, average, p95, longest, shown(s, n),
+	         table_capped(s, T_DOMAINS) ? "about " : "", n);
+	write_heading(out, width, heading);
+	t.rows = rows;
+	write_table(out, width, &shape, &t, shown(s, n), delay_cell, NULL);
+	free(rows);
+}
+
 static void put_group_domains(struct text_buffer *o, const struct group_info *g)
 {
 	struct ranked r[GROUP_DOMAINS_MAX];
@@ -744,6 +801,7 @@ static void write_outbound(FILE *out, int width, const struct summary *s)
 	write_counts(out, width, s, "action", rows, n, 2, records);
 
 	write_party(out, width, s, &s->domains, "Recipient domains", T_DOMAINS);
+	write_delays(out, width, s);
 	write_party(out, width, s, &s->hosts, "Remote hosts", T_HOSTS);
 	write_groups(out, width, s, 0);
 }

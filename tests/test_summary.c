@@ -631,32 +631,32 @@ static const struct {
 	int ok;
 	unsigned long long ms;
 } delay_texts[] = {
-	{"0.21", 1, 210},
-	{"6.2", 1, 6200},
-	{"12", 1, 12000},
-	{"0", 1, 0},
-	{"00:01:00", 1, 60000},
-	{"00:00:17", 1, 17000},
-	{"1+02:03:04", 1, 93784000},
-	{"27s", 1, 27000},
-	{"0s", 1, 0},
-	{"1s", 1, 1000},
-	{"0.250s", 1, 250},
-	{"1d2h3m4s", 1, 93784000},
-	{"4m12s", 1, 252000},
-	{"1w", 1, 604800000},
-	{"", 0, 0},
-	{"s", 0, 0},
-	{"abc", 0, 0},
-	{"1x", 0, 0},
-	{"2m1h", 0, 0},   /* units largest first */
-	{"1m1m", 0, 0},   /* each unit once */
-	{"1.5m", 0, 0},   /* a fraction only of seconds */
-	{"6.", 0, 0},     /* a point without digits */
-	{"1:02", 0, 0},   /* hh:mm:ss in full */
-	{"00:01:00x", 0, 0},
-	{"99999999999999999999", 0, 0},
-	{"4000w", 0, 0}, /* past ten years: no queue time */
+    {"0.21", 1, 210},
+    {"6.2", 1, 6200},
+    {"12", 1, 12000},
+    {"0", 1, 0},
+    {"00:01:00", 1, 60000},
+    {"00:00:17", 1, 17000},
+    {"1+02:03:04", 1, 93784000},
+    {"27s", 1, 27000},
+    {"0s", 1, 0},
+    {"1s", 1, 1000},
+    {"0.250s", 1, 250},
+    {"1d2h3m4s", 1, 93784000},
+    {"4m12s", 1, 252000},
+    {"1w", 1, 604800000},
+    {"", 0, 0},
+    {"s", 0, 0},
+    {"abc", 0, 0},
+    {"1x", 0, 0},
+    {"2m1h", 0, 0}, /* units largest first */
+    {"1m1m", 0, 0}, /* each unit once */
+    {"1.5m", 0, 0}, /* a fraction only of seconds */
+    {"6.", 0, 0},   /* a point without digits */
+    {"1:02", 0, 0}, /* hh:mm:ss in full */
+    {"00:01:00x", 0, 0},
+    {"99999999999999999999", 0, 0},
+    {"4000w", 0, 0}, /* past ten years: no queue time */
 };
 
 static void test_delay_parse(void **state)
@@ -667,8 +667,8 @@ static void test_delay_parse(void **state)
 		int ok = delay_parse_ms(delay_texts[i].text, strlen(delay_texts[i].text), &ms);
 
 		if (ok != delay_texts[i].ok || (ok && ms != delay_texts[i].ms))
-			fail_msg("\"%s\": %d, %llu ms; expected %d, %llu ms", delay_texts[i].text, ok, ms,
-			         delay_texts[i].ok, delay_texts[i].ms);
+			fail_msg("\"%s\": %d, %llu ms; expected %d, %llu ms", delay_texts[i].text,
+			         ok, ms, delay_texts[i].ok, delay_texts[i].ms);
 	}
 }
 
@@ -715,9 +715,8 @@ static void test_delay_text(void **state)
 	static const struct {
 		unsigned long long ms;
 		const char *text;
-	} cases[] = {{0, "0ms"},         {340, "340ms"},       {4200, "4.2s"},
-	             {27000, "27s"},     {252000, "4m12s"},    {7500000, "2h05m"},
-	             {273600000, "3d04h"}};
+	} cases[] = {{0, "0ms"},        {340, "340ms"},     {4200, "4.2s"},      {27000, "27s"},
+	             {252000, "4m12s"}, {7500000, "2h05m"}, {273600000, "3d04h"}};
 	char text[32];
 
 	(void)state;
@@ -809,8 +808,8 @@ static void test_delays_refused(void **state)
 		strcpy(doc + head, edits[i].to);
 		strcat(doc, at + strlen(edits[i].from));
 		doc_len = strlen(doc);
-		assert_int_equal(summary_merge_json(merged, doc, doc_len, &offset, error, sizeof(error)),
-		                 -1);
+		assert_int_equal(
+		    summary_merge_json(merged, doc, doc_len, &offset, error, sizeof(error)), -1);
 		if (strstr(error, edits[i].message) == NULL)
 			fail_msg("edit %zu: \"%s\", expected \"%s\"", i, error, edits[i].message);
 		free(doc);

@@ -713,8 +713,8 @@ void summary_count(struct summary *s, const struct summary_record *r)
 	}
 
 	if (domain.len > 0)
-		domain_entry = party_count(s, &s->domains, domain.ptr, domain.len, domain_hash, status,
-		                           reason, failure);
+		domain_entry = party_count(s, &s->domains, domain.ptr, domain.len, domain_hash,
+		                           status, reason, failure);
 	/* Queue times are of deliveries: a deferral's says only how long the
 	 * message has waited so far. */
 	if (status == SMTPCLASS_STATUS_SENT && r->log_delay.len > 0 &&

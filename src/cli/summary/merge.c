@@ -283,7 +283,8 @@ static int read_delays(struct merge *m, size_t object, unsigned long long most_d
 		return merge_fail(m, object, "delays", "a delay without deliveries");
 	if (d->total_ms < low)
 		return merge_fail(m, object, "total_ms", "below what the buckets allow");
-	if (d->max_ms > 0 && d->count <= COUNT_MAX / d->max_ms && d->total_ms > d->count * d->max_ms)
+	if (d->max_ms > 0 && d->count <= COUNT_MAX / d->max_ms &&
+	    d->total_ms > d->count * d->max_ms)
 		return merge_fail(m, object, "total_ms", "above deliveries times the longest");
 	return 0;
 }
@@ -732,8 +733,7 @@ static int merge_document(struct merge *m)
 	if (incomplete != JSON_NONE && m->apply)
 		m->s->incomplete = "a merged summary was interrupted";
 	if (merge_totals(m, root) != 0 || merge_root_delays(m, root) != 0 ||
-	    merge_capped(m, root) != 0 ||
-	    merge_time_span(m, root) != 0 ||
+	    merge_capped(m, root) != 0 || merge_time_span(m, root) != 0 ||
 	    merge_party(m, root, "domains", "domain", &m->s->domains, T_DOMAINS) != 0 ||
 	    merge_party(m, root, "hosts", "host", &m->s->hosts, T_HOSTS) != 0 ||
 	    merge_groups(m, root, &m->s->groups, &m->s->group_distinct, "domains", T_GROUPS) != 0 ||

@@ -561,11 +561,12 @@ static void write_delays(FILE *out, int width, const struct summary *s)
 	delay_text(delay_percentile_ms(d, 950), p95, sizeof(p95));
 	delay_text(d->max_ms, longest, sizeof(longest));
 	rows = rank_delays(&s->domains, &n);
-	snprintf(heading, sizeof(heading),
-	         "Delivery delays (time in the queue): %llu deliveries, average %s, 95%% within %s, "
-	         "longest %s; %zu of %s%zu domains, most deliveries first",
-	         d->count, average, p95, longest, shown(s, n),
-	         table_capped(s, T_DOMAINS) ? "about " : "", n);
+	snprintf(
+	    heading, sizeof(heading),
+	    "Delivery delays (time in the queue): %llu deliveries, average %s, 95%% within %s, "
+	    "longest %s; %zu of %s%zu domains, most deliveries first",
+	    d->count, average, p95, longest, shown(s, n),
+	    table_capped(s, T_DOMAINS) ? "about " : "", n);
 	write_heading(out, width, heading);
 	t.rows = rows;
 	write_table(out, width, &shape, &t, shown(s, n), delay_cell, NULL);

@@ -713,6 +713,7 @@ static void test_rfc5424(void **unused)
 			check_same_span(row->rfc5424, "relay", got.relay, expected.relay);
 			check_same_span(row->rfc5424, "dsn", got.dsn, expected.dsn);
 			check_same_span(row->rfc5424, "reply", got.reply, expected.reply);
+			check_same_span(row->rfc5424, "delay", got.delay, expected.delay);
 		}
 	}
 }

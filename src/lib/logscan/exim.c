@@ -176,9 +176,9 @@ static void exim_failure_text(const char *text, const char *end, smtpclass_log_r
 
 /* Parses an Exim delivery line after its flag: "addr [<orig>] F=<s> R=r
  * T=t H=host [IP]:port ... : TEXT" for ** and ==, "... C="250 ..." QT=27s
- * DT=0s" for => -> and >> (QT= is the queue time, also after the TEXT).  Fields are read as
- * space-separated tokens, quotes kept whole; the token ending in ':' (or a lone ':') starts the
- * text. */
+ * DT=0s" for => -> and >>; QT= may also follow the TEXT.  Fields are read
+ * as space-separated tokens, quotes kept whole; the token ending in ':' (or
+ * a lone ':') starts the text. */
 static int scan_exim_delivery(const char *p, const char *end, smtpclass_log_status status,
                               smtpclass_log_record *out)
 {

@@ -435,7 +435,7 @@ SMTPCLASS_API smtpclass_verdict smtpclass_log_classify(const smtpclass_log_recor
  * appends fields, so an older caller keeps working, and a newer caller on an
  * older library reads version to know which fields were filled.
  */
-#define SMTPCLASS_FLAT_RESULT_VERSION 1
+#define SMTPCLASS_FLAT_RESULT_VERSION 2
 
 /* Where a piece of the input lies, as numbers: input[offset, offset+length).
  * length is 0 when the piece is absent. */
@@ -449,7 +449,7 @@ typedef struct smtpclass_flat_field {
  * string that does not apply is NULL. */
 typedef struct smtpclass_flat_result {
 	size_t size;      /* in: sizeof(smtpclass_flat_result) as the caller knows it */
-	unsigned version; /* out: the layout filled, SMTPCLASS_FLAT_RESULT_VERSION */
+	unsigned version; /* out: the layout filled, an older one for an older size */
 	int found;        /* out: 1 when the text is a reply (or the line reports an outcome) */
 	int parse_status; /* smtpclass_parse_status */
 	int code;         /* basic code, 0 when absent */
@@ -470,7 +470,10 @@ typedef struct smtpclass_flat_result {
 	int log_status; /* smtpclass_log_status */
 	const char *mta_name, *log_status_name;
 	smtpclass_flat_field time, host, queue_id, sender, recipient, domain, relay, dsn, reply;
-	/* Version 1 ends here.  New fields are appended below, never inserted. */
+	/* Version 1 ends here.  New fields are appended below, never inserted.
+	 * Version 2 adds delay: the queue time as the line writes it
+	 * (smtpclass_log_record's delay), smtpclass_scan_log_line() only. */
+	smtpclass_flat_field delay;
 } smtpclass_flat_result;
 
 /*

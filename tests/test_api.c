@@ -105,6 +105,7 @@ static void test_size_contract(void **state)
 	unsigned char bytes[sizeof(smtpclass_flat_result) + 64];
 	smtpclass_flat_result *out = (smtpclass_flat_result *)(void *)bytes;
 	size_t v1 = offsetof(smtpclass_flat_result, reply) + sizeof(smtpclass_flat_field);
+	size_t v2 = offsetof(smtpclass_flat_result, delay) + sizeof(smtpclass_flat_field);
 
 	(void)state;
 	/* Too small for version 1: refused, nothing written but what was set. */
@@ -113,12 +114,29 @@ static void test_size_contract(void **state)
 	assert_int_equal(smtpclass_classify_text(text, strlen(text), NULL, out), -1);
 	for (size_t i = sizeof(out->size); i < sizeof(bytes); i++)
 		assert_int_equal(bytes[i], 0xA5);
-	/* Exactly version 1: filled up to there, not a byte further. */
+	/* Exactly version 1: filled up to there, not a byte further, and said
+	 * to be version 1. */
 	memset(bytes, 0xA5, sizeof(bytes));
 	out->size = v1;
 	assert_int_equal(smtpclass_classify_text(text, strlen(text), NULL, out), 0);
 	assert_int_equal(out->code, 550);
+	assert_int_equal(out->version, 1);
 	for (size_t i = v1; i < sizeof(bytes); i++)
+		assert_int_equal(bytes[i], 0xA5);
+	/* Between versions 1 and 2: version 1, nothing of the delay written. */
+	memset(bytes, 0xA5, sizeof(bytes));
+	out->size = v2 - 1;
+	assert_int_equal(smtpclass_classify_text(text, strlen(text), NULL, out), 0);
+	assert_int_equal(out->version, 1);
+	for (size_t i = v2 - 1; i < sizeof(bytes); i++)
+		assert_int_equal(bytes[i], 0xA5);
+	/* Exactly version 2. */
+	memset(bytes, 0xA5, sizeof(bytes));
+	out->size = v2;
+	assert_int_equal(smtpclass_classify_text(text, strlen(text), NULL, out), 0);
+	assert_int_equal(out->version, 2);
+	assert_int_equal(out->delay.length, 0);
+	for (size_t i = v2; i < sizeof(bytes); i++)
 		assert_int_equal(bytes[i], 0xA5);
 	/* A newer caller's bigger struct: the library fills what it knows. */
 	memset(bytes, 0, sizeof(bytes));
@@ -148,8 +166,13 @@ static void test_scan_log_line(void **state)
 	    "delay=1.2, delays=0.1/0/0.5/0.6, dsn=5.1.1, status=bounced "
 	    "(host mx.example.com[192.0.2.25] said: 550 5.1.1 <bob@example.com>: "
 	    "Recipient address rejected: User unknown (in reply to RCPT TO command))";
+	const char *exim = "2015-12-16 15:28:59 1a9E0G-003vJ3-JG => avinash.trivedi "
+	                   "<avinash.trivedi@videonetics.com> R=virtual_user "
+	                   "T=virtual_userdelivery QT=27s DT=0s";
 	const char *noise = "Feb 21 09:15:02 mx1 CRON[1]: (root) CMD (true)";
 	smtpclass_flat_result out = fresh();
+	_Alignas(smtpclass_flat_result) unsigned char bytes[sizeof(smtpclass_flat_result)];
+	smtpclass_flat_result *old = (smtpclass_flat_result *)(void *)bytes;
 
 	(void)state;
 	assert_int_equal(smtpclass_scan_log_line(line, strlen(line), NULL, &out), 1);
@@ -165,6 +188,21 @@ static void test_scan_log_line(void **state)
 	expect_field(line, out.queue_id, "9A1FFA7A455");
 	expect_field(line, out.dsn, "5.1.1");
 	expect_field(line, out.host, "mx1");
+	expect_field(line, out.delay, "1.2");
+
+	/* Exim's QT= (web-exim.log:26), not DT=. */
+	out = fresh();
+	assert_int_equal(smtpclass_scan_log_line(exim, strlen(exim), NULL, &out), 1);
+	assert_string_equal(out.mta_name, "exim");
+	expect_field(exim, out.delay, "27s");
+
+	/* A version 1 caller's struct gets no delay, and version 1. */
+	memset(bytes, 0xA5, sizeof(bytes));
+	old->size = offsetof(smtpclass_flat_result, reply) + sizeof(smtpclass_flat_field);
+	assert_int_equal(smtpclass_scan_log_line(line, strlen(line), NULL, old), 1);
+	assert_int_equal(old->version, 1);
+	for (size_t i = old->size; i < sizeof(bytes); i++)
+		assert_int_equal(bytes[i], 0xA5);
 
 	out = fresh();
 	assert_int_equal(smtpclass_scan_log_line(noise, strlen(noise), NULL, &out), 0);

@@ -479,9 +479,9 @@ static int inside(const char *ptr, size_t len, const void *base, size_t size)
 static void check_spans_inside(const smtpclass_log_record *record, const char *line, size_t len,
                                const smtpclass_log_state *state)
 {
-	const smtpclass_span spans[] = {record->time,   record->host,      record->queue_id,
-	                                record->sender, record->recipient, record->domain,
-	                                record->relay,  record->dsn,       record->reply};
+	const smtpclass_span spans[] = {
+	    record->time,   record->host,  record->queue_id, record->sender, record->recipient,
+	    record->domain, record->relay, record->dsn,      record->reply,  record->delay};
 	for (size_t i = 0; i < sizeof(spans) / sizeof(spans[0]); i++) {
 		if (spans[i].ptr == NULL) {
 			assert_int_equal(spans[i].len, 0);
@@ -527,6 +527,99 @@ static void test_rows(void **unused)
 	}
 	assert_true(ROW_COUNT >= 60);
 	assert_true(found >= 60);
+}
+
+/* ---- Queue time ---------------------------------------------------------- */
+
+/* A line and the queue time it states, as written (NULL: none), with the
+ * reply it must still give (NULL: none): taking the delay must not change
+ * the reply. */
+struct delay_row {
+	const char *line;
+	const char *delay;
+	const char *reply;
+};
+
+/* Postfix and Sendmail delay=, Exim QT=, OpenSMTPD delay=; never Postfix
+ * delays=, Sendmail xdelay= or Exim DT= (the time of one attempt). */
+/* clang-format off */
+static const struct delay_row delay_rows[] = {
+	/* Postfix bounced, delays= after delay= (mta-logs.md) */
+	{"Nov 27 21:57:04 lab-postfix postfix/smtp[1750]: 717FD11E06F: to=<gmail-nouser@gmail.test>, relay=127.0.0.1[127.0.0.1]:2525, delay=0.21, delays=0.1/0.04/0.01/0.07, dsn=5.1.1, status=bounced (host 127.0.0.1[127.0.0.1] said: 550-5.1.1 The email account that you tried to reach does not exist. Please try 550-5.1.1 double-checking the recipient's email address for typos or 550-5.1.1 unnecessary spaces. For more information, go to 550 5.1.1  https://support.google.com/mail/?p=NoSuchUser d9443c01a7336-2f0a1b2c3d4si123456.1 - gsmtp (in reply to RCPT TO command))",
+	 "0.21", "550-5.1.1 The email account that you tried to reach does not exist. Please try 550-5.1.1 double-checking the recipient's email address for typos or 550-5.1.1 unnecessary spaces. For more information, go to 550 5.1.1  https://support.google.com/mail/?p=NoSuchUser d9443c01a7336-2f0a1b2c3d4si123456.1 - gsmtp"},
+	/* Postfix deferred (postfix.log:20) */
+	{"Dec 29 02:54:12 mail postfix/smtp[7648]: 732BB407C3: to=<redacted@domain.com>, relay=mail.domain.com[1.1.1.1]:25, delay=6.2, delays=0.1/0/5.2/0.87, dsn=4.0.0, status=deferred (host mail.domain.com[1.1.1.1] said: 451 DT:SPM 163 mx40,WsCowAAnEhlCoEVa5GjcAA--.20089S3 1514512452, please try again 15min later (in reply to end of DATA command))",
+	 "6.2", "451 DT:SPM 163 mx40,WsCowAAnEhlCoEVa5GjcAA--.20089S3 1514512452, please try again 15min later"},
+	/* Postfix qmgr expired: no delay on the line (postfix.log:16) */
+	{"Apr 10 14:50:16 mail postfix/qmgr[3663]: BACE842E72: from=<noreply@domain.com>, status=expired, returned to sender",
+	 NULL, NULL},
+	/* Postfix NOQUEUE reject: never queued (postfix.log:4) */
+	{"Aug 13 15:45:46 server postfix/smtpd[13844]: 00ADB3C0899: reject: RCPT from example.com[192.0.2.1]: 550 5.1.1 <sales@server.com>: Recipient address rejected: User unknown in local recipient table; from=<xxxxxx@example.com> to=<sales@server.com> proto=ESMTP helo=<mail.example.com>",
+	 NULL, "550 5.1.1 <sales@server.com>: Recipient address rejected: User unknown in local recipient table"},
+	/* Sendmail 8.17 with reply=; not xdelay= (mta-logs.md) */
+	{"2026-11-27T22:36:40.699181+00:00 vm sendmail[31940]: 6ARMZeMG031939: to=<ms-dbeb@outlook.test>, delay=00:01:00, xdelay=00:00:00, mailer=relay, pri=120183, relay=[127.0.0.2] [127.0.0.2], dsn=5.4.1, reply=550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [...], stat=User unknown",
+	 "00:01:00", "550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [...]"},
+	/* older Sendmail, delay= after ctladdr= (mta-logs.md) */
+	{"Jan 15 08:29:53 newsfeeder sm-mta[1543]: q0F5TqIT001541: to=<test@iann0036.com>, ctladdr=<root@newsfeeder.co> (0/0), delay=00:00:01, xdelay=00:00:01, mailer=esmtp, pri=120354, relay=iann0036.com. [69.175.14.34], dsn=4.3.0, stat=Deferred: 451 Temporary local problem - please try later",
+	 "00:00:01", "451 Temporary local problem - please try later"},
+	/* OpenSMTPD (mta-logs.md) */
+	{"2026-11-27T22:02:02.958951+00:00 vm smtpd[12882]: 5984932a5bd56648 mta delivery evpid=523e991de1f23130 from=<bounce@sender.test> to=<gmail-unsolicited@gmail.test> rcpt=<-> source=\"127.0.0.1\" relay=\"127.0.0.1 (localhost)\" delay=1s result=\"TempFail\" stat=\"421-4.7.28 [192.0.2.10      15] Our system has detected an unusual rate of4.7.28 unsolicited mail originating from your IP address.\"",
+	 "1s", "421-4.7.28 [192.0.2.10      15] Our system has detected an unusual rate of4.7.28 unsolicited mail originating from your IP address."},
+	/* Exim => with +queue_time: QT= and not DT= (web-exim.log:26) */
+	{"2015-12-16 15:28:59 1a9E0G-003vJ3-JG => avinash.trivedi <avinash.trivedi@videonetics.com> R=virtual_user T=virtual_userdelivery QT=27s DT=0s",
+	 "27s", NULL},
+	/* Exim ** with only DT=0s after the reply: no delay, the reply as
+	 * before (mta-logs.md) */
+	{"2026-11-27 21:55:53 1xX3v5-00007e-1t ** gmail-nouser@gmail.test F=<bounce@sender.test> R=to_responder T=lab_smtp H=127.0.0.1 [127.0.0.1]:2525: SMTP error from remote mail server after RCPT TO:<gmail-nouser@gmail.test>: 550-5.1.1 The email account that you tried to reach does not exist. Please try\\n550-5.1.1 double-checking the recipient's email address for typos or\\n550 5.1.1  https://support.google.com/mail/?p=NoSuchUser d9443c01a7336-2f0a1b2c3d4si123456.1 - gsmtp DT=0s",
+	 NULL, "550-5.1.1 The email account that you tried to reach does not exist. Please try\\n550-5.1.1 double-checking the recipient's email address for typos or\\n550 5.1.1  https://support.google.com/mail/?p=NoSuchUser d9443c01a7336-2f0a1b2c3d4si123456.1 - gsmtp"},
+	/* Exim == with DT= before the colon: no delay (mta-logs.md) */
+	{"2026-11-27 21:55:53 1xX3v6-00009K-2M == user@greet-421.test R=to_responder T=lab_smtp defer (0) H=127.0.0.1 [127.0.0.1]:2526 DT=0s: SMTP error from remote mail server after initial connection: 421 mx.busy.test Too many concurrent SMTP connections; please try again later.",
+	 NULL, "421 mx.busy.test Too many concurrent SMTP connections; please try again later."},
+	/* constructed: the lab's ** line with QT= after the reply too, before
+	 * DT=: taken, and stripped from the reply */
+	{"2026-11-27 21:55:53 1xX3v5-00007e-1t ** gmail-nouser@gmail.test F=<bounce@sender.test> R=to_responder T=lab_smtp H=127.0.0.1 [127.0.0.1]:2525: SMTP error from remote mail server after RCPT TO:<gmail-nouser@gmail.test>: 550 5.1.1 No such user - gsmtp QT=3m12s DT=0s",
+	 "3m12s", "550 5.1.1 No such user - gsmtp"},
+	/* constructed: QT= last, after the reply */
+	{"2026-11-27 21:55:53 1xX3v5-00007e-1t ** gmail-nouser@gmail.test R=to_responder T=lab_smtp H=127.0.0.1 [127.0.0.1]:2525: SMTP error from remote mail server after RCPT TO:<gmail-nouser@gmail.test>: 550 5.1.1 No such user QT=2h",
+	 "2h", "550 5.1.1 No such user"},
+	/* constructed: the lab's == line with QT= before the colon */
+	{"2026-11-27 21:55:53 1xX3v6-00009K-2M == user@greet-421.test R=to_responder T=lab_smtp defer (0) H=127.0.0.1 [127.0.0.1]:2526 QT=1h2m DT=0s: SMTP error from remote mail server after initial connection: 421 mx.busy.test Too many concurrent SMTP connections; please try again later.",
+	 "1h2m", "421 mx.busy.test Too many concurrent SMTP connections; please try again later."},
+	/* constructed: QT= as the field that ends the fields */
+	{"2026-11-27 21:55:53 1xX3v6-00009K-2M == user@greet-421.test R=to_responder T=lab_smtp defer (0) H=127.0.0.1 [127.0.0.1]:2526 QT=5s: SMTP error from remote mail server after initial connection: 421 mx.busy.test Too many concurrent SMTP connections; please try again later.",
+	 "5s", "421 mx.busy.test Too many concurrent SMTP connections; please try again later."},
+	/* Courier refuses a client: no queue time (courier.log) */
+	{"Apr 10 03:47:57 web courieresmtpd: error,relay=::ffff:1.2.3.4,ident=tmf,from=<tmf@example.com>,to=<mailman-subscribe@example.com>: 550 User unknown.",
+	 NULL, "550 User unknown."},
+	/* constructed: empty values give no delay */
+	{"Nov 27 21:57:04 lab-postfix postfix/smtp[1750]: 717FD11E06F: to=<a@b.test>, relay=none, delay=, dsn=4.4.1, status=deferred (connect to b.test[192.0.2.1]:25: Connection refused)",
+	 NULL, "connect to b.test[192.0.2.1]:25: Connection refused"},
+	{"2015-12-16 15:28:59 1a9E0G-003vJ3-JG => avinash.trivedi <avinash.trivedi@videonetics.com> R=virtual_user T=virtual_userdelivery QT=",
+	 NULL, NULL},
+	/* constructed: cut before status=: no record, so no delay */
+	{"Nov 27 21:57:04 lab-postfix postfix/smtp[1750]: 717FD11E06F: to=<a@b.test>, relay=none, delay=0.2",
+	 NULL, NULL},
+};
+/* clang-format on */
+
+static void test_delay(void **unused)
+{
+	(void)unused;
+	for (size_t i = 0; i < sizeof(delay_rows) / sizeof(delay_rows[0]); i++) {
+		const struct delay_row *row = &delay_rows[i];
+		smtpclass_log_state state;
+		smtpclass_log_record record;
+		size_t len = strlen(row->line);
+		int found;
+
+		smtpclass_log_state_init(&state, SMTPCLASS_MTA_UNKNOWN);
+		found = smtpclass_log_scan(row->line, len, &state, &record);
+		check_spans_inside(&record, row->line, len, &state);
+		check_span(row->line, "delay", record.delay, row->delay);
+		check_span(row->line, "reply", record.reply, row->reply);
+		if (row->delay != NULL || row->reply != NULL)
+			check_int(row->line, "return", found, 1);
+	}
 }
 
 /* An RFC 5424 line and the BSD-syslog line of the same content: every
@@ -620,6 +713,7 @@ static void test_rfc5424(void **unused)
 			check_same_span(row->rfc5424, "relay", got.relay, expected.relay);
 			check_same_span(row->rfc5424, "dsn", got.dsn, expected.dsn);
 			check_same_span(row->rfc5424, "reply", got.reply, expected.reply);
+			check_same_span(row->rfc5424, "delay", got.delay, expected.delay);
 		}
 	}
 }
@@ -1247,6 +1341,11 @@ static void test_every_prefix(void **unused)
 	    "H=mail.bar.corp [7.7.7.7] X=TLS1.2:ECDHE_RSA_AES_256_GCM_SHA384:256 CV=yes "
 	    "DN=\"C=US,ST=Notia\" C=\"250 2.6.0 <E1jmH1t-0000dO-Un@smtp.test.corp> Queued mail for "
 	    "delivery -> 250 2.1.5\"",
+	    "2015-12-16 15:28:59 1a9E0G-003vJ3-JG => avinash.trivedi "
+	    "<avinash.trivedi@videonetics.com> R=virtual_user T=virtual_userdelivery QT=27s DT=0s",
+	    "2026-11-27 21:55:53 1xX3v6-00009K-2M == user@greet-421.test R=to_responder "
+	    "T=lab_smtp defer (0) H=127.0.0.1 [127.0.0.1]:2526 QT=1h2m DT=0s: SMTP error from "
+	    "remote mail server after initial connection: 421 mx.busy.test QT=5s DT=0s",
 	    "2026-11-27T22:36:40.699181+00:00 vm sendmail[31940]: 6ARMZeMG031939: "
 	    "to=<ms-dbeb@outlook.test>,<b@c.d>, ctladdr=<root@x> (0/0), delay=00:01:00, "
 	    "relay=[127.0.0.2] [127.0.0.2], dsn=5.4.1, reply=550 5.4.1 Recipient address rejected: "
@@ -1322,6 +1421,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_mtas_documented),
 	    cmocka_unit_test(test_rfc5424),
 	    cmocka_unit_test(test_postfix_expiry),
+	    cmocka_unit_test(test_delay),
 	};
 
 #if defined(SMTPCLASS_TEST_LOGS_DIR)

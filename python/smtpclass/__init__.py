@@ -37,7 +37,7 @@ __all__ = [
 SONAME = "libsmtpclass.so.0.1"
 
 #: Version of smtpclass_flat_result that this module reads.
-_FLAT_RESULT_VERSION = 1
+_FLAT_RESULT_VERSION = 2
 
 _STAGES = ("connect", "helo", "mail", "rcpt", "data", "eod")
 
@@ -49,7 +49,7 @@ class _Field(ctypes.Structure):
 
 
 class _FlatResult(ctypes.Structure):
-    """smtpclass_flat_result, version 1, field for field (smtpclass.h)."""
+    """smtpclass_flat_result, version 2, field for field (smtpclass.h)."""
 
     _fields_ = [
         ("size", ctypes.c_size_t),
@@ -91,6 +91,7 @@ class _FlatResult(ctypes.Structure):
         ("relay", _Field),
         ("dsn", _Field),
         ("reply", _Field),
+        ("delay", _Field),  # version 2
     ]
 
 
@@ -226,6 +227,11 @@ class LogRecord:
     relay: Optional[str]
     dsn: Optional[str]
     reply: Optional[str]      #: the reply as written in the line
+    #: How long the message had been queued, as written: Postfix "6.2"
+    #: (seconds), Sendmail "00:01:00", Exim "27s" (QT=), OpenSMTPD "1s";
+    #: None where the line does not say (rejects, Postfix expiries, qmail,
+    #: Exchange, Courier).
+    delay: Optional[str]
 
 
 def _options(stage: Optional[str], rules: Optional[Rules]) -> _Options:
@@ -248,7 +254,8 @@ def _call(name: str, text: Text, stage: Optional[str], rules: Optional[Rules]):
     if status < 0:
         raise RuntimeError(f"{name} refused its arguments")
     if out.version < _FLAT_RESULT_VERSION:
-        raise RuntimeError(f"libsmtpclass fills version {out.version} of its result, not 1")
+        raise RuntimeError(
+            f"libsmtpclass fills version {out.version} of its result, not {_FLAT_RESULT_VERSION}")
     return data, out
 
 
@@ -316,4 +323,5 @@ def scan_log_line(line: Text, rules: Optional[Rules] = None) -> Optional[LogReco
         relay=piece(out.relay),
         dsn=piece(out.dsn),
         reply=piece(out.reply),
+        delay=piece(out.delay),
     )

@@ -18,6 +18,9 @@
  * A caller's struct must hold at least that much. */
 #define FLAT_RESULT_V1_SIZE (offsetof(smtpclass_flat_result, reply) + sizeof(smtpclass_flat_field))
 
+/* The size of version 2: up to and including the delay field. */
+#define FLAT_RESULT_V2_SIZE (offsetof(smtpclass_flat_result, delay) + sizeof(smtpclass_flat_field))
+
 /* Room for a log line's reply after normalisation (Exim's \n, qmail's _). */
 #define SCAN_SCRATCH_SIZE (16 * 1024)
 
@@ -26,11 +29,19 @@ static int usable(const char *input, size_t len, const smtpclass_flat_result *ou
 	return out != NULL && out->size >= FLAT_RESULT_V1_SIZE && (input != NULL || len == 0);
 }
 
+_Static_assert(SMTPCLASS_FLAT_RESULT_VERSION == 2, "version_for() knows versions 1 and 2");
+
+/* The newest layout that a struct of the caller's size holds whole. */
+static unsigned version_for(size_t size)
+{
+	return size >= FLAT_RESULT_V2_SIZE ? 2 : 1;
+}
+
 static void begin(smtpclass_flat_result *full, const smtpclass_flat_result *out)
 {
 	memset(full, 0, sizeof(*full));
 	full->size = out->size;
-	full->version = SMTPCLASS_FLAT_RESULT_VERSION;
+	full->version = version_for(out->size);
 }
 
 /* Copies the part of *full that the caller's struct has room for. */
@@ -108,6 +119,10 @@ static void fill_log(smtpclass_flat_result *full, const smtpclass_log_record *re
 	full->relay = field_of(record->relay, line, len);
 	full->dsn = field_of(record->dsn, line, len);
 	full->reply = field_of(record->reply, line, len);
+	/* deliver() copies no byte past the caller's size; a version 1
+	 * struct is not told of a field it does not have. */
+	if (full->version >= 2)
+		full->delay = field_of(record->delay, line, len);
 }
 
 /* What smtpclass_parse() returned for a reply that smtpclass_log_classify()
@@ -149,7 +164,7 @@ int smtpclass_classify_text(const char *text, size_t len, const smtpclass_option
 	smtpclass_classify(&reply, options, &result);
 	fill_reply(&full, status, &reply, &result, stage);
 	/* The confidence (issue 12) is copied here, one line, into a field
-	 * appended to smtpclass_flat_result (version 2). */
+	 * appended to smtpclass_flat_result (version 3). */
 	full.found = is_reply(status, &result);
 	deliver(&full, out);
 	return 0;

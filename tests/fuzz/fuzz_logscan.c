@@ -32,9 +32,9 @@ static int span_ok(smtpclass_span span, const char *line, size_t len,
 static void check_record(const smtpclass_log_record *record, const char *line, size_t len,
                          const smtpclass_log_state *state)
 {
-	const smtpclass_span spans[] = {record->time,   record->host,      record->queue_id,
-	                                record->sender, record->recipient, record->domain,
-	                                record->relay,  record->dsn,       record->reply};
+	const smtpclass_span spans[] = {
+	    record->time,   record->host,  record->queue_id, record->sender, record->recipient,
+	    record->domain, record->relay, record->dsn,      record->reply,  record->delay};
 
 	FUZZ_CHECK(record->mta >= SMTPCLASS_MTA_UNKNOWN && record->mta < SMTPCLASS_MTA_COUNT);
 	FUZZ_CHECK(record->status >= SMTPCLASS_STATUS_NONE &&

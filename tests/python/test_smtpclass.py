@@ -136,6 +136,38 @@ class ScanLogLineTest(unittest.TestCase):
         self.assertEqual(record.classification.verdict, "hard")
         self.assertEqual(record.classification.reason, "userunknown")
         self.assertEqual(record.classification.stage, "rcpt")
+        self.assertEqual(record.delay, "1.2")  # delay=, not delays=
+
+    def test_delay_as_written(self):
+        # Real lines from mta-logs.md and tests/logs/web-exim.log.
+        lines = {
+            "2026-11-27T22:36:40.699181+00:00 vm sendmail[31940]: 6ARMZeMG031939: "
+            "to=<ms-dbeb@outlook.test>, delay=00:01:00, xdelay=00:00:00, mailer=relay, "
+            "pri=120183, relay=[127.0.0.2] [127.0.0.2], dsn=5.4.1, reply=550 5.4.1 Recipient "
+            "address rejected: Access denied. AS(201806281) [...], stat=User unknown": "00:01:00",
+            "2026-11-27T22:02:02.958951+00:00 vm smtpd[12882]: 5984932a5bd56648 mta delivery "
+            "evpid=523e991de1f23130 from=<bounce@sender.test> to=<gmail-unsolicited@gmail.test> "
+            "rcpt=<-> source=\"127.0.0.1\" relay=\"127.0.0.1 (localhost)\" delay=1s "
+            "result=\"TempFail\" stat=\"421-4.7.28 Our system has detected an unusual rate\"": "1s",
+            "2015-12-16 15:28:59 1a9E0G-003vJ3-JG => avinash.trivedi "
+            "<avinash.trivedi@videonetics.com> R=virtual_user T=virtual_userdelivery "
+            "QT=27s DT=0s": "27s",
+            # DT= is one attempt's time, not the queue time.
+            "2026-11-27 21:55:53 1xX3v6-00009K-2M == user@greet-421.test R=to_responder "
+            "T=lab_smtp defer (0) H=127.0.0.1 [127.0.0.1]:2526 DT=0s: SMTP error from remote "
+            "mail server after initial connection: 421 mx.busy.test Too many concurrent SMTP "
+            "connections; please try again later.": None,
+            "Apr 10 14:50:16 mail postfix/qmgr[3663]: BACE842E72: from=<noreply@domain.com>, "
+            "status=expired, returned to sender": None,
+        }
+        for line, delay in lines.items():
+            with self.subTest(line=line):
+                record = smtpclass.scan_log_line(line)
+                self.assertIsNotNone(record)
+                self.assertEqual(record.delay, delay)
+
+    def test_bare_reply_has_no_delay(self):
+        self.assertIsNone(smtpclass.scan_log_line("452 4.2.2 Mailbox full").delay)
 
     def test_noise(self):
         self.assertIsNone(smtpclass.scan_log_line("Feb 21 09:15:02 mx1 CRON[1]: (root) CMD (true)"))

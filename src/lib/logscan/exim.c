@@ -13,7 +13,11 @@
  *
  * Multiline replies are logged on one line with a literal "\n" between the
  * lines (reply_form ESCAPED_NEWLINES); trailing " DT=1s" style duration
- * fields are not part of the reply.
+ * fields are not part of the reply.  " QT=27s" (log_selector +queue_time),
+ * among the fields or after the reply, is the record's delay:
+ *
+ *   2015-12-16 15:28:59 1a9E0G-003vJ3-JG => avinash.trivedi <avinash.trivedi@videonetics.com>
+ *       R=virtual_user T=virtual_userdelivery QT=27s DT=0s          (tests/logs/web-exim.log)
  */
 #include "logscan_internal.h"
 
@@ -67,8 +71,12 @@ const char *sc_exim_delivery_flag(const char *p, const char *end, smtpclass_log_
 }
 
 /* Where a trailing " DT=0s" (and other " KEY=duration" deliver_time style
- * fields: one to three capitals, '=', a digit) starts, else end. */
-static const char *strip_duration_fields(const char *text, const char *end)
+ * fields: one to three capitals, '=', a digit) starts, else end.  Among
+ * them " QT=" (+queue_time) is the time since the message arrived: it goes
+ * to *queue_time, unless queue_time is NULL or holds one already.  DT= is
+ * the time of this one attempt, and is only stripped. */
+static const char *strip_duration_fields(const char *text, const char *end,
+                                         smtpclass_span *queue_time)
 {
 	for (;;) {
 		const char *space = end;
@@ -85,6 +93,9 @@ static const char *strip_duration_fields(const char *text, const char *end)
 			q++;
 		if (q == key || left(q, end) < 2 || q[0] != '=' || !is_digit(q[1]))
 			return end;
+		if (queue_time != NULL && queue_time->len == 0 &&
+		    text_is(key, (size_t)(q - key), "QT"))
+			*queue_time = span_of(q + 1, end);
 		end = space - 1;
 	}
 }
@@ -112,7 +123,7 @@ static void exim_failure_text(const char *text, const char *end, smtpclass_log_r
 {
 	const char *after;
 
-	end = strip_duration_fields(text, end);
+	end = strip_duration_fields(text, end, &out->delay);
 	out->reply = span_of(text, end);
 	after = skip_literal(text, end, "SMTP error from remote mail server after ");
 	if (after == NULL)
@@ -164,9 +175,10 @@ static void exim_failure_text(const char *text, const char *end, smtpclass_log_r
 }
 
 /* Parses an Exim delivery line after its flag: "addr [<orig>] F=<s> R=r
- * T=t H=host [IP]:port ... : TEXT" for ** and ==, "... C="250 ..."" for =>
- * -> and >>.  Fields are read as space-separated tokens, quotes kept
- * whole; the token ending in ':' (or a lone ':') starts the text. */
+ * T=t H=host [IP]:port ... : TEXT" for ** and ==, "... C="250 ..." QT=27s
+ * DT=0s" for => -> and >>; QT= may also follow the TEXT.  Fields are read
+ * as space-separated tokens, quotes kept whole; the token ending in ':' (or
+ * a lone ':') starts the text. */
 static int scan_exim_delivery(const char *p, const char *end, smtpclass_log_status status,
                               smtpclass_log_record *out)
 {
@@ -191,6 +203,7 @@ static int scan_exim_delivery(const char *p, const char *end, smtpclass_log_stat
 		const char *sender;
 		const char *confirmed;
 		const char *host;
+		const char *queued;
 		int ends_fields;
 
 		q = skip_spaces(q, end);
@@ -215,6 +228,7 @@ static int scan_exim_delivery(const char *p, const char *end, smtpclass_log_stat
 		sender = skip_literal(token, value_end, "F=");
 		confirmed = skip_literal(token, value_end, "C=\"");
 		host = skip_literal(token, value_end, "H=");
+		queued = skip_literal(token, value_end, "QT=");
 
 		if (sender != NULL && sender < value_end && *sender == '<') {
 			out->sender = address_of(sender, value_end);
@@ -236,6 +250,10 @@ static int scan_exim_delivery(const char *p, const char *end, smtpclass_log_stat
 					relay_end--;
 			}
 			out->relay = span_of(host, relay_end);
+		} else if (queued != NULL) {
+			/* +queue_time; DT= (+deliver_time) is this attempt only. */
+			if (out->delay.len == 0)
+				out->delay = span_of(queued, value_end);
 		} else if (*token == '<' && !has_at_sign(out->recipient)) {
 			/* A local part or a pipe: the original address says more. */
 			out->recipient = address_of(token, value_end);
@@ -326,11 +344,13 @@ static int scan_exim_reject(const char *p, const char *end, const char *rejected
 			/* A callout: the remote's reply is the one passed on. */
 			smtpclass_stage stage = out->stage;
 			smtpclass_span relay = out->relay;
+			smtpclass_span delay = out->delay;
 			exim_failure_text(inner, end, out);
 			out->stage = stage;
 			out->relay = relay;
+			out->delay = delay; /* a refused message was never queued */
 		} else {
-			out->reply = span_of(text, strip_duration_fields(text, end));
+			out->reply = span_of(text, strip_duration_fields(text, end, NULL));
 			mark_escaped_newlines(out);
 		}
 	}

@@ -65,6 +65,8 @@ static int opensmtpd_delivery(const char *p, const char *end, smtpclass_log_reco
 			out->relay = unquoted(value, value_end);
 		else if (text_is(key.ptr, key.len, "result"))
 			result = unquoted(value, value_end);
+		else if (text_is(key.ptr, key.len, "delay"))
+			out->delay = span_of(value, value_end); /* since queued: "1s" */
 		/* Any number of spaces, even none, before the next key. */
 		field_continue_at(&walk, skip_spaces(value_end, end));
 	}

@@ -175,9 +175,12 @@ static int finish_sendmail(const char *stat, const char *end, smtpclass_log_reco
 	return 1;
 }
 
-/* Parses the "to=<r>, orig_to=<o>, relay=R, ..., dsn=D, status=S (TEXT)" of
- * Postfix and the "to=<r>, ctladdr=..., relay=R, dsn=D, reply=..., stat=S"
- * of Sendmail.  dialect says which is allowed (UNKNOWN: either, by the key
+/* Parses the "to=<r>, orig_to=<o>, relay=R, delay=6.2, delays=..., dsn=D,
+ * status=S (TEXT)" of Postfix and the "to=<r>, ctladdr=..., delay=00:01:00,
+ * xdelay=..., relay=R, dsn=D, reply=..., stat=S" of Sendmail.  delay= is
+ * the time since the message was queued, the one both write; Postfix's
+ * delays= (its parts) and Sendmail's xdelay= (this attempt only) are not
+ * taken.  dialect says which is allowed (UNKNOWN: either, by the key
  * found).  Of several comma-joined Sendmail recipients the first is kept. */
 static int scan_recipient_fields(const char *p, const char *end, smtpclass_mta dialect,
                                  smtpclass_log_record *out)
@@ -217,6 +220,8 @@ static int scan_recipient_fields(const char *p, const char *end, smtpclass_mta d
 				out->relay = span_of(value, value_end);
 			else if (text_is(key.ptr, key.len, "dsn"))
 				out->dsn = span_of(value, value_end);
+			else if (text_is(key.ptr, key.len, "delay"))
+				out->delay = span_of(value, value_end);
 		}
 		field_value_end(&walk, value_end);
 	}

@@ -805,9 +805,9 @@ static void test_delays_refused(void **state)
 		assert_non_null(at);
 		head = (size_t)(at - json);
 		memcpy(doc, json, head);
-		strcpy(doc + head, edits[i].to);
-		strcat(doc, at + strlen(edits[i].from));
-		doc_len = strlen(doc);
+		doc_len = (size_t)snprintf(doc + head, len + 64 - head, "%s%s", edits[i].to,
+		                           at + strlen(edits[i].from)) +
+		          head;
 		assert_int_equal(
 		    summary_merge_json(merged, doc, doc_len, &offset, error, sizeof(error)), -1);
 		if (strstr(error, edits[i].message) == NULL)

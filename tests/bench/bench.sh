@@ -9,7 +9,9 @@
 #   lists it).
 # Each figure is the median of the rounds; cat measured in the same run is
 # the yardstick (ratio column).  Then 1,000,000 replies to JSON, half of them
-# wrapped in an MTA's sentence ("host H[IP] said: ... (in reply to ...)").
+# wrapped in an MTA's sentence ("host H[IP] said: ... (in reply to ...)"),
+# and the adversarial rows of issue 20: nested site rules on long lines,
+# and a summary whose recipient domain changes on every line.
 # Only POSIX sh, coreutils, grep, sed, cc and GNU time (/usr/bin/time) are used.
 set -u
 
@@ -160,6 +162,36 @@ if [ ! -f "$postfix_gz" ] || [ "$postfix_gz" -ot "$postfix_log" ]; then
 	gzip -6 -c "$postfix_log" >"$postfix_gz" || exit 2
 fi
 
+# Adversarial inputs (issue 20: work must not grow faster than the input).
+# Site rules that nest, "a", "aa", ... 200 a's, against lines of 60 KB of
+# a's: every byte ends a match of every shorter rule, which once cost 2,000
+# times a plain line (the automaton walked its output links per byte).
+nested_rules=$work/nested-200.rules
+adv_rules=$work/adversarial-nested-a.txt
+if [ ! -f "$nested_rules" ] || [ ! -f "$adv_rules" ]; then
+	awk 'BEGIN {
+		printf "id\tphrases\treason\taction\tverdict\tbare_verdict\tprovider\tsource\n"
+		s = "a"
+		for (i = 1; i <= 200; i++) { printf "nested-%d\t%s\tblocked\tretry\tsoft\t-\t-\tbench\n", i, s; s = s "a" }
+	}' >"$nested_rules" || exit 2
+	awk 'BEGIN { s = "550 "; for (i = 0; i < 60000; i++) s = s "a"; for (n = 0; n < 200; n++) print s }' \
+		>"$adv_rules" || exit 2
+fi
+# A summary whose recipient domains never repeat within 100,000 lines, so
+# the domain table (4096 entries) replaces an entry on most records: the
+# cost of a full table, and of hash collisions, which a remote sender cannot
+# choose (the seed is random per run).  The first 20 MB of the Postfix log,
+# each recipient's domain made d<line mod 100000>.example.
+adv_domains=$work/adversarial-domains.log
+if [ ! -f "$adv_domains" ] || [ "$adv_domains" -ot "$postfix_log" ]; then
+	head -c 20000000 "$postfix_log" |
+		awk '{ sub(/to=<[^@>]*@[^>]*>/, "to=<u@d" NR % 100000 ".example>"); print }' >"$adv_domains" || exit 2
+fi
+adv_plain=$work/adversarial-plain.log
+if [ ! -f "$adv_plain" ] || [ "$adv_plain" -ot "$postfix_log" ]; then
+	head -c 20000000 "$postfix_log" >"$adv_plain" || exit 2
+fi
+
 cases="cat grep log all json"
 if "$SMTPCLASS" --help 2>&1 | grep -q -- '--summary'; then
 	cases="$cases summary"
@@ -181,6 +213,7 @@ command_for() {
 	json) printf '%s\n' "$SMTPCLASS" --format=json "$2" ;;
 	text) printf '%s\n' "$SMTPCLASS" "$2" ;;
 	summary) printf '%s\n' "$SMTPCLASS" --summary "$2" ;;
+	rules) printf '%s\n' "$SMTPCLASS" --rules="$nested_rules" "$2" ;;
 	zcat) printf '%s\n' zcat "$2" ;;
 	gz) printf '%s\n' "$SMTPCLASS" "$2" ;;
 	zcatpipe) printf '%s\n' sh -c 'zcat "$1" | "$2"' sh "$2" "$SMTPCLASS" ;;
@@ -197,6 +230,7 @@ label_for() {
 	json) echo "smtpclass --format=json FILE" ;;
 	text) echo "smtpclass FILE" ;;
 	summary) echo "smtpclass --summary FILE" ;;
+	rules) echo "smtpclass --rules=NESTED FILE" ;;
 	zcat) echo "zcat FILE.gz" ;;
 	gz) echo "smtpclass FILE.gz" ;;
 	zcatpipe) echo "zcat FILE.gz | smtpclass" ;;
@@ -297,6 +331,13 @@ while [ "$round" -le "$reply_rounds" ]; do
 	for c in cat text json; do
 		measure replies "$c" "$replies"
 	done
+	for c in cat text rules; do
+		measure adv-rules "$c" "$adv_rules"
+	done
+	for c in cat summary; do
+		measure adv-plain "$c" "$adv_plain"
+		measure adv-domains "$c" "$adv_domains"
+	done
 	round=$((round + 1))
 done
 
@@ -311,6 +352,8 @@ echo "inputs: postfix $(wc -c <"$postfix_log") bytes, $postfix_lines lines ($pos
 echo "        exim $(wc -c <"$exim_log") bytes, $exim_lines lines ($exim_records records printed by smtpclass FILE);"
 echo "        postfix-gz: the Postfix log as gzip -6, $(wc -c <"$postfix_gz") bytes (MB/s on the uncompressed bytes; vs zcat)"
 echo "        replies $(wc -c <"$replies") bytes, $reply_count lines"
+echo "        adv-rules: 200 lines of \"550 \" and 60,000 a's; NESTED: 200 site rules a, aa, ..., 200 a's"
+echo "        adv-plain: the first 20 MB of the Postfix log; adv-domains: the same, a new recipient domain per line (100,000)"
 echo
 
 row() {
@@ -321,11 +364,17 @@ row() {
 ns_replies_json=1 mbps_postfix_log=0 mbps_postfix_summary=0
 row input command "MB/s" seconds spread "vs cat" "CPU MB/s" "peak RSS" ""
 row ---------- ------------------------------ --------- --------- ------- -------- --------- ---------- ""
-for input in postfix exim postfix-gz replies; do
+for input in postfix exim postfix-gz replies adv-rules adv-plain adv-domains; do
 	yardstick=cat
 	if [ "$input" = replies ]; then
 		input_file=$replies
 		input_cases="cat text json"
+	elif [ "$input" = adv-rules ]; then
+		input_file=$adv_rules
+		input_cases="cat text rules"
+	elif [ "$input" = adv-plain ] || [ "$input" = adv-domains ]; then
+		eval "input_file=\$adv_$(echo "$input" | cut -d - -f 2)"
+		input_cases="cat summary"
 	elif [ "$input" = postfix-gz ]; then
 		input_file=$postfix_log # the bytes read are the uncompressed ones
 		input_cases="zcat gz zcatpipe"
@@ -427,6 +476,23 @@ case " $cases " in
 	;;
 *)
 	echo "  n/a   smtpclass --summary >= 80% of log mode: --help does not list --summary"
+	;;
+esac
+# Adversarial bounds (issue 20): nested site rules keep matching linear, and
+# a domain table that replaces an entry on most records stays near the cost
+# of a plain summary.
+# shellcheck disable=SC2154 # set by the eval in the table loop
+rules_mbps=$mbps_adv_rules_rules plain_mbps=$mbps_adv_rules_text
+ok=0
+[ $((rules_mbps * 100)) -ge $((plain_mbps * 50)) ] && ok=1
+check $ok "smtpclass --rules=NESTED on 60 KB lines of a's >= 50% of smtpclass FILE on them: $(fixed "$rules_mbps" 1) vs $(fixed "$plain_mbps" 1) MB/s"
+case " $cases " in
+*" summary "*)
+	# shellcheck disable=SC2154 # set by the eval in the table loop
+	domains_mbps=$mbps_adv_domains_summary plain_mbps=$mbps_adv_plain_summary
+	ok=0
+	[ $((domains_mbps * 100)) -ge $((plain_mbps * 50)) ] && ok=1
+	check $ok "smtpclass --summary with a new domain per line >= 50% of --summary on the same log: $(fixed "$domains_mbps" 1) vs $(fixed "$plain_mbps" 1) MB/s"
 	;;
 esac
 if [ "$postfix_records" -eq 0 ]; then

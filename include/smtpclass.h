@@ -365,7 +365,29 @@ typedef struct smtpclass_log_record {
 	 * OpenSMTPD "1s"): Postfix and Sendmail delay=, Exim QT=, OpenSMTPD
 	 * delay=; empty where the line does not say. */
 	smtpclass_span delay;
+	/* A connection event instead of an outcome (status NONE), reported only
+	 * to a state that watches events (smtpclass_log_state_watch_events());
+	 * SMTPCLASS_EVENT_NONE in every outcome.  For an event, relay is the
+	 * remote client or server's address (the first [IP] of the peer outside
+	 * parentheses, as written; the peer as written when it has none) and
+	 * command the SMTP command the session was at ("AUTH", "DATA"), as
+	 * written, empty where the line does not say. */
+	int event; /* smtpclass_log_event_kind */
+	smtpclass_span command;
 } smtpclass_log_record;
+
+/* The connection events of data/log-events.tsv: what a server's log says
+ * of a session that is no delivery outcome (pflogsumm's "Warnings"). */
+typedef enum smtpclass_log_event_kind {
+	SMTPCLASS_EVENT_NONE = 0,
+	SMTPCLASS_EVENT_AUTH_FAILED = 1, /* a client's SMTP AUTH failed */
+	SMTPCLASS_EVENT_TLS_FAILED = 2,  /* a TLS handshake failed */
+	SMTPCLASS_EVENT_LOST = 3,        /* the peer dropped the connection */
+	SMTPCLASS_EVENT_TIMEOUT = 4      /* the peer stopped answering */
+} smtpclass_log_event_kind;
+
+/* "auth_failed", "tls_failed", "lost", "timeout", or "none". */
+SMTPCLASS_API const char *smtpclass_log_event_name(int kind);
 
 /* Scanner state for facts that span lines (qmail "starting delivery N").
  * Fixed size, caller-owned; initialise with smtpclass_log_state_init(). */
@@ -377,6 +399,12 @@ typedef struct smtpclass_log_state {
 /* Initialises a scanner state; forced_mta is SMTPCLASS_MTA_UNKNOWN to detect
  * the format per line. */
 SMTPCLASS_API void smtpclass_log_state_init(smtpclass_log_state *state, smtpclass_mta forced_mta);
+
+/* With on, smtpclass_log_scan() also reports the connection events of
+ * data/log-events.tsv (failed AUTH, failed TLS, lost connections,
+ * timeouts) as records whose event is set and status NONE; off (the state
+ * as initialised), it reports outcomes only, at no cost for the rest. */
+SMTPCLASS_API void smtpclass_log_state_watch_events(smtpclass_log_state *state, int on);
 
 /*
  * Looks for a delivery outcome in one log line (without its newline).

@@ -481,7 +481,8 @@ static void check_spans_inside(const smtpclass_log_record *record, const char *l
 {
 	const smtpclass_span spans[] = {
 	    record->time,   record->host,  record->queue_id, record->sender, record->recipient,
-	    record->domain, record->relay, record->dsn,      record->reply,  record->delay};
+	    record->domain, record->relay, record->dsn,      record->reply,  record->delay,
+	    record->command};
 	for (size_t i = 0; i < sizeof(spans) / sizeof(spans[0]); i++) {
 		if (spans[i].ptr == NULL) {
 			assert_int_equal(spans[i].len, 0);
@@ -620,6 +621,113 @@ static void test_delay(void **unused)
 		if (row->delay != NULL || row->reply != NULL)
 			check_int(row->line, "return", found, 1);
 	}
+}
+
+/*
+ * Connection events (data/log-events.tsv), reported only to a state that
+ * watches them: the kind, the peer's address and the command.  Real lines
+ * from ../shared/corpus/logs (Postfix smtpd and Exim, cited by form in the
+ * table's source column); the Exim lost, timeout and TLS lines are built
+ * on the formats of Exim's smtp_in.c and tls-openssl.c.
+ */
+struct event_row {
+	const char *line;
+	int event; /* 0: no event (and no outcome) */
+	const char *relay, *command;
+};
+
+static const struct event_row event_rows[] = {
+    {"Feb 18 09:48:04 xxx postfix/smtpd[50903]: lost connection after AUTH from "
+     "unknown[192.0.2.23]",
+     SMTPCLASS_EVENT_LOST, "192.0.2.23", "AUTH"},
+    {"Feb 18 09:45:12 xxx postfix/smtpd[42]: lost connection after STARTTLS from "
+     "spammer.example.com[192.0.2.42]",
+     SMTPCLASS_EVENT_LOST, "192.0.2.42", "STARTTLS"},
+    {"Aug  4 12:00:01 mail postfix/smtpd[29322]: lost connection after CONNECT from "
+     "unknown[203.0.113.10]",
+     SMTPCLASS_EVENT_LOST, "203.0.113.10", "CONNECT"},
+    {"Feb 18 09:50:00 xxx postfix/smtpd[42]: timeout after END-OF-MESSAGE from "
+     "unknown[192.0.2.23]",
+     SMTPCLASS_EVENT_TIMEOUT, "192.0.2.23", "END-OF-MESSAGE"},
+    {"May 11 04:02:33 host1 postfix/smtpd[26897]: warning: unknown[203.0.113.42]: SASL LOGIN "
+     "authentication failed: authentication failure",
+     SMTPCLASS_EVENT_AUTH_FAILED, "203.0.113.42", NULL},
+    {"Dec  2 22:24:22 hel postfix/smtpd[7676]: warning: "
+     "114-44-142-233.dynamic.hinet.net[114.44.142.233]: SASL CRAM-MD5 authentication failed: "
+     "PDc3OTEwNTkyNTEyMzA2NDIuMTIyODI1MzA2MUBoZWw+",
+     SMTPCLASS_EVENT_AUTH_FAILED, "114.44.142.233", NULL},
+    {"May  6 09:30:12 mail postfix/smtps/smtpd[17001]: warning: unknown[203.0.113.20]: SASL LOGIN "
+     "authentication failed: (reason unavailable), sasl_username=admin@example.org",
+     SMTPCLASS_EVENT_AUTH_FAILED, "203.0.113.20", NULL},
+    {"Aug  4 12:00:01 mail postfix/smtpd[29322]: SSL_accept error from unknown[203.0.113.10]: "
+     "lost connection",
+     SMTPCLASS_EVENT_TLS_FAILED, "203.0.113.10", NULL},
+    {"Aug  4 12:00:02 mail postfix/smtp[29400]: SSL_connect error to mx.example.com[192.0.2.7]:25: "
+     "-1",
+     SMTPCLASS_EVENT_TLS_FAILED, "192.0.2.7", NULL},
+    {"2017-01-23 03:44:14 dovecot_login authenticator failed for (hydra) [10.101.1.18]:35686: 535 "
+     "Incorrect authentication data (set_id=user)",
+     SMTPCLASS_EVENT_AUTH_FAILED, "10.101.1.18", NULL},
+    /* the HELO in parentheses is an [IP] itself: the client's address follows */
+    {"2022-06-29 16:04:14 dovecot_login authenticator failed for ([1.2.3.5]) [1.2.3.4]:55379: 535 "
+     "Incorrect authentication data (set_id=info5@test.com)",
+     SMTPCLASS_EVENT_AUTH_FAILED, "1.2.3.4", NULL},
+    /* our own interface (I=) comes after the client's address */
+    {"2017-04-23 22:45:59 fixed_login authenticator failed for bad.host.example.com "
+     "[192.0.2.2]:54412 I=[172.89.0.6]:587: 535 Incorrect authentication data "
+     "(set_id=user@example.com)",
+     SMTPCLASS_EVENT_AUTH_FAILED, "192.0.2.2", NULL},
+    {"Jun 29 16:04:19 server exim[1234]: dovecot_login authenticator failed for ([1.2.3.5]) "
+     "[1.2.3.4]:55379: 535 Incorrect authentication data (set_id=abuse@test.com)",
+     SMTPCLASS_EVENT_AUTH_FAILED, "1.2.3.4", NULL},
+    {"2026-11-27 21:55:53 SMTP connection from (helo.example) [192.0.2.5]:40222 lost while "
+     "reading message data",
+     SMTPCLASS_EVENT_LOST, "192.0.2.5", NULL},
+    {"2026-11-27 21:55:53 SMTP command timeout on connection from (helo.example) [192.0.2.5]:40222",
+     SMTPCLASS_EVENT_TIMEOUT, "192.0.2.5", NULL},
+    {"2026-11-27 21:55:53 TLS error on connection from (helo.example) [192.0.2.5]:40222 "
+     "(SSL_accept): error:0A000126:SSL routines::unexpected eof while reading",
+     SMTPCLASS_EVENT_TLS_FAILED, "192.0.2.5", NULL},
+    /* not events: other warnings, and forms of another MTA */
+    {"Feb 18 09:48:04 xxx postfix/smtpd[50903]: warning: hostname example.com does not resolve "
+     "to address 192.0.2.1",
+     0, NULL, NULL},
+    {"Feb 18 09:48:04 xxx postfix/smtpd[50903]: connect from unknown[192.0.2.23]", 0, NULL, NULL},
+    {"Feb 18 09:48:04 xxx postfix/smtpd[50903]: lost connection after  from unknown[192.0.2.23]",
+     0, NULL, NULL},
+    {"Feb 18 09:48:04 xxx postfix/smtpd[50903]: warning: : SASL LOGIN authentication failed: x",
+     0, NULL, NULL},
+};
+
+static void test_events(void **unused)
+{
+	(void)unused;
+	for (size_t i = 0; i < sizeof(event_rows) / sizeof(event_rows[0]); i++) {
+		const struct event_row *row = &event_rows[i];
+		smtpclass_log_state state;
+		smtpclass_log_record record;
+		size_t len = strlen(row->line);
+		int found;
+
+		/* without watching, no line of the table is reported */
+		smtpclass_log_state_init(&state, SMTPCLASS_MTA_UNKNOWN);
+		check_int(row->line, "unwatched", smtpclass_log_scan(row->line, len, &state, &record), 0);
+		check_int(row->line, "unwatched event", record.event, 0);
+
+		smtpclass_log_state_watch_events(&state, 1);
+		found = smtpclass_log_scan(row->line, len, &state, &record);
+		check_spans_inside(&record, row->line, len, &state);
+		check_int(row->line, "return", found, row->event != 0);
+		check_int(row->line, "event", record.event, row->event);
+		if (row->event == 0)
+			continue;
+		check_int(row->line, "status", (int)record.status, SMTPCLASS_STATUS_NONE);
+		check_span(row->line, "relay", record.relay, row->relay);
+		check_span(row->line, "command", record.command, row->command);
+		assert_non_null(record.time.ptr);
+	}
+	assert_string_equal(smtpclass_log_event_name(SMTPCLASS_EVENT_AUTH_FAILED), "auth_failed");
+	assert_string_equal(smtpclass_log_event_name(99), "none");
 }
 
 /* An RFC 5424 line and the BSD-syslog line of the same content: every
@@ -1422,6 +1530,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_rfc5424),
 	    cmocka_unit_test(test_postfix_expiry),
 	    cmocka_unit_test(test_delay),
+	    cmocka_unit_test(test_events),
 	};
 
 #if defined(SMTPCLASS_TEST_LOGS_DIR)

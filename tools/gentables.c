@@ -41,7 +41,7 @@ struct table {
 };
 
 static struct table reasons, actions, enhanced, basic, exceptions, stage_reasons, confidence,
-    verdict_actions, classes, log_status, taxonomy, wrappers, stage_phrases;
+    verdict_actions, classes, log_status, taxonomy, wrappers, stage_phrases, log_events;
 
 static void fail(const char *path, int line, const char *format, ...)
 {
@@ -973,6 +973,45 @@ static void write_stage_phrases(FILE *out)
 	fprintf(out, "};\nconst int sc_stage_phrase_count = %d;\n\n", stage_phrases.row_count);
 }
 
+/* data/log-events.tsv: each form checked (its pieces, one {peer}, a
+ * literal or {word} first), written with its MTA and kind as the enum
+ * names, which the compiler then checks against smtpclass.h. */
+static void write_log_events(FILE *out)
+{
+	static const char *const kinds[] = {"auth_failed", "tls_failed", "lost", "timeout"};
+
+	fputs("const struct sc_log_event_row sc_log_events[] = {\n", out);
+	for (int i = 0; i < log_events.row_count; i++) {
+		const struct row *row = &log_events.rows[i];
+		const char *form = row->fields[3];
+		int peers = 0, known = 0;
+
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			known |= strcmp(row->fields[2], kinds[k]) == 0;
+		if (!known)
+			fail(log_events.path, row->line, "unknown kind \"%s\"", row->fields[2]);
+		if (form[0] == '{' && strncmp(form, "{word}", 6) != 0)
+			fail(log_events.path, row->line, "a form opens with a literal or {word}");
+		for (const char *p = strchr(form, '{'); p != NULL; p = strchr(p + 1, '{')) {
+			if (strncmp(p, "{peer}", 6) == 0)
+				peers++;
+			else if (strncmp(p, "{command}", 9) != 0 && strncmp(p, "{word}", 6) != 0 &&
+			         strncmp(p, "{any}", 5) != 0)
+				fail(log_events.path, row->line, "unknown placeholder in \"%s\"", form);
+		}
+		if (peers != 1)
+			fail(log_events.path, row->line, "a form names {peer} once");
+		fputs("\t{SMTPCLASS_MTA_", out);
+		put_upper(out, row->fields[1]);
+		fputs(", SMTPCLASS_EVENT_", out);
+		put_upper(out, row->fields[2]);
+		fputs(", ", out);
+		put_string(out, form);
+		fputs("},\n", out);
+	}
+	fprintf(out, "};\nconst int sc_log_event_count = %d;\n\n", log_events.row_count);
+}
+
 static const char *const placeholder_names[] = {NULL, "host", "address", "stage", "reply", "skip"};
 
 /* Splits a pattern into ops: literal text and {placeholders}.  Writes the
@@ -1200,6 +1239,7 @@ int main(int argc, char **argv)
 	           "id\tstage\treason\tbecomes\tsource");
 	load_table(&wrappers, argv[1], "wrappers.tsv", "id\tstage\tneeds\tpattern\tsource");
 	load_table(&stage_phrases, argv[1], "stage-phrases.tsv", "phrase\tstage\tsource");
+	load_table(&log_events, argv[1], "log-events.tsv", "id\tmta\tkind\tform\tsource");
 
 	header = fopen(argv[2], "w");
 	source = fopen(argv[3], "w");
@@ -1228,6 +1268,7 @@ int main(int argc, char **argv)
 	write_log_status(source);
 	write_taxonomy(source);
 	write_stage_phrases(source);
+	write_log_events(source);
 	write_wrappers(source);
 	write_rules(source, argv[1]);
 	if (fclose(header) != 0 || fclose(source) != 0)

@@ -134,6 +134,15 @@ extern const int sc_wrapper_trailer_count;
 extern const unsigned long long sc_wrapper_first_byte[256];
 /* Bit b of byte ch is set in this mask when a trailer row's pattern ends with ch. */
 extern const unsigned char sc_wrapper_trailer_last_byte[256];
+/* A row of data/log-events.tsv. */
+struct sc_log_event_row {
+	smtpclass_mta mta;
+	smtpclass_log_event_kind kind;
+	const char *form; /* literal text and {peer} {command} {word} {any} */
+};
+extern const struct sc_log_event_row sc_log_events[];
+extern const int sc_log_event_count;
+
 /* data/stage-phrases.tsv, longest phrase first. */
 extern const struct sc_stage_phrase sc_stage_phrases[];
 extern const int sc_stage_phrase_count;

@@ -185,6 +185,12 @@ void smtpclass_log_state_init(smtpclass_log_state *state, smtpclass_mta forced_m
 	state->forced_mta = (int)forced_mta;
 }
 
+void smtpclass_log_state_watch_events(smtpclass_log_state *state, int on)
+{
+	if (state != NULL)
+		((struct scan_memory *)(void *)state->opaque)->watch_events = on != 0;
+}
+
 /* ---- Line header ---------------------------------------------------------- */
 
 /* End of "hh:mm:ss" with optional ".fraction" at p, or NULL. */
@@ -745,6 +751,13 @@ int smtpclass_log_scan(const char *line, size_t len, smtpclass_log_state *state,
 	out->host = scan.header.host;
 	if (!dispatch(mta, &scan, out)) {
 		*out = empty_record;
+		/* Not an outcome: a connection event, for a caller that asks. */
+		if (scan.memory != NULL && scan.memory->watch_events && scan.header.message != NULL &&
+		    scan.header.message <= end && sc_scan_event(mta, scan.header.message, end, out)) {
+			out->time = scan.header.time;
+			out->host = scan.header.host;
+			return 1;
+		}
 		return 0;
 	}
 	out->domain = domain_of(out->recipient);

@@ -399,6 +399,7 @@ struct memory_slot {
 struct scan_memory {
 	unsigned long long clock; /* last stamp handed out */
 	int had_header;           /* the last line opened like a log line */
+	int watch_events;         /* report the connection events too */
 	struct memory_slot slots[MEMORY_SLOTS];
 };
 
@@ -482,5 +483,10 @@ const char *sc_match_exim_id(const char *p, const char *end);
 smtpclass_stage sc_stage_from_phrase(const char *p, const char *end);
 /* The stage of an SMTP command word: "RCPT", "MAIL FROM:<x>", ... */
 smtpclass_stage sc_stage_from_command(const char *p, const char *end);
+
+/* The connection event of data/log-events.tsv that the MTA's text
+ * [p, end) reports: fills *out's mta, status (NONE), event, relay and
+ * command and returns 1, or 0 (events.c). */
+int sc_scan_event(smtpclass_mta mta, const char *p, const char *end, smtpclass_log_record *out);
 
 #endif

@@ -1,0 +1,178 @@
+/*
+ * events.c: the connection events of data/log-events.tsv (failed AUTH,
+ * failed TLS, lost connections, timeouts), read from the lines in which
+ * the dialect scanners found no outcome, when the caller watches events.
+ * Example (Postfix smtpd, form "warning: {peer}: SASL {word} authentication
+ * failed{any}"):
+ *
+ *   postfix/smtpd[26897]: warning: unknown[203.0.113.42]: SASL LOGIN
+ *       authentication failed: authentication failure
+ *
+ * gives an auth_failed event, relay "203.0.113.42".
+ *
+ * A form is read piece by piece against the MTA's own text: literal text
+ * byte for byte; {command} a run of capitals, digits and '-'; {word} a run
+ * of bytes other than space; {peer} and {any} the text up to the last
+ * place the next literal occurs (to the end when none follows), so that a
+ * peer which itself holds the literal's bytes ("(helo) [IP]:port") is
+ * kept whole.  Work is linear in the line for each form: a piece looks for
+ * its literal once, from the end.
+ */
+#include "logscan_internal.h"
+#include "tables.h"
+
+const char *smtpclass_log_event_name(int kind)
+{
+	static const char *const names[] = {"none", "auth_failed", "tls_failed", "lost", "timeout"};
+
+	return kind >= 0 && (size_t)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "none";
+}
+
+enum piece { PIECE_LITERAL, PIECE_PEER, PIECE_COMMAND, PIECE_WORD, PIECE_ANY };
+
+/* The piece at form: its kind, and for a literal its length (up to the
+ * next '{' or the end).  Placeholders are checked by the generator. */
+static enum piece piece_at(const char *form, size_t *length)
+{
+	static const struct {
+		const char *name;
+		size_t length;
+		enum piece piece;
+	} names[] = {{"{peer}", 6, PIECE_PEER},
+	             {"{command}", 9, PIECE_COMMAND},
+	             {"{word}", 6, PIECE_WORD},
+	             {"{any}", 5, PIECE_ANY}};
+	size_t n = 0;
+
+	if (*form == '{')
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strncmp(form, names[i].name, names[i].length) == 0) {
+				*length = names[i].length;
+				return names[i].piece;
+			}
+	while (form[n] != '\0' && form[n] != '{')
+		n++;
+	*length = n;
+	return PIECE_LITERAL;
+}
+
+/* The last place in [p, end) where literal[0..n) occurs, or NULL. */
+static const char *last_literal(const char *p, const char *end, const char *literal, size_t n)
+{
+	if (n == 0 || (size_t)(end - p) < n)
+		return NULL;
+	for (const char *q = end - n;; q--) {
+		if (memcmp(q, literal, n) == 0)
+			return q;
+		if (q == p)
+			return NULL;
+	}
+}
+
+static int is_command_byte(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+static int is_ip_byte(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+	       c == '.' || c == ':';
+}
+
+/* The first "[IP]" of a peer outside parentheses ("(helo) [192.0.2.5]:25"
+ * gives 192.0.2.5; the HELO name in parentheses may be "[IP]" itself), or
+ * the peer as written when it has none. */
+static smtpclass_span peer_address(smtpclass_span peer)
+{
+	const char *p = peer.ptr, *end = peer.ptr + peer.len;
+	int depth = 0;
+
+	for (; p < end; p++) {
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && depth > 0)
+			depth--;
+		else if (*p == '[' && depth == 0) {
+			const char *q = p + 1;
+			int digits = 0;
+
+			while (q < end && is_ip_byte(*q)) {
+				digits += *q >= '0' && *q <= '9';
+				q++;
+			}
+			if (q < end && *q == ']' && q > p + 1 && digits > 0)
+				return span_of(p + 1, q);
+		}
+	}
+	return peer;
+}
+
+/* Reads one form against text[p, end); fills the event's fields of *out
+ * and returns 1 when the whole form matches. */
+static int match_form(const char *form, const char *p, const char *end, smtpclass_log_record *out)
+{
+	smtpclass_span peer = {NULL, 0}, command = {NULL, 0};
+
+	while (*form != '\0') {
+		size_t length;
+		enum piece piece = piece_at(form, &length);
+		const char *start = p;
+
+		form += length;
+		switch (piece) {
+		case PIECE_LITERAL:
+			if ((size_t)(end - p) < length || memcmp(p, form - length, length) != 0)
+				return 0;
+			p += length;
+			break;
+		case PIECE_COMMAND:
+		case PIECE_WORD:
+			while (p < end && (piece == PIECE_WORD ? *p != ' ' : is_command_byte(*p)))
+				p++;
+			if (p == start)
+				return 0;
+			if (piece == PIECE_COMMAND)
+				command = span_of(start, p);
+			break;
+		case PIECE_PEER:
+		case PIECE_ANY: {
+			size_t next_length;
+
+			if (*form == '\0' || piece_at(form, &next_length) != PIECE_LITERAL) {
+				p = end;
+			} else {
+				p = last_literal(p, end, form, next_length);
+				if (p == NULL)
+					return 0;
+			}
+			if (piece == PIECE_PEER) {
+				if (p == start)
+					return 0;
+				peer = span_of(start, p);
+			}
+			break;
+		}
+		}
+	}
+	if (p != end)
+		return 0;
+	out->relay = peer_address(peer);
+	out->command = command;
+	return 1;
+}
+
+int sc_scan_event(smtpclass_mta mta, const char *p, const char *end, smtpclass_log_record *out)
+{
+	for (int i = 0; i < sc_log_event_count; i++) {
+		if (sc_log_events[i].mta != mta)
+			continue;
+		if (match_form(sc_log_events[i].form, p, end, out)) {
+			out->mta = mta;
+			out->status = SMTPCLASS_STATUS_NONE;
+			out->event = (int)sc_log_events[i].kind;
+			return 1;
+		}
+	}
+	return 0;
+}

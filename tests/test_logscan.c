@@ -479,10 +479,10 @@ static int inside(const char *ptr, size_t len, const void *base, size_t size)
 static void check_spans_inside(const smtpclass_log_record *record, const char *line, size_t len,
                                const smtpclass_log_state *state)
 {
-	const smtpclass_span spans[] = {
-	    record->time,   record->host,  record->queue_id, record->sender, record->recipient,
-	    record->domain, record->relay, record->dsn,      record->reply,  record->delay,
-	    record->command};
+	const smtpclass_span spans[] = {record->time,   record->host,      record->queue_id,
+	                                record->sender, record->recipient, record->domain,
+	                                record->relay,  record->dsn,       record->reply,
+	                                record->delay,  record->command};
 	for (size_t i = 0; i < sizeof(spans) / sizeof(spans[0]); i++) {
 		if (spans[i].ptr == NULL) {
 			assert_int_equal(spans[i].len, 0);
@@ -693,10 +693,10 @@ static const struct event_row event_rows[] = {
      "to address 192.0.2.1",
      0, NULL, NULL},
     {"Feb 18 09:48:04 xxx postfix/smtpd[50903]: connect from unknown[192.0.2.23]", 0, NULL, NULL},
-    {"Feb 18 09:48:04 xxx postfix/smtpd[50903]: lost connection after  from unknown[192.0.2.23]",
-     0, NULL, NULL},
-    {"Feb 18 09:48:04 xxx postfix/smtpd[50903]: warning: : SASL LOGIN authentication failed: x",
-     0, NULL, NULL},
+    {"Feb 18 09:48:04 xxx postfix/smtpd[50903]: lost connection after  from unknown[192.0.2.23]", 0,
+     NULL, NULL},
+    {"Feb 18 09:48:04 xxx postfix/smtpd[50903]: warning: : SASL LOGIN authentication failed: x", 0,
+     NULL, NULL},
 };
 
 static void test_events(void **unused)
@@ -711,7 +711,8 @@ static void test_events(void **unused)
 
 		/* without watching, no line of the table is reported */
 		smtpclass_log_state_init(&state, SMTPCLASS_MTA_UNKNOWN);
-		check_int(row->line, "unwatched", smtpclass_log_scan(row->line, len, &state, &record), 0);
+		check_int(row->line, "unwatched",
+		          smtpclass_log_scan(row->line, len, &state, &record), 0);
 		check_int(row->line, "unwatched event", record.event, 0);
 
 		smtpclass_log_state_watch_events(&state, 1);

@@ -819,6 +819,80 @@ static void test_delays_refused(void **state)
 	summary_free(s);
 }
 
+/* ---- Warnings ------------------------------------------------------------------ */
+
+/* A connection event as the scanner reports it (test_logscan checks the
+ * scanner): status NONE, the event's kind, the peer's address, the command. */
+static void add_event(struct summary *s, int kind, const char *relay, const char *command)
+{
+	struct test_record t;
+
+	memset(&t, 0, sizeof(t));
+	t.log.mta = SMTPCLASS_MTA_POSTFIX;
+	t.log.time = span_of("May 11 04:02:33");
+	t.log.relay = span_of(relay);
+	t.log.command = span_of(command);
+	t.log.event = kind;
+	t.record.source = "test";
+	t.record.line = 1;
+	t.record.reply = &t.reply;
+	t.record.result = &t.result;
+	t.record.log = &t.log;
+	summary_add(s, &t.record);
+}
+
+/* Events are no records: counted by kind and in their tables, shown in the
+ * text and JSON reports, merged back to the same JSON; a document whose
+ * table counts pass their kind's total is refused. */
+static void test_warnings(void **state)
+{
+	struct summary *s = summary_create(0), *merged = summary_create(0),
+	               *bad = summary_create(0);
+	size_t len, offset;
+	char error[256], *json, *text, *again, *doc, *at;
+
+	(void)state;
+	assert_non_null(s);
+	add_event(s, SMTPCLASS_EVENT_AUTH_FAILED, "203.0.113.42", NULL);
+	add_event(s, SMTPCLASS_EVENT_AUTH_FAILED, "203.0.113.42", NULL);
+	add_event(s, SMTPCLASS_EVENT_AUTH_FAILED, "192.0.2.1", NULL);
+	add_event(s, SMTPCLASS_EVENT_TLS_FAILED, "203.0.113.10", NULL);
+	add_event(s, SMTPCLASS_EVENT_LOST, "192.0.2.23", "AUTH");
+	add_event(s, SMTPCLASS_EVENT_TIMEOUT, "192.0.2.23", "AUTH");
+	add_event(s, SMTPCLASS_EVENT_LOST, "192.0.2.5", NULL);
+	add_sent(s, "May 11 04:02:34", "a@example.org", "mx[192.0.2.2]:25");
+
+	json = json_of(s, &len);
+	assert_contains(json, "\"records\": 1,");
+	assert_contains(json, "\"auth_failed\": 3, \"tls_failed\": 1, \"lost\": 2, \"timeout\": 1");
+	assert_contains(json, "{\"client\": \"203.0.113.42\", \"count\": 2, \"error\": 0}");
+	assert_contains(json, "{\"event\": \"timeout\", \"command\": \"AUTH\", \"count\": 1");
+	assert_contains(json, "{\"event\": \"lost\", \"command\": \"\", \"count\": 1");
+	text = text_of(s, 0);
+	assert_contains(text, "Warnings: 3 failed SMTP AUTH, 1 failed TLS handshakes, 2 lost "
+	                      "connections, 1 timeouts");
+	if (summary_merge_json(merged, json, len, &offset, error, sizeof(error)) != 0)
+		fail_msg("byte %zu: %s", offset, error);
+	again = json_of(merged, NULL);
+	assert_string_equal(again, json);
+
+	doc = strdup(json);
+	assert_non_null(doc);
+	at = strstr(doc, "\"count\": 2, \"error\": 0}");
+	assert_non_null(at);
+	at[9] = '5'; /* 5 failed logins of one client, of 3 in all */
+	assert_int_equal(summary_merge_json(bad, doc, strlen(doc), &offset, error, sizeof(error)),
+	                 -1);
+	assert_contains(error, "a count above its kind's total");
+	free(doc);
+	free(again);
+	free(text);
+	free(json);
+	summary_free(bad);
+	summary_free(merged);
+	summary_free(s);
+}
+
 /* ---- Merging ------------------------------------------------------------------- */
 
 static void test_merge_round_trip(void **state)
@@ -1438,6 +1512,7 @@ int main(void)
 	    cmocka_unit_test(test_delay_text),
 	    cmocka_unit_test(test_delays_summary),
 	    cmocka_unit_test(test_delays_refused),
+	    cmocka_unit_test(test_warnings),
 	    cmocka_unit_test(test_merge_round_trip),
 	    cmocka_unit_test(test_merge_doubles),
 	    cmocka_unit_test(test_merge_two_hosts),

@@ -997,7 +997,8 @@ static void write_log_events(FILE *out)
 				peers++;
 			else if (strncmp(p, "{command}", 9) != 0 && strncmp(p, "{word}", 6) != 0 &&
 			         strncmp(p, "{any}", 5) != 0)
-				fail(log_events.path, row->line, "unknown placeholder in \"%s\"", form);
+				fail(log_events.path, row->line, "unknown placeholder in \"%s\"",
+				     form);
 		}
 		if (peers != 1)
 			fail(log_events.path, row->line, "a form names {peer} once");

@@ -92,6 +92,7 @@ enum { DIRECTION_OUT = 1, DIRECTION_IN = 2 };
 
 struct counters {
 	unsigned long long lines, records, skipped, cut, sent_hidden;
+	unsigned long long events;          /* connection events the summary counted (warnings) */
 	unsigned long long other_direction; /* records left out by --direction */
 	unsigned long long per_mta[SMTPCLASS_MTA_COUNT];
 	int worst_rank; /* see verdict_rank() */

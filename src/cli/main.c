@@ -320,6 +320,7 @@ static char scratch[LINE_CAP];
  */
 static smtpclass_reply delivered_reply; /* no code, no text */
 static smtpclass_result delivered_result;
+static smtpclass_result event_result; /* a connection event's: nothing classified */
 
 /* What any 2xx reply classifies as, taken from the tables in data/ rather
  * than named here. */
@@ -353,6 +354,18 @@ static void classify_line(struct settings *settings, const char *name, unsigned 
 	int wrapped = !reply_like && !smtpclass_log_state_had_header(&log_state) &&
 	              smtpclass_find_reply(line, len, &found) == 1 && found.form != NULL;
 
+	if (scanned && log.event != SMTPCLASS_EVENT_NONE) {
+		/* A connection event, which only the summary watches for: no
+		 * reply to classify, and no record of the output. */
+		record.reply = &delivered_reply;
+		record.result = &event_result;
+		record.log = &log;
+		if (time_range_keeps(&time_range, log.time.ptr, log.time.len, NULL)) {
+			summary_feed_add(&record);
+			counts.events++;
+		}
+		return;
+	}
 	if (scanned && !wrapped) {
 		if (log.status == SMTPCLASS_STATUS_SENT && !settings->all && !settings->summary) {
 			counts.sent_hidden++;
@@ -473,6 +486,8 @@ static void classify_stream(struct settings *settings, int fd, const char *name)
 	line_reader_init(&reader, fd, flush_output, 1, settings->text ? INPUT_ACCEPT_BINARY : 0);
 	interrupt_wake_fd = line_reader_wake_fd(&reader);
 	smtpclass_log_state_init(&log_state, settings->forced_mta);
+	/* the summary's warnings: failed logins, TLS failures, lost sessions */
+	smtpclass_log_state_watch_events(&log_state, summary_report != NULL);
 	journal_init(&journal);
 	while ((got = line_reader_next(&reader, &line, &len, &cut)) == 1) {
 		const char *cr;
@@ -535,7 +550,7 @@ static void hint_no_record(const struct settings *settings, const char *name,
 
 	if (settings->stats || lines == 0 || counts.records != before->records ||
 	    counts.sent_hidden != before->sent_hidden || time_range.outside != outside_before ||
-	    counts.other_direction != before->other_direction)
+	    counts.other_direction != before->other_direction || counts.events != before->events)
 		return;
 	fprintf(stderr, "%s: %s: 0 of %llu lines were delivery outcomes or replies; see --stats\n",
 	        PROGRAM, safe_shown(name), lines);
@@ -776,6 +791,9 @@ int main(int argc, char **argv)
 			        bounce_counts.not_bounce, bounce_counts.feedback,
 			        bounce_counts.autoreply, bounce_counts.not_failed,
 			        bounce_counts.cut, bounce_counts.broken, bounce_counts.dropped);
+		if (counts.events > 0)
+			fprintf(stderr, "%s: connection events %llu (the summary's warnings)\n",
+			        PROGRAM, counts.events);
 		if (time_range.has_since || time_range.has_until)
 			fprintf(stderr,
 			        "%s: outside --since/--until %llu, kept without a time %llu\n",

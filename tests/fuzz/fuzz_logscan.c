@@ -32,9 +32,10 @@ static int span_ok(smtpclass_span span, const char *line, size_t len,
 static void check_record(const smtpclass_log_record *record, const char *line, size_t len,
                          const smtpclass_log_state *state)
 {
-	const smtpclass_span spans[] = {
-	    record->time,   record->host,  record->queue_id, record->sender, record->recipient,
-	    record->domain, record->relay, record->dsn,      record->reply,  record->delay};
+	const smtpclass_span spans[] = {record->time,   record->host,      record->queue_id,
+	                                record->sender, record->recipient, record->domain,
+	                                record->relay,  record->dsn,       record->reply,
+	                                record->delay,  record->command};
 
 	FUZZ_CHECK(record->mta >= SMTPCLASS_MTA_UNKNOWN && record->mta < SMTPCLASS_MTA_COUNT);
 	FUZZ_CHECK(record->status >= SMTPCLASS_STATUS_NONE &&
@@ -43,6 +44,12 @@ static void check_record(const smtpclass_log_record *record, const char *line, s
 	           record->stage <= SMTPCLASS_STAGE_EOD);
 	FUZZ_CHECK(record->reply_form >= SMTPCLASS_LOG_REPLY_PLAIN &&
 	           record->reply_form <= SMTPCLASS_LOG_REPLY_UNDERSCORES);
+	/* an event is no outcome: no status; an outcome is no event */
+	FUZZ_CHECK(record->event >= SMTPCLASS_EVENT_NONE &&
+	           record->event <= SMTPCLASS_EVENT_TIMEOUT);
+	FUZZ_CHECK(record->event == SMTPCLASS_EVENT_NONE ||
+	           (record->status == SMTPCLASS_STATUS_NONE && record->reply.len == 0));
+	FUZZ_CHECK(record->command.len == 0 || record->event != SMTPCLASS_EVENT_NONE);
 	for (size_t i = 0; i < sizeof(spans) / sizeof(spans[0]); i++)
 		FUZZ_CHECK(span_ok(spans[i], line, len, state));
 }
@@ -168,6 +175,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < size; i++)
 		sum += data[i];
 	smtpclass_log_state_init(&state, (smtpclass_mta)(1 + sum % (SMTPCLASS_MTA_COUNT - 1)));
+	scan((const char *)data, size, &state);
+
+	/* watching events: the outcomes are the same lines, and more lines
+	 * may be events */
+	smtpclass_log_state_init(&state, SMTPCLASS_MTA_UNKNOWN);
+	smtpclass_log_state_watch_events(&state, 1);
 	scan((const char *)data, size, &state);
 	return 0;
 }

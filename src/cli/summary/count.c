@@ -46,8 +46,9 @@
 #include "text.h"
 
 const char *const summary_table_names[T_COUNT] = {
-    "domains", "hosts",           "groups",          "addresses",     "deferred",
-    "hours",   "inbound_clients", "inbound_domains", "inbound_groups"};
+    "domains",        "hosts",           "groups",          "addresses",
+    "deferred",       "hours",           "inbound_clients", "inbound_domains",
+    "inbound_groups", "warning_clients", "warning_hosts",   "warning_sessions"};
 
 const char *const summary_status_keys[STATUS_COUNT] = {NULL,      "sent",    "deferred",
                                                        "bounced", "expired", "rejected"};
@@ -224,6 +225,13 @@ struct summary *summary_create_limited(int top, const struct summary_limits *lim
 	                    TEMPLATE_MAX, sizeof(struct group_info));
 	failed |= topk_init(&s->inbound.groups, limit_or(l.groups, defaults.groups), TEMPLATE_MAX,
 	                    TEMPLATE_MAX, sizeof(struct group_info));
+	failed |= topk_init(&s->warnings.clients, limit_or(l.hosts, defaults.hosts),
+	                    WARNING_NAME_MAX, WARNING_NAME_MAX, 0);
+	failed |= topk_init(&s->warnings.hosts, limit_or(l.hosts, defaults.hosts), WARNING_NAME_MAX,
+	                    WARNING_NAME_MAX, 0);
+	failed |= topk_init(&s->warnings.sessions, 256, WARNING_NAME_MAX, WARNING_NAME_MAX, 0);
+	s->warnings.clients.fold_case = 1;
+	s->warnings.hosts.fold_case = 1;
 	failed |= addrset_init(&s->addresses, limit_or(l.addresses, defaults.addresses));
 	failed |= topk_init(&s->deferred, limit_or(l.deferred, defaults.deferred), 0, 0, 0);
 	failed |= topk_init(&s->hours, limit_or(l.hours, defaults.hours), 0, 0,
@@ -259,6 +267,9 @@ void summary_free(struct summary *s)
 	free(s->inbound.actions);
 	topk_free(&s->groups);
 	topk_free(&s->inbound.groups);
+	topk_free(&s->warnings.clients);
+	topk_free(&s->warnings.hosts);
+	topk_free(&s->warnings.sessions);
 	addrset_free(&s->addresses);
 	topk_free(&s->deferred);
 	topk_free(&s->hours);
@@ -279,7 +290,10 @@ int table_capped(const struct summary *s, enum table_id id)
 	                                        offsetof(struct summary, hours),
 	                                        offsetof(struct summary, inbound.clients.table),
 	                                        offsetof(struct summary, inbound.domains.table),
-	                                        offsetof(struct summary, inbound.groups)};
+	                                        offsetof(struct summary, inbound.groups),
+	                                        offsetof(struct summary, warnings.clients),
+	                                        offsetof(struct summary, warnings.hosts),
+	                                        offsetof(struct summary, warnings.sessions)};
 	const struct topk *t = (const struct topk *)((const char *)s + offsets[id]);
 
 	if ((s->capped & (1u << id)) != 0)
@@ -651,6 +665,32 @@ static void inbound_count(struct summary *s, const struct summary_record *r, int
  * no failure needs the first cache line of its entries, a failure the
  * second one too.
  */
+size_t warning_add(struct topk *table, int kind, const char *name, size_t len,
+                   unsigned long long weight, unsigned long long error)
+{
+	char buf[WARNING_NAME_MAX];
+	smtpclass_span key = table_name(name, len, buf, sizeof(buf));
+	int fresh;
+
+	return topk_add(table, hash_folded(key.ptr, key.len), (uint16_t)kind, key.ptr, key.len,
+	                weight, error, &fresh);
+}
+
+/* A connection event: by kind, and by client, host or command. */
+static void warning_count(struct summary *s, const struct summary_record *r)
+{
+	struct warnings *w = &s->warnings;
+	int kind = r->log_event;
+
+	w->counts[kind]++;
+	if (kind == SMTPCLASS_EVENT_AUTH_FAILED)
+		warning_add(&w->clients, 0, r->log_relay.ptr, r->log_relay.len, 1, 0);
+	else if (kind == SMTPCLASS_EVENT_TLS_FAILED)
+		warning_add(&w->hosts, 0, r->log_relay.ptr, r->log_relay.len, 1, 0);
+	else
+		warning_add(&w->sessions, kind, r->log_command.ptr, r->log_command.len, 1, 0);
+}
+
 void summary_count(struct summary *s, const struct summary_record *r)
 {
 	int status = r->has_log && (unsigned)r->log_status < STATUS_COUNT ? r->log_status : 0;
@@ -668,6 +708,10 @@ void summary_count(struct summary *s, const struct summary_record *r)
 	size_t domain_entry = 0;
 	unsigned long long delay;
 
+	if (r->has_log && r->log_event > 0 && r->log_event < EVENT_COUNT) {
+		warning_count(s, r); /* no record: an event of a session */
+		return;
+	}
 	s->records++;
 	s->status[status]++;
 	s->verdicts[verdict]++;

@@ -20,8 +20,10 @@
 #include "template.h"
 #include "topk.h"
 
-#define STATUS_COUNT  6 /* smtpclass_log_status, NONE included */
-#define VERDICT_COUNT 5 /* smtpclass_verdict */
+#define STATUS_COUNT     6  /* smtpclass_log_status, NONE included */
+#define EVENT_COUNT      5  /* smtpclass_log_event_kind, NONE included */
+#define WARNING_NAME_MAX 64 /* an address, or an SMTP command word */
+#define VERDICT_COUNT    5  /* smtpclass_verdict */
 
 /* Longest kept texts, in bytes, as table_name() cuts them (after replacing
  * ill-formed UTF-8, on a character boundary).  An RFC 5321 path is at most
@@ -48,6 +50,9 @@ enum table_id {
 	T_INBOUND_CLIENTS,
 	T_INBOUND_DOMAINS,
 	T_INBOUND_GROUPS,
+	T_WARNING_CLIENTS,
+	T_WARNING_HOSTS,
+	T_WARNING_SESSIONS,
 	T_COUNT
 };
 extern const char *const summary_table_names[T_COUNT];
@@ -108,6 +113,18 @@ struct inbound {
 	unsigned long long group_distinct; /* lower bound from merged summaries */
 };
 
+/*
+ * The connection events of the log (data/log-events.tsv), which are no
+ * records: counted by kind, the failed logins by client, the failed TLS
+ * handshakes by host, and the lost connections and timeouts by the
+ * command the session was at (the table's tag is the kind).
+ */
+struct warnings {
+	unsigned long long counts[EVENT_COUNT];
+	struct topk clients, hosts, sessions;
+	unsigned long long client_distinct, host_distinct, session_distinct; /* from merges */
+};
+
 struct summary {
 	int top, reason_count, action_count, remove_action, merged;
 	size_t group_domains;
@@ -122,6 +139,7 @@ struct summary {
 	const char *incomplete; /* why the input was not read to its end, or NULL */
 	struct party_table domains, hosts;
 	struct inbound inbound;
+	struct warnings warnings;
 	struct topk groups, deferred, hours;
 	struct addrset addresses; /* exact: never replaced, refused beyond its bound */
 	/* The last timestamp read and the hour entry it fell in: records come
@@ -300,6 +318,11 @@ size_t group_add(struct topk *groups, const char *template, size_t len, uint16_t
  * most slots (Space-Saving). */
 void group_domain_add(struct group_info *g, size_t slots, const char *name, size_t len,
                       unsigned long long count, unsigned long long error);
+
+/* Adds weight events (and error) to a warnings table under (kind, name),
+ * the name as the tables keep it; returns the entry. */
+size_t warning_add(struct topk *table, int kind, const char *name, size_t len,
+                   unsigned long long weight, unsigned long long error);
 
 /* Adds weight records (and error) to the hour of an hour key; returns the
  * entry. */

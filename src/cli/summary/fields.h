@@ -45,6 +45,8 @@ struct summary;
 	SPAN(log, relay)                                                                           \
 	SPAN(log, time)                                                                            \
 	SPAN(log, delay)                                                                           \
+	VALUE(log, event, unsigned char)                                                           \
+	SPAN(log, command)                                                                         \
 	SPAN(reply, enhanced)
 
 /* What the summary counts of a record: log_status, reply_code, log_domain

@@ -711,6 +711,95 @@ static int merge_inbound(struct merge *m, size_t root)
 	return 0;
 }
 
+/* A warnings table's list: each entry's name (and for sessions its
+ * event), count and error, no count above its kind's (most, per kind). */
+static int merge_warning_table(struct merge *m, size_t object, const char *count_key,
+                               const char *list_key, const char *name_key, struct topk *table,
+                               enum table_id id, const unsigned long long most[EVENT_COUNT],
+                               int fixed_kind, unsigned long long *merged_distinct)
+{
+	size_t list = required(m, object, list_key, J_ARRAY), i;
+	unsigned long long distinct;
+
+	if (list == JSON_NONE || merge_list_length(m, object, count_key, list, id, &distinct) != 0)
+		return -1;
+	i = list + 1;
+	for (size_t k = 0; k < m->r->tokens[list].count; k++, i = m->r->tokens[i].next) {
+		char name[WARNING_NAME_MAX];
+		unsigned long long count, error;
+		size_t name_token, len;
+		int kind = fixed_kind;
+
+		if (expect(m, i, J_OBJECT, list_key) != 0)
+			return -1;
+		name_token = required(m, i, name_key, J_STRING);
+		/* events, not records: bounded by their kind's total below */
+		if (name_token == JSON_NONE || required(m, i, "count", J_NUMBER) == JSON_NONE ||
+		    read_number(m, member(m, i, "count"), "count", 0, &count) != 0 ||
+		    required(m, i, "error", J_NUMBER) == JSON_NONE ||
+		    read_number(m, member(m, i, "error"), "error", 0, &error) != 0)
+			return -1;
+		if (kind == 0) {
+			size_t event = required(m, i, "event", J_STRING);
+			char kind_name[32];
+
+			if (event == JSON_NONE)
+				return -1;
+			len = json_decode(m->r, event, kind_name, sizeof(kind_name));
+			for (int e = SMTPCLASS_EVENT_LOST; e < EVENT_COUNT; e++)
+				if (strlen(smtpclass_log_event_name(e)) == len &&
+				    memcmp(smtpclass_log_event_name(e), kind_name, len) == 0)
+					kind = e;
+			if (kind == 0)
+				return merge_fail(m, event, "event", "not lost or timeout");
+		}
+		if (count > most[kind] || error > count)
+			return merge_fail(m, i, list_key, "a count above its kind's total");
+		len = json_decode(m->r, name_token, name, sizeof(name));
+		if (m->apply)
+			warning_add(table, fixed_kind == 0 ? kind : 0, name, len, count, error);
+	}
+	if (m->apply && distinct > *merged_distinct)
+		*merged_distinct = distinct;
+	return 0;
+}
+
+/* The connection events, "warnings": optional (summaries written before
+ * them have none); each kind's total at most 2^53 once merged. */
+static int merge_warnings(struct merge *m, size_t root)
+{
+	size_t object = member(m, root, "warnings");
+	struct warnings *w = &m->s->warnings;
+	unsigned long long counts[EVENT_COUNT] = {0};
+
+	if (object == JSON_NONE)
+		return 0;
+	if (expect(m, object, J_OBJECT, "warnings") != 0)
+		return -1;
+	for (int kind = 1; kind < EVENT_COUNT; kind++) {
+		const char *name = smtpclass_log_event_name(kind);
+		size_t token = required(m, object, name, J_NUMBER);
+
+		if (token == JSON_NONE || read_number(m, token, name, 0, &counts[kind]) != 0)
+			return -1;
+		if (!m->apply && w->counts[kind] > COUNT_MAX - counts[kind])
+			return merge_fail(m, token, name, "the merged total passes 2^53");
+	}
+	if (merge_warning_table(m, object, "client_count", "clients", "client", &w->clients,
+	                        T_WARNING_CLIENTS, counts, SMTPCLASS_EVENT_AUTH_FAILED,
+	                        &w->client_distinct) != 0 ||
+	    merge_warning_table(m, object, "host_count", "hosts", "host", &w->hosts,
+	                        T_WARNING_HOSTS, counts, SMTPCLASS_EVENT_TLS_FAILED,
+	                        &w->host_distinct) != 0 ||
+	    merge_warning_table(m, object, "session_count", "sessions", "command", &w->sessions,
+	                        T_WARNING_SESSIONS, counts, 0, &w->session_distinct) != 0)
+		return -1;
+	if (m->apply)
+		for (int kind = 1; kind < EVENT_COUNT; kind++)
+			w->counts[kind] += counts[kind];
+	return 0;
+}
+
 static int merge_document(struct merge *m)
 {
 	size_t root = 0, schema, approximate, incomplete;
@@ -737,7 +826,8 @@ static int merge_document(struct merge *m)
 	    merge_party(m, root, "domains", "domain", &m->s->domains, T_DOMAINS) != 0 ||
 	    merge_party(m, root, "hosts", "host", &m->s->hosts, T_HOSTS) != 0 ||
 	    merge_groups(m, root, &m->s->groups, &m->s->group_distinct, "domains", T_GROUPS) != 0 ||
-	    merge_hours(m, root) != 0 || merge_inbound(m, root) != 0)
+	    merge_hours(m, root) != 0 || merge_inbound(m, root) != 0 ||
+	    merge_warnings(m, root) != 0)
 		return -1;
 	return 0;
 }

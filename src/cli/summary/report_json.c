@@ -205,6 +205,50 @@ static void json_inbound(FILE *out, const struct summary *s)
 	fputs("  },\n", out);
 }
 
+/* A warnings table: "NAME_count" and the list, each entry with its name
+ * (for sessions the event and the command), count and error. */
+static void json_warning_table(FILE *out, const struct summary *s, const struct topk *table,
+                               unsigned long long merged_distinct, const char *name_key,
+                               const char *list_key, const char *end)
+{
+	size_t n;
+	struct ranked *rows = rank_groups(table, &n);
+	int sessions = table == &s->warnings.sessions;
+
+	fprintf(out, "    \"%s_count\": %llu,\n    \"%s\": [", sessions ? "session" : name_key,
+	        distinct_of(table, merged_distinct), list_key);
+	for (size_t k = 0; k < shown(s, n); k++) {
+		size_t i = rows[k].index;
+
+		fputs(k > 0 ? ",\n      {" : "\n      {", out);
+		if (sessions)
+			fprintf(out, "\"event\": \"%s\", ",
+			        smtpclass_log_event_name(topk_entry(table, i)->tag));
+		fprintf(out, "\"%s\": ", name_key);
+		output_json_string(out, topk_key(table, i), topk_entry(table, i)->key_len);
+		fprintf(out, ", \"count\": %llu, \"error\": %llu}", topk_entry(table, i)->count,
+		        *topk_error(table, i));
+	}
+	fprintf(out, "%s]%s", n > 0 ? "\n    " : "", end);
+	free(rows);
+}
+
+/* The connection events: counts by kind, then the three tables. */
+static void json_warnings(FILE *out, const struct summary *s)
+{
+	const struct warnings *w = &s->warnings;
+
+	fputs("  \"warnings\": {\n    ", out);
+	for (int kind = 1; kind < EVENT_COUNT; kind++)
+		fprintf(out, "%s\"%s\": %llu", kind > 1 ? ", " : "", smtpclass_log_event_name(kind),
+		        w->counts[kind]);
+	fputs(",\n", out);
+	json_warning_table(out, s, &w->clients, w->client_distinct, "client", "clients", ",\n");
+	json_warning_table(out, s, &w->hosts, w->host_distinct, "host", "hosts", ",\n");
+	json_warning_table(out, s, &w->sessions, w->session_distinct, "command", "sessions", "\n");
+	fputs("  },\n", out);
+}
+
 void summary_write_json(const struct summary *s, FILE *out)
 {
 	int first = 1;
@@ -257,6 +301,7 @@ void summary_write_json(const struct summary *s, FILE *out)
 	json_hours(out, s);
 	json_days(out, s);
 	json_inbound(out, s);
+	json_warnings(out, s);
 	fprintf(out, "  \"addresses\": {\"remove\": %llu, \"soft\": %llu}\n}\n",
 	        address_total(s, 0), address_total(s, 1));
 }

@@ -237,6 +237,7 @@ struct table_rows {
 	const struct day_row *days; /* the per-day table's rows */
 	const struct topk *groups;  /* a groups table's rows: outbound or inbound */
 	int inbound;                /* the inbound groups: no action column */
+	int sessions;               /* a warnings table whose tag is the event kind */
 };
 
 typedef void (*cell_writer)(const struct table_rows *t, size_t row, size_t column,
@@ -424,7 +425,7 @@ static void write_counts(FILE *out, int width, const struct summary *s, const ch
 {
 	const char *titles[4] = {title, "count", "share", kind == 1 ? "meaning" : "what to do"};
 	struct table_shape shape = {kind > 0 ? 4 : 3, titles, "lrrl"};
-	struct table_rows t = {s, rows, NULL, 0, whole, NULL, NULL, 0};
+	struct table_rows t = {s, rows, NULL, 0, whole, NULL, NULL, 0, 0};
 
 	for (size_t i = 0; i < n; i++)
 		rows[i].secondary = (unsigned long long)kind;
@@ -498,7 +499,7 @@ static void write_party(FILE *out, int width, const struct summary *s, const str
 	size_t n;
 	struct ranked *rows = rank_party(p, &n);
 	int capped = table_capped(s, id);
-	struct table_rows t = {s, rows, p, capped, 0, NULL, NULL, 0};
+	struct table_rows t = {s, rows, p, capped, 0, NULL, NULL, 0, 0};
 	struct table_shape shape;
 
 	snprintf(heading, sizeof(heading), "%s: %zu of %s%llu, most failures first", title,
@@ -553,7 +554,7 @@ static void write_delays(FILE *out, int width, const struct summary *s)
 	char heading[256], average[32], p95[32], longest[32];
 	size_t n;
 	struct ranked *rows;
-	struct table_rows t = {s, NULL, &s->domains, 0, 0, NULL, NULL, 0};
+	struct table_rows t = {s, NULL, &s->domains, 0, 0, NULL, NULL, 0, 0};
 
 	if (d->count == 0)
 		return;
@@ -656,7 +657,7 @@ static void write_groups(FILE *out, int width, const struct summary *s, int inbo
 	size_t n;
 	struct ranked *rows = rank_groups(groups, &n);
 	int capped = table_capped(s, id);
-	struct table_rows t = {s, rows, NULL, capped, 0, NULL, groups, inbound};
+	struct table_rows t = {s, rows, NULL, capped, 0, NULL, groups, inbound, 0};
 	struct table_shape shape = {capped ? 7 : 6, capped ? with_error : without_error,
 	                            capped ? "rrrllll" : "rrllll"};
 
@@ -721,7 +722,7 @@ static void write_days(FILE *out, int width, const struct summary *s)
 	struct table_shape shape = {STATUS_COUNT + 1, titles, "lrrrrrr"};
 	size_t n;
 	struct day_row *days = rank_days(s, &n);
-	struct table_rows t = {s, NULL, NULL, 0, 0, days, NULL, 0};
+	struct table_rows t = {s, NULL, NULL, 0, 0, days, NULL, 0, 0};
 
 	if (n == 0)
 		return;
@@ -739,7 +740,7 @@ static void write_hours(FILE *out, int width, const struct summary *s)
 	struct table_shape shape = {STATUS_COUNT + 1, titles, "lrrrrrr"};
 	size_t n;
 	struct ranked *rows = rank_hours(s, &n);
-	struct table_rows t = {s, rows, NULL, 0, 0, NULL, NULL, 0};
+	struct table_rows t = {s, rows, NULL, 0, 0, NULL, NULL, 0, 0};
 
 	period_titles("hour", titles);
 	write_heading(out, width,
@@ -833,7 +834,7 @@ static void write_inbound_party(FILE *out, int width, const struct summary *s,
 	size_t n;
 	struct ranked *rows = rank_party(p, &n);
 	int capped = table_capped(s, id);
-	struct table_rows t = {s, rows, p, capped, 0, NULL, NULL, 0};
+	struct table_rows t = {s, rows, p, capped, 0, NULL, NULL, 0, 0};
 	struct table_shape shape = {capped ? 4 : 3, capped ? with_error : without_error,
 	                            capped ? "lrrl" : "lrl"};
 
@@ -866,6 +867,90 @@ static void write_inbound(FILE *out, int width, const struct summary *s)
 	                    T_INBOUND_DOMAINS);
 	if (in->groups.used > 0)
 		write_groups(out, width, s, 1);
+}
+
+/* A cell of a warnings table (in t->groups): the name (for sessions the
+ * event, then the command), the count, and the error when approximate. */
+static void warning_cell(const struct table_rows *t, size_t row, size_t column,
+                         struct text_buffer *o)
+{
+	const struct topk *table = t->groups;
+	size_t i = t->rows[row].index;
+
+	if (t->sessions && column == 0) {
+		put_string(o, smtpclass_log_event_name(topk_entry(table, i)->tag));
+		return;
+	}
+	if (t->sessions)
+		column--;
+	if (column == 0) {
+		if (topk_entry(table, i)->key_len == 0)
+			put_string(o, "-");
+		else
+			put_bytes(o, topk_key(table, i), topk_entry(table, i)->key_len);
+	} else if (column == 1) {
+		put_number(o, topk_entry(table, i)->count);
+	} else {
+		put_number(o, *topk_error(table, i));
+	}
+}
+
+static void write_warning_table(FILE *out, int width, const struct summary *s,
+                                const struct topk *table, enum table_id id, const char *title,
+                                const char *name_title, unsigned long long merged_distinct)
+{
+	const char *titles[4];
+	char heading[256];
+	size_t n, c = 0;
+	struct ranked *rows = rank_groups(table, &n);
+	int capped = table_capped(s, id);
+	int sessions = id == T_WARNING_SESSIONS;
+	struct table_rows t = {s, rows, NULL, capped, 0, NULL, table, 0, sessions};
+	struct table_shape shape = {0, titles, sessions ? "llrr" : "lrr"};
+
+	if (n == 0) {
+		free(rows);
+		return;
+	}
+	snprintf(heading, sizeof(heading), "  %s: %zu of %s%llu", title, shown(s, n),
+	         capped ? "about " : "", distinct_of(table, merged_distinct));
+	write_heading(out, width, heading);
+	if (sessions)
+		titles[c++] = "event";
+	titles[c++] = name_title;
+	titles[c++] = "count";
+	if (capped)
+		titles[c++] = "error";
+	shape.columns = c;
+	write_table(out, width, &shape, &t, shown(s, n), warning_cell, NULL);
+	free(rows);
+}
+
+/* What the log says of sessions besides outcomes: failed logins by client,
+ * failed TLS handshakes by host, lost connections and timeouts by the
+ * command they came at; nothing when the log says none. */
+static void write_warnings(FILE *out, int width, const struct summary *s)
+{
+	const struct warnings *w = &s->warnings;
+	char line[256];
+
+	if (w->counts[SMTPCLASS_EVENT_AUTH_FAILED] + w->counts[SMTPCLASS_EVENT_TLS_FAILED] +
+	        w->counts[SMTPCLASS_EVENT_LOST] + w->counts[SMTPCLASS_EVENT_TIMEOUT] ==
+	    0)
+		return;
+	snprintf(line, sizeof(line),
+	         "Warnings: %llu failed SMTP AUTH, %llu failed TLS handshakes, %llu lost "
+	         "connections, %llu timeouts",
+	         w->counts[SMTPCLASS_EVENT_AUTH_FAILED], w->counts[SMTPCLASS_EVENT_TLS_FAILED],
+	         w->counts[SMTPCLASS_EVENT_LOST], w->counts[SMTPCLASS_EVENT_TIMEOUT]);
+	write_heading(out, width, line);
+	write_warning_table(out, width, s, &w->clients, T_WARNING_CLIENTS,
+	                    "Failed SMTP AUTH by client", "client", w->client_distinct);
+	write_warning_table(out, width, s, &w->hosts, T_WARNING_HOSTS, "Failed TLS by host", "host",
+	                    w->host_distinct);
+	write_warning_table(out, width, s, &w->sessions, T_WARNING_SESSIONS,
+	                    "Lost connections and timeouts by command", "command",
+	                    w->session_distinct);
 }
 
 void summary_write_text(const struct summary *s, FILE *out, int width)
@@ -910,7 +995,7 @@ void summary_write_text(const struct summary *s, FILE *out, int width)
 	}
 	{
 		struct table_shape shape = {3, status_titles, "lrr"};
-		struct table_rows t = {s, rows, NULL, 0, s->records, NULL, NULL, 0};
+		struct table_rows t = {s, rows, NULL, 0, s->records, NULL, NULL, 0, 0};
 
 		write_table(out, width, &shape, &t, n, count_cell, NULL);
 	}
@@ -926,6 +1011,7 @@ void summary_write_text(const struct summary *s, FILE *out, int width)
 	write_counts(out, width, s, "verdict", rows, n, 0, s->records);
 	write_outbound(out, width, s);
 	write_inbound(out, width, s);
+	write_warnings(out, width, s);
 	write_days(out, width, s);
 	write_hours(out, width, s);
 

@@ -752,8 +752,9 @@ int smtpclass_log_scan(const char *line, size_t len, smtpclass_log_state *state,
 	if (!dispatch(mta, &scan, out)) {
 		*out = empty_record;
 		/* Not an outcome: a connection event, for a caller that asks. */
-		if (scan.memory != NULL && scan.memory->watch_events && scan.header.message != NULL &&
-		    scan.header.message <= end && sc_scan_event(mta, scan.header.message, end, out)) {
+		if (scan.memory != NULL && scan.memory->watch_events &&
+		    scan.header.message != NULL && scan.header.message <= end &&
+		    sc_scan_event(mta, scan.header.message, end, out)) {
 			out->time = scan.header.time;
 			out->host = scan.header.host;
 			return 1;

@@ -363,6 +363,23 @@ static void test_notices(void **state)
 	     "------- Returned Message --------\n",
 	     1, "unknown", "kim@example.jp", "Not in the directory", SMTPCLASS_STAGE_UNKNOWN},
 	    {"Dear customer, see you soon.\n", 0, NULL, NULL, NULL, SMTPCLASS_STAGE_UNKNOWN},
+	    /* Sendmail's transcript: its own line for a recipient is the code,
+	     * the address and "... " (err.c, fmtmsg()), after the remote
+	     * reply it sums up; the sender in the MAIL command is no recipient
+	     * (lhost-v5sendmail-06 and -02; lhost-sendmail-24, -47 and
+	     * rhost-google-01 write the same lines next to a report part). */
+	    {"   ----- Transcript of session follows -----\nWhile talking to mx.example.edu:\n"
+	     ">>> MAIL From:<ann@example.jp>\n<<< 550 Insecure Mail Relay\n"
+	     "554 <bob@example.edu>... Remote protocol error\n\n   ----- Unsent message follows -----\n"
+	     "From: ann@example.jp\nTo: bob@example.edu\n",
+	     0, "sendmail", "bob@example.edu", "550 Insecure Mail Relay", SMTPCLASS_STAGE_MAIL},
+	    {"   ----- Transcript of session follows -----\n550 example.org (smtp)... 550 Host unknown\n"
+	     "554 <bob@example.org>... 550 Host unknown (Authoritative answer from name server)\n",
+	     0, "sendmail", "bob@example.org", "Host unknown (Authoritative", SMTPCLASS_STAGE_UNKNOWN},
+	    {"   ----- Transcript of session follows -----\n... while talking to mx.example.com.:\n"
+	     ">>> RCPT To:<bob@example.com>\n<<< 550 5.1.1 unknown\n"
+	     "550 5.1.1 bob@example.com... User unknown\n",
+	     0, "sendmail", "bob@example.com", "550 5.1.1 unknown", SMTPCLASS_STAGE_RCPT},
 	    /* A labelled recipient wins over the first address of the text. */
 	    {"Error: Invalid user address\n550 no such user here\nMessage details:\n"
 	     "  MAIL FROM: ann@example.org\n  RCPT TO: bob@example.com\n",

@@ -2,7 +2,8 @@
  * test_mail.c: table-driven cases for the message reader (src/cli/mail/):
  * DSN fields and their folding, the stage a failure text names, telling a
  * message from a log, mbox separators and ">From" unquoting, notice layouts,
- * and, with GMime, encoded words and charsets.
+ * and, with GMime, encoded words and charsets, and reports wrapped in other
+ * messages (to a bounded depth).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -362,6 +363,23 @@ static void test_notices(void **state)
 	     "------- Returned Message --------\n",
 	     1, "unknown", "kim@example.jp", "Not in the directory", SMTPCLASS_STAGE_UNKNOWN},
 	    {"Dear customer, see you soon.\n", 0, NULL, NULL, NULL, SMTPCLASS_STAGE_UNKNOWN},
+	    /* Sendmail's transcript: its own line for a recipient is the code,
+	     * the address and "... " (err.c, fmtmsg()), after the remote
+	     * reply it sums up; the sender in the MAIL command is no recipient
+	     * (lhost-v5sendmail-06 and -02; lhost-sendmail-24, -47 and
+	     * rhost-google-01 write the same lines next to a report part). */
+	    {"   ----- Transcript of session follows -----\nWhile talking to mx.example.edu:\n"
+	     ">>> MAIL From:<ann@example.jp>\n<<< 550 Insecure Mail Relay\n"
+	     "554 <bob@example.edu>... Remote protocol error\n\n   ----- Unsent message follows -----\n"
+	     "From: ann@example.jp\nTo: bob@example.edu\n",
+	     0, "sendmail", "bob@example.edu", "550 Insecure Mail Relay", SMTPCLASS_STAGE_MAIL},
+	    {"   ----- Transcript of session follows -----\n550 example.org (smtp)... 550 Host unknown\n"
+	     "554 <bob@example.org>... 550 Host unknown (Authoritative answer from name server)\n",
+	     0, "sendmail", "bob@example.org", "Host unknown (Authoritative", SMTPCLASS_STAGE_UNKNOWN},
+	    {"   ----- Transcript of session follows -----\n... while talking to mx.example.com.:\n"
+	     ">>> RCPT To:<bob@example.com>\n<<< 550 5.1.1 unknown\n"
+	     "550 5.1.1 bob@example.com... User unknown\n",
+	     0, "sendmail", "bob@example.com", "550 5.1.1 unknown", SMTPCLASS_STAGE_RCPT},
 	    /* A labelled recipient wins over the first address of the text. */
 	    {"Error: Invalid user address\n550 no such user here\nMessage details:\n"
 	     "  MAIL FROM: ann@example.org\n  RCPT TO: bob@example.com\n",
@@ -495,6 +513,182 @@ static void test_messages(void **state)
 	}
 }
 
+/* ---- reports wrapped in other messages (GMime) ------------------------------ */
+
+/* The parts of a wrapped report, as lhost-x5-01.eml (tests/bounces/) has
+ * them: a content filter's multipart/mixed notice whose message/rfc822 part
+ * is the MTA's own RFC 3464 report. */
+#define WRAPPER_OPEN                                                                               \
+	"Content-Type: multipart/mixed; boundary=w\n\n--w\nContent-Type: text/plain\n\n"           \
+	"The original message was received at Thu Oct 13 15:22:22 2015\n\n"                        \
+	"----- The following addresses had permanent delivery errors -----\n\n"                    \
+	"--w\nContent-Type: message/rfc822\n\n"
+#define WRAPPER_CLOSE "\n--w--\n"
+/* A report without its From: line (the generated levels give their own). */
+#define REPORT_AFTER_FROM                                                                          \
+	"To: ann@example.jp\nMessage-Id: <bounce-1@relay.example.jp>\nMIME-Version: 1.0\n"         \
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=r\n"                \
+	"Subject: Returned mail: User unknown\n\n"                                                 \
+	"--r\n\n   ----- The following addresses had permanent delivery errors -----\n"            \
+	"bob@example.org\n\n--r\nContent-Type: message/delivery-status\n\n"                        \
+	"Reporting-MTA: dns; relay.example.jp\n\nFinal-Recipient: RFC822; bob@example.org\n"       \
+	"Action: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\n\n"         \
+	"--r\nContent-Type: message/rfc822\n\nMessage-ID: <original-1@example.jp>\n"               \
+	"From: ann@example.jp\nTo: bob@example.org\nSubject: Lunch\n\nAt noon?\n\n--r--\n"
+#define WRAPPED_REPORT                                                                             \
+	"From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.jp>\n" REPORT_AFTER_FROM
+#define FILTER_HEADERS                                                                             \
+	"From: Mail Delivery Subsystem <MAILER-DAEMON@filter.example.jp>\n"                        \
+	"To: NotificationRecipients@filter.example.jp\nSubject: Returned mail: User unknown\n"     \
+	"MIME-Version: 1.0\n"
+
+struct wrapped_row {
+	const char *message;
+	enum mail_kind kind;
+	const char *recipient; /* the first one; NULL: none expected */
+	const char *status;
+	const char *message_id; /* of the returned message */
+	const char *subject;
+	const char *reporting_mta;
+};
+
+static void test_wrapped_reports(void **state)
+{
+	/* clang-format off */
+	static const struct wrapped_row rows[] = {
+	    /* A content filter's notice around the MTA's report (lhost-x5-01):
+	     * the recipients of the report, the headers of the message it
+	     * returned, not those of the report. */
+	    {FILTER_HEADERS WRAPPER_OPEN WRAPPED_REPORT WRAPPER_CLOSE, MAIL_FAILURE, "bob@example.org",
+	     "5.1.1", "original-1@example.jp", "Lunch", "relay.example.jp"},
+	    /* A report forwarded as the whole body of a message. */
+	    {"From: postmaster@example.jp\nSubject: Fwd: Returned mail\nMIME-Version: 1.0\n"
+	     "Content-Type: message/rfc822\n\n" WRAPPED_REPORT,
+	     MAIL_FAILURE, "bob@example.org", "5.1.1", "original-1@example.jp", "Lunch", "relay.example.jp"},
+	    /* Wrapped twice: a report forwarded, then wrapped by a filter. */
+	    {FILTER_HEADERS WRAPPER_OPEN "From: postmaster@example.jp\nSubject: Fwd\nMIME-Version: 1.0\n"
+	     "Content-Type: multipart/report; report-type=delivery-status; boundary=f\n\n"
+	     "--f\nContent-Type: text/plain\n\nForwarded.\n--f\nContent-Type: message/rfc822\n\n"
+	     WRAPPED_REPORT "\n--f--\n" WRAPPER_CLOSE,
+	     MAIL_FAILURE, "bob@example.org", "5.1.1", "original-1@example.jp", "Lunch", "relay.example.jp"},
+	    /* A report of its own decides (rhost-yahooinc-03 returns a bounce):
+	     * the returned bounce is not read for recipients. */
+	    {"From: MAILER-DAEMON@mx.example.jp\nSubject: Undelivered Mail Returned to Sender\n"
+	     "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=t\n\n"
+	     "--t\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; carl@example.net\n"
+	     "Action: failed\nStatus: 5.2.2\n\n--t\nContent-Type: message/rfc822\n\n" WRAPPED_REPORT "\n--t--\n",
+	     MAIL_FAILURE, "carl@example.net", "5.2.2", "bounce-1@relay.example.jp",
+	     "Returned mail: User unknown", NULL},
+	    /* An ordinary message forwarded is no report and no bounce. */
+	    {"From: ann@example.jp\nTo: carl@example.net\nSubject: Fwd: Lunch\nMIME-Version: 1.0\n"
+	     "Content-Type: multipart/mixed; boundary=m\n\n--m\nContent-Type: text/plain\n\nSee below.\n"
+	     "--m\nContent-Type: message/rfc822\n\nFrom: bob@example.org\nTo: ann@example.jp\n"
+	     "Subject: Lunch\n\nAt noon?\n\n--m--\n",
+	     MAIL_NOT_BOUNCE, NULL, NULL, NULL, NULL, NULL},
+	};
+	/* clang-format on */
+
+	(void)state;
+	if (!message_available())
+		skip();
+	for (size_t i = 0; i < COUNT(rows); i++) {
+		const struct wrapped_row *row = &rows[i];
+		struct mail_bounce *bounce = calloc(1, sizeof(*bounce));
+
+		assert_non_null(bounce);
+		reset();
+		print_message("wrapped row %zu\n", i);
+		message_read(row->message, strlen(row->message), &store, bounce);
+		assert_int_equal(bounce->kind, row->kind);
+		if (row->recipient != NULL) {
+			assert_int_equal(bounce->report.count, 1);
+			assert_string_equal(bounce->layout, "rfc3464");
+			assert_span(bounce->report.recipients[0].recipient, row->recipient);
+			assert_span(bounce->report.recipients[0].status, row->status);
+			assert_span(bounce->returned.message_id, row->message_id);
+			assert_span(bounce->returned.subject, row->subject);
+			assert_span(bounce->report.reporting_mta, row->reporting_mta);
+		}
+		free(bounce);
+	}
+}
+
+/* A report wrapped levels times in reports that carry nothing but the next
+ * one, in buffer (generated: each level its own boundary). */
+static size_t nested_report(char *buffer, size_t size, int levels)
+{
+	size_t used = 0;
+	int written;
+
+	written = snprintf(buffer, size,
+	                   "From: MAILER-DAEMON@filter.example.jp\n"
+	                   "Subject: Returned mail\nMIME-Version: 1.0\n");
+	used += (size_t)written;
+	for (int level = 0; level < levels && used < size; level++) {
+		written =
+		    snprintf(buffer + used, size - used,
+		             "Content-Type: multipart/report; report-type=delivery-status; "
+		             "boundary=n%dx\n\n--n%dx\nContent-Type: text/plain\n\nLevel %d.\n"
+		             "--n%dx\nContent-Type: message/rfc822\n\n"
+		             "From: MAILER-DAEMON@level%d.example.jp\nMIME-Version: 1.0\n",
+		             level, level, level, level, level);
+		used += (size_t)written;
+	}
+	if (used < size) {
+		written = snprintf(buffer + used, size - used, "%s", REPORT_AFTER_FROM);
+		used += (size_t)written;
+	}
+	assert_true(used < size);
+	return used;
+}
+
+/* Wrapped reports are read to a bounded depth: MAIL_WRAPPED_MAX levels are,
+ * one more is not, and a hostile message wrapped thousands of times (each
+ * level a report) gives a bounded result, without a crash. */
+static void test_wrapped_depth(void **state)
+{
+	static const struct {
+		int levels;
+		int found;
+	} rows[] = {
+	    {1, 1},
+	    {MAIL_WRAPPED_MAX, 1},
+	    {MAIL_WRAPPED_MAX + 1, 0},
+	    {5000, 0},
+	};
+	size_t size = 5000 * 400 + 4096;
+	char *buffer = malloc(size);
+
+	(void)state;
+	if (!message_available())
+		skip();
+	assert_non_null(buffer);
+	for (size_t i = 0; i < COUNT(rows); i++) {
+		struct mail_bounce *bounce = calloc(1, sizeof(*bounce));
+		size_t len = nested_report(buffer, size, rows[i].levels);
+
+		assert_non_null(bounce);
+		reset();
+		print_message("nested %d levels\n", rows[i].levels);
+		message_read(buffer, len, &store, bounce);
+		if (rows[i].found) {
+			assert_int_equal(bounce->kind, MAIL_FAILURE);
+			assert_int_equal(bounce->report.count, 1);
+			assert_span(bounce->report.recipients[0].recipient, "bob@example.org");
+			assert_span(bounce->returned.message_id, "original-1@example.jp");
+		} else {
+			for (size_t r = 0; r < bounce->report.count; r++)
+				if (bounce->report.recipients[r].recipient.ptr != NULL)
+					assert_false(
+					    bounce->report.recipients[r].recipient.len == 15 &&
+					    memcmp(bounce->report.recipients[r].recipient.ptr,
+					           "bob@example.org", 15) == 0);
+		}
+		free(bounce);
+	}
+	free(buffer);
+}
+
 static void test_dates(void **state)
 {
 	(void)state;
@@ -508,12 +702,13 @@ static void test_dates(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_dsn_fields), cmocka_unit_test(test_dsn_many_recipients),
-	    cmocka_unit_test(test_store_full), cmocka_unit_test(test_strip_type),
-	    cmocka_unit_test(test_stage_of),   cmocka_unit_test(test_detect),
-	    cmocka_unit_test(test_separator),  cmocka_unit_test(test_unquote),
-	    cmocka_unit_test(test_notices),    cmocka_unit_test(test_notice_completes_dsn),
-	    cmocka_unit_test(test_messages),   cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_dsn_fields),      cmocka_unit_test(test_dsn_many_recipients),
+	    cmocka_unit_test(test_store_full),      cmocka_unit_test(test_strip_type),
+	    cmocka_unit_test(test_stage_of),        cmocka_unit_test(test_detect),
+	    cmocka_unit_test(test_separator),       cmocka_unit_test(test_unquote),
+	    cmocka_unit_test(test_notices),         cmocka_unit_test(test_notice_completes_dsn),
+	    cmocka_unit_test(test_messages),        cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_wrapped_reports), cmocka_unit_test(test_wrapped_depth),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -111,6 +111,32 @@ check "replies: DSN fields stay lines" 2 "$("$bin" "$tmp/fields.txt" | wc -l | t
 check_true "--mail: read as a message" file_contains "$tmp/err" "messages 1, bounces 0"
 check "--mail with -r is refused" 64 "$("$bin" --mail -r 550 >/dev/null 2>&1; echo $?)"
 
+# ---- a report wrapped in a content filter's notice ---------------------------
+# lhost-x5-01.eml: a Trend Micro notice (multipart/mixed) whose message/rfc822
+# part is the MTA's RFC 3464 report: its recipient and the headers of the
+# message it returns, not the notice's text and the report's own headers.
+"$bin" --format=tsv --header "$corpus/lhost-x5-01.eml" >"$tmp/wrapped.tsv"
+check "wrapped report: one record" 2 "$(wc -l <"$tmp/wrapped.tsv" | tr -d ' ')"
+check "wrapped report: recipient" "kijitora@neko.example.org" "$(field recipient <"$tmp/wrapped.tsv")"
+check "wrapped report: enhanced" "5.1.1" "$(field enhanced <"$tmp/wrapped.tsv")"
+check "wrapped report: reason" "userunknown" "$(field reason <"$tmp/wrapped.tsv")"
+check "wrapped report: reporting MTA" "vrrr-22.int.example.co.jp" "$(field reporting_mta <"$tmp/wrapped.tsv")"
+check "wrapped report: returned Message-ID" "2222222222.0000000000002.JavaMail.nekogate@cat.example.jp" \
+	"$(field message_id <"$tmp/wrapped.tsv")"
+# Hostile: a report wrapped in reports 20000 times is read to a bounded depth.
+awk 'BEGIN {
+	printf "From: MAILER-DAEMON@example.jp\nSubject: Returned mail\nMIME-Version: 1.0\n"
+	for (i = 0; i < 20000; i++)
+		printf "Content-Type: multipart/report; report-type=delivery-status; boundary=n%dx\n\n--n%dx\nContent-Type: message/rfc822\n\nFrom: MAILER-DAEMON@example.jp\n", i, i
+	printf "Content-Type: multipart/report; report-type=delivery-status; boundary=d\n\n--d\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; bob@example.com\nAction: failed\nStatus: 5.1.1\n\n--d--\n"
+}' >"$tmp/nested.eml"
+"$tool" measure "$tmp/measure.nested" 60 "$bin" --format=tsv --header "$tmp/nested.eml" >"$tmp/out" 2>"$tmp/err"
+status=$?
+read -r rss ms <"$tmp/measure.nested" || ms=0
+check "20000 wrapped reports: status" 0 $status
+check "20000 wrapped reports: the deepest is not read" "" "$(field recipient <"$tmp/out" | grep -x bob@example.com)"
+echo "20000 wrapped reports: $ms ms"
+
 # ---- feedback and auto-replies ----------------------------------------------
 printf 'From: ann@example.org\nTo: list@example.net\nSubject: Out of office\nAuto-Submitted: auto-replied\n\nAway.\n' |
 	"$bin" --format=tsv --header >"$tmp/auto.tsv"

@@ -32,6 +32,11 @@
 #define MAIL_STORE_SIZE (2 * 1024 * 1024)
 /* Decoded bytes of one text part that are kept. */
 #define MAIL_TEXT_MAX (256 * 1024)
+/* Levels of wrapping looked through for a report: a content filter or a
+ * forward puts the MTA's report in a message/rfc822 part of its own notice
+ * (lhost-x5-01.eml).  Deeper reports are not read, so a message wrapped
+ * thousands of times costs no more than one wrapped this often. */
+#define MAIL_WRAPPED_MAX 3
 /* Recipients read from one message; more are counted as dropped. */
 #define MAIL_RECIPIENTS_MAX 256
 

@@ -11,6 +11,13 @@
  * feedback report or an automatic reply.  Every string GMime hands back is
  * copied into the store and freed at once, so nothing outlives the message.
  *
+ * A message with no report part whose notice names no recipient may carry
+ * the report in a message/rfc822 part: a content filter's notice around
+ * the MTA's bounce, or a forwarded bounce.  When that attached message is
+ * itself a delivery report, it is read as the bounce (its recipients, and
+ * the headers of the message it returns), through at most MAIL_WRAPPED_MAX
+ * levels of wrapping.
+ *
  * Built without GMime, message_available() says so and nothing is read.
  */
 #ifndef _GNU_SOURCE
@@ -86,6 +93,7 @@ struct walk {
 	int empty_multipart;      /* a multipart whose boundary was never found */
 	smtpclass_span bounce_to; /* the bounce's own To: the original sender */
 	smtpclass_span html;
+	GMimeMessage *wrapped; /* the first attached message that is a delivery report */
 };
 
 static smtpclass_span keep(struct walk *w, const char *s)
@@ -111,6 +119,22 @@ static enum part_role role_of(GMimeObject *part)
 		    strcasecmp(subtype, part_roles[i].subtype) == 0)
 			return part_roles[i].role;
 	return ROLE_OTHER;
+}
+
+/* Whether a message is a delivery report: multipart/report with a
+ * report-type of delivery-status (RFC 3464) or global-delivery-status
+ * (RFC 6533). */
+static int is_delivery_report(GMimeMessage *message)
+{
+	GMimeObject *body = g_mime_message_get_mime_part(message);
+	GMimeContentType *type = body != NULL ? g_mime_object_get_content_type(body) : NULL;
+	const char *report_type;
+
+	if (type == NULL || !g_mime_content_type_is_type(type, "multipart", "report"))
+		return 0;
+	report_type = g_mime_content_type_get_parameter(type, "report-type");
+	return report_type != NULL && (strcasecmp(report_type, "delivery-status") == 0 ||
+	                               strcasecmp(report_type, "global-delivery-status") == 0);
 }
 
 static void returned_headers(struct walk *w, GMimeMessage *message)
@@ -255,6 +279,8 @@ static void walk_part(struct walk *w, GMimeObject *part, int depth)
 			}
 			return;
 		}
+		if (message != NULL && w->wrapped == NULL && is_delivery_report(message))
+			w->wrapped = message;
 		if (message != NULL && !w->have_returned)
 			returned_headers(w, message);
 		return;
@@ -364,6 +390,63 @@ static void drop_senders(struct walk *w)
 	report->count = kept;
 }
 
+/* A notice from the HTML part when there is no text part. */
+static void notice_from_html(struct walk *w)
+{
+	if (w->out->notice.ptr == NULL && w->html.ptr != NULL) {
+		strip_tags(w->html);
+		w->out->notice = w->html;
+	}
+}
+
+/*
+ * Reads the report a message wraps (w->wrapped) as the bounce, through at
+ * most MAIL_WRAPPED_MAX levels: at each level its report part, else its
+ * notice (it is a report: a bounce sign), else the report it wraps in turn.
+ * The returned message's headers and the notice become the wrapped
+ * report's, and the bounce's To its To (the original sender, for
+ * drop_senders()).  Returns whether recipients were found; when none are,
+ * the outer message's returned headers and notice are put back.
+ */
+static int read_wrapped(struct walk *w)
+{
+	struct mail_bounce *out = w->out;
+	const struct mail_returned outer_returned = out->returned;
+	const smtpclass_span outer_notice = out->notice, outer_html = w->html,
+	                     outer_to = w->bounce_to;
+	const int outer_have_returned = w->have_returned, outer_feedback = w->feedback;
+
+	for (int level = 0; level < MAIL_WRAPPED_MAX && w->wrapped != NULL; level++) {
+		GMimeMessage *message = w->wrapped;
+
+		w->wrapped = NULL;
+		w->have_returned = 0;
+		memset(&out->returned, 0, sizeof(out->returned));
+		out->notice = (smtpclass_span){NULL, 0};
+		w->html = (smtpclass_span){NULL, 0};
+		w->bounce_to = keep(w, g_mime_object_get_header(GMIME_OBJECT(message), "To"));
+		walk_part(w, g_mime_message_get_mime_part(message), 0);
+		notice_from_html(w);
+		if (out->report.count > 0) {
+			out->layout = "rfc3464";
+			notice_read(out->notice.ptr, out->notice.len, 1, w->store, &out->report);
+			return 1;
+		}
+		out->layout =
+		    notice_read(out->notice.ptr, out->notice.len, 1, w->store, &out->report);
+		drop_senders(w);
+		if (out->report.count > 0)
+			return 1;
+	}
+	out->returned = outer_returned;
+	out->notice = outer_notice;
+	w->html = outer_html;
+	w->bounce_to = outer_to;
+	w->have_returned = outer_have_returned;
+	w->feedback = outer_feedback;
+	return 0;
+}
+
 /*
  * What the message is.  A report part decides; else a notice layout; a
  * message from a mailer daemon or with a bounce subject whose notice names
@@ -388,6 +471,15 @@ static void decide(struct walk *w, int signs, int autoreply)
 	}
 	out->layout = notice_read(out->notice.ptr, out->notice.len, signs, w->store, &out->report);
 	drop_senders(w);
+	if (out->report.count == 0 && w->wrapped != NULL) {
+		const char *layout = out->layout;
+
+		if (read_wrapped(w)) {
+			out->kind = MAIL_FAILURE;
+			return;
+		}
+		out->layout = layout;
+	}
 	if (out->report.count == 0 && (out->layout != NULL || signs))
 		recipient_from_returned(w);
 	if (out->report.count > 0) {
@@ -447,18 +539,35 @@ static const char *header_block_end(const char *p, const char *end)
 	return NULL;
 }
 
+/* Whether the header block [start, end) names a delivery status (the
+ * Content-Type of a report: "report-type=delivery-status"), in any case. */
+static int headers_name_report(const char *start, const char *end)
+{
+	static const char needle[] = "delivery-status";
+	const size_t needle_len = sizeof(needle) - 1;
+
+	for (const char *p = start; p + needle_len <= end; p++)
+		if ((*p | 0x20) == 'd' && strncasecmp(p, needle, needle_len) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * How much of a message GMime needs: of the returned message only its
  * headers are used, so the bytes after them (its body, attachments, often
  * most of a bounce) are not handed to the parser.  The cut is after the
  * header block of the first message/rfc822 or text/rfc822-headers part and
  * the blank line that ends the returned headers; GMime reads the missing
- * closing boundaries as the end of the message.  Returns len when there is
- * no such part.
+ * closing boundaries as the end of the message.  An attached message whose
+ * headers name a delivery status is a wrapped report (read_wrapped()): it
+ * is kept whole and the cut made at the message it returns, through at most
+ * MAIL_WRAPPED_MAX of them, so GMime never sees deeper nesting than the
+ * walk reads.  Returns len when there is no such part.
  */
 static size_t needed_length(const char *bytes, size_t len)
 {
 	const char *p = bytes, *end = bytes + len, *headers, *returned;
+	int wrapped = 0;
 
 	/* "rfc822" in a Content-Type line that opens a part: found with
 	 * memmem(), then the line checked, so most bytes are looked at once. */
@@ -476,7 +585,15 @@ static size_t needed_length(const char *bytes, size_t len)
 			continue;
 		headers = header_block_end(line, end);
 		returned = headers != NULL ? header_block_end(headers, end) : NULL;
-		return returned != NULL ? (size_t)(returned - bytes) : len;
+		if (returned == NULL)
+			return len;
+		if (wrapped < MAIL_WRAPPED_MAX && strncasecmp(p - 14, "message/rfc822", 14) == 0 &&
+		    headers_name_report(headers, returned)) {
+			wrapped++;
+			p = returned;
+			continue;
+		}
+		return (size_t)(returned - bytes);
 	}
 	return len;
 }
@@ -529,10 +646,7 @@ void message_read(const char *bytes, size_t len, struct mail_store *store, struc
 		if (out->notice.ptr == NULL)
 			out->notice = body;
 	}
-	if (out->notice.ptr == NULL && w.html.ptr != NULL) {
-		strip_tags(w.html);
-		out->notice = w.html;
-	}
+	notice_from_html(&w);
 	decide(&w, signs, autoreply);
 	if (store->full)
 		out->flags |= MAIL_STORE_FULL;

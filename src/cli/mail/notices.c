@@ -178,6 +178,47 @@ static smtpclass_span labelled_address(const char *s, size_t len)
 	return (smtpclass_span){NULL, 0};
 }
 
+/*
+ * The recipient of a Sendmail transcript line, or a NULL span.  Sendmail
+ * writes its own line for a failed recipient as the reply code, the
+ * enhanced code when it has one, the address and "... " (err.c, fmtmsg()),
+ * after the remote reply that line sums up:
+ *   550 5.1.1 <bob@example.com>... User unknown         (Sendmail 8)
+ *   554 <bob@example.edu>... Remote protocol error      (Sendmail 5)
+ * (lhost-v5sendmail-02 and -06, lhost-sendmail-24 and -47,
+ * rhost-google-01 in tests/bounces/).  Only failure codes (4xx, 5xx) are
+ * read: a "250 ...  Sender ok" line names no failed recipient.
+ */
+static smtpclass_span transcript_address(const char *s, size_t len)
+{
+	smtpclass_span none = {NULL, 0}, a;
+	size_t i = 0, after;
+
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (len - i < 4 || (s[i] != '4' && s[i] != '5') || s[i + 1] < '0' || s[i + 1] > '9' ||
+	    s[i + 2] < '0' || s[i + 2] > '9' || (s[i + 3] != ' ' && s[i + 3] != '-'))
+		return none;
+	i += 4;
+	if (i + 1 < len && (s[i] == '4' || s[i] == '5') && s[i + 1] == '.') {
+		size_t code = i;
+
+		while (code < len && ((s[code] >= '0' && s[code] <= '9') || s[code] == '.'))
+			code++;
+		if (code < len && s[code] == ' ')
+			i = code + 1;
+	}
+	a = leading_address(s + i, len - i, &after);
+	if (a.ptr == NULL)
+		return none;
+	after += i;
+	if (after < len && s[after] == '>')
+		after++;
+	if (len - after < 3 || memcmp(s + after, "...", 3) != 0)
+		return none;
+	return a;
+}
+
 /* The first address in angle brackets in s[0..len), or a NULL span. */
 static smtpclass_span bracketed_address(const char *s, size_t len)
 {
@@ -286,6 +327,30 @@ static void note_failure(struct mail_report *report, int from_dsn, smtpclass_spa
 		note_recipient(report, from_dsn, address, text, len, store);
 }
 
+/* Reads the Sendmail transcript lines of s[0..len) for recipients: each
+ * one's failure text is its line and the lines since the previous one (the
+ * commands and the remote reply).  Returns how many lines named one. */
+static size_t read_transcript(const char *s, size_t len, struct mail_report *report,
+                              struct mail_store *store)
+{
+	const char *from = s;
+	size_t found = 0, i = 0;
+
+	while (i < len) {
+		const char *line = s + i, *end = memchr(line, '\n', len - i);
+		size_t line_len = end != NULL ? (size_t)(end - line) : len - i;
+		smtpclass_span a = transcript_address(line, line_len);
+
+		if (a.ptr != NULL) {
+			note_recipient(report, 0, a, from, (size_t)(line + line_len - from), store);
+			from = line + line_len;
+			found++;
+		}
+		i += line_len + 1;
+	}
+	return found;
+}
+
 /* Reads the section for recipients; returns how many lines named one. */
 static size_t read_section(const char *s, size_t len, struct mail_report *report, int from_dsn,
                            struct mail_store *store)
@@ -353,7 +418,8 @@ const char *notice_read(const char *text, size_t len, int bounce_signs, struct m
 	/* The section starts at the start of the marker's line. */
 	while (start > text && start[-1] != '\n')
 		start--;
-	if (read_section(start, (size_t)(end - start), report, from_dsn, store) == 0 && !from_dsn) {
+	if (read_section(start, (size_t)(end - start), report, from_dsn, store) == 0 && !from_dsn &&
+	    read_transcript(start, (size_t)(end - start), report, store) == 0) {
 		smtpclass_span a = labelled_address(start, (size_t)(end - start));
 
 		if (a.ptr == NULL)

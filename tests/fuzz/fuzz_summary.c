@@ -4,7 +4,9 @@
  * the JSON merged back in (--merge).
  *
  * Input: byte 0 is the text report's width (0: no limit), byte 1 picks the
- * list length (top: 0-3) and whether the MTA is forced; the rest is a piece
+ * list length (top: 0-3), whether the MTA is forced, the table sizes,
+ * whether connection events are watched (the summary's warnings, as the
+ * tool does) and whether the feed thread is checked; the rest is a piece
  * of a mail log.  Each line is copied into its own exact-size block, read
  * by smtpclass_log_scan() with one state and classified as classify_line()
  * of src/cli/main.c does (sent records as the delivered 250, the others by
@@ -23,6 +25,10 @@
  *   summary; that summary's JSON is strict and is accepted again, and the
  *   summary it makes writes the same JSON byte for byte (a merged summary
  *   is a fixed point: same tables, nothing left to cut or replace).
+ * - the feed: the same lines counted through summary_feed_add() on the
+ *   counting thread (summaryfeed.c, as the tool counts them), each line
+ *   freed as soon as it is fed, give the same JSON byte for byte (the feed
+ *   copies every field the counting reads: fields.h).
  * Everything is freed, so LeakSanitizer checks the whole path.
  */
 #define _XOPEN_SOURCE 700
@@ -37,6 +43,7 @@
 #include "fuzz_invariants.h"
 #include "json_check.h"
 #include "summary.h"
+#include "summaryfeed.h"
 
 static const struct summary_limits tiny = {4, 4, 4, 4, 4, 4, 2};
 static const struct summary_limits small = {16, 16, 16, 16, 16, 16, 3};
@@ -141,11 +148,21 @@ static void check_addresses(const char *text, size_t len)
 	}
 }
 
+typedef void (*adder)(struct summary *s, const struct record *record);
+
+/* Through the feed thread: the summary is the one the feed was started on. */
+static void feed_add(struct summary *s, const struct record *record)
+{
+	(void)s;
+	summary_feed_add(record);
+}
+
 /* Counts one line as classify_line() of src/cli/main.c does. */
 static void count_line(struct summary *s, smtpclass_log_state *state, const char *line, size_t len,
                        const smtpclass_reply *delivered_reply,
-                       const smtpclass_result *delivered_result)
+                       const smtpclass_result *delivered_result, adder add)
 {
+	static const smtpclass_result event_result;
 	static char scratch[4096];
 	smtpclass_log_record log;
 	smtpclass_found found;
@@ -155,7 +172,10 @@ static void count_line(struct summary *s, smtpclass_log_state *state, const char
 	int reply_like = smtpclass_opens_reply(line, len);
 
 	if (!reply_like && smtpclass_log_scan(line, len, state, &log) == 1) {
-		if (log.status == SMTPCLASS_STATUS_SENT) {
+		if (log.event != SMTPCLASS_EVENT_NONE) {
+			record.reply = delivered_reply;
+			record.result = &event_result;
+		} else if (log.status == SMTPCLASS_STATUS_SENT) {
 			record.reply = delivered_reply;
 			record.result = delivered_result;
 			record.stage = log.stage;
@@ -166,13 +186,38 @@ static void count_line(struct summary *s, smtpclass_log_state *state, const char
 			record.found = &found;
 		}
 		record.log = &log;
-		summary_add(s, &record);
+		add(s, &record);
 		return;
 	}
 	if (!reply_like || smtpclass_parse(line, len, &reply) != SMTPCLASS_PARSE_OK)
 		return;
 	smtpclass_classify(&reply, NULL, &result);
-	summary_add(s, &record);
+	add(s, &record);
+}
+
+/* Counts the log's lines into s, each line in a block of its own freed at
+ * once. */
+static void count_lines(struct summary *s, int flags, const uint8_t *data, size_t size,
+                        const smtpclass_reply *delivered_reply,
+                        const smtpclass_result *delivered_result, adder add)
+{
+	smtpclass_log_state state;
+
+	smtpclass_log_state_init(&state,
+	                         (flags & 4) != 0 ? SMTPCLASS_MTA_POSTFIX : SMTPCLASS_MTA_UNKNOWN);
+	smtpclass_log_state_watch_events(&state, (flags & 16) != 0);
+	for (size_t start = 0; start < size;) {
+		const uint8_t *end = memchr(data + start, '\n', size - start);
+		size_t n = end != NULL ? (size_t)(end - (data + start)) : size - start;
+		char *line = malloc(n > 0 ? n : 1);
+
+		if (line != NULL) {
+			memcpy(line, data + start, n);
+			count_line(s, &state, line, n, delivered_reply, delivered_result, add);
+			free(line);
+		}
+		start += n + 1;
+	}
 }
 
 /* The JSON is merged into a fresh summary, written again and merged again. */
@@ -207,9 +252,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	smtpclass_reply delivered_reply;
 	smtpclass_result delivered_result;
-	smtpclass_log_state state;
 	struct summary *s;
-	int width, top;
+	int width, top, flags;
 	char *out;
 	size_t out_len;
 
@@ -217,8 +261,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	width = data[0];
 	top = data[1] & 3;
-	smtpclass_log_state_init(&state, (data[1] & 4) != 0 ? SMTPCLASS_MTA_POSTFIX
-	                                                    : SMTPCLASS_MTA_UNKNOWN);
+	flags = data[1];
 	if (smtpclass_parse("250", 3, &delivered_reply) != SMTPCLASS_PARSE_OK)
 		return 0;
 	smtpclass_classify(&delivered_reply, NULL, &delivered_result);
@@ -227,18 +270,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	data += 2;
 	size -= 2;
-	for (size_t start = 0; start < size;) {
-		const uint8_t *end = memchr(data + start, '\n', size - start);
-		size_t n = end != NULL ? (size_t)(end - (data + start)) : size - start;
-		char *line = malloc(n > 0 ? n : 1);
-
-		if (line != NULL) {
-			memcpy(line, data + start, n);
-			count_line(s, &state, line, n, &delivered_reply, &delivered_result);
-			free(line);
-		}
-		start += n + 1;
-	}
+	count_lines(s, flags, data, size, &delivered_reply, &delivered_result, summary_add);
 
 	out = capture(s, write_text, width, &out_len);
 	if (out != NULL)
@@ -254,6 +286,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (out != NULL) {
 		check_json(out, out_len);
 		check_round_trip(out, out_len);
+	}
+	if (out != NULL && (flags & 32) != 0) {
+		struct summary *fed =
+		    summary_create_limited(top, (flags & 8) != 0 ? &small : &tiny);
+		char *again;
+		size_t again_len = 0;
+
+		if (fed != NULL) {
+			summary_feed_start(fed);
+			count_lines(fed, flags, data, size, &delivered_reply, &delivered_result,
+			            feed_add);
+			summary_feed_finish();
+			again = capture(fed, write_json, 0, &again_len);
+			if (again != NULL)
+				FUZZ_CHECK(again_len == out_len &&
+				           memcmp(again, out, out_len) == 0);
+			free(again);
+			summary_free(fed);
+		}
 	}
 	free(out);
 	summary_free(s);

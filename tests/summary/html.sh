@@ -93,6 +93,18 @@ if inbound["records"] > 0:
         want["client:" + c["client"]] = c["records"]
     for i, g in enumerate(inbound.get("groups", [])):
         want["inbound group:%d" % (i + 1)] = g["count"]
+if doc.get("delays", {}).get("delivered", 0) > 0:
+    want["delays:delivered"] = doc["delays"]["delivered"]
+warnings = doc.get("warnings", {})
+for kind in ("auth_failed", "tls_failed", "lost", "timeout"):
+    if kind in warnings and sum(warnings.get(k, 0) for k in ("auth_failed", "tls_failed", "lost", "timeout")) > 0:
+        want["warnings:" + kind] = warnings[kind]
+for c in warnings.get("clients", []):
+    want["warning client:" + c["client"]] = c["count"]
+for h in warnings.get("hosts", []):
+    want["warning host:" + h["host"]] = h["count"]
+for e in warnings.get("sessions", []):
+    want["warning session:" + e["event"] + " " + e["command"]] = e["count"]
 bad = sorted(k for k in want if got.get(k) != want[k])
 if bad or len(got) < len(want):
     for k in bad[:10]:

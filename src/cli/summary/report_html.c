@@ -367,6 +367,111 @@ static void html_days(FILE *out, const struct summary *s)
 	free(days);
 }
 
+/* The queue time of delivered mail, in all and for the domains with most
+ * deliveries (report_text.c's "Delivery delays"). */
+static void html_delays(FILE *out, const struct summary *s)
+{
+	const struct delay_stats *d = &s->delays;
+	char average[32], p95[32], longest[32];
+	size_t n;
+	struct ranked *rows;
+
+	if (d->count == 0)
+		return;
+	delay_text(delay_average_ms(d), average, sizeof(average));
+	delay_text(delay_percentile_ms(d, 950), p95, sizeof(p95));
+	delay_text(d->max_ms, longest, sizeof(longest));
+	fprintf(out,
+	        "<h3>Delivery delays (time in the queue): <span data-count=\"delays:delivered\">"
+	        "%llu</span> deliveries, average %s, 95%% within %s, longest %s</h3>\n",
+	        d->count, average, p95, longest);
+	rows = rank_delays(&s->domains, &n);
+	if (n > 0) {
+		fputs(
+		    "<div class=\"scroll\"><table><tr><th>domain</th><th class=\"n\">delivered</th>"
+		    "<th class=\"n\">average</th><th class=\"n\">95%</th>"
+		    "<th class=\"n\">longest</th></tr>\n",
+		    out);
+		for (size_t k = 0; k < shown(s, n); k++) {
+			size_t i = rows[k].index;
+			const struct delay_stats *e = party_delays(&s->domains, i);
+			const char *key = topk_key(&s->domains.table, i);
+			size_t key_len = topk_entry(&s->domains.table, i)->key_len;
+
+			delay_text(delay_average_ms(e), average, sizeof(average));
+			delay_text(delay_percentile_ms(e, 950), p95, sizeof(p95));
+			delay_text(e->max_ms, longest, sizeof(longest));
+			fputs("<tr><td>", out);
+			put_text(out, key, key_len);
+			fputs("</td><td class=\"n\" data-count=\"delay:", out);
+			put_text(out, key, key_len);
+			fprintf(out,
+			        "\">%llu</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
+			        "<td class=\"n\">%s</td></tr>\n",
+			        e->count, average, p95, longest);
+		}
+		fputs("</table></div>\n", out);
+	}
+	free(rows);
+}
+
+/* A warnings table; prefix names its data-count keys. */
+static void html_warning_table(FILE *out, const struct summary *s, const struct topk *table,
+                               const char *title, const char *column, const char *prefix)
+{
+	size_t n;
+	struct ranked *rows = rank_groups(table, &n);
+	int sessions = table == &s->warnings.sessions;
+
+	if (n > 0) {
+		fprintf(out,
+		        "<h3>%s</h3>\n<div class=\"scroll\"><table><tr>%s<th>%s</th>"
+		        "<th class=\"n\">count</th></tr>\n",
+		        title, sessions ? "<th>event</th>" : "", column);
+		for (size_t k = 0; k < shown(s, n); k++) {
+			size_t i = rows[k].index;
+			const char *key = topk_key(table, i);
+			size_t key_len = topk_entry(table, i)->key_len;
+			const char *event = smtpclass_log_event_name(topk_entry(table, i)->tag);
+
+			fputs("<tr>", out);
+			if (sessions)
+				fprintf(out, "<td>%s</td>", event);
+			fputs("<td>", out);
+			put_text(out, key_len > 0 ? key : "-", key_len > 0 ? key_len : 1);
+			fprintf(out, "</td><td class=\"n\" data-count=\"%s:%s%s", prefix,
+			        sessions ? event : "", sessions ? " " : "");
+			put_text(out, key, key_len);
+			fprintf(out, "\">%llu</td></tr>\n", topk_entry(table, i)->count);
+		}
+		fputs("</table></div>\n", out);
+	}
+	free(rows);
+}
+
+/* The connection events (report_text.c's "Warnings"). */
+static void html_warnings(FILE *out, const struct summary *s)
+{
+	const struct warnings *w = &s->warnings;
+	unsigned long long all = 0;
+
+	for (int kind = 1; kind < EVENT_COUNT; kind++)
+		all += w->counts[kind];
+	if (all == 0)
+		return;
+	fputs("<h2>Warnings</h2>\n<div class=\"cards\">", out);
+	for (int kind = 1; kind < EVENT_COUNT; kind++)
+		fprintf(out, "<div class=\"card\">%s<b data-count=\"warnings:%s\">%llu</b></div>",
+		        smtpclass_log_event_name(kind), smtpclass_log_event_name(kind),
+		        w->counts[kind]);
+	fputs("</div>\n", out);
+	html_warning_table(out, s, &w->clients, "Failed SMTP AUTH by client", "client",
+	                   "warning client");
+	html_warning_table(out, s, &w->hosts, "Failed TLS by host", "host", "warning host");
+	html_warning_table(out, s, &w->sessions, "Lost connections and timeouts by command",
+	                   "command", "warning session");
+}
+
 void summary_write_html(const struct summary *s, FILE *out)
 {
 	unsigned long long outbound = s->records - s->inbound.records;
@@ -431,6 +536,7 @@ void summary_write_html(const struct summary *s, FILE *out)
 		            outbound);
 		html_party(out, s, &s->domains, "Recipient domains, most failures first", "domain",
 		           "domain", 0);
+		html_delays(out, s);
 		html_party(out, s, &s->hosts, "Remote hosts, most failures first", "host", "host",
 		           0);
 		html_groups(out, s, 0);
@@ -447,6 +553,7 @@ void summary_write_html(const struct summary *s, FILE *out)
 		           "inbound domain", 1);
 		html_groups(out, s, 1);
 	}
+	html_warnings(out, s);
 	fprintf(
 	    out,
 	    "<h2>Addresses to act on</h2>\n<p><b data-count=\"addresses:remove\">%llu</b> to "

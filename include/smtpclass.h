@@ -371,9 +371,13 @@ typedef struct smtpclass_log_record {
 	 * remote client or server's address (the first [IP] of the peer outside
 	 * parentheses, as written; the peer as written when it has none) and
 	 * command the SMTP command the session was at ("AUTH", "DATA"), as
-	 * written, empty where the line does not say. */
+	 * written, empty where the line does not say.  A queued message
+	 * (Postfix qmgr's "from=<s>, size=N", Exim's "<= s ... S=N") has its
+	 * queue_id, its sender (empty for the null sender) and size, its size
+	 * in bytes as written. */
 	int event; /* smtpclass_log_event_kind */
 	smtpclass_span command;
+	smtpclass_span size;
 } smtpclass_log_record;
 
 /* The connection events of data/log-events.tsv: what a server's log says
@@ -383,10 +387,11 @@ typedef enum smtpclass_log_event_kind {
 	SMTPCLASS_EVENT_AUTH_FAILED = 1, /* a client's SMTP AUTH failed */
 	SMTPCLASS_EVENT_TLS_FAILED = 2,  /* a TLS handshake failed */
 	SMTPCLASS_EVENT_LOST = 3,        /* the peer dropped the connection */
-	SMTPCLASS_EVENT_TIMEOUT = 4      /* the peer stopped answering */
+	SMTPCLASS_EVENT_TIMEOUT = 4,     /* the peer stopped answering */
+	SMTPCLASS_EVENT_QUEUED = 5       /* a message entered the queue: sender, size */
 } smtpclass_log_event_kind;
 
-/* "auth_failed", "tls_failed", "lost", "timeout", or "none". */
+/* "auth_failed", "tls_failed", "lost", "timeout", "queued", or "none". */
 SMTPCLASS_API const char *smtpclass_log_event_name(int kind);
 
 /* Scanner state for facts that span lines (qmail "starting delivery N").

@@ -482,7 +482,7 @@ static void check_spans_inside(const smtpclass_log_record *record, const char *l
 	const smtpclass_span spans[] = {record->time,   record->host,      record->queue_id,
 	                                record->sender, record->recipient, record->domain,
 	                                record->relay,  record->dsn,       record->reply,
-	                                record->delay,  record->command};
+	                                record->delay,  record->command,   record->size};
 	for (size_t i = 0; i < sizeof(spans) / sizeof(spans[0]); i++) {
 		if (spans[i].ptr == NULL) {
 			assert_int_equal(spans[i].len, 0);
@@ -729,6 +729,58 @@ static void test_events(void **unused)
 	}
 	assert_string_equal(smtpclass_log_event_name(SMTPCLASS_EVENT_AUTH_FAILED), "auth_failed");
 	assert_string_equal(smtpclass_log_event_name(99), "none");
+}
+
+/* Messages entering the queue (kind queued): queue id, sender and size.
+ * Real lines from tests/logs and ../shared/reference/mta-logs.md. */
+struct queued_row {
+	const char *line;
+	const char *queue_id, *sender, *size; /* sender NULL: the null sender */
+};
+
+static const struct queued_row queued_rows[] = {
+    {"Oct 10 15:59:28 mail postfix/qmgr[18719]: C6E0DDB74006: from=<test@example.com>, "
+     "size=309891, nrcpt=1 (queue active)",
+     "C6E0DDB74006", "test@example.com", "309891"},
+    {"Oct 10 15:59:28 mail postfix/qmgr[18719]: C6E0DDB74007: from=<>, size=2140, nrcpt=1 "
+     "(queue active)",
+     "C6E0DDB74007", NULL, "2140"},
+    {"Jan 15 08:29:52 newsfeeder sm-mta[1543]: q0F5TqIT001541: from=<root@newsfeeder.co>, "
+     "size=354, class=0, nrcpts=1, msgid=<201201150529.q0F5TqIT001541@newsfeeder.co>, "
+     "relay=root@localhost",
+     "q0F5TqIT001541", "root@newsfeeder.co", "354"},
+    {"2020-06-19 10:32:54 1jmKso-0009d4-Uf <= noreply@test.corp H=(test.corp) [2.2.2.2] P=smtp "
+     "S=7983",
+     "1jmKso-0009d4-Uf", "noreply@test.corp", "7983"},
+    {"2020-06-19 04:51:49 [123] 1jmFYj-00039V-QX <= noreply@test.corp H=(test.corp) [2.2.2.2] "
+     "P=smtp S=7386 id=abc@test.corp",
+     "1jmFYj-00039V-QX", "noreply@test.corp", "7386"},
+    {"2020-06-20 03:32:57 +0200 1jmKsr-00040h-1G <= <> R=1jmKso-0009d4-Uf U=Debian-exim P=local "
+     "S=9521",
+     "1jmKsr-00040h-1G", NULL, "9521"},
+};
+
+static void test_queued(void **unused)
+{
+	(void)unused;
+	for (size_t i = 0; i < sizeof(queued_rows) / sizeof(queued_rows[0]); i++) {
+		const struct queued_row *row = &queued_rows[i];
+		smtpclass_log_state state;
+		smtpclass_log_record record;
+		size_t len = strlen(row->line);
+
+		smtpclass_log_state_init(&state, SMTPCLASS_MTA_UNKNOWN);
+		check_int(row->line, "unwatched",
+		          smtpclass_log_scan(row->line, len, &state, &record), 0);
+		smtpclass_log_state_watch_events(&state, 1);
+		check_int(row->line, "return", smtpclass_log_scan(row->line, len, &state, &record),
+		          1);
+		check_spans_inside(&record, row->line, len, &state);
+		check_int(row->line, "event", record.event, SMTPCLASS_EVENT_QUEUED);
+		check_span(row->line, "queue_id", record.queue_id, row->queue_id);
+		check_span(row->line, "sender", record.sender, row->sender);
+		check_span(row->line, "size", record.size, row->size);
+	}
 }
 
 /* An RFC 5424 line and the BSD-syslog line of the same content: every
@@ -1532,6 +1584,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_postfix_expiry),
 	    cmocka_unit_test(test_delay),
 	    cmocka_unit_test(test_events),
+	    cmocka_unit_test(test_queued),
 	};
 
 #if defined(SMTPCLASS_TEST_LOGS_DIR)

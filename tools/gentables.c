@@ -978,30 +978,36 @@ static void write_stage_phrases(FILE *out)
  * names, which the compiler then checks against smtpclass.h. */
 static void write_log_events(FILE *out)
 {
-	static const char *const kinds[] = {"auth_failed", "tls_failed", "lost", "timeout"};
+	static const char *const kinds[] = {"auth_failed", "tls_failed", "lost", "timeout",
+	                                    "queued"};
 
 	fputs("const struct sc_log_event_row sc_log_events[] = {\n", out);
 	for (int i = 0; i < log_events.row_count; i++) {
 		const struct row *row = &log_events.rows[i];
 		const char *form = row->fields[3];
-		int peers = 0, known = 0;
+		int peers = 0, senders = 0, known = 0;
 
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 			known |= strcmp(row->fields[2], kinds[k]) == 0;
 		if (!known)
 			fail(log_events.path, row->line, "unknown kind \"%s\"", row->fields[2]);
-		if (form[0] == '{' && strncmp(form, "{word}", 6) != 0)
-			fail(log_events.path, row->line, "a form opens with a literal or {word}");
+		if (form[0] == '{' && strncmp(form, "{word}", 6) != 0 && strncmp(form, "{queue}", 7) != 0)
+			fail(log_events.path, row->line, "a form opens with a literal, {word} or {queue}");
 		for (const char *p = strchr(form, '{'); p != NULL; p = strchr(p + 1, '{')) {
 			if (strncmp(p, "{peer}", 6) == 0)
 				peers++;
+			else if (strncmp(p, "{sender}", 8) == 0)
+				senders++;
 			else if (strncmp(p, "{command}", 9) != 0 && strncmp(p, "{word}", 6) != 0 &&
-			         strncmp(p, "{any}", 5) != 0)
+			         strncmp(p, "{any}", 5) != 0 && strncmp(p, "{queue}", 7) != 0 &&
+			         strncmp(p, "{size}", 6) != 0)
 				fail(log_events.path, row->line, "unknown placeholder in \"%s\"",
 				     form);
 		}
-		if (peers != 1)
-			fail(log_events.path, row->line, "a form names {peer} once");
+		if (strcmp(row->fields[2], "queued") == 0 ? senders != 1 || strstr(form, "{size}") == NULL
+		                                          : peers != 1)
+			fail(log_events.path, row->line,
+			     "a form names {peer} once, or for queued {sender} once and {size}");
 		fputs("\t{SMTPCLASS_MTA_", out);
 		put_upper(out, row->fields[1]);
 		fputs(", SMTPCLASS_EVENT_", out);

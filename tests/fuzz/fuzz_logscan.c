@@ -46,7 +46,7 @@ static void check_record(const smtpclass_log_record *record, const char *line, s
 	           record->reply_form <= SMTPCLASS_LOG_REPLY_UNDERSCORES);
 	/* an event is no outcome: no status; an outcome is no event */
 	FUZZ_CHECK(record->event >= SMTPCLASS_EVENT_NONE &&
-	           record->event <= SMTPCLASS_EVENT_TIMEOUT);
+	           record->event <= SMTPCLASS_EVENT_QUEUED);
 	FUZZ_CHECK(record->event == SMTPCLASS_EVENT_NONE ||
 	           (record->status == SMTPCLASS_STATUS_NONE && record->reply.len == 0));
 	FUZZ_CHECK(record->command.len == 0 || record->event != SMTPCLASS_EVENT_NONE);

@@ -23,12 +23,22 @@
 
 const char *smtpclass_log_event_name(int kind)
 {
-	static const char *const names[] = {"none", "auth_failed", "tls_failed", "lost", "timeout"};
+	static const char *const names[] = {"none",    "auth_failed", "tls_failed",
+	                                    "lost",    "timeout",     "queued"};
 
 	return kind >= 0 && (size_t)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "none";
 }
 
-enum piece { PIECE_LITERAL, PIECE_PEER, PIECE_COMMAND, PIECE_WORD, PIECE_ANY };
+enum piece {
+	PIECE_LITERAL,
+	PIECE_PEER,
+	PIECE_COMMAND,
+	PIECE_WORD,
+	PIECE_ANY,
+	PIECE_QUEUE,
+	PIECE_SENDER,
+	PIECE_SIZE
+};
 
 /* The piece at form: its kind, and for a literal its length (up to the
  * next '{' or the end).  Placeholders are checked by the generator. */
@@ -41,7 +51,10 @@ static enum piece piece_at(const char *form, size_t *length)
 	} names[] = {{"{peer}", 6, PIECE_PEER},
 	             {"{command}", 9, PIECE_COMMAND},
 	             {"{word}", 6, PIECE_WORD},
-	             {"{any}", 5, PIECE_ANY}};
+	             {"{any}", 5, PIECE_ANY},
+	             {"{queue}", 7, PIECE_QUEUE},
+	             {"{sender}", 8, PIECE_SENDER},
+	             {"{size}", 6, PIECE_SIZE}};
 	size_t n = 0;
 
 	if (*form == '{')
@@ -54,6 +67,17 @@ static enum piece piece_at(const char *form, size_t *length)
 		n++;
 	*length = n;
 	return PIECE_LITERAL;
+}
+
+/* The first place in [p, end) where literal[0..n) occurs, or NULL. */
+static const char *first_literal(const char *p, const char *end, const char *literal, size_t n)
+{
+	if (n == 0)
+		return NULL;
+	for (; (size_t)(end - p) >= n; p++)
+		if (*p == *literal && memcmp(p, literal, n) == 0)
+			return p;
+	return NULL;
 }
 
 /* The last place in [p, end) where literal[0..n) occurs, or NULL. */
@@ -112,7 +136,9 @@ static smtpclass_span peer_address(smtpclass_span peer)
  * and returns 1 when the whole form matches. */
 static int match_form(const char *form, const char *p, const char *end, smtpclass_log_record *out)
 {
-	smtpclass_span peer = {NULL, 0}, command = {NULL, 0};
+	smtpclass_span peer = {NULL, 0}, command = {NULL, 0}, queue = {NULL, 0}, sender = {NULL, 0},
+	               size = {NULL, 0};
+	int has_peer = 0;
 
 	while (*form != '\0') {
 		size_t length;
@@ -128,13 +154,42 @@ static int match_form(const char *form, const char *p, const char *end, smtpclas
 			break;
 		case PIECE_COMMAND:
 		case PIECE_WORD:
-			while (p < end && (piece == PIECE_WORD ? *p != ' ' : is_command_byte(*p)))
+		case PIECE_SIZE:
+			while (p < end && (piece == PIECE_WORD      ? *p != ' '
+			                   : piece == PIECE_COMMAND ? is_command_byte(*p)
+			                                            : *p >= '0' && *p <= '9'))
 				p++;
 			if (p == start)
 				return 0;
 			if (piece == PIECE_COMMAND)
 				command = span_of(start, p);
+			else if (piece == PIECE_SIZE)
+				size = span_of(start, p);
 			break;
+		case PIECE_QUEUE:
+		case PIECE_SENDER: {
+			/* up to the first place of the next literal, else a word */
+			size_t next_length;
+
+			if (*form != '\0' && piece_at(form, &next_length) == PIECE_LITERAL) {
+				p = first_literal(p, end, form, next_length);
+				if (p == NULL)
+					return 0;
+			} else {
+				while (p < end && *p != ' ')
+					p++;
+			}
+			if (piece == PIECE_QUEUE) {
+				if (p == start)
+					return 0;
+				queue = span_of(start, p);
+			} else {
+				sender = span_of(start, p);
+				if (sender.len == 2 && start[0] == '<' && start[1] == '>')
+					sender = span_of(p, p); /* Exim's null sender */
+			}
+			break;
+		}
 		case PIECE_PEER:
 		case PIECE_ANY: {
 			size_t next_length;
@@ -150,6 +205,7 @@ static int match_form(const char *form, const char *p, const char *end, smtpclas
 				if (p == start)
 					return 0;
 				peer = span_of(start, p);
+				has_peer = 1;
 			}
 			break;
 		}
@@ -157,8 +213,12 @@ static int match_form(const char *form, const char *p, const char *end, smtpclas
 	}
 	if (p != end)
 		return 0;
-	out->relay = peer_address(peer);
+	if (has_peer)
+		out->relay = peer_address(peer);
 	out->command = command;
+	out->queue_id = queue;
+	out->sender = sender.len > 0 ? sender : (smtpclass_span){NULL, 0};
+	out->size = size;
 	return 1;
 }
 

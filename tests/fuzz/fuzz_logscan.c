@@ -35,7 +35,7 @@ static void check_record(const smtpclass_log_record *record, const char *line, s
 	const smtpclass_span spans[] = {record->time,   record->host,      record->queue_id,
 	                                record->sender, record->recipient, record->domain,
 	                                record->relay,  record->dsn,       record->reply,
-	                                record->delay,  record->command};
+	                                record->delay,  record->command,   record->size};
 
 	FUZZ_CHECK(record->mta >= SMTPCLASS_MTA_UNKNOWN && record->mta < SMTPCLASS_MTA_COUNT);
 	FUZZ_CHECK(record->status >= SMTPCLASS_STATUS_NONE &&

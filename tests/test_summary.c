@@ -893,6 +893,74 @@ static void test_warnings(void **state)
 	summary_free(s);
 }
 
+/* A message entering the queue, as the scanner reports it. */
+static void add_queued(struct summary *s, const char *queue_id, const char *sender,
+                       const char *size)
+{
+	struct test_record t;
+
+	memset(&t, 0, sizeof(t));
+	t.log.mta = SMTPCLASS_MTA_POSTFIX;
+	t.log.time = span_of("Oct 10 15:59:28");
+	t.log.queue_id = span_of(queue_id);
+	t.log.sender = span_of(sender);
+	t.log.size = span_of(size);
+	t.log.event = SMTPCLASS_EVENT_QUEUED;
+	t.record.source = "test";
+	t.record.line = 1;
+	t.record.reply = &t.reply;
+	t.record.result = &t.result;
+	t.record.log = &t.log;
+	summary_add(s, &t.record);
+}
+
+/* Each queue id once (Postfix logs from= again when a deferred message
+ * re-enters the active queue), by sender and sender domain, the null
+ * sender as "<>"; merged back to the same JSON; a sender above the
+ * document's messages is refused. */
+static void test_senders(void **state)
+{
+	struct summary *s = summary_create(0), *merged = summary_create(0),
+	               *bad = summary_create(0);
+	size_t len, offset;
+	char error[256], *json, *text, *again, *doc, *at;
+
+	(void)state;
+	add_queued(s, "C6E0DDB74006", "test@example.com", "309891");
+	add_queued(s, "C6E0DDB74006", "test@example.com", "309891"); /* again: not counted */
+	add_queued(s, "3D74ADB7400B", "other@example.com", "2140");
+	add_queued(s, "6526CDB7400B", NULL, "4118");
+
+	json = json_of(s, &len);
+	assert_contains(json, "\"records\": 0,");
+	assert_contains(json, "\"messages\": 3, \"bytes\": 316149, \"largest\": 309891,");
+	assert_contains(json,
+	                "{\"sender\": \"<>\", \"messages\": 1, \"bytes\": 4118, \"error\": 0}");
+	assert_contains(json, "{\"domain\": \"example.com\", \"messages\": 2, \"bytes\": 312031");
+	text = text_of(s, 0);
+	assert_contains(text, "Queued messages: 3, 316.1 kB (average 105.3 kB, largest 309.8 kB)");
+	if (summary_merge_json(merged, json, len, &offset, error, sizeof(error)) != 0)
+		fail_msg("byte %zu: %s", offset, error);
+	again = json_of(merged, NULL);
+	assert_string_equal(again, json);
+
+	doc = strdup(json);
+	assert_non_null(doc);
+	at = strstr(doc, "\"domain\": \"example.com\", \"messages\": 2");
+	assert_non_null(at);
+	at[strlen("\"domain\": \"example.com\", \"messages\": ")] = '7';
+	assert_int_equal(summary_merge_json(bad, doc, strlen(doc), &offset, error, sizeof(error)),
+	                 -1);
+	assert_contains(error, "a count above the document's");
+	free(doc);
+	free(again);
+	free(text);
+	free(json);
+	summary_free(bad);
+	summary_free(merged);
+	summary_free(s);
+}
+
 /* ---- Merging ------------------------------------------------------------------- */
 
 static void test_merge_round_trip(void **state)
@@ -1513,6 +1581,7 @@ int main(void)
 	    cmocka_unit_test(test_delays_summary),
 	    cmocka_unit_test(test_delays_refused),
 	    cmocka_unit_test(test_warnings),
+	    cmocka_unit_test(test_senders),
 	    cmocka_unit_test(test_merge_round_trip),
 	    cmocka_unit_test(test_merge_doubles),
 	    cmocka_unit_test(test_merge_two_hosts),

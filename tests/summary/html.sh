@@ -105,6 +105,11 @@ for h in warnings.get("hosts", []):
     want["warning host:" + h["host"]] = h["count"]
 for e in warnings.get("sessions", []):
     want["warning session:" + e["event"] + " " + e["command"]] = e["count"]
+senders = doc.get("senders", {})
+if senders.get("messages", 0) > 0:
+    want["senders:messages"] = senders["messages"]
+    for e in senders.get("senders", []):
+        want["sender:" + e["sender"]] = e["messages"]
 bad = sorted(k for k in want if got.get(k) != want[k])
 if bad or len(got) < len(want):
     for k in bad[:10]:

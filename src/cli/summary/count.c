@@ -48,7 +48,8 @@
 const char *const summary_table_names[T_COUNT] = {
     "domains",        "hosts",           "groups",          "addresses",
     "deferred",       "hours",           "inbound_clients", "inbound_domains",
-    "inbound_groups", "warning_clients", "warning_hosts",   "warning_sessions"};
+    "inbound_groups", "warning_clients", "warning_hosts",   "warning_sessions",
+    "senders",        "sender_domains",  "queued"};
 
 const char *const summary_status_keys[STATUS_COUNT] = {NULL,      "sent",    "deferred",
                                                        "bounced", "expired", "rejected"};
@@ -230,6 +231,13 @@ struct summary *summary_create_limited(int top, const struct summary_limits *lim
 	failed |= topk_init(&s->warnings.hosts, limit_or(l.hosts, defaults.hosts), WARNING_NAME_MAX,
 	                    WARNING_NAME_MAX, 0);
 	failed |= topk_init(&s->warnings.sessions, 256, WARNING_NAME_MAX, WARNING_NAME_MAX, 0);
+	failed |= topk_init(&s->senders.senders, limit_or(l.domains, defaults.domains),
+	                    NAME_MAX_BYTES, NAME_INLINE, 0);
+	failed |= topk_init(&s->senders.domains, limit_or(l.domains, defaults.domains),
+	                    NAME_MAX_BYTES, NAME_INLINE, 0);
+	failed |= topk_init(&s->senders.seen, limit_or(l.deferred, defaults.deferred), 0, 0, 0);
+	s->senders.senders.fold_case = 1;
+	s->senders.domains.fold_case = 1;
 	s->warnings.clients.fold_case = 1;
 	s->warnings.hosts.fold_case = 1;
 	failed |= addrset_init(&s->addresses, limit_or(l.addresses, defaults.addresses));
@@ -270,6 +278,9 @@ void summary_free(struct summary *s)
 	topk_free(&s->warnings.clients);
 	topk_free(&s->warnings.hosts);
 	topk_free(&s->warnings.sessions);
+	topk_free(&s->senders.senders);
+	topk_free(&s->senders.domains);
+	topk_free(&s->senders.seen);
 	addrset_free(&s->addresses);
 	topk_free(&s->deferred);
 	topk_free(&s->hours);
@@ -293,7 +304,10 @@ int table_capped(const struct summary *s, enum table_id id)
 	                                        offsetof(struct summary, inbound.groups),
 	                                        offsetof(struct summary, warnings.clients),
 	                                        offsetof(struct summary, warnings.hosts),
-	                                        offsetof(struct summary, warnings.sessions)};
+	                                        offsetof(struct summary, warnings.sessions),
+	                                        offsetof(struct summary, senders.senders),
+	                                        offsetof(struct summary, senders.domains),
+	                                        offsetof(struct summary, senders.seen)};
 	const struct topk *t = (const struct topk *)((const char *)s + offsets[id]);
 
 	if ((s->capped & (1u << id)) != 0)
@@ -676,12 +690,65 @@ size_t warning_add(struct topk *table, int kind, const char *name, size_t len,
 	                weight, error, &fresh);
 }
 
+size_t sender_add(struct topk *table, const char *name, size_t len, unsigned long long messages,
+                  unsigned long long bytes, unsigned long long error)
+{
+	char buf[NAME_MAX_BYTES];
+	smtpclass_span key = table_name(name, len, buf, sizeof(buf));
+	int fresh;
+	size_t i = topk_add(table, hash_folded(key.ptr, key.len), 0, key.ptr, key.len, messages,
+	                    error, &fresh);
+
+	topk_entry(table, i)->tally += bytes;
+	return i;
+}
+
+/* A message entering the queue, once per queue id: its sender, its
+ * sender's domain and its size. */
+static void queued_count(struct summary *s, const struct summary_record *r)
+{
+	struct senders *q = &s->senders;
+	unsigned long long size = 0;
+	smtpclass_span sender = r->log_sender;
+	const char *at;
+	int fresh = 1;
+
+	if (r->log_queue_id.len > 0) {
+		uint64_t hash = hash_folded(r->log_queue_id.ptr, r->log_queue_id.len);
+
+		if (topk_find(&q->seen, hash, 0, NULL, 0) >= 0)
+			return; /* queued again after a deferral: counted already */
+		topk_add(&q->seen, hash, 0, NULL, 0, 1, 0, &fresh);
+	}
+	for (size_t i = 0; i < r->log_size.len && i < 15; i++) /* below 10^15 bytes */
+		size = size * 10 + (unsigned long long)(r->log_size.ptr[i] - '0');
+	q->messages++;
+	q->bytes += size;
+	if (size > q->largest)
+		q->largest = size;
+	if (sender.len == 0) {
+		sender_add(&q->senders, "<>", 2, 1, size, 0);
+		return;
+	}
+	sender_add(&q->senders, sender.ptr, sender.len, 1, size, 0);
+	for (at = sender.ptr + sender.len; at > sender.ptr && at[-1] != '@'; at--)
+		;
+	at = at > sender.ptr ? at - 1 : NULL; /* the last '@' */
+	if (at != NULL && at + 1 < sender.ptr + sender.len)
+		sender_add(&q->domains, at + 1, (size_t)(sender.ptr + sender.len - at - 1), 1, size,
+		           0);
+}
+
 /* A connection event: by kind, and by client, host or command. */
 static void warning_count(struct summary *s, const struct summary_record *r)
 {
 	struct warnings *w = &s->warnings;
 	int kind = r->log_event;
 
+	if (kind == SMTPCLASS_EVENT_QUEUED) {
+		queued_count(s, r);
+		return;
+	}
 	w->counts[kind]++;
 	if (kind == SMTPCLASS_EVENT_AUTH_FAILED)
 		warning_add(&w->clients, 0, r->log_relay.ptr, r->log_relay.len, 1, 0);

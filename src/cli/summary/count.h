@@ -21,7 +21,7 @@
 #include "topk.h"
 
 #define STATUS_COUNT     6  /* smtpclass_log_status, NONE included */
-#define EVENT_COUNT      5  /* smtpclass_log_event_kind, NONE included */
+#define EVENT_COUNT      6  /* smtpclass_log_event_kind, NONE included */
 #define WARNING_NAME_MAX 64 /* an address, or an SMTP command word */
 #define VERDICT_COUNT    5  /* smtpclass_verdict */
 
@@ -53,6 +53,9 @@ enum table_id {
 	T_WARNING_CLIENTS,
 	T_WARNING_HOSTS,
 	T_WARNING_SESSIONS,
+	T_SENDERS,
+	T_SENDER_DOMAINS,
+	T_QUEUED,
 	T_COUNT
 };
 extern const char *const summary_table_names[T_COUNT];
@@ -125,6 +128,20 @@ struct warnings {
 	unsigned long long client_distinct, host_distinct, session_distinct; /* from merges */
 };
 
+/*
+ * The messages that entered the queue (queued events: Postfix qmgr's
+ * from=, Exim's <=), each counted once by its queue id (a Postfix message
+ * enters the active queue again after each deferral): messages and bytes
+ * in all, the largest, and by sender and sender domain (each entry's
+ * tally is its bytes).  The null sender is "<>".
+ */
+struct senders {
+	unsigned long long messages, bytes, largest;
+	struct topk senders, domains;
+	struct topk seen; /* queue ids counted (their hashes), 131072 */
+	unsigned long long sender_distinct, domain_distinct; /* from merges */
+};
+
 struct summary {
 	int top, reason_count, action_count, remove_action, merged;
 	size_t group_domains;
@@ -140,6 +157,7 @@ struct summary {
 	struct party_table domains, hosts;
 	struct inbound inbound;
 	struct warnings warnings;
+	struct senders senders;
 	struct topk groups, deferred, hours;
 	struct addrset addresses; /* exact: never replaced, refused beyond its bound */
 	/* The last timestamp read and the hour entry it fell in: records come
@@ -323,6 +341,11 @@ void group_domain_add(struct group_info *g, size_t slots, const char *name, size
  * the name as the tables keep it; returns the entry. */
 size_t warning_add(struct topk *table, int kind, const char *name, size_t len,
                    unsigned long long weight, unsigned long long error);
+
+/* Adds messages (and error) and bytes to a senders table (senders or
+ * sender domains) under a name, as the tables keep it; returns the entry. */
+size_t sender_add(struct topk *table, const char *name, size_t len, unsigned long long messages,
+                  unsigned long long bytes, unsigned long long error);
 
 /* Adds weight records (and error) to the hour of an hour key; returns the
  * entry. */

@@ -47,6 +47,8 @@ struct summary;
 	SPAN(log, delay)                                                                           \
 	VALUE(log, event, unsigned char)                                                           \
 	SPAN(log, command)                                                                         \
+	SPAN(log, sender)                                                                          \
+	SPAN(log, size)                                                                            \
 	SPAN(reply, enhanced)
 
 /* What the summary counts of a record: log_status, reply_code, log_domain

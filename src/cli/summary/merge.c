@@ -764,6 +764,81 @@ static int merge_warning_table(struct merge *m, size_t object, const char *count
 	return 0;
 }
 
+/* A senders table's list: each entry's name, messages, bytes and error,
+ * none above the document's messages or bytes. */
+static int merge_sender_table(struct merge *m, size_t object, const char *count_key,
+                              const char *list_key, const char *name_key, struct topk *table,
+                              enum table_id id, unsigned long long messages,
+                              unsigned long long bytes, unsigned long long *merged_distinct)
+{
+	size_t list = required(m, object, list_key, J_ARRAY), i;
+	unsigned long long distinct;
+
+	if (list == JSON_NONE || merge_list_length(m, object, count_key, list, id, &distinct) != 0)
+		return -1;
+	i = list + 1;
+	for (size_t k = 0; k < m->r->tokens[list].count; k++, i = m->r->tokens[i].next) {
+		char name[NAME_MAX_BYTES];
+		unsigned long long count, size, error;
+		size_t name_token, len;
+
+		if (expect(m, i, J_OBJECT, list_key) != 0)
+			return -1;
+		name_token = required(m, i, name_key, J_STRING);
+		if (name_token == JSON_NONE || required(m, i, "messages", J_NUMBER) == JSON_NONE ||
+		    read_number(m, member(m, i, "messages"), "messages", 0, &count) != 0 ||
+		    required(m, i, "bytes", J_NUMBER) == JSON_NONE ||
+		    read_number(m, member(m, i, "bytes"), "bytes", 0, &size) != 0 ||
+		    required(m, i, "error", J_NUMBER) == JSON_NONE ||
+		    read_number(m, member(m, i, "error"), "error", 0, &error) != 0)
+			return -1;
+		if (count > messages || size > bytes || error > count)
+			return merge_fail(m, i, list_key, "a count above the document's");
+		len = json_decode(m->r, name_token, name, sizeof(name));
+		if (m->apply)
+			sender_add(table, name, len, count, size, error);
+	}
+	if (m->apply && distinct > *merged_distinct)
+		*merged_distinct = distinct;
+	return 0;
+}
+
+/* The queued messages, "senders": optional (summaries written before
+ * them have none); the largest at most the bytes, the sums within 2^53. */
+static int merge_senders(struct merge *m, size_t root)
+{
+	size_t object = member(m, root, "senders");
+	struct senders *q = &m->s->senders;
+	unsigned long long messages, bytes, largest;
+
+	if (object == JSON_NONE)
+		return 0;
+	if (expect(m, object, J_OBJECT, "senders") != 0 ||
+	    required(m, object, "messages", J_NUMBER) == JSON_NONE ||
+	    read_number(m, member(m, object, "messages"), "messages", 0, &messages) != 0 ||
+	    required(m, object, "bytes", J_NUMBER) == JSON_NONE ||
+	    read_number(m, member(m, object, "bytes"), "bytes", 0, &bytes) != 0 ||
+	    required(m, object, "largest", J_NUMBER) == JSON_NONE ||
+	    read_number(m, member(m, object, "largest"), "largest", 0, &largest) != 0)
+		return -1;
+	if (largest > bytes || (messages == 0 && bytes > 0))
+		return merge_fail(m, object, "senders", "a largest message above the bytes");
+	if (!m->apply && (q->messages > COUNT_MAX - messages || q->bytes > COUNT_MAX - bytes))
+		return merge_fail(m, object, "senders", "the merged total passes 2^53");
+	if (merge_sender_table(m, object, "sender_count", "senders", "sender", &q->senders,
+	                       T_SENDERS, messages, bytes, &q->sender_distinct) != 0 ||
+	    merge_sender_table(m, object, "domain_count", "domains", "domain", &q->domains,
+	                       T_SENDER_DOMAINS, messages, bytes, &q->domain_distinct) != 0)
+		return -1;
+	if (m->apply) {
+		q->messages += messages;
+		q->bytes += bytes;
+		if (largest > q->largest)
+			q->largest = largest;
+	}
+	return 0;
+}
+
 /* The connection events, "warnings": optional (summaries written before
  * them have none); each kind's total at most 2^53 once merged. */
 static int merge_warnings(struct merge *m, size_t root)
@@ -827,7 +902,7 @@ static int merge_document(struct merge *m)
 	    merge_party(m, root, "hosts", "host", &m->s->hosts, T_HOSTS) != 0 ||
 	    merge_groups(m, root, &m->s->groups, &m->s->group_distinct, "domains", T_GROUPS) != 0 ||
 	    merge_hours(m, root) != 0 || merge_inbound(m, root) != 0 ||
-	    merge_warnings(m, root) != 0)
+	    merge_warnings(m, root) != 0 || merge_senders(m, root) != 0)
 		return -1;
 	return 0;
 }

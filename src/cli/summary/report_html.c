@@ -449,6 +449,43 @@ static void html_warning_table(FILE *out, const struct summary *s, const struct 
 	free(rows);
 }
 
+/* The queued messages by sender (report_text.c's "Queued messages"). */
+static void html_senders(FILE *out, const struct summary *s)
+{
+	const struct senders *q = &s->senders;
+	size_t n;
+	struct ranked *rows;
+
+	if (q->messages == 0)
+		return;
+	fprintf(out,
+	        "<h2>Queued messages: <span data-count=\"senders:messages\">%llu</span>, "
+	        "%llu bytes</h2>\n",
+	        q->messages, q->bytes);
+	rows = rank_groups(&q->senders, &n);
+	if (n > 0) {
+		fputs(
+		    "<div class=\"scroll\"><table><tr><th>sender</th><th class=\"n\">messages</th>"
+		    "<th class=\"n\">bytes</th></tr>\n",
+		    out);
+		for (size_t k = 0; k < shown(s, n); k++) {
+			size_t i = rows[k].index;
+			const char *key = topk_key(&q->senders, i);
+			size_t key_len = topk_entry(&q->senders, i)->key_len;
+
+			fputs("<tr><td>", out);
+			put_text(out, key, key_len);
+			fputs("</td><td class=\"n\" data-count=\"sender:", out);
+			put_text(out, key, key_len);
+			fprintf(out, "\">%llu</td><td class=\"n\">%llu</td></tr>\n",
+			        topk_entry(&q->senders, i)->count,
+			        topk_entry(&q->senders, i)->tally);
+		}
+		fputs("</table></div>\n", out);
+	}
+	free(rows);
+}
+
 /* The connection events (report_text.c's "Warnings"). */
 static void html_warnings(FILE *out, const struct summary *s)
 {
@@ -553,6 +590,7 @@ void summary_write_html(const struct summary *s, FILE *out)
 		           "inbound domain", 1);
 		html_groups(out, s, 1);
 	}
+	html_senders(out, s);
 	html_warnings(out, s);
 	fprintf(
 	    out,

@@ -205,6 +205,43 @@ static void json_inbound(FILE *out, const struct summary *s)
 	fputs("  },\n", out);
 }
 
+/* A senders table: "NAME_count" and the list, each entry with its name,
+ * messages, bytes and error. */
+static void json_sender_table(FILE *out, const struct summary *s, const struct topk *table,
+                              unsigned long long merged_distinct, const char *name_key,
+                              const char *list_key, const char *end)
+{
+	size_t n;
+	struct ranked *rows = rank_groups(table, &n);
+
+	fprintf(out, "    \"%s_count\": %llu,\n    \"%s\": [", name_key,
+	        distinct_of(table, merged_distinct), list_key);
+	for (size_t k = 0; k < shown(s, n); k++) {
+		size_t i = rows[k].index;
+
+		fprintf(out, "%s      {\"%s\": ", k > 0 ? ",\n" : "\n", name_key);
+		output_json_string(out, topk_key(table, i), topk_entry(table, i)->key_len);
+		fprintf(out, ", \"messages\": %llu, \"bytes\": %llu, \"error\": %llu}",
+		        topk_entry(table, i)->count, topk_entry(table, i)->tally,
+		        *topk_error(table, i));
+	}
+	fprintf(out, "%s]%s", n > 0 ? "\n    " : "", end);
+	free(rows);
+}
+
+/* The messages that entered the queue, by sender and sender domain. */
+static void json_senders(FILE *out, const struct summary *s)
+{
+	const struct senders *q = &s->senders;
+
+	fprintf(out,
+	        "  \"senders\": {\n    \"messages\": %llu, \"bytes\": %llu, \"largest\": %llu,\n",
+	        q->messages, q->bytes, q->largest);
+	json_sender_table(out, s, &q->senders, q->sender_distinct, "sender", "senders", ",\n");
+	json_sender_table(out, s, &q->domains, q->domain_distinct, "domain", "domains", "\n");
+	fputs("  },\n", out);
+}
+
 /* A warnings table: "NAME_count" and the list, each entry with its name
  * (for sessions the event and the command), count and error. */
 static void json_warning_table(FILE *out, const struct summary *s, const struct topk *table,
@@ -302,6 +339,7 @@ void summary_write_json(const struct summary *s, FILE *out)
 	json_days(out, s);
 	json_inbound(out, s);
 	json_warnings(out, s);
+	json_senders(out, s);
 	fprintf(out, "  \"addresses\": {\"remove\": %llu, \"soft\": %llu}\n}\n",
 	        address_total(s, 0), address_total(s, 1));
 }

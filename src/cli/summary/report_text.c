@@ -869,6 +869,89 @@ static void write_inbound(FILE *out, int width, const struct summary *s)
 		write_groups(out, width, s, 1);
 }
 
+/* A size in bytes for people: "812 B", "7.4 kB", "309.9 MB" (SI units). */
+static void size_text(unsigned long long bytes, char *buf, size_t size)
+{
+	static const char *const units[] = {"kB", "MB", "GB", "TB", "PB"};
+	unsigned long long scale = 1000;
+	size_t u = 0;
+
+	if (bytes < 1000) {
+		snprintf(buf, size, "%llu B", bytes);
+		return;
+	}
+	while (u + 1 < sizeof(units) / sizeof(units[0]) && bytes / scale >= 1000) {
+		scale *= 1000;
+		u++;
+	}
+	snprintf(buf, size, "%llu.%llu %s", bytes / scale, bytes % scale * 10 / scale, units[u]);
+}
+
+/* A cell of a senders table (in t->groups): name, messages, bytes, error. */
+static void sender_cell(const struct table_rows *t, size_t row, size_t column,
+                        struct text_buffer *o)
+{
+	const struct topk *table = t->groups;
+	size_t i = t->rows[row].index;
+	char text[32];
+
+	if (column == 0) {
+		put_bytes(o, topk_key(table, i), topk_entry(table, i)->key_len);
+	} else if (column == 1) {
+		put_number(o, topk_entry(table, i)->count);
+	} else if (column == 2) {
+		size_text(topk_entry(table, i)->tally, text, sizeof(text));
+		put_string(o, text);
+	} else {
+		put_number(o, *topk_error(table, i));
+	}
+}
+
+static void write_sender_table(FILE *out, int width, const struct summary *s,
+                               const struct topk *table, enum table_id id, const char *title,
+                               const char *name_title, unsigned long long merged_distinct)
+{
+	const char *titles[4] = {name_title, "messages", "bytes", "error"};
+	char heading[256];
+	size_t n;
+	struct ranked *rows = rank_groups(table, &n);
+	int capped = table_capped(s, id);
+	struct table_rows t = {s, rows, NULL, capped, 0, NULL, table, 0, 0};
+	struct table_shape shape = {capped ? 4 : 3, titles, "lrrr"};
+
+	if (n > 0) {
+		snprintf(heading, sizeof(heading), "  %s: %zu of %s%llu, most messages first",
+		         title, shown(s, n), capped ? "about " : "",
+		         distinct_of(table, merged_distinct));
+		write_heading(out, width, heading);
+		write_table(out, width, &shape, &t, shown(s, n), sender_cell, NULL);
+	}
+	free(rows);
+}
+
+/* The messages that entered the queue, by sender and sender domain
+ * (pflogsumm's "Senders by message count" and "bytes received"); nothing
+ * when the log says none (no qmgr from= or Exim <= lines). */
+static void write_senders(FILE *out, int width, const struct summary *s)
+{
+	const struct senders *q = &s->senders;
+	char line[256], bytes[32], average[32], largest[32];
+
+	if (q->messages == 0)
+		return;
+	size_text(q->bytes, bytes, sizeof(bytes));
+	size_text((q->bytes + q->messages / 2) / q->messages, average, sizeof(average));
+	size_text(q->largest, largest, sizeof(largest));
+	snprintf(line, sizeof(line),
+	         "Queued messages: %s%llu, %s (average %s, largest %s), by sender",
+	         table_capped(s, T_QUEUED) ? "about " : "", q->messages, bytes, average, largest);
+	write_heading(out, width, line);
+	write_sender_table(out, width, s, &q->senders, T_SENDERS, "Senders", "sender",
+	                   q->sender_distinct);
+	write_sender_table(out, width, s, &q->domains, T_SENDER_DOMAINS, "Sender domains", "domain",
+	                   q->domain_distinct);
+}
+
 /* A cell of a warnings table (in t->groups): the name (for sessions the
  * event, then the command), the count, and the error when approximate. */
 static void warning_cell(const struct table_rows *t, size_t row, size_t column,
@@ -1010,6 +1093,7 @@ void summary_write_text(const struct summary *s, FILE *out, int width)
 	n = rank_counts(s->verdicts, VERDICT_COUNT, verdict_name_of, rows);
 	write_counts(out, width, s, "verdict", rows, n, 0, s->records);
 	write_outbound(out, width, s);
+	write_senders(out, width, s);
 	write_inbound(out, width, s);
 	write_warnings(out, width, s);
 	write_days(out, width, s);

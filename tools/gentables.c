@@ -991,8 +991,10 @@ static void write_log_events(FILE *out)
 			known |= strcmp(row->fields[2], kinds[k]) == 0;
 		if (!known)
 			fail(log_events.path, row->line, "unknown kind \"%s\"", row->fields[2]);
-		if (form[0] == '{' && strncmp(form, "{word}", 6) != 0 && strncmp(form, "{queue}", 7) != 0)
-			fail(log_events.path, row->line, "a form opens with a literal, {word} or {queue}");
+		if (form[0] == '{' && strncmp(form, "{word}", 6) != 0 &&
+		    strncmp(form, "{queue}", 7) != 0)
+			fail(log_events.path, row->line,
+			     "a form opens with a literal, {word} or {queue}");
 		for (const char *p = strchr(form, '{'); p != NULL; p = strchr(p + 1, '{')) {
 			if (strncmp(p, "{peer}", 6) == 0)
 				peers++;
@@ -1004,8 +1006,9 @@ static void write_log_events(FILE *out)
 				fail(log_events.path, row->line, "unknown placeholder in \"%s\"",
 				     form);
 		}
-		if (strcmp(row->fields[2], "queued") == 0 ? senders != 1 || strstr(form, "{size}") == NULL
-		                                          : peers != 1)
+		if (strcmp(row->fields[2], "queued") == 0
+		        ? senders != 1 || strstr(form, "{size}") == NULL
+		        : peers != 1)
 			fail(log_events.path, row->line,
 			     "a form names {peer} once, or for queued {sender} once and {size}");
 		fputs("\t{SMTPCLASS_MTA_", out);

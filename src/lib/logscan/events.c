@@ -23,8 +23,8 @@
 
 const char *smtpclass_log_event_name(int kind)
 {
-	static const char *const names[] = {"none",    "auth_failed", "tls_failed",
-	                                    "lost",    "timeout",     "queued"};
+	static const char *const names[] = {"none", "auth_failed", "tls_failed",
+	                                    "lost", "timeout",     "queued"};
 
 	return kind >= 0 && (size_t)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "none";
 }
@@ -48,12 +48,9 @@ static enum piece piece_at(const char *form, size_t *length)
 		const char *name;
 		size_t length;
 		enum piece piece;
-	} names[] = {{"{peer}", 6, PIECE_PEER},
-	             {"{command}", 9, PIECE_COMMAND},
-	             {"{word}", 6, PIECE_WORD},
-	             {"{any}", 5, PIECE_ANY},
-	             {"{queue}", 7, PIECE_QUEUE},
-	             {"{sender}", 8, PIECE_SENDER},
+	} names[] = {{"{peer}", 6, PIECE_PEER},   {"{command}", 9, PIECE_COMMAND},
+	             {"{word}", 6, PIECE_WORD},   {"{any}", 5, PIECE_ANY},
+	             {"{queue}", 7, PIECE_QUEUE}, {"{sender}", 8, PIECE_SENDER},
 	             {"{size}", 6, PIECE_SIZE}};
 	size_t n = 0;
 

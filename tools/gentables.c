@@ -973,19 +973,26 @@ static void write_stage_phrases(FILE *out)
 	fprintf(out, "};\nconst int sc_stage_phrase_count = %d;\n\n", stage_phrases.row_count);
 }
 
-/* data/log-events.tsv: each form checked (its pieces, one {peer}, a
- * literal or {word} first), written with its MTA and kind as the enum
- * names, which the compiler then checks against smtpclass.h. */
+/* data/log-events.tsv: each form split into its pieces (literal text and
+ * the placeholders, by their enum names, which the compiler checks against
+ * tables.h) so that the scanner reads no form text per line; checked: known
+ * placeholders, a literal, {word} or {queue} first, one {peer}, or for a
+ * queued message one {sender} and a {size}. */
 static void write_log_events(FILE *out)
 {
 	static const char *const kinds[] = {"auth_failed", "tls_failed", "lost", "timeout",
 	                                    "queued"};
+	static const struct {
+		const char *name, *piece;
+	} placeholders[] = {{"{peer}", "PEER"}, {"{command}", "COMMAND"}, {"{word}", "WORD"},
+	                    {"{any}", "ANY"},   {"{queue}", "QUEUE"},     {"{sender}", "SENDER"},
+	                    {"{size}", "SIZE"}};
+	int counts[MAX_ROWS];
 
-	fputs("const struct sc_log_event_row sc_log_events[] = {\n", out);
 	for (int i = 0; i < log_events.row_count; i++) {
 		const struct row *row = &log_events.rows[i];
-		const char *form = row->fields[3];
-		int peers = 0, senders = 0, known = 0;
+		const char *form = row->fields[3], *p = form;
+		int peers = 0, senders = 0, sizes = 0, known = 0, n = 0;
 
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 			known |= strcmp(row->fields[2], kinds[k]) == 0;
@@ -995,31 +1002,88 @@ static void write_log_events(FILE *out)
 		    strncmp(form, "{queue}", 7) != 0)
 			fail(log_events.path, row->line,
 			     "a form opens with a literal, {word} or {queue}");
-		for (const char *p = strchr(form, '{'); p != NULL; p = strchr(p + 1, '{')) {
-			if (strncmp(p, "{peer}", 6) == 0)
-				peers++;
-			else if (strncmp(p, "{sender}", 8) == 0)
-				senders++;
-			else if (strncmp(p, "{command}", 9) != 0 && strncmp(p, "{word}", 6) != 0 &&
-			         strncmp(p, "{any}", 5) != 0 && strncmp(p, "{queue}", 7) != 0 &&
-			         strncmp(p, "{size}", 6) != 0)
-				fail(log_events.path, row->line, "unknown placeholder in \"%s\"",
-				     form);
+		fprintf(out, "static const struct sc_event_piece log_event_pieces_%d[] = {", i);
+		while (*p != '\0') {
+			if (*p == '{') {
+				size_t k = 0;
+
+				while (k < sizeof(placeholders) / sizeof(placeholders[0]) &&
+				       strncmp(p, placeholders[k].name,
+				               strlen(placeholders[k].name)) != 0)
+					k++;
+				if (k == sizeof(placeholders) / sizeof(placeholders[0]))
+					fail(log_events.path, row->line,
+					     "unknown placeholder in \"%s\"", form);
+				peers += strcmp(placeholders[k].piece, "PEER") == 0;
+				senders += strcmp(placeholders[k].piece, "SENDER") == 0;
+				sizes += strcmp(placeholders[k].piece, "SIZE") == 0;
+				fprintf(out, "{SC_EVENT_%s, NULL, 0}, ", placeholders[k].piece);
+				p += strlen(placeholders[k].name);
+			} else {
+				char text[512];
+				size_t len = 0;
+
+				while (p[len] != '\0' && p[len] != '{' && len + 1 < sizeof(text)) {
+					text[len] = p[len];
+					len++;
+				}
+				text[len] = '\0';
+				fputs("{SC_EVENT_LITERAL, ", out);
+				put_string(out, text);
+				fprintf(out, ", %zu}, ", len);
+				p += len;
+			}
+			n++;
 		}
-		if (strcmp(row->fields[2], "queued") == 0
-		        ? senders != 1 || strstr(form, "{size}") == NULL
-		        : peers != 1)
+		fputs("};\n", out);
+		if (strcmp(row->fields[2], "queued") == 0 ? senders != 1 || sizes != 1 : peers != 1)
 			fail(log_events.path, row->line,
 			     "a form names {peer} once, or for queued {sender} once and {size}");
+		counts[i] = n;
+	}
+	fputs("const struct sc_log_event_row sc_log_events[] = {\n", out);
+	for (int i = 0; i < log_events.row_count; i++) {
+		const struct row *row = &log_events.rows[i];
+
 		fputs("\t{SMTPCLASS_MTA_", out);
 		put_upper(out, row->fields[1]);
 		fputs(", SMTPCLASS_EVENT_", out);
 		put_upper(out, row->fields[2]);
-		fputs(", ", out);
-		put_string(out, form);
-		fputs("},\n", out);
+		fprintf(out, ", log_event_pieces_%d, %d},\n", i, counts[i]);
 	}
 	fprintf(out, "};\nconst int sc_log_event_count = %d;\n\n", log_events.row_count);
+	/* each MTA's rows, in file order, so a line tries only its MTA's */
+	for (int i = 0; i < log_events.row_count; i++) {
+		int first = 1;
+
+		for (int j = 0; j < i; j++)
+			first &=
+			    strcmp(log_events.rows[j].fields[1], log_events.rows[i].fields[1]) != 0;
+		if (!first)
+			continue;
+		fprintf(out, "static const unsigned char log_event_rows_%d[] = {", i);
+		for (int j = i; j < log_events.row_count; j++)
+			if (strcmp(log_events.rows[j].fields[1], log_events.rows[i].fields[1]) == 0)
+				fprintf(out, "%d, ", j);
+		fputs("};\n", out);
+	}
+	fputs("const struct sc_log_event_mta sc_log_event_mtas[SMTPCLASS_MTA_COUNT] = {\n", out);
+	for (int i = 0; i < log_events.row_count; i++) {
+		int first = 1, count = 0;
+
+		for (int j = 0; j < i; j++)
+			first &=
+			    strcmp(log_events.rows[j].fields[1], log_events.rows[i].fields[1]) != 0;
+		if (!first)
+			continue;
+		for (int j = i; j < log_events.row_count; j++)
+			count +=
+			    strcmp(log_events.rows[j].fields[1], log_events.rows[i].fields[1]) == 0;
+		fputs("\t[SMTPCLASS_MTA_", out);
+		put_upper(out, log_events.rows[i].fields[1]);
+		fprintf(out, "] = {log_event_rows_%d, %d},\n", i, count);
+	}
+	fputs("};\n\n", out);
 }
 
 static const char *const placeholder_names[] = {NULL, "host", "address", "stage", "reply", "skip"};

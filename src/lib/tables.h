@@ -134,13 +134,38 @@ extern const int sc_wrapper_trailer_count;
 extern const unsigned long long sc_wrapper_first_byte[256];
 /* Bit b of byte ch is set in this mask when a trailer row's pattern ends with ch. */
 extern const unsigned char sc_wrapper_trailer_last_byte[256];
-/* A row of data/log-events.tsv. */
+/* A piece of a form of data/log-events.tsv (events.c reads them). */
+enum sc_event_piece_kind {
+	SC_EVENT_LITERAL, /* text, byte for byte */
+	SC_EVENT_PEER,    /* up to the last place of the next literal */
+	SC_EVENT_COMMAND, /* capitals, digits, '-' */
+	SC_EVENT_WORD,    /* bytes other than space */
+	SC_EVENT_ANY,     /* up to the last place of the next literal */
+	SC_EVENT_QUEUE,   /* letters, digits, '-' */
+	SC_EVENT_SENDER,  /* up to the first place of the next literal, else a word */
+	SC_EVENT_SIZE     /* digits */
+};
+
+struct sc_event_piece {
+	enum sc_event_piece_kind kind;
+	const char *text; /* a literal's, else NULL */
+	size_t len;
+};
+
+/* A row of data/log-events.tsv, its form as pieces. */
 struct sc_log_event_row {
 	smtpclass_mta mta;
 	smtpclass_log_event_kind kind;
-	const char *form; /* literal text and {peer} {command} {word} {any} */
+	const struct sc_event_piece *pieces;
+	int piece_count;
 };
 extern const struct sc_log_event_row sc_log_events[];
+/* The rows of each MTA (none: count 0). */
+struct sc_log_event_mta {
+	const unsigned char *rows;
+	int count;
+};
+extern const struct sc_log_event_mta sc_log_event_mtas[SMTPCLASS_MTA_COUNT];
 extern const int sc_log_event_count;
 
 /* data/stage-phrases.tsv, longest phrase first. */

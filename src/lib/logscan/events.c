@@ -29,43 +29,6 @@ const char *smtpclass_log_event_name(int kind)
 	return kind >= 0 && (size_t)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "none";
 }
 
-enum piece {
-	PIECE_LITERAL,
-	PIECE_PEER,
-	PIECE_COMMAND,
-	PIECE_WORD,
-	PIECE_ANY,
-	PIECE_QUEUE,
-	PIECE_SENDER,
-	PIECE_SIZE
-};
-
-/* The piece at form: its kind, and for a literal its length (up to the
- * next '{' or the end).  Placeholders are checked by the generator. */
-static enum piece piece_at(const char *form, size_t *length)
-{
-	static const struct {
-		const char *name;
-		size_t length;
-		enum piece piece;
-	} names[] = {{"{peer}", 6, PIECE_PEER},   {"{command}", 9, PIECE_COMMAND},
-	             {"{word}", 6, PIECE_WORD},   {"{any}", 5, PIECE_ANY},
-	             {"{queue}", 7, PIECE_QUEUE}, {"{sender}", 8, PIECE_SENDER},
-	             {"{size}", 6, PIECE_SIZE}};
-	size_t n = 0;
-
-	if (*form == '{')
-		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (strncmp(form, names[i].name, names[i].length) == 0) {
-				*length = names[i].length;
-				return names[i].piece;
-			}
-	while (form[n] != '\0' && form[n] != '{')
-		n++;
-	*length = n;
-	return PIECE_LITERAL;
-}
-
 /* The first place in [p, end) where literal[0..n) occurs, or NULL. */
 static const char *first_literal(const char *p, const char *end, const char *literal, size_t n)
 {
@@ -93,6 +56,14 @@ static const char *last_literal(const char *p, const char *end, const char *lite
 static int is_command_byte(char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+/* Postfix (hex, or the long form's base 52 and 'z'), Sendmail and Exim
+ * (base 62 with '-') queue ids. */
+static int is_queue_id_byte(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '-';
 }
 
 static int is_ip_byte(char c)
@@ -129,83 +100,77 @@ static smtpclass_span peer_address(smtpclass_span peer)
 	return peer;
 }
 
-/* Reads one form against text[p, end); fills the event's fields of *out
- * and returns 1 when the whole form matches. */
-static int match_form(const char *form, const char *p, const char *end, smtpclass_log_record *out)
+/* Reads one form's pieces against text[p, end); fills the event's fields
+ * of *out and returns 1 when the whole form matches. */
+static int match_form(const struct sc_log_event_row *row, const char *p, const char *end,
+                      smtpclass_log_record *out)
 {
 	smtpclass_span peer = {NULL, 0}, command = {NULL, 0}, queue = {NULL, 0}, sender = {NULL, 0},
 	               size = {NULL, 0};
 	int has_peer = 0;
 
-	while (*form != '\0') {
-		size_t length;
-		enum piece piece = piece_at(form, &length);
+	for (int k = 0; k < row->piece_count; k++) {
+		const struct sc_event_piece *piece = &row->pieces[k];
+		const struct sc_event_piece *next = k + 1 < row->piece_count ? piece + 1 : NULL;
+		int next_literal = next != NULL && next->kind == SC_EVENT_LITERAL;
 		const char *start = p;
 
-		form += length;
-		switch (piece) {
-		case PIECE_LITERAL:
-			if ((size_t)(end - p) < length || memcmp(p, form - length, length) != 0)
+		switch (piece->kind) {
+		case SC_EVENT_LITERAL:
+			if ((size_t)(end - p) < piece->len || *p != piece->text[0] ||
+			    memcmp(p, piece->text, piece->len) != 0)
 				return 0;
-			p += length;
+			p += piece->len;
 			break;
-		case PIECE_COMMAND:
-		case PIECE_WORD:
-		case PIECE_SIZE:
-			while (p < end && (piece == PIECE_WORD      ? *p != ' '
-			                   : piece == PIECE_COMMAND ? is_command_byte(*p)
-			                                            : *p >= '0' && *p <= '9'))
+		case SC_EVENT_COMMAND:
+		case SC_EVENT_WORD:
+		case SC_EVENT_SIZE:
+		case SC_EVENT_QUEUE:
+			while (p < end &&
+			       (piece->kind == SC_EVENT_WORD      ? *p != ' '
+			        : piece->kind == SC_EVENT_COMMAND ? is_command_byte(*p)
+			        : piece->kind == SC_EVENT_QUEUE   ? is_queue_id_byte(*p)
+			                                          : *p >= '0' && *p <= '9'))
 				p++;
 			if (p == start)
 				return 0;
-			if (piece == PIECE_COMMAND)
+			if (piece->kind == SC_EVENT_COMMAND)
 				command = span_of(start, p);
-			else if (piece == PIECE_SIZE)
+			else if (piece->kind == SC_EVENT_SIZE)
 				size = span_of(start, p);
+			else if (piece->kind == SC_EVENT_QUEUE)
+				queue = span_of(start, p);
 			break;
-		case PIECE_QUEUE:
-		case PIECE_SENDER: {
+		case SC_EVENT_SENDER:
 			/* up to the first place of the next literal, else a word */
-			size_t next_length;
-
-			if (*form != '\0' && piece_at(form, &next_length) == PIECE_LITERAL) {
-				p = first_literal(p, end, form, next_length);
+			if (next_literal) {
+				p = first_literal(p, end, next->text, next->len);
 				if (p == NULL)
 					return 0;
 			} else {
 				while (p < end && *p != ' ')
 					p++;
 			}
-			if (piece == PIECE_QUEUE) {
-				if (p == start)
-					return 0;
-				queue = span_of(start, p);
-			} else {
-				sender = span_of(start, p);
-				if (sender.len == 2 && start[0] == '<' && start[1] == '>')
-					sender = span_of(p, p); /* Exim's null sender */
-			}
+			sender = span_of(start, p);
+			if (sender.len == 2 && start[0] == '<' && start[1] == '>')
+				sender = span_of(p, p); /* Exim's null sender */
 			break;
-		}
-		case PIECE_PEER:
-		case PIECE_ANY: {
-			size_t next_length;
-
-			if (*form == '\0' || piece_at(form, &next_length) != PIECE_LITERAL) {
+		case SC_EVENT_PEER:
+		case SC_EVENT_ANY:
+			if (!next_literal) {
 				p = end;
 			} else {
-				p = last_literal(p, end, form, next_length);
+				p = last_literal(p, end, next->text, next->len);
 				if (p == NULL)
 					return 0;
 			}
-			if (piece == PIECE_PEER) {
+			if (piece->kind == SC_EVENT_PEER) {
 				if (p == start)
 					return 0;
 				peer = span_of(start, p);
 				has_peer = 1;
 			}
 			break;
-		}
 		}
 	}
 	if (p != end)
@@ -221,13 +186,22 @@ static int match_form(const char *form, const char *p, const char *end, smtpclas
 
 int sc_scan_event(smtpclass_mta mta, const char *p, const char *end, smtpclass_log_record *out)
 {
-	for (int i = 0; i < sc_log_event_count; i++) {
-		if (sc_log_events[i].mta != mta)
+	const struct sc_log_event_mta *forms;
+
+	if ((unsigned)mta >= SMTPCLASS_MTA_COUNT)
+		return 0;
+	forms = &sc_log_event_mtas[mta];
+	for (int k = 0; k < forms->count; k++) {
+		const struct sc_log_event_row *row = &sc_log_events[forms->rows[k]];
+		const struct sc_event_piece *first = &row->pieces[0];
+
+		/* most lines differ from a form in its first byte */
+		if (first->kind == SC_EVENT_LITERAL && (p >= end || *p != first->text[0]))
 			continue;
-		if (match_form(sc_log_events[i].form, p, end, out)) {
+		if (match_form(row, p, end, out)) {
 			out->mta = mta;
 			out->status = SMTPCLASS_STATUS_NONE;
-			out->event = (int)sc_log_events[i].kind;
+			out->event = (int)row->kind;
 			return 1;
 		}
 	}

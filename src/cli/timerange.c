@@ -60,9 +60,13 @@ static long long relative_time(const char *text, time_t now)
 	count = strtoll(text + 1, &end, 10);
 	if (end[0] == '\0' || end[1] != '\0' || count > 100000LL * 86400)
 		return -1;
+	/* at most 100,000 days back in any unit: "-888884888d" would take the
+	 * microseconds past long long (fuzz_options) */
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (*end == units[i].unit)
-			return ((long long)now - count * units[i].seconds) * MICROS;
+			return count <= 100000LL * 86400 / units[i].seconds
+			           ? ((long long)now - count * units[i].seconds) * MICROS
+			           : -1;
 	return -1;
 }
 

@@ -122,7 +122,9 @@ check "today" "t0" "$(relative "$tmp/days.log" --since=today)"
 check "today-until" "d3 y0 y12" "$(relative "$tmp/days.log" --until=today)"
 
 # Bad bounds are usage errors.
-for bad in tomorrow 2026-13-01 2026-02-30 -1x -1 1h 2026-11-27T25:00:00Z 1795816624 ""; do
+# -888884888d passes 100,000 days (and once overflowed: fuzz_options).
+for bad in tomorrow 2026-13-01 2026-02-30 -1x -1 1h 2026-11-27T25:00:00Z 1795816624 "" \
+	-888884888d -8640000001s; do
 	check "bad-$bad" 64 "$(status_of "$bin" --since="$bad" "$tmp/fixed.log")"
 done
 check "bad-until" 64 "$(status_of "$bin" --until=soon "$tmp/fixed.log")"

@@ -299,9 +299,13 @@ static const struct case_row cases[] = {
 	{"Diagnostic-Code:\r\n    smtp; 550 5.1.1 <x@example.org>... User unknown", 550, "5.1.1", "hard", "userunknown", "remove-address", "enhanced X.1.1", NULL},
 	/* An unknown detail of subject 0 without a basic code falls back to X.0.0. */
 	{"5.0.99", 0, "5.0.99", "hard", "undefined", "investigate", "subject X.0", NULL},
-	/* data/stage-reasons.tsv: "user unknown" after DATA is a filter speaking. */
-	{"550 5.1.1 <a@b.example>: User unknown", 550, "5.1.1", "hard", "filtered", "check-sender", "exception userunknown-after-eod", "eod"},
+	/* data/stage-reasons.tsv: "user unknown" after DATA is a filter speaking, */
 	{"550 User unknown", 550, NULL, "hard", "filtered", "check-sender", "exception userunknown-after-data", "data"},
+	/* qmail's appended code is qmail's label, not the server's (kept_by needs the reply's own) */
+	{"550 sorry, no mailbox here by that name (#5.1.1)", 550, NULL, "hard", "filtered", "check-sender", "exception userunknown-after-eod", "eod"},
+	/* unless the server says X.1.1 itself (kept_by): an LMTP per-recipient reply after DATA */
+	{"550 5.1.1 <a@b.example>: User unknown", 550, "5.1.1", "hard", "userunknown", "remove-address", "enhanced X.1.1", "eod"},
+	{"550 5.1.1 <bob@example.com> User doesn't exist: bob@example.com", 550, "5.1.1", "hard", "userunknown", "remove-address", "enhanced X.1.1", "data"},
 };
 
 /* Real replies from Sisimai's test set (../shared/corpus/sisimai-*.tsv),

@@ -907,13 +907,20 @@ static void write_stage_reasons(FILE *out)
 	for (int i = 0; i < stage_reasons.row_count; i++) {
 		const struct row *row = &stage_reasons.rows[i];
 
+		int subject = -1, detail = -1;
+
+		if (strcmp(row->fields[4], "-") != 0 &&
+		    parse_enhanced(row->fields[4], &subject, &detail) != 0)
+			fail(stage_reasons.path, row->line, "bad enhanced code \"%s\"",
+			     row->fields[4]);
 		fputs("\t{SMTPCLASS_STAGE_", out);
 		put_upper(out, row->fields[1]);
-		fprintf(out, ", %d, %d, \"exception %s\"},\n", reason_id(&stage_reasons, row, 2),
-		        reason_id(&stage_reasons, row, 3), row->fields[0]);
+		fprintf(out, ", %d, %d, %d, %d, \"exception %s\"},\n",
+		        reason_id(&stage_reasons, row, 2), reason_id(&stage_reasons, row, 3),
+		        subject, detail, row->fields[0]);
 	}
 	if (stage_reasons.row_count == 0)
-		fputs("\t{SMTPCLASS_STAGE_UNKNOWN, -1, -1, 0},\n", out);
+		fputs("\t{SMTPCLASS_STAGE_UNKNOWN, -1, -1, -1, -1, 0},\n", out);
 	fprintf(out, "};\nconst int sc_stage_reason_count = %d;\n\n", stage_reasons.row_count);
 }
 
@@ -1310,7 +1317,7 @@ int main(int argc, char **argv)
 	load_table(&log_status, argv[1], "log-status.tsv",
 	           "status\tverdict\tbare_verdict\treason\tsource");
 	load_table(&stage_reasons, argv[1], "stage-reasons.tsv",
-	           "id\tstage\treason\tbecomes\tsource");
+	           "id\tstage\treason\tbecomes\tkept_by\tsource");
 	load_table(&wrappers, argv[1], "wrappers.tsv", "id\tstage\tneeds\tpattern\tsource");
 	load_table(&stage_phrases, argv[1], "stage-phrases.tsv", "phrase\tstage\tsource");
 	load_table(&log_events, argv[1], "log-events.tsv", "id\tmta\tkind\tform\tsource");

@@ -428,14 +428,28 @@ int sc_coherent_action(smtpclass_verdict verdict, int reason, int action)
 	return sc_default_action(verdict, reason);
 }
 
+/* Whether the reply's own enhanced code is the row's kept_by code (qmail's
+ * appended "(#5.1.1)" is qmail's label, not the server's statement). */
+static int kept_by_code(const smtpclass_reply *reply, const struct sc_stage_reason_row *row)
+{
+	return row->kept_subject >= 0 && reply->enhanced_class != 0 &&
+	       !(reply->flags & SMTPCLASS_REPLY_ENHANCED_LATE) &&
+	       reply->enhanced_subject == row->kept_subject &&
+	       reply->enhanced_detail == row->kept_detail;
+}
+
 /* The first row of data/stage-reasons.tsv for the stage and the reason
- * renames the reason; the action becomes the new reason's default. */
-static void rename_by_stage(smtpclass_stage stage, smtpclass_result *out, int *action)
+ * renames the reason, unless the reply's enhanced code is the row's kept_by;
+ * the action becomes the new reason's default. */
+static void rename_by_stage(const smtpclass_reply *reply, smtpclass_stage stage,
+                            smtpclass_result *out, int *action)
 {
 	for (int i = 0; i < sc_stage_reason_count; i++) {
 		const struct sc_stage_reason_row *row = &sc_stage_reasons[i];
 
 		if (row->stage == stage && row->reason == out->reason) {
+			if (kept_by_code(reply, row))
+				return;
 			out->reason = row->becomes;
 			out->rule_kind = SMTPCLASS_RULE_EXCEPTION;
 			out->rule = row->rule;
@@ -484,7 +498,7 @@ smtpclass_verdict smtpclass_classify(const smtpclass_reply *reply, const smtpcla
 	sc_set_evidence(out, evidence_of(reply, out, digits_kind, digits_reason));
 	/* A stage renames the reason of a failure; a 2xx or 3xx keeps its rule. */
 	if (explains_failure(out->verdict))
-		rename_by_stage(options->stage, out, &action);
+		rename_by_stage(reply, options->stage, out, &action);
 	/* The class of the verdict may fix the reason and action of every
 	 * result, whatever decided (a 2xx: delivered, none; a 3xx: continue). */
 	class_row = sc_class_of_verdict(out->verdict);

@@ -83,7 +83,8 @@ struct sc_stage_reason_row {
 	smtpclass_stage stage;
 	int reason;
 	int becomes;
-	const char *rule; /* "exception ID" */
+	int kept_subject, kept_detail; /* an enhanced X.s.d that keeps the reason; -1: none */
+	const char *rule;              /* "exception ID" */
 };
 
 /* What an MTA status says about the verdict (data/log-status.tsv). */

@@ -39,10 +39,14 @@ eml=$corpus/rfc3464-34.eml
 (cd "$corpus" && "$bin" rfc3464-34.eml) >"$tmp/out" 2>"$tmp/err"
 check "eml: status" 0 $?
 check "eml: one record" 1 "$(wc -l <"$tmp/out" | tr -d ' ')"
-check "eml: text record" "rfc3464-34.eml: 29-04-2017 23:34 -           soft    -   4.4.1   networkerror    retry              failed   kijitora@example.com Diagnostic-Code: X-Postfix; connect to     nyaan.example.com[192.0.2.2]:25: No route to host Will-Retry-Until: Sun, 05 May 2017 23:34:45 +0900 (JST)" "$(cat "$tmp/out")"
+# A Postfix delay notice whose report fields follow the text with no MIME
+# structure: they are read as a report part (Action: delayed, Status 4.4.1,
+# the Arrival-Date), and the reply finder gives the connect stage.
+check "eml: text record" "rfc3464-34.eml: Thu, 29 Apr 2017 23:34:45 +0900 (JST) -           soft    -   4.4.1   networkerror    retry              delayed  kijitora@example.com connect to nyaan.example.com[192.0.2.2]:25: No route to host" "$(cat "$tmp/out")"
 "$bin" --format=tsv --header "$eml" >"$tmp/out.tsv"
 check "eml: recipient" "kijitora@example.com" "$(field recipient <"$tmp/out.tsv")"
-check "eml: status column" "failed" "$(field status <"$tmp/out.tsv")"
+check "eml: status column" "delayed" "$(field status <"$tmp/out.tsv")"
+check "eml: stage" "connect" "$(field stage <"$tmp/out.tsv")"
 check "eml: enhanced" "4.4.1" "$(field enhanced <"$tmp/out.tsv")"
 "$bin" --json "$eml" >"$tmp/out.json"
 check_true "eml: json is valid" "$tool" json "$tmp/out.json"

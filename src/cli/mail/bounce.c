@@ -90,62 +90,12 @@ static int allocate(void)
 
 /* ---- the one way a failure text is classified ---------------------------- */
 
-/* Where the reply starts in a failure text that wraps it in a sentence
- * ("host x said: 550 ..."): the first word that opens a reply.  Stands in
- * for the library's reply finder until it lands. */
-static size_t reply_start(const char *text, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		if (i > 0 && text[i - 1] != ' ' && text[i - 1] != ':' && text[i - 1] != '(' &&
-		    text[i - 1] != '\'' && text[i - 1] != '"')
-			continue;
-		if ((text[i] >= '2' && text[i] <= '5') &&
-		    smtpclass_opens_reply(text + i, len - i)) {
-			smtpclass_reply probe;
-
-			if (smtpclass_parse(text + i, len - i, &probe) == SMTPCLASS_PARSE_OK)
-				return i;
-		}
-	}
-	return 0;
-}
-
 /*
- * Classifies the failure text of one recipient: the one place where a
- * message's failure goes to the library, so that moving to the reply
- * finder is one line (the reply_start() + smtpclass_parse() pair below).
- * The DSN's Status field gives the enhanced code when the text has none
- * (RFC 3464: it is this failure's code); the stage is the command the
- * text or the notice names.
+ * DSN actions (RFC 3464 s2.3.3) and the log status each one is, to the
+ * classifier and the summary, as the MTA's status= is in a log: "failed"
+ * is the reporting MTA giving up on the recipient (bounced), "delayed" a
+ * warning while it retries (deferred).
  */
-static void classify_failure(const char *text, size_t len, smtpclass_span dsn_status,
-                             smtpclass_stage stage, smtpclass_reply *reply,
-                             smtpclass_result *result)
-{
-	smtpclass_options options = *classify_options;
-	size_t start = text != NULL ? reply_start(text, len) : 0;
-
-	if (stage != SMTPCLASS_STAGE_UNKNOWN)
-		options.stage = stage;
-	smtpclass_parse(text != NULL ? text + start : "", text != NULL ? len - start : 0, reply);
-	if (reply->enhanced_class == 0 && dsn_status.ptr != NULL) {
-		smtpclass_reply status;
-
-		if (smtpclass_parse(dsn_status.ptr, dsn_status.len, &status) ==
-		        SMTPCLASS_PARSE_OK &&
-		    status.enhanced_class != 0) {
-			reply->enhanced_class = status.enhanced_class;
-			reply->enhanced_subject = status.enhanced_subject;
-			reply->enhanced_detail = status.enhanced_detail;
-			reply->enhanced = status.enhanced;
-		}
-	}
-	smtpclass_classify(reply, &options, result);
-}
-
-/* ---- records -------------------------------------------------------------- */
-
-/* DSN actions and the log status they are to the summary. */
 static const struct {
 	const char *action;
 	smtpclass_log_status status;
@@ -164,6 +114,46 @@ static int action_index(smtpclass_span action)
 			return (int)i;
 	return -1;
 }
+
+/*
+ * Classifies the failure text of one recipient: the one place where a
+ * message's failure goes to the library.  The reply finder takes the reply
+ * out of the sentence around it ("smtp; host x said: 550 ... (in reply to
+ * RCPT TO command)") with the stage the wrapper names; the stage the notice
+ * names wins.  The DSN's Status field gives the enhanced code when the
+ * reply has none (RFC 3464 s2.3.4: it is this recipient's status).  The
+ * verdict is the reply's: a DSN says "failed" for a message the MTA gave up
+ * after retrying a temporary failure too, and the address may still be good.
+ */
+static void classify_failure(smtpclass_span text, smtpclass_span dsn_status, smtpclass_stage stage,
+                             smtpclass_found *found, smtpclass_reply *reply,
+                             smtpclass_result *result)
+{
+	smtpclass_options options = *classify_options;
+
+	smtpclass_find_reply(text.ptr != NULL ? text.ptr : "", text.len, found);
+	if (stage != SMTPCLASS_STAGE_UNKNOWN)
+		found->stage = stage;
+	if (options.stage == SMTPCLASS_STAGE_UNKNOWN)
+		options.stage = found->stage;
+	smtpclass_parse(found->reply.ptr, found->reply.len, reply);
+	if (reply->enhanced_class == 0 && dsn_status.ptr != NULL) {
+		smtpclass_reply status;
+
+		if (smtpclass_parse(dsn_status.ptr, dsn_status.len, &status) ==
+		        SMTPCLASS_PARSE_OK &&
+		    status.enhanced_class != 0) {
+			reply->enhanced_class = status.enhanced_class;
+			reply->enhanced_subject = status.enhanced_subject;
+			reply->enhanced_detail = status.enhanced_detail;
+			reply->enhanced = status.enhanced;
+		}
+	}
+	smtpclass_classify(reply, &options, result);
+	found->stage = options.stage;
+}
+
+/* ---- records -------------------------------------------------------------- */
 
 /* The address alone, from "Name <addr>" or "<addr>". */
 static smtpclass_span address_only(smtpclass_span s)
@@ -222,13 +212,14 @@ static void write_recipient(const char *source, unsigned long long line,
 	smtpclass_reply reply;
 	smtpclass_result result;
 	smtpclass_log_record log;
+	smtpclass_found found;
 	struct record_mail mail;
 	struct record record = {.source = source,
 	                        .line = line,
 	                        .reply = &reply,
 	                        .result = &result,
 	                        .log = &log,
-	                        .stage = r->stage,
+	                        .found = &found,
 	                        .mail = &mail};
 	int action = action_index(r->action);
 	smtpclass_span text = r->diagnostic.ptr != NULL ? r->diagnostic : r->status;
@@ -241,14 +232,15 @@ static void write_recipient(const char *source, unsigned long long line,
 		return;
 	}
 	fill_common(&mail, &log);
-	classify_failure(text.ptr, text.len, r->status, r->stage, &reply, &result);
+	classify_failure(text, r->status, r->stage, &found, &reply, &result);
 	log.status = action >= 0 ? actions[action].status : SMTPCLASS_STATUS_BOUNCED;
-	log.stage = r->stage;
+	record.stage = found.stage;
+	log.stage = found.stage;
+	log.reply = text;
+	log.dsn = r->status;
 	log.recipient = address_only(r->recipient);
 	log.domain = domain_of(log.recipient);
 	log.relay = r->remote_mta;
-	log.dsn = r->status;
-	log.reply = text;
 	log.time = when;
 	mail.status = r->action.ptr != NULL ? r->action : literal("failed");
 	mail.original_recipient = r->original_recipient;

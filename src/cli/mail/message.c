@@ -448,6 +448,34 @@ static int read_wrapped(struct walk *w)
 }
 
 /*
+ * A report whose MIME structure was lost (a notice forwarded or copied as
+ * plain text): the delivery-status fields follow the notice in the same
+ * text, from a line that opens with "Reporting-MTA:" (RFC 3464 s2.2.2: every
+ * report has one) to the returned message.  Read as a report part is, when
+ * the fields name a recipient (Final-Recipient).
+ */
+static void read_inline_report(smtpclass_span notice, struct mail_store *store,
+                               struct mail_report *report)
+{
+	static const char marker[] = "reporting-mta:";
+	const size_t n = sizeof(marker) - 1;
+
+	for (size_t i = 0; notice.ptr != NULL && i + n <= notice.len; i++) {
+		if ((i == 0 || notice.ptr[i - 1] == '\n') &&
+		    strncasecmp(notice.ptr + i, marker, n) == 0) {
+			dsn_parse(notice.ptr + i, notice.len - i, store, report);
+			/* Other notices list "Reporting-MTA:" among their own
+			 * details (MailMarshal): a report names a recipient. */
+			for (size_t k = 0; k < report->count; k++)
+				if (report->recipients[k].recipient.ptr != NULL)
+					return;
+			memset(report, 0, sizeof(*report));
+			return;
+		}
+	}
+}
+
+/*
  * What the message is.  A report part decides; else a notice layout; a
  * message from a mailer daemon or with a bounce subject whose notice names
  * no recipient gets the returned message's To.  Only a message with no
@@ -463,6 +491,8 @@ static void decide(struct walk *w, int signs, int autoreply)
 		out->layout = "feedback";
 		return;
 	}
+	if (out->report.count == 0)
+		read_inline_report(out->notice, w->store, &out->report);
 	if (out->report.count > 0) {
 		out->kind = MAIL_FAILURE;
 		out->layout = "rfc3464";

@@ -821,24 +821,67 @@ static void test_delays_refused(void **state)
 
 /* ---- Warnings ------------------------------------------------------------------ */
 
-/* A connection event as the scanner reports it (test_logscan checks the
- * scanner): status NONE, the event's kind, the peer's address, the command. */
+/* A record of an event as the scanner reports it (test_logscan checks the
+ * scanner): status NONE, the event's kind, a Postfix time stamp; the caller
+ * fills in the event's own fields and adds it. */
+static void event_record(struct test_record *t, int kind, const char *time)
+{
+	memset(t, 0, sizeof(*t));
+	t->log.mta = SMTPCLASS_MTA_POSTFIX;
+	t->log.time = span_of(time);
+	t->log.event = kind;
+	t->record.source = "test";
+	t->record.line = 1;
+	t->record.reply = &t->reply;
+	t->record.result = &t->result;
+	t->record.log = &t->log;
+}
+
+/* A connection event: the peer's address and the command. */
 static void add_event(struct summary *s, int kind, const char *relay, const char *command)
 {
 	struct test_record t;
 
-	memset(&t, 0, sizeof(t));
-	t.log.mta = SMTPCLASS_MTA_POSTFIX;
-	t.log.time = span_of("May 11 04:02:33");
+	event_record(&t, kind, "May 11 04:02:33");
 	t.log.relay = span_of(relay);
 	t.log.command = span_of(command);
-	t.log.event = kind;
-	t.record.source = "test";
-	t.record.line = 1;
-	t.record.reply = &t.reply;
-	t.record.result = &t.result;
-	t.record.log = &t.log;
 	summary_add(s, &t.record);
+}
+
+/* The summary's JSON merged into an empty summary writes the same JSON. */
+static void assert_merges_back(const char *json, size_t len)
+{
+	struct summary *merged = summary_create(0);
+	size_t offset;
+	char error[256], *again;
+
+	assert_non_null(merged);
+	if (summary_merge_json(merged, json, len, &offset, error, sizeof(error)) != 0)
+		fail_msg("byte %zu: %s", offset, error);
+	again = json_of(merged, NULL);
+	assert_string_equal(again, json);
+	free(again);
+	summary_free(merged);
+}
+
+/* The JSON with the byte after the first `at` set to `digit` is refused by
+ * --merge with an error that says `why`. */
+static void assert_refused_with(const char *json, const char *at, char digit, const char *why)
+{
+	struct summary *bad = summary_create(0);
+	size_t offset;
+	char error[256], *doc = strdup(json), *where;
+
+	assert_non_null(bad);
+	assert_non_null(doc);
+	where = strstr(doc, at);
+	assert_non_null(where);
+	where[strlen(at)] = digit;
+	assert_int_equal(summary_merge_json(bad, doc, strlen(doc), &offset, error, sizeof(error)),
+	                 -1);
+	assert_contains(error, why);
+	free(doc);
+	summary_free(bad);
 }
 
 /* Events are no records: counted by kind and in their tables, shown in the
@@ -846,10 +889,9 @@ static void add_event(struct summary *s, int kind, const char *relay, const char
  * table counts pass their kind's total is refused. */
 static void test_warnings(void **state)
 {
-	struct summary *s = summary_create(0), *merged = summary_create(0),
-	               *bad = summary_create(0);
-	size_t len, offset;
-	char error[256], *json, *text, *again, *doc, *at;
+	struct summary *s = summary_create(0);
+	size_t len;
+	char *json, *text;
 
 	(void)state;
 	assert_non_null(s);
@@ -871,25 +913,12 @@ static void test_warnings(void **state)
 	text = text_of(s, 0);
 	assert_contains(text, "Warnings: 3 failed SMTP AUTH, 1 failed TLS handshakes, 2 lost "
 	                      "connections, 1 timeouts");
-	if (summary_merge_json(merged, json, len, &offset, error, sizeof(error)) != 0)
-		fail_msg("byte %zu: %s", offset, error);
-	again = json_of(merged, NULL);
-	assert_string_equal(again, json);
-
-	doc = strdup(json);
-	assert_non_null(doc);
-	at = strstr(doc, "\"count\": 2, \"error\": 0}");
-	assert_non_null(at);
-	at[9] = '5'; /* 5 failed logins of one client, of 3 in all */
-	assert_int_equal(summary_merge_json(bad, doc, strlen(doc), &offset, error, sizeof(error)),
-	                 -1);
-	assert_contains(error, "a count above its kind's total");
-	free(doc);
-	free(again);
+	assert_merges_back(json, len);
+	/* 5 failed logins of one client, of 3 in all */
+	assert_refused_with(json, "\"client\": \"203.0.113.42\", \"count\": ", '5',
+	                    "a count above its kind's total");
 	free(text);
 	free(json);
-	summary_free(bad);
-	summary_free(merged);
 	summary_free(s);
 }
 
@@ -899,18 +928,10 @@ static void add_queued(struct summary *s, const char *queue_id, const char *send
 {
 	struct test_record t;
 
-	memset(&t, 0, sizeof(t));
-	t.log.mta = SMTPCLASS_MTA_POSTFIX;
-	t.log.time = span_of("Oct 10 15:59:28");
+	event_record(&t, SMTPCLASS_EVENT_QUEUED, "Oct 10 15:59:28");
 	t.log.queue_id = span_of(queue_id);
 	t.log.sender = span_of(sender);
 	t.log.size = span_of(size);
-	t.log.event = SMTPCLASS_EVENT_QUEUED;
-	t.record.source = "test";
-	t.record.line = 1;
-	t.record.reply = &t.reply;
-	t.record.result = &t.result;
-	t.record.log = &t.log;
 	summary_add(s, &t.record);
 }
 
@@ -920,12 +941,12 @@ static void add_queued(struct summary *s, const char *queue_id, const char *send
  * document's messages is refused. */
 static void test_senders(void **state)
 {
-	struct summary *s = summary_create(0), *merged = summary_create(0),
-	               *bad = summary_create(0);
-	size_t len, offset;
-	char error[256], *json, *text, *again, *doc, *at;
+	struct summary *s = summary_create(0);
+	size_t len;
+	char *json, *text;
 
 	(void)state;
+	assert_non_null(s);
 	add_queued(s, "C6E0DDB74006", "test@example.com", "309891");
 	add_queued(s, "C6E0DDB74006", "test@example.com", "309891"); /* again: not counted */
 	add_queued(s, "3D74ADB7400B", "other@example.com", "2140");
@@ -939,25 +960,11 @@ static void test_senders(void **state)
 	assert_contains(json, "{\"domain\": \"example.com\", \"messages\": 2, \"bytes\": 312031");
 	text = text_of(s, 0);
 	assert_contains(text, "Queued messages: 3, 316.1 kB (average 105.3 kB, largest 309.8 kB)");
-	if (summary_merge_json(merged, json, len, &offset, error, sizeof(error)) != 0)
-		fail_msg("byte %zu: %s", offset, error);
-	again = json_of(merged, NULL);
-	assert_string_equal(again, json);
-
-	doc = strdup(json);
-	assert_non_null(doc);
-	at = strstr(doc, "\"domain\": \"example.com\", \"messages\": 2");
-	assert_non_null(at);
-	at[strlen("\"domain\": \"example.com\", \"messages\": ")] = '7';
-	assert_int_equal(summary_merge_json(bad, doc, strlen(doc), &offset, error, sizeof(error)),
-	                 -1);
-	assert_contains(error, "a count above the document's");
-	free(doc);
-	free(again);
+	assert_merges_back(json, len);
+	assert_refused_with(json, "\"domain\": \"example.com\", \"messages\": ", '7',
+	                    "a count above the document's");
 	free(text);
 	free(json);
-	summary_free(bad);
-	summary_free(merged);
 	summary_free(s);
 }
 

@@ -152,6 +152,16 @@ static int read_member_count(struct merge *m, size_t object, const char *name,
 	return read_count(m, token, name, value);
 }
 
+/* A required number member that is not a count of records (bytes,
+ * milliseconds, events): present, a whole number, at most COUNT_MAX. */
+static int read_member_number(struct merge *m, size_t object, const char *name,
+                              unsigned long long *value)
+{
+	if (required(m, object, name, J_NUMBER) == JSON_NONE)
+		return -1;
+	return read_number(m, member(m, object, name), name, 0, value);
+}
+
 /* Adds an object of name-to-count (reasons, actions, ...) to counts (NULL:
  * only checked); *sum is the sum of its counts. */
 static int merge_name_counts(struct merge *m, size_t object, const char *what,
@@ -240,10 +250,8 @@ static int read_delays(struct merge *m, size_t object, unsigned long long most_d
 	    read_member_count(m, object, "delivered", &d->count) != 0)
 		return -1;
 	buckets = required(m, object, "buckets", J_OBJECT);
-	if (buckets == JSON_NONE || required(m, object, "total_ms", J_NUMBER) == JSON_NONE ||
-	    read_number(m, member(m, object, "total_ms"), "total_ms", 0, &d->total_ms) != 0 ||
-	    required(m, object, "max_ms", J_NUMBER) == JSON_NONE ||
-	    read_number(m, member(m, object, "max_ms"), "max_ms", 0, &d->max_ms) != 0)
+	if (buckets == JSON_NONE || read_member_number(m, object, "total_ms", &d->total_ms) != 0 ||
+	    read_member_number(m, object, "max_ms", &d->max_ms) != 0)
 		return -1;
 	if (d->count > most_delivered)
 		return merge_fail(m, object, "delays", "more deliveries than the document allows");
@@ -734,10 +742,8 @@ static int merge_warning_table(struct merge *m, size_t object, const char *count
 			return -1;
 		name_token = required(m, i, name_key, J_STRING);
 		/* events, not records: bounded by their kind's total below */
-		if (name_token == JSON_NONE || required(m, i, "count", J_NUMBER) == JSON_NONE ||
-		    read_number(m, member(m, i, "count"), "count", 0, &count) != 0 ||
-		    required(m, i, "error", J_NUMBER) == JSON_NONE ||
-		    read_number(m, member(m, i, "error"), "error", 0, &error) != 0)
+		if (name_token == JSON_NONE || read_member_number(m, i, "count", &count) != 0 ||
+		    read_member_number(m, i, "error", &error) != 0)
 			return -1;
 		if (kind == 0) {
 			size_t event = required(m, i, "event", J_STRING);
@@ -785,12 +791,9 @@ static int merge_sender_table(struct merge *m, size_t object, const char *count_
 		if (expect(m, i, J_OBJECT, list_key) != 0)
 			return -1;
 		name_token = required(m, i, name_key, J_STRING);
-		if (name_token == JSON_NONE || required(m, i, "messages", J_NUMBER) == JSON_NONE ||
-		    read_number(m, member(m, i, "messages"), "messages", 0, &count) != 0 ||
-		    required(m, i, "bytes", J_NUMBER) == JSON_NONE ||
-		    read_number(m, member(m, i, "bytes"), "bytes", 0, &size) != 0 ||
-		    required(m, i, "error", J_NUMBER) == JSON_NONE ||
-		    read_number(m, member(m, i, "error"), "error", 0, &error) != 0)
+		if (name_token == JSON_NONE || read_member_number(m, i, "messages", &count) != 0 ||
+		    read_member_number(m, i, "bytes", &size) != 0 ||
+		    read_member_number(m, i, "error", &error) != 0)
 			return -1;
 		if (count > messages || size > bytes || error > count)
 			return merge_fail(m, i, list_key, "a count above the document's");
@@ -814,12 +817,9 @@ static int merge_senders(struct merge *m, size_t root)
 	if (object == JSON_NONE)
 		return 0;
 	if (expect(m, object, J_OBJECT, "senders") != 0 ||
-	    required(m, object, "messages", J_NUMBER) == JSON_NONE ||
-	    read_number(m, member(m, object, "messages"), "messages", 0, &messages) != 0 ||
-	    required(m, object, "bytes", J_NUMBER) == JSON_NONE ||
-	    read_number(m, member(m, object, "bytes"), "bytes", 0, &bytes) != 0 ||
-	    required(m, object, "largest", J_NUMBER) == JSON_NONE ||
-	    read_number(m, member(m, object, "largest"), "largest", 0, &largest) != 0)
+	    read_member_number(m, object, "messages", &messages) != 0 ||
+	    read_member_number(m, object, "bytes", &bytes) != 0 ||
+	    read_member_number(m, object, "largest", &largest) != 0)
 		return -1;
 	if (largest > bytes || (messages == 0 && bytes > 0))
 		return merge_fail(m, object, "senders", "a largest message above the bytes");

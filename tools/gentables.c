@@ -1091,6 +1091,50 @@ static void write_log_events(FILE *out)
 		fprintf(out, "] = {log_event_rows_%d, %d},\n", i, count);
 	}
 	fputs("};\n\n", out);
+	/* For each MTA and first byte of a message, the bit set of the MTA's rows
+	 * (bit k: its k-th row) that may match a message opening with that
+	 * byte: a literal's first byte, or every byte {queue} or {word} takes. */
+	fputs("const unsigned int sc_log_event_first[SMTPCLASS_MTA_COUNT][256] = {\n", out);
+	for (int i = 0; i < log_events.row_count; i++) {
+		unsigned int mask[256] = {0};
+		int first = 1, k = 0;
+
+		for (int j = 0; j < i; j++)
+			first &=
+			    strcmp(log_events.rows[j].fields[1], log_events.rows[i].fields[1]) != 0;
+		if (!first)
+			continue;
+		for (int j = i; j < log_events.row_count; j++) {
+			const char *form = log_events.rows[j].fields[3];
+
+			if (strcmp(log_events.rows[j].fields[1], log_events.rows[i].fields[1]) != 0)
+				continue;
+			if (k >= 32)
+				fail(log_events.path, log_events.rows[j].line,
+				     "more than 32 forms for one MTA");
+			for (int c = 0; c < 256; c++) {
+				int takes;
+
+				if (strncmp(form, "{queue}", 7) == 0)
+					takes = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+					        (c >= '0' && c <= '9') || c == '-';
+				else if (strncmp(form, "{word}", 6) == 0)
+					takes = c != ' ';
+				else
+					takes = c == (unsigned char)form[0];
+				if (takes)
+					mask[c] |= 1u << k;
+			}
+			k++;
+		}
+		fputs("\t[SMTPCLASS_MTA_", out);
+		put_upper(out, log_events.rows[i].fields[1]);
+		fputs("] = {", out);
+		for (int c = 0; c < 256; c++)
+			fprintf(out, "%s%uu", c > 0 ? ", " : "", mask[c]);
+		fputs("},\n", out);
+	}
+	fputs("};\n\n", out);
 }
 
 static const char *const placeholder_names[] = {NULL, "host", "address", "stage", "reply", "skip"};

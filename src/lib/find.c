@@ -468,22 +468,6 @@ static void set_result(smtpclass_found *out, const struct sc_wrapper_row *row,
 	}
 }
 
-/* Index of the lowest set bit of a non-zero mask: the next row to try. */
-static int lowest_bit(unsigned long long mask)
-{
-#if defined(__GNUC__)
-	return __builtin_ctzll(mask);
-#else
-	int i = 0;
-
-	while (!(mask & 1)) {
-		mask >>= 1;
-		i++;
-	}
-	return i;
-#endif
-}
-
 /* Whether the literal may be at q as far as its second byte tells: the
  * first-byte table picked the row, and most rows it picks fail on the next
  * byte, before match_row() clears its match. */
@@ -563,7 +547,7 @@ int smtpclass_find_reply(const char *input, size_t len, smtpclass_found *out)
 		    (q > p && is_alnum((unsigned char)*q) && is_alnum((unsigned char)q[-1])))
 			continue;
 		for (; rows != 0; rows &= rows - 1) {
-			int i = lowest_bit(rows);
+			int i = sc_lowest_bit(rows);
 			struct match m;
 
 			if (!second_byte_may_match(&sc_wrappers[i].ops[sc_wrappers[i].anchor], q,

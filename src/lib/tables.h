@@ -167,6 +167,26 @@ struct sc_log_event_mta {
 	int count;
 };
 extern const struct sc_log_event_mta sc_log_event_mtas[SMTPCLASS_MTA_COUNT];
+/* [mta][first byte of the message]: bit k set when the MTA's k-th row may
+ * match a message that opens with that byte (so most lines try no form). */
+extern const unsigned int sc_log_event_first[SMTPCLASS_MTA_COUNT][256];
+
+/* Index of the lowest set bit of a non-zero mask: the next row to try of
+ * the bit sets above (wrappers, events). */
+static inline int sc_lowest_bit(unsigned long long mask)
+{
+#if defined(__GNUC__)
+	return __builtin_ctzll(mask);
+#else
+	int i = 0;
+
+	while (!(mask & 1)) {
+		mask >>= 1;
+		i++;
+	}
+	return i;
+#endif
+}
 extern const int sc_log_event_count;
 
 /* data/stage-phrases.tsv, longest phrase first. */

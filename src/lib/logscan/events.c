@@ -53,18 +53,11 @@ static const char *last_literal(const char *p, const char *end, const char *lite
 	}
 }
 
-static int is_command_byte(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-}
-
-/* Postfix (hex, or the long form's base 52 and 'z'), Sendmail and Exim
- * (base 62 with '-') queue ids. */
-static int is_queue_id_byte(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '-';
-}
+/* {command}: capitals, digits and '-'. */
+#define COMMAND_BYTES (BYTE_UPPER | BYTE_DIGIT | BYTE_DASH)
+/* {queue}: Postfix (hex, or the long form's base 52 and 'z'), Sendmail and
+ * Exim (base 62 with '-') queue ids. */
+#define QUEUE_ID_BYTES (BYTE_UPPER | BYTE_LOWER | BYTE_DIGIT | BYTE_DASH)
 
 static int is_ip_byte(char c)
 {
@@ -126,12 +119,17 @@ static int match_form(const struct sc_log_event_row *row, const char *p, const c
 		case SC_EVENT_WORD:
 		case SC_EVENT_SIZE:
 		case SC_EVENT_QUEUE:
-			while (p < end &&
-			       (piece->kind == SC_EVENT_WORD      ? *p != ' '
-			        : piece->kind == SC_EVENT_COMMAND ? is_command_byte(*p)
-			        : piece->kind == SC_EVENT_QUEUE   ? is_queue_id_byte(*p)
-			                                          : *p >= '0' && *p <= '9'))
-				p++;
+			if (piece->kind == SC_EVENT_WORD) {
+				while (p < end && *p != ' ')
+					p++;
+			} else {
+				unsigned classes = piece->kind == SC_EVENT_COMMAND ? COMMAND_BYTES
+				                   : piece->kind == SC_EVENT_QUEUE ? QUEUE_ID_BYTES
+				                                                   : BYTE_DIGIT;
+
+				while (p < end && byte_is(*p, classes))
+					p++;
+			}
 			if (p == start)
 				return 0;
 			if (piece->kind == SC_EVENT_COMMAND)
@@ -187,17 +185,18 @@ static int match_form(const struct sc_log_event_row *row, const char *p, const c
 int sc_scan_event(smtpclass_mta mta, const char *p, const char *end, smtpclass_log_record *out)
 {
 	const struct sc_log_event_mta *forms;
+	unsigned int candidates;
 
-	if ((unsigned)mta >= SMTPCLASS_MTA_COUNT)
+	if ((unsigned)mta >= SMTPCLASS_MTA_COUNT || p >= end)
 		return 0;
 	forms = &sc_log_event_mtas[mta];
-	for (int k = 0; k < forms->count; k++) {
+	/* most lines can open none of the MTA's forms: one load says so */
+	candidates = sc_log_event_first[mta][(unsigned char)*p];
+	while (candidates != 0) {
+		int k = sc_lowest_bit(candidates);
 		const struct sc_log_event_row *row = &sc_log_events[forms->rows[k]];
-		const struct sc_event_piece *first = &row->pieces[0];
 
-		/* most lines differ from a form in its first byte */
-		if (first->kind == SC_EVENT_LITERAL && (p >= end || *p != first->text[0]))
-			continue;
+		candidates &= candidates - 1;
 		if (match_form(row, p, end, out)) {
 			out->mta = mta;
 			out->status = SMTPCLASS_STATUS_NONE;

@@ -496,8 +496,9 @@ smtpclass_verdict smtpclass_classify(const smtpclass_reply *reply, const smtpcla
 	}
 	/* a stage remap below renames the reason; the evidence stays what it was */
 	sc_set_evidence(out, evidence_of(reply, out, digits_kind, digits_reason));
-	/* A stage renames the reason of a failure; a 2xx or 3xx keeps its rule. */
-	if (explains_failure(out->verdict))
+	/* A stage renames the reason of a failure; a 2xx or 3xx keeps its rule,
+	 * and a provider rule its reason (data/stage-reasons.tsv). */
+	if (explains_failure(out->verdict) && out->rule_kind != SMTPCLASS_RULE_PROVIDER)
 		rename_by_stage(reply, options->stage, out, &action);
 	/* The class of the verdict may fix the reason and action of every
 	 * result, whatever decided (a 2xx: delivered, none; a 3xx: continue). */

@@ -326,6 +326,14 @@ usage_error describe-explain --describe 550 --explain
 usage_error list-exit-status --list-mtas -e
 check describe-rules-apply 0 "$(status_of "$bin" --no-site-rules --stage=rcpt --describe 552)"
 check describe-stage "reason:     exceedlimit: A limit was exceeded (recipient's size limit, too many recipients)." "$("$bin" --stage=rcpt --describe 552 | grep '^reason:')"
+# data/stage-reasons.tsv: after DATA "user unknown" is a filter speaking,
+# unless the server says X.1.1 itself or a provider documents the reply
+# (Yahoo answers an unknown account after the message).
+reason_at() { "$bin" --no-site-rules --fields=reason --stage="$1" -r "$2"; }
+check stage-eod-user-unknown filtered "$(reason_at eod '550 User unknown')"
+check stage-eod-x11-kept userunknown "$(reason_at eod '550 5.1.1 <bob@example.com>: User unknown')"
+check stage-eod-provider-kept userunknown "$(reason_at eod "554 delivery error: dd This user doesn't have a yahoo.com account (testing123@yahoo.com) [-5] - mta123.mail.mud.yahoo.com")"
+check stage-mail-x11-sender rejected "$(reason_at mail '550 5.1.1 <bob@example.com>: User unknown')"
 data_rows reasons.tsv | awk -F'\t' '{ printf "%-18s %s\n", $1, $4 }' >"$tmp/want"
 check_file list-reasons-are-data "$tmp/want" "$here/expected/list-reasons.txt"
 data_rows actions.tsv | awk -F'\t' '{ printf "%-18s %s\n", $1, $3 }' >"$tmp/want"

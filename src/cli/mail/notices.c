@@ -310,8 +310,19 @@ static void note_recipient(struct mail_report *report, int from_dsn, smtpclass_s
 	r->diagnostic = kept;
 }
 
-/* A recipient's failure: the text after its address, or, when nothing
- * follows it (Lotus Notes, some Japanese carriers), the lines before it. */
+/* Whether the reply finder finds a reply code in text[0..len). */
+static int has_reply(const char *text, size_t len)
+{
+	smtpclass_found found;
+
+	return len > 0 && smtpclass_find_reply(text, len, &found) == 1;
+}
+
+/* A recipient's failure: the text after its address, or the lines before
+ * it when nothing follows it (Lotus Notes, some Japanese carriers) or when
+ * only they hold a reply (MailMarshal states the reply once, "Could not be
+ * delivered because of 550 5.1.1 User unknown", then "The following
+ * recipients were affected:" and its own details). */
 static void note_failure(struct mail_report *report, int from_dsn, smtpclass_span address,
                          const char *text, size_t len, const char *before, size_t before_len,
                          struct mail_store *store)
@@ -322,7 +333,8 @@ static void note_failure(struct mail_report *report, int from_dsn, smtpclass_spa
 	                       text[blank] == '\r' || text[blank] == ':' || text[blank] == '>' ||
 	                       text[blank] == '.' || text[blank] == '-'))
 		blank++;
-	if (blank == len && before_len > 0)
+	if (before_len > 0 &&
+	    (blank == len || (!has_reply(text, len) && has_reply(before, before_len))))
 		note_recipient(report, from_dsn, address, before, before_len, store);
 	else
 		note_recipient(report, from_dsn, address, text, len, store);

@@ -74,7 +74,7 @@ const struct sc_rule *sc_rules_match_where(const struct sc_automaton *a,
                                            int bare_only)
 {
 	struct found found;
-	uint32_t state = 0;
+	uint32_t state = 0, remembered;
 	int best = -1;
 	const unsigned char *byte_class = a->byte_class;
 	const uint32_t emit_from = a->emit_from;
@@ -82,6 +82,7 @@ const struct sc_rule *sc_rules_match_where(const struct sc_automaton *a,
 	if (a->rule_count == 0)
 		return NULL;
 	found.count = 0;
+	remembered = UINT32_MAX;
 	for (size_t i = 0; i < reply->segment_count; i++) {
 		const unsigned char *p = (const unsigned char *)reply->segments[i].ptr;
 		const unsigned char *end = p + reply->segments[i].len;
@@ -91,8 +92,13 @@ const struct sc_rule *sc_rules_match_where(const struct sc_automaton *a,
 		state = move_of(a, state, byte_class[' ']);
 		for (; p < end; p++) {
 			state = move_of(a, state, byte_class[*p]);
-			if (state >= emit_from)
+			/* The state remembered last has its chain in found already
+			 * (a run of one byte through nested phrases stays in one
+			 * emitting state): no call per byte for it. */
+			if (state >= emit_from && state != remembered) {
 				remember_chain(&found, a, state);
+				remembered = state;
+			}
 		}
 	}
 	for (int i = 0; i < found.count; i++) {

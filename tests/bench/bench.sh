@@ -480,12 +480,17 @@ case " $cases " in
 esac
 # Adversarial bounds (issue 20): nested site rules keep matching linear, and
 # a domain table that replaces an entry on most records stays near the cost
-# of a plain summary.
+# of a plain summary.  The nested rules do the same work per byte as the
+# plain run (callgrind: 215M against 219M instructions on the whole file),
+# but every step of theirs follows an explicit cell, so each byte waits for
+# the load of the one before, while the plain run's steps fall back to the
+# root, which the processor guesses ahead: 40%, not the 50% first chosen
+# (measured 46-52%), is what a linear matcher on this machine keeps.
 # shellcheck disable=SC2154 # set by the eval in the table loop
 rules_mbps=$mbps_adv_rules_rules plain_mbps=$mbps_adv_rules_text
 ok=0
-[ $((rules_mbps * 100)) -ge $((plain_mbps * 50)) ] && ok=1
-check $ok "smtpclass --rules=NESTED on 60 KB lines of a's >= 50% of smtpclass FILE on them: $(fixed "$rules_mbps" 1) vs $(fixed "$plain_mbps" 1) MB/s"
+[ $((rules_mbps * 100)) -ge $((plain_mbps * 40)) ] && ok=1
+check $ok "smtpclass --rules=NESTED on 60 KB lines of a's >= 40% of smtpclass FILE on them: $(fixed "$rules_mbps" 1) vs $(fixed "$plain_mbps" 1) MB/s"
 case " $cases " in
 *" summary "*)
 	# shellcheck disable=SC2154 # set by the eval in the table loop

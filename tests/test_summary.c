@@ -694,6 +694,19 @@ static void test_delay_buckets(void **state)
 		assert_int_equal(delay_bucket_at(floor + 1), DELAY_BUCKETS);
 	}
 	assert_int_equal(delay_bucket(DELAY_MAX_MS), DELAY_BUCKETS - 1);
+	assert_int_equal(delay_bucket(~0ULL), DELAY_BUCKETS - 1);
+	/* delay_bucket() computes what a search of the floors finds: every ms
+	 * up to 2^20, then a spread of larger ones */
+	for (unsigned long long ms = 0; ms < (1ULL << 40);
+	     ms = ms < (1u << 20) ? ms + 1 : ms * 9 / 8) {
+		size_t want = 0;
+
+		while (want + 1 < DELAY_BUCKETS && delay_bucket_floor(want + 1) <= ms)
+			want++;
+		if (delay_bucket(ms) != want)
+			fail_msg("delay_bucket(%llu) = %zu, the floors say %zu", ms,
+			         delay_bucket(ms), want);
+	}
 
 	memset(&d, 0, sizeof(d));
 	assert_int_equal(delay_percentile_ms(&d, 950), 0);

@@ -182,6 +182,41 @@ static int match_form(const struct sc_log_event_row *row, const char *p, const c
 	return 1;
 }
 
+/*
+ * Whether a form that opens with a queue id, a command or a word may match
+ * at p.  Most
+ * lines of a queue-id log ("QUEUEID: client=...", "QUEUEID: removed") fail
+ * here, before match_form() sets anything up: the run, then up to four
+ * bytes of the literal after it (": from=<" and ": client=" share two).
+ * Other forms: 1.
+ */
+static int may_match(const struct sc_log_event_row *row, const char *p, const char *end)
+{
+	const struct sc_event_piece *run = &row->pieces[0], *literal = &row->pieces[1];
+	size_t n;
+
+	if (row->piece_count < 2 || literal->kind != SC_EVENT_LITERAL || literal->len < 2)
+		return 1;
+	if (run->kind == SC_EVENT_QUEUE || run->kind == SC_EVENT_COMMAND) {
+		unsigned classes = run->kind == SC_EVENT_QUEUE ? QUEUE_ID_BYTES : COMMAND_BYTES;
+
+		while (p < end && byte_is(*p, classes))
+			p++;
+	} else if (run->kind == SC_EVENT_WORD) {
+		while (p < end && *p != ' ')
+			p++;
+	} else {
+		return 1;
+	}
+	n = literal->len < 4 ? literal->len : 4;
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != literal->text[i])
+			return 0;
+	return 1;
+}
+
 int sc_scan_event(smtpclass_mta mta, const char *p, const char *end, smtpclass_log_record *out)
 {
 	const struct sc_log_event_mta *forms;
@@ -197,7 +232,7 @@ int sc_scan_event(smtpclass_mta mta, const char *p, const char *end, smtpclass_l
 		const struct sc_log_event_row *row = &sc_log_events[forms->rows[k]];
 
 		candidates &= candidates - 1;
-		if (match_form(row, p, end, out)) {
+		if (may_match(row, p, end) && match_form(row, p, end, out)) {
 			out->mta = mta;
 			out->status = SMTPCLASS_STATUS_NONE;
 			out->event = (int)row->kind;

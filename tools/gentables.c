@@ -980,6 +980,16 @@ static void write_stage_phrases(FILE *out)
 	fprintf(out, "};\nconst int sc_stage_phrase_count = %d;\n\n", stage_phrases.row_count);
 }
 
+/* Whether row i of data/log-events.tsv is the first of its MTA: the tables
+ * per MTA are written once, from their first row. */
+static int first_of_its_mta(int i)
+{
+	for (int j = 0; j < i; j++)
+		if (strcmp(log_events.rows[j].fields[1], log_events.rows[i].fields[1]) == 0)
+			return 0;
+	return 1;
+}
+
 /* data/log-events.tsv: each form split into its pieces (literal text and
  * the placeholders, by their enum names, which the compiler checks against
  * tables.h) so that the scanner reads no form text per line; checked: known
@@ -1061,12 +1071,7 @@ static void write_log_events(FILE *out)
 	fprintf(out, "};\nconst int sc_log_event_count = %d;\n\n", log_events.row_count);
 	/* each MTA's rows, in file order, so a line tries only its MTA's */
 	for (int i = 0; i < log_events.row_count; i++) {
-		int first = 1;
-
-		for (int j = 0; j < i; j++)
-			first &=
-			    strcmp(log_events.rows[j].fields[1], log_events.rows[i].fields[1]) != 0;
-		if (!first)
+		if (!first_of_its_mta(i))
 			continue;
 		fprintf(out, "static const unsigned char log_event_rows_%d[] = {", i);
 		for (int j = i; j < log_events.row_count; j++)
@@ -1076,12 +1081,9 @@ static void write_log_events(FILE *out)
 	}
 	fputs("const struct sc_log_event_mta sc_log_event_mtas[SMTPCLASS_MTA_COUNT] = {\n", out);
 	for (int i = 0; i < log_events.row_count; i++) {
-		int first = 1, count = 0;
+		int count = 0;
 
-		for (int j = 0; j < i; j++)
-			first &=
-			    strcmp(log_events.rows[j].fields[1], log_events.rows[i].fields[1]) != 0;
-		if (!first)
+		if (!first_of_its_mta(i))
 			continue;
 		for (int j = i; j < log_events.row_count; j++)
 			count +=
@@ -1097,12 +1099,9 @@ static void write_log_events(FILE *out)
 	fputs("const unsigned int sc_log_event_first[SMTPCLASS_MTA_COUNT][256] = {\n", out);
 	for (int i = 0; i < log_events.row_count; i++) {
 		unsigned int mask[256] = {0};
-		int first = 1, k = 0;
+		int k = 0;
 
-		for (int j = 0; j < i; j++)
-			first &=
-			    strcmp(log_events.rows[j].fields[1], log_events.rows[i].fields[1]) != 0;
-		if (!first)
+		if (!first_of_its_mta(i))
 			continue;
 		for (int j = i; j < log_events.row_count; j++) {
 			const char *form = log_events.rows[j].fields[3];

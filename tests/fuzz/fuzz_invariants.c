@@ -304,7 +304,14 @@ void fuzz_check_result(const smtpclass_reply *reply, const smtpclass_options *op
 		FUZZ_CHECK(result->reason == delivered);
 		FUZZ_CHECK(result->action == none);
 	}
-	/* Recipients are accepted at RCPT: after DATA "unknown" is a filter. */
-	if (options->stage == SMTPCLASS_STAGE_DATA || options->stage == SMTPCLASS_STAGE_EOD)
-		FUZZ_CHECK(result->reason != userunknown);
+	/* Recipients are accepted at RCPT: after DATA "unknown" is a filter,
+	 * unless the reply's own code says X.1.1 (data/stage-reasons.tsv
+	 * kept_by) or a provider rule decided (a provider's reply keeps its
+	 * reason at any stage). */
+	if ((options->stage == SMTPCLASS_STAGE_DATA || options->stage == SMTPCLASS_STAGE_EOD) &&
+	    result->reason == userunknown)
+		FUZZ_CHECK(kind == SMTPCLASS_RULE_PROVIDER ||
+		           (reply->enhanced_class != 0 && reply->enhanced_subject == 1 &&
+		            reply->enhanced_detail == 1 &&
+		            !(reply->flags & SMTPCLASS_REPLY_ENHANCED_LATE)));
 }

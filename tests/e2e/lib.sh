@@ -116,14 +116,18 @@ e2e_wait_file() {
 	done
 }
 
-# Starts the responder: e2e_start_responder RESPONDER SCRIPT DOMAINS ADDRESS WORKDIR.
+# Starts the responder:
+# e2e_start_responder RESPONDER SCRIPT DOMAINS ADDRESS WORKDIR [MAILDIR].
 # Listens on every port of DOMAINS that is not marked "closed"; sets
-# responder_pid.  The responder ends itself after 300 seconds in any case.
+# responder_pid.  With MAILDIR, the bounces it accepts (null sender) are
+# kept in MAILDIR/mbox and MAILDIR/Maildir (responder -m).  The responder
+# ends itself after 300 seconds in any case.
 e2e_start_responder() {
 	ports=$(awk -F '\t' '!/^#/ && NF >= 2 && $3 != "closed" { gsub(",", "\n", $2); print $2 }' "$3" |
 		sort -u)
 	# shellcheck disable=SC2086 # one argument per port
-	"$1" -a "$4" -s "$2" -r "$5/responder.ready" -t 300 $ports 2>"$5/responder.log" &
+	"$1" -a "$4" -s "$2" -r "$5/responder.ready" -t 300 ${6:+-m "$6"} $ports \
+		2>"$5/responder.log" &
 	responder_pid=$!
 	e2e_wait_file "$5/responder.ready" 10 || e2e_fail "the responder did not start"
 }

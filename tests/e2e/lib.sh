@@ -141,11 +141,17 @@ e2e_stop_responder() {
 	fi
 }
 
-# Prints "SENDER RECIPIENT..." for each message of a cases file.
+# Prints "SENDER RECIPIENT..." for each message of a cases file; a SENDER
+# "<>" stays the null sender.
 e2e_messages() {
 	awk -F '\t' '
 		/^#/ || NF < 3 { next }
-		$1 != last { if (line != "") print line; line = $2 "@sender.test " $3; last = $1; next }
+		$1 != last {
+			if (line != "") print line
+			line = ($2 == "<>" ? "<>" : $2 "@sender.test") " " $3
+			last = $1
+			next
+		}
 		{ line = line " " $3 }
 		END { if (line != "") print line }' "$1"
 }
@@ -155,11 +161,27 @@ e2e_recipients() {
 	awk -F '\t' '!/^#/ && NF >= 3 { print $3 }' "$1"
 }
 
-# A small message; $1 is a serial number for the subject.
+# A small message; $1 is a serial number for the subject, $2 the sender
+# ("<>": an ordinary message from news@sender.test, sent with a null
+# sender), $3 the recipients.  Its body has a line that an mbox must quote
+# (a "From " line after a blank line, with a time: it looks like a
+# separator), one that mboxrd quotes once more and one that SMTP
+# dot-stuffs; the bounces return it, so the responder's mbox and Maildir
+# (-m) get all three.
+# Known gap of smtpclass, so not what the null-sender message says: from
+# postmaster@sender.test, the same ordinary message is read as a bounce
+# with one unnamed failed recipient and its body as the failure text,
+# because a daemon-like From: alone counts as a sign of a bounce
+# (src/cli/mail/message.c: decide(), recipient_from_returned()).
 e2e_message() {
-	printf 'From: <%s>\nTo: <%s>\nSubject: smtpclass end-to-end test %s\n' "$2" "$3" "$1"
+	from=$2
+	[ "$from" = "<>" ] && from=news@sender.test
+	printf 'From: <%s>\nTo: <%s>\nSubject: smtpclass end-to-end test %s\n' "$from" "$3" "$1"
 	printf 'Date: %s\nMessage-ID: <e2e.%s.%s@sender.test>\n\n' "$(date -R)" "$1" "$$"
-	printf 'This message goes to a scripted SMTP responder on the loopback interface.\n'
+	printf 'This message goes to a scripted SMTP responder on the loopback interface.\n\n'
+	printf 'From 09:00 UTC on, this line would open a message in an mbox if it were not quoted.\n'
+	printf '>From here on, a line that mboxrd quotes once more.\n'
+	printf '.A line that starts with a dot, which SMTP doubles on the wire.\n'
 }
 
 # e2e_remove_work DIR: removes the test's directory, or keeps it (and says

@@ -239,3 +239,49 @@ e2e_send_log_lines() {
 			-- "$sl_message" || e2e_fail "logger failed on line $e2e_lines"
 	done <"$sl_input"
 }
+
+# e2e_check_bounces SMTPCLASS DIR CASES EXPECTED: the bounce notices that the
+# MTA sent to the responder, kept by responder -m in DIR/mbox and
+# DIR/Maildir, read by smtpclass from both, and checked by bounces.awk
+# against EXPECTED (RECIPIENT KIND lines that the test took from the MTA's
+# log) and the responder's script.  First, independent of smtpclass, the
+# responder's copies: as many mbox entries as Maildir files, the body lines
+# of e2e_message quoted in the mbox (">From 09:00", ">>From here") and plain
+# in the Maildir, the dot-stuffed line with one dot in both.
+e2e_check_bounces() {
+	cb_smtpclass=$1
+	cb_dir=$2
+	cb_here=$(cd "$(dirname "$0")" && pwd)
+	[ -s "$cb_dir/mbox" ] || e2e_fail "no bounce reached the responder ($cb_dir/mbox)"
+	# grep -c exits 1 when it counts none, which set -e must not take.
+	cb_entries=$(grep -c '^From MAILER-DAEMON ' "$cb_dir/mbox" || true)
+	cb_files=$(find "$cb_dir/Maildir/new" -type f | wc -l)
+	[ "$cb_entries" -eq "$cb_files" ] ||
+		e2e_fail "$cb_entries messages in the mbox, $cb_files in the Maildir"
+	cb_maildir_lines=$(cat "$cb_dir/Maildir/new"/* | grep -c '^From 09:00 UTC on,' || true)
+	cb_mbox_lines=$(grep -c '^>From 09:00 UTC on,' "$cb_dir/mbox" || true)
+	if [ "$cb_maildir_lines" -eq 0 ] || [ "$cb_maildir_lines" -ne "$cb_mbox_lines" ] ||
+		grep -q '^From 09:00' "$cb_dir/mbox" ||
+		[ "$(cat "$cb_dir/Maildir/new"/* | grep -c '^>From here on,')" -ne "$cb_mbox_lines" ] ||
+		[ "$(grep -c '^>>From here on,' "$cb_dir/mbox")" -ne "$cb_mbox_lines" ]; then
+		e2e_fail "the responder's mbox does not quote the \"From \" lines that its Maildir has"
+	fi
+	if grep -q '^\.\.A line' "$cb_dir/mbox" "$cb_dir/Maildir/new"/* ||
+		[ "$(grep -c '^\.A line that starts' "$cb_dir/mbox")" -ne "$cb_mbox_lines" ]; then
+		e2e_fail "the responder did not undo SMTP's dot-stuffing"
+	fi
+	e2e_log "the responder kept $cb_entries messages with a null sender"
+
+	"$cb_smtpclass" --format=tsv --header "$cb_dir/mbox" >"$cb_dir/mbox.tsv" ||
+		e2e_fail "smtpclass exited with $? on the mbox"
+	"$cb_smtpclass" --format=tsv --header "$cb_dir/Maildir" >"$cb_dir/Maildir.tsv" ||
+		e2e_fail "smtpclass exited with $? on the Maildir"
+	if ! awk -F '\t' -f "$cb_here/bounces.awk" "$cb_here/replies.tsv" "$cb_here/domains.tsv" \
+		"$3" "$4" "$cb_dir/mbox.tsv" "$cb_dir/Maildir.tsv"; then
+		echo "--- smtpclass on $cb_dir/mbox ---"
+		cat "$cb_dir/mbox.tsv"
+		echo "--- smtpclass on $cb_dir/Maildir ---"
+		cat "$cb_dir/Maildir.tsv"
+		e2e_fail "smtpclass's records of the bounces disagree with the MTA and the responder"
+	fi
+}

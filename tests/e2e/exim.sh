@@ -16,6 +16,11 @@
 # exim-cases.tsv are submitted with exim -f (delivered at once), then the
 # deferred ones are retried after their retry time ran out ("retry timeout
 # exceeded"), and check.awk compares the log with smtpclass's records.
+# Exim's bounce notices for the failed addresses go to the responder too
+# (the router sends sender.test to its port), which keeps every message
+# with a null sender (-m) in an mbox and a Maildir; smtpclass reads both,
+# and bounces.awk checks that each address of a "**" line is there, with
+# the reply the responder's script failed it with, and nothing else is.
 # Not root: skipped (77).  SMTPCLASS_E2E_KEEP=1 keeps the directory.
 set -eu
 
@@ -131,7 +136,8 @@ chmod 644 "$work/exim.conf"
 	{ cat "$work/check.log"; e2e_fail "exim rejects the configuration"; }
 
 started=$(date +%s)
-e2e_start_responder "$responder" "$here/replies.tsv" "$here/domains.tsv" 127.0.0.1 "$work"
+e2e_start_responder "$responder" "$here/replies.tsv" "$here/domains.tsv" 127.0.0.1 "$work" \
+	"$work/bounces"
 
 e2e_messages "$cases" >"$work/messages"
 serial=0
@@ -206,4 +212,21 @@ if ! awk -F '\t' -f "$here/check.awk" "$cases" "$work/outcomes.tsv" "$work/recor
 	cat "$log"
 	e2e_fail "smtpclass disagrees with Exim"
 fi
+
+# The recipients Exim returned to their sender, from its own "**" lines:
+# "retry timeout exceeded" for those it deferred until the retry rule gave
+# up, another reason for those the responder refused for good.  Exim sends
+# its bounce notices (null sender) to sender.test through the same router,
+# so the responder kept (-m) each of them in $work/bounces.
+awk '
+	/^[0-9-]+ [0-9:]+ ([0-9]+ )?[0-9A-Za-z]+-[0-9A-Za-z]+-[0-9A-Za-z]+ \*\* / {
+		for (i = 1; i <= NF; i++)
+			if ($i == "**")
+				break
+		recipient = $(i + 1)
+		sub(/:$/, "", recipient)
+		kind = /retry timeout exceeded/ ? "expired" : "bounced"
+		printf "%s\t%s\n", recipient, kind
+	}' "$log" | sort >"$work/returned.tsv"
+e2e_check_bounces "$smtpclass" "$work/bounces" "$cases" "$work/returned.tsv"
 e2e_log "passed in $(($(date +%s) - started)) s"

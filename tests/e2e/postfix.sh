@@ -23,8 +23,14 @@
 # test domain to [127.0.0.1]:PORT of the responder, with DNS disabled.  It submits the
 # messages of postfix-cases.tsv with sendmail(1), waits until the queue
 # settles, lets the deferred messages expire, stops everything, and checks
-# the log with check.awk.  Not root: skipped (77).  SMTPCLASS_E2E_KEEP=1
-# keeps the temporary directory for a look.
+# the log with check.awk.  The bounce notices Postfix sends for the bounced
+# and expired recipients go to the responder too (sender.test has a port),
+# which keeps every message with a null sender (-m) in an mbox and a
+# Maildir; smtpclass reads both, and bounces.awk checks that each returned
+# recipient of the log is there, with the reply the responder's script
+# failed it with, and nothing else is (message 41 is an ordinary message
+# with a null sender: no bounce).  Not root: skipped (77).
+# SMTPCLASS_E2E_KEEP=1 keeps the temporary directory for a look.
 set -eu
 
 E2E_NAME=postfix
@@ -159,7 +165,8 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
 
 started=$(date +%s)
-e2e_start_responder "$responder" "$here/replies.tsv" "$here/domains.tsv" 127.0.0.1 "$work"
+e2e_start_responder "$responder" "$here/replies.tsv" "$here/domains.tsv" 127.0.0.1 "$work" \
+	"$work/bounces"
 postfix -c "$conf" start >/dev/null 2>&1 || { cat "$log" 2>/dev/null; e2e_fail "postfix did not start"; }
 postfix_started=1
 
@@ -260,4 +267,32 @@ if ! awk -F '\t' -f "$here/check.awk" "$cases" "$work/outcomes.tsv" "$work/recor
 	cat "$log"
 	e2e_fail "smtpclass disagrees with Postfix"
 fi
+
+# The recipients Postfix returned to their sender, from its own log format:
+# "QID: to=<r>, ... status=bounced", and the recipients whose last outcome
+# in a message was "status=deferred" when qmgr logged "QID: from=<s>,
+# status=expired, returned to sender" for it.  Each got a bounce notice,
+# which the responder kept (-m) in $work/bounces.
+awk '
+	/ postfix\/[a-z]+\[[0-9]+\]: [0-9A-F]+: to=<[^>]*>, .* status=/ {
+		qid = $0; sub(/: to=<.*/, "", qid); sub(/.* /, "", qid)
+		recipient = $0; sub(/.* to=</, "", recipient); sub(/>.*/, "", recipient)
+		status = $0; sub(/.* status=/, "", status); sub(/[ ,].*/, "", status)
+		last[qid, recipient] = status
+		next
+	}
+	/ postfix\/qmgr\[[0-9]+\]: [0-9A-F]+: from=<[^>]*>, status=expired/ {
+		qid = $0; sub(/: from=<.*/, "", qid); sub(/.* /, "", qid)
+		expired[qid] = 1
+	}
+	END {
+		for (key in last) {
+			split(key, part, SUBSEP)
+			if (last[key] == "bounced")
+				printf "%s\tbounced\n", part[2]
+			else if (last[key] == "deferred" && part[1] in expired)
+				printf "%s\texpired\n", part[2]
+		}
+	}' "$log" | sort >"$work/returned.tsv"
+e2e_check_bounces "$smtpclass" "$work/bounces" "$cases" "$work/returned.tsv"
 e2e_log "passed in $(($(date +%s) - started)) s"

@@ -7,12 +7,27 @@
  * provider replies, so the log holds the replies exactly as the MTA writes
  * them (multiline joins, stages, its own dsn=), not as a test author imagines.
  *
- * Usage: responder -a ADDRESS -s SCRIPT -r READYFILE -t SECONDS PORT...
+ * Usage: responder -a ADDRESS -s SCRIPT -r READYFILE -t SECONDS [-m DIR] PORT...
  *
  * It listens on ADDRESS:PORT for each PORT, creates READYFILE once all are
  * listening, forks one child per connection, and exits by itself after
  * SECONDS (every child too).  On SIGTERM it ends its whole process group.
  * A transcript of every exchange goes to standard error.
+ *
+ * With -m DIR it keeps the bounces it accepts, so that a test can read the
+ * notices the MTA wrote: every message whose envelope sender was null
+ * (MAIL FROM:<>) and whose end of data got a 2xx reply is stored, before
+ * that reply is sent, twice: appended to DIR/mbox (a "From MAILER-DAEMON
+ * <asctime date>" line, the message with lines matching /^>*From / quoted
+ * with one more '>' as mboxrd does, which covers mboxo's "From " to
+ * ">From ", and a blank line), and as one file in DIR/Maildir/new/ named
+ * TIME.PID_COUNTER.HOST (written in tmp/, then renamed).  DIR and
+ * DIR/Maildir/{cur,new,tmp} are created.  SMTP dot-stuffing is undone and
+ * every line ends with LF; a line longer than 8191 bytes is cut there.
+ * Children serve connections at the same time, so each mbox entry is one
+ * write(2) on a descriptor opened with O_APPEND, under an fcntl write lock
+ * (a short write, such as one cut by a signal, must not let another entry
+ * in).
  *
  * The script is TSV, one reply line per row, '#' starts a comment:
  *
@@ -39,12 +54,15 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_PORTS      32
 #define MAX_ROWS       1024
 #define LINE_MAX_BYTES 8192
+#define PATH_BYTES     4096
 
 struct row {
 	char *key;
@@ -55,6 +73,8 @@ struct row {
 static struct row rows[MAX_ROWS];
 static size_t row_count;
 static unsigned lifetime = 120;
+/* Where accepted bounces are stored (-m), or NULL: keep none. */
+static const char *mail_dir;
 
 /* What a stage does when the script has no row for it. */
 static const struct {
@@ -133,6 +153,14 @@ struct session {
 	char buffer[LINE_MAX_BYTES];
 	size_t used;
 	char rcpt_key[256]; /* first accepted recipient's local part */
+	int null_sender;    /* the last MAIL FROM was <> */
+};
+
+/* A message as it is stored: unstuffed lines, each ending with LF. */
+struct message {
+	char *bytes;
+	size_t len;
+	size_t size;
 };
 
 static void send_all(struct session *session, const char *data, size_t len)
@@ -194,6 +222,30 @@ static void hang(struct session *session)
 	while (read(session->fd, sink, sizeof(sink)) > 0)
 		continue;
 	exit(0);
+}
+
+/*
+ * The basic code answer() will send for (key, stage), without sending it:
+ * its script rows' (the last one's), else the default's; 0 for DROP and
+ * HANG, which send nothing.
+ */
+static int planned_code(const char *key, const char *stage)
+{
+	int code = -1;
+
+	for (size_t i = 0; i < row_count; i++) {
+		if (strcmp(rows[i].stage, stage) != 0 || strcmp(rows[i].key, key) != 0)
+			continue;
+		if (strcmp(rows[i].reply, "DROP") == 0 || strcmp(rows[i].reply, "HANG") == 0)
+			return 0;
+		code = reply_code(rows[i].reply);
+	}
+	if (code >= 0)
+		return code;
+	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+		if (strcmp(defaults[i].stage, stage) == 0)
+			return reply_code(defaults[i].reply);
+	return 0;
 }
 
 /*
@@ -262,11 +314,199 @@ static int command_is(const char *line, const char *command)
 	return strncasecmp(line, command, strlen(command)) == 0;
 }
 
+/* Whether the MAIL FROM argument (after the colon) is the null sender. */
+static int is_null_sender(const char *argument)
+{
+	while (*argument == ' ')
+		argument++;
+	return strncmp(argument, "<>", 2) == 0;
+}
+
+static void message_append(struct message *message, const char *data, size_t len)
+{
+	if (message->size - message->len < len) {
+		size_t size = message->size > 0 ? message->size : 16384;
+		char *bytes;
+
+		while (size - message->len < len)
+			size *= 2;
+		bytes = realloc(message->bytes, size);
+		if (bytes == NULL)
+			die("realloc");
+		message->bytes = bytes;
+		message->size = size;
+	}
+	memcpy(message->bytes + message->len, data, len);
+	message->len += len;
+}
+
+/*
+ * Reads the message after DATA up to its final dot, undoing dot-stuffing
+ * (RFC 5321 section 4.5.2: a line that starts with a dot lost its first
+ * one), into message when keep is set.  Exits if the client goes away
+ * before the final dot.
+ */
+static void read_data(struct session *session, struct message *message, int keep)
+{
+	char line[LINE_MAX_BYTES];
+
+	message->len = 0;
+	for (;;) {
+		const char *text = line;
+
+		if (read_line(session, line, sizeof(line)) != 1)
+			exit(0);
+		if (strcmp(line, ".") == 0)
+			return;
+		if (!keep)
+			continue;
+		if (line[0] == '.')
+			text++;
+		message_append(message, text, strlen(text));
+		message_append(message, "\n", 1);
+	}
+}
+
+static void write_all(int fd, const char *data, size_t len, const char *path)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die(path);
+		data += n;
+		len -= (size_t)n;
+	}
+}
+
+static void join_path(char *path, const char *directory, const char *name)
+{
+	int n = snprintf(path, PATH_BYTES, "%s/%s", directory, name);
+
+	if (n < 0 || n >= PATH_BYTES) {
+		fprintf(stderr, "responder: path too long: %s/%s\n", directory, name);
+		exit(1);
+	}
+}
+
+/* Creates DIR, DIR/Maildir and its cur, new and tmp, unless they exist. */
+static void make_mail_dir(const char *directory)
+{
+	static const char *const names[] = {"", "Maildir", "Maildir/cur", "Maildir/new",
+	                                    "Maildir/tmp"};
+	char path[PATH_BYTES];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		join_path(path, directory, names[i]);
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			die(path);
+	}
+}
+
+/*
+ * Appends message to DIR/mbox as an mboxrd entry: the separator line, the
+ * lines with one more '>' before each /^>*From /, and a blank line.  The
+ * entry is written with one write(2) under a lock, so that children storing
+ * at the same time never interleave.
+ */
+static void store_in_mbox(const struct message *message)
+{
+	struct message entry = {NULL, 0, 0};
+	struct flock lock;
+	char path[PATH_BYTES], separator[80];
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t start = 0;
+	int fd;
+
+	gmtime_r(&now, &tm);
+	strftime(separator, sizeof(separator), "From MAILER-DAEMON %a %b %e %H:%M:%S %Y\n", &tm);
+	message_append(&entry, separator, strlen(separator));
+	while (start < message->len) {
+		const char *line = message->bytes + start;
+		const char *end = memchr(line, '\n', message->len - start);
+		size_t len = end != NULL ? (size_t)(end - line) + 1 : message->len - start;
+		size_t quotes = 0;
+
+		while (quotes < len && line[quotes] == '>')
+			quotes++;
+		if (len - quotes >= 5 && memcmp(line + quotes, "From ", 5) == 0)
+			message_append(&entry, ">", 1);
+		message_append(&entry, line, len);
+		start += len;
+	}
+	message_append(&entry, "\n", 1);
+
+	join_path(path, mail_dir, "mbox");
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+	if (fd < 0)
+		die(path);
+	memset(&lock, 0, sizeof(lock));
+	lock.l_type = F_WRLCK;
+	lock.l_whence = SEEK_SET;
+	while (fcntl(fd, F_SETLKW, &lock) != 0)
+		if (errno != EINTR)
+			die(path);
+	write_all(fd, entry.bytes, entry.len, path);
+	if (close(fd) != 0) /* which also releases the lock */
+		die(path);
+	free(entry.bytes);
+}
+
+/*
+ * Writes message to DIR/Maildir/tmp/NAME and renames it into new/, as a
+ * Maildir delivery does; NAME is TIME.PID_COUNTER.HOST, unique because each
+ * connection has its own process.  Returns NAME in name.
+ */
+static void store_in_maildir(const struct message *message, char *name, size_t size)
+{
+	static unsigned counter;
+	char host[256], directory[PATH_BYTES], temporary[PATH_BYTES], final[PATH_BYTES];
+	int fd;
+
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	/* '/' and ':' cannot be in the name (':' starts a Maildir's flags). */
+	for (char *p = host; *p != '\0'; p++)
+		if (*p == '/' || *p == ':')
+			*p = '_';
+	snprintf(name, size, "%lld.%ld_%u.%s", (long long)time(NULL), (long)getpid(), ++counter,
+	         host);
+	join_path(directory, mail_dir, "Maildir/tmp");
+	join_path(temporary, directory, name);
+	join_path(directory, mail_dir, "Maildir/new");
+	join_path(final, directory, name);
+	fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0)
+		die(temporary);
+	write_all(fd, message->bytes, message->len, temporary);
+	if (close(fd) != 0)
+		die(temporary);
+	if (rename(temporary, final) != 0)
+		die(final);
+}
+
+static void store_message(const struct session *session, const struct message *message)
+{
+	char name[PATH_BYTES];
+
+	store_in_mbox(message);
+	store_in_maildir(message, name, sizeof(name));
+	fprintf(stderr,
+	        "responder: port %d: stored a message from <> (%zu bytes) in mbox and "
+	        "Maildir/new/%s\n",
+	        session->port, message->len, name);
+}
+
 static void serve(int fd, int port)
 {
 	static struct session session;
+	static struct message message;
 	char line[LINE_MAX_BYTES], key[256], port_key[16];
-	int have_mail = 0;
+	int have_mail = 0, keep;
 
 	session.fd = fd;
 	session.port = port;
@@ -285,6 +525,7 @@ static void serve(int fd, int port)
 			answer(&session, port_key, "ehlo");
 		} else if (command_is(line, "MAIL FROM:")) {
 			local_part(line + 10, key, sizeof(key));
+			session.null_sender = is_null_sender(line + 10);
 			have_mail = answer(&session, key, "mail") / 100 == 2;
 			session.rcpt_key[0] = '\0';
 		} else if (command_is(line, "RCPT TO:")) {
@@ -302,9 +543,11 @@ static void serve(int fd, int port)
 			}
 			if (answer(&session, session.rcpt_key, "data") != 354)
 				continue;
-			while (read_line(&session, line, sizeof(line)) == 1 &&
-			       strcmp(line, ".") != 0)
-				continue;
+			keep = mail_dir != NULL && session.null_sender;
+			read_data(&session, &message, keep);
+			/* Stored before the 2xx goes out: accepted means kept. */
+			if (keep && planned_code(session.rcpt_key, "eod") / 100 == 2)
+				store_message(&session, &message);
 			answer(&session, session.rcpt_key, "eod");
 			have_mail = 0;
 			session.rcpt_key[0] = '\0';
@@ -326,7 +569,8 @@ static void serve(int fd, int port)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: responder -a ADDRESS -s SCRIPT -r READYFILE -t SECONDS PORT...\n");
+	fprintf(stderr, "usage: responder -a ADDRESS -s SCRIPT -r READYFILE -t SECONDS [-m DIR] "
+	                "PORT...\n");
 }
 
 static void stop_group(int signal_number)
@@ -368,7 +612,7 @@ int main(int argc, char **argv)
 	size_t port_count = 0;
 	struct sigaction ignore_children;
 	for (;;) {
-		int option = getopt(argc, argv, "a:s:r:t:");
+		int option = getopt(argc, argv, "a:s:r:t:m:");
 
 		if (option == -1)
 			break;
@@ -385,6 +629,9 @@ int main(int argc, char **argv)
 		case 't':
 			lifetime = (unsigned)strtoul(optarg, NULL, 10);
 			break;
+		case 'm':
+			mail_dir = optarg;
+			break;
 		default:
 			usage();
 			return 2;
@@ -395,6 +642,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	load_script(read_file(script));
+	if (mail_dir != NULL)
+		make_mail_dir(mail_dir);
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	/* Its own process group, so that SIGTERM can end every child too. */
 	setpgid(0, 0);

@@ -162,20 +162,16 @@ e2e_recipients() {
 }
 
 # A small message; $1 is a serial number for the subject, $2 the sender
-# ("<>": an ordinary message from news@sender.test, sent with a null
-# sender), $3 the recipients.  Its body has a line that an mbox must quote
+# ("<>": an ordinary message from postmaster@sender.test, sent with a null
+# sender: a mailer daemon's address on mail that is no bounce), $3 the
+# recipients.  Its body has a line that an mbox must quote
 # (a "From " line after a blank line, with a time: it looks like a
 # separator), one that mboxrd quotes once more and one that SMTP
 # dot-stuffs; the bounces return it, so the responder's mbox and Maildir
 # (-m) get all three.
-# Known gap of smtpclass, so not what the null-sender message says: from
-# postmaster@sender.test, the same ordinary message is read as a bounce
-# with one unnamed failed recipient and its body as the failure text,
-# because a daemon-like From: alone counts as a sign of a bounce
-# (src/cli/mail/message.c: decide(), recipient_from_returned()).
 e2e_message() {
 	from=$2
-	[ "$from" = "<>" ] && from=news@sender.test
+	[ "$from" = "<>" ] && from=postmaster@sender.test
 	printf 'From: <%s>\nTo: <%s>\nSubject: smtpclass end-to-end test %s\n' "$from" "$3" "$1"
 	printf 'Date: %s\nMessage-ID: <e2e.%s.%s@sender.test>\n\n' "$(date -R)" "$1" "$$"
 	printf 'This message goes to a scripted SMTP responder on the loopback interface.\n\n'

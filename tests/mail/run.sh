@@ -75,6 +75,12 @@ check "mbox: sources" "$tmp/box.mbox#1
 $tmp/box.mbox#3" "$(field source <"$tmp/mbox.tsv" | sort -u)"
 check "mbox: the qmail recipient" "kijitora@example.ne.jp" "$(field recipient <"$tmp/mbox.tsv" | grep -x kijitora@example.ne.jp)"
 check_true "mbox: the ordinary message is counted" file_contains "$tmp/mbox.err" "messages 3, bounces 2,.* not bounces 1,"
+# An ordinary message from postmaster (a mailer daemon's address, but no
+# bounce subject, notice or returned message) is no bounce: no record.
+printf 'From: Postmaster <postmaster@example.org>\nTo: <ann@example.org>\nSubject: Maintenance tonight\nDate: Thu, 29 Apr 2010 23:34:45 +0900\n\nThe mail server restarts at 22:00.\n' >"$tmp/postmaster.eml"
+"$bin" --stats "$tmp/postmaster.eml" >"$tmp/postmaster.out" 2>"$tmp/postmaster.err"
+check "postmaster's ordinary mail: no record" "" "$(cat "$tmp/postmaster.out")"
+check_true "postmaster's ordinary mail: counted as no bounce" file_contains "$tmp/postmaster.err" "messages 1, bounces 0,.* not bounces 1,"
 # A quoted >From in a bounce's body: the message still splits in three.
 printf 'From a@b Thu Apr 29 23:34:45 2010\nFrom: a@b\nSubject: x\n\nbody\n>From quoted\n\n' >"$tmp/quoted.mbox"
 "$bin" --stats --mail "$tmp/quoted.mbox" >/dev/null 2>"$tmp/quoted.err"

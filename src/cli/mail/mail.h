@@ -103,6 +103,12 @@ struct mail_bounce {
 	unsigned flags;
 };
 
+/* The signs of a bounce a message's headers give (message.c). */
+enum {
+	SIGN_DAEMON_SENDER = 1 << 0, /* From: a mailer daemon or postmaster */
+	SIGN_BOUNCE_SUBJECT = 1 << 1 /* Subject: "Undelivered Mail", "failure notice", ... */
+};
+
 /* ---- dsn.c -------------------------------------------------------------- */
 
 /* Reads the fields of a message/delivery-status body into report (adding
@@ -146,6 +152,10 @@ const char *mail_folded_find(const struct mail_folded *folded, size_t from, cons
  */
 const char *notice_read(const char *text, size_t len, int bounce_signs, struct mail_store *store,
                         struct mail_report *report);
+
+/* Whether a layout notice_read() returned is the fallback for a bounce in
+ * no known layout ("unknown"), not one of the table's. */
+int notice_layout_is_fallback(const char *name);
 
 /* Whether a From: header is a mailer daemon's (MAILER-DAEMON, postmaster,
  * "Mail Delivery System"). */

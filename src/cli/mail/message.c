@@ -485,6 +485,7 @@ static void read_inline_report(smtpclass_span notice, struct mail_store *store,
 static void decide(struct walk *w, int signs, int autoreply)
 {
 	struct mail_bounce *out = w->out;
+	int layout_known;
 
 	if (w->feedback) {
 		out->kind = MAIL_FEEDBACK;
@@ -500,6 +501,7 @@ static void decide(struct walk *w, int signs, int autoreply)
 		return;
 	}
 	out->layout = notice_read(out->notice.ptr, out->notice.len, signs, w->store, &out->report);
+	layout_known = out->layout != NULL && !notice_layout_is_fallback(out->layout);
 	drop_senders(w);
 	if (out->report.count == 0 && w->wrapped != NULL) {
 		const char *layout = out->layout;
@@ -510,7 +512,12 @@ static void decide(struct walk *w, int signs, int autoreply)
 		}
 		out->layout = layout;
 	}
-	if (out->report.count == 0 && (out->layout != NULL || signs))
+	/* A notice that names no recipient is a bounce of the returned
+	 * message's To when a layout was recognised, or when the signs are more
+	 * than a mailer daemon's From: (postmaster also writes ordinary mail):
+	 * a bounce subject, or a returned message. */
+	if (out->report.count == 0 &&
+	    (layout_known || (signs & SIGN_BOUNCE_SUBJECT) || (signs && w->have_returned)))
 		recipient_from_returned(w);
 	if (out->report.count > 0) {
 		out->kind = MAIL_FAILURE;
@@ -658,8 +665,10 @@ void message_read(const char *bytes, size_t len, struct mail_store *store, struc
 
 		subject = g_mime_message_get_subject(message);
 		autoreply = is_autoreply(GMIME_OBJECT(message));
-		signs = (from != NULL && notice_sender_is_daemon(from, strlen(from))) ||
-		        (subject != NULL && notice_subject_is_bounce(subject, strlen(subject)));
+		if (from != NULL && notice_sender_is_daemon(from, strlen(from)))
+			signs |= SIGN_DAEMON_SENDER;
+		if (subject != NULL && notice_subject_is_bounce(subject, strlen(subject)))
+			signs |= SIGN_BOUNCE_SUBJECT;
 		walk_part(&w, g_mime_message_get_mime_part(message), 0);
 	} else {
 		out->flags |= MAIL_BROKEN;

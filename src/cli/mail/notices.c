@@ -80,6 +80,11 @@ static const struct layout layouts[] = {
 
 static const struct layout unknown_layout = {"unknown", NULL, 2};
 
+int notice_layout_is_fallback(const char *name)
+{
+	return name == unknown_layout.name;
+}
+
 /* Where the notice ends and the returned message begins. */
 static const char *const end_markers[] = {
     "original message follows",

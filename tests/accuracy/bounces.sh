@@ -4,8 +4,10 @@
 #   recipients found:  expected rows for which a record of the same file
 #                      names the same recipient (case-insensitive)
 #   reason agreement:  expected rows whose record has the expected reason
-#   removal agreement: expected rows where (action is remove-address)
-#                      equals (expected_hardbounce is 1)
+#   removal agreement: expected rows where "we remove the address" (action
+#                      remove-address at confidence medium or high, what
+#                      -e 67 and --addresses=remove act on, as in
+#                      accuracy.sh) equals (expected_hardbounce is 1)
 # a row without a record counts as a disagreement in all three, and the
 # disagreements are listed.  A row whose expected recipient is empty
 # (Sisimai found none to name: a file path, a source route, an address it
@@ -58,6 +60,7 @@ BEGIN {
 		only[source] = key
 		reason[key] = f[column["reason"]]
 		action[key] = f[column["action"]]
+		confidence[key] = f[column["confidence"]]
 		text[key] = f[column["text"]]
 	}
 	while ((getline line < texts) > 0) {
@@ -82,9 +85,9 @@ BEGIN {
 	}
 	if (reason[key] == $6) agree++
 	else printf "reason   %-30s expected %-15s got %-15s %s\n", $1, $6, reason[key], substr(text[key], 1, 90)
-	removal = (action[key] == "remove-address") ? 1 : 0
+	removal = (action[key] == "remove-address" && confidence[key] != "low") ? 1 : 0
 	if (removal == $7) removal_agree++
-	else printf "removal  %-30s expected hardbounce=%s, action %s (%s)\n", $1, $7, action[key], reason[key]
+	else printf "removal  %-30s expected hardbounce=%s, action %s at %s (%s)\n", $1, $7, action[key], confidence[key], reason[key]
 }
 END {
 	pf = 100 * found / rows; r = 100 * agree / rows; m = 100 * removal_agree / rows

@@ -91,26 +91,42 @@ static int may_start(const char *p, const struct sc_wrapper_op *op)
 	return first == ' ' ? is_blank((unsigned char)*p) : lower((unsigned char)*p) == first;
 }
 
-/* First occurrence of the literal in [p, limit) (it may run past limit up
- * to end); sets *after and returns where it starts, or NULL. */
+/*
+ * First occurrence of the literal in [p, limit) (it may run past limit up
+ * to end); sets *after and returns where it starts, or NULL.  A literal
+ * that opens with a space matches a whole run of blanks from any place in
+ * it, with the same end: when it fails at the run's first blank it fails at
+ * all of them, so the search goes on after the run (else a long run of
+ * blanks in a hostile reply costs its length squared).
+ */
 static const char *find_literal(const char *p, const char *limit, const char *end,
                                 const struct sc_wrapper_op *op, const char **after)
 {
-	for (; p < limit; p++) {
+	int opens_blank = op->text[0] == ' ';
+
+	while (p < limit) {
 		const char *q = may_start(p, op) ? literal_at(p, end, op->text, op->len) : NULL;
 
 		if (q != NULL) {
 			*after = q;
 			return p;
 		}
+		if (opens_blank && is_blank((unsigned char)*p))
+			p = skip_blanks(p, limit);
+		else
+			p++;
 	}
 	return NULL;
 }
 
-/* Last occurrence of the literal in [p, end). */
+/* Last occurrence of the literal in [p, end).  As above, a literal that
+ * opens with a space is tried once per run of blanks (at its last blank,
+ * the last place it can start): the run's other places give the same. */
 static const char *find_last_literal(const char *p, const char *end, const struct sc_wrapper_op *op,
                                      const char **after)
 {
+	int opens_blank = op->text[0] == ' ';
+
 	for (const char *q = end; q > p;) {
 		const char *hit;
 
@@ -120,8 +136,52 @@ static const char *find_last_literal(const char *p, const char *end, const struc
 			*after = hit;
 			return q;
 		}
+		if (opens_blank && is_blank((unsigned char)*q))
+			while (q > p && is_blank((unsigned char)q[-1]))
+				q--;
 	}
 	return NULL;
+}
+
+/*
+ * The last occurrence of a literal after {reply} ("' (delivery attempts:",
+ * " ##", "(in reply to ") is the same for every place a row is tried at: the
+ * last one in the whole text, when it lies at or after that place, else
+ * none.  The rows are tried at every word, so it is searched once per text
+ * and literal (else "#" or "error " repeated along a hostile line costs the
+ * line's length squared).  Literals past the array are searched each time.
+ */
+#define LAST_MEMO_MAX 16
+
+struct last_memo {
+	const char *from, *end; /* the text the memo is for */
+	int count;
+	struct {
+		const struct sc_wrapper_op *op;
+		const char *at, *after; /* at NULL: none in the text */
+	} seen[LAST_MEMO_MAX];
+};
+
+static const char *last_literal_from(struct last_memo *memo, const char *p, const char *end,
+                                     const struct sc_wrapper_op *op, const char **after)
+{
+	int i;
+
+	if (memo == NULL || end != memo->end || p < memo->from)
+		return find_last_literal(p, end, op, after);
+	for (i = 0; i < memo->count && memo->seen[i].op != op; i++)
+		;
+	if (i == memo->count) {
+		if (i == LAST_MEMO_MAX)
+			return find_last_literal(p, end, op, after);
+		memo->seen[i].op = op;
+		memo->seen[i].at = find_last_literal(memo->from, end, op, &memo->seen[i].after);
+		memo->count++;
+	}
+	if (memo->seen[i].at == NULL || memo->seen[i].at < p)
+		return NULL;
+	*after = memo->seen[i].after;
+	return memo->seen[i].at;
 }
 
 /* Whether [p, end) holds "::". */
@@ -305,11 +365,11 @@ static void trim_end(const char *start, const char **end)
  * next literal; the ops after it may say the stage.  Returns whether the
  * trailer was found (a missing or broken trailer is no failure). */
 static int match_trailer(const struct sc_wrapper_row *row, int i, const char *p, const char *end,
-                         struct match *m)
+                         struct last_memo *memo, struct match *m)
 {
 	const char *after;
 	const char *stop =
-	    i < row->op_count ? find_last_literal(p, end, &row->ops[i], &after) : NULL;
+	    i < row->op_count ? last_literal_from(memo, p, end, &row->ops[i], &after) : NULL;
 
 	m->reply = p;
 	m->reply_end = end;
@@ -375,7 +435,7 @@ static int match_opening(const struct sc_wrapper_row *row, const char *start, co
  * fills *m on a match.
  */
 static int match_row(const struct sc_wrapper_row *row, const char *start, const char *pos,
-                     const char *end, struct match *m)
+                     const char *end, struct last_memo *memo, struct match *m)
 {
 	const char *p;
 	int pending = -1; /* the placeholder op waiting for the next literal */
@@ -439,7 +499,7 @@ static int match_row(const struct sc_wrapper_row *row, const char *start, const 
 			break;
 		}
 		case SC_WRAPPER_REPLY: {
-			int closed = match_trailer(row, i + 1, skip_blanks(p, end), end, m);
+			int closed = match_trailer(row, i + 1, skip_blanks(p, end), end, memo, m);
 
 			m->has_code = m->reply < m->reply_end &&
 			              sc_opens_code(sc_after_dsn_prefix(m->reply, m->reply_end),
@@ -489,7 +549,7 @@ static void find_trailer(const char *p, const char *end, smtpclass_found *out)
 
 		memset(&m, 0, sizeof(m));
 		m.stage = row->stage;
-		if (match_trailer(row, 1, p, end, &m)) {
+		if (match_trailer(row, 1, p, end, NULL, &m)) {
 			set_result(out, row, &m);
 			out->reply.ptr = m.reply;
 			out->reply.len = (size_t)(m.reply_end - m.reply);
@@ -516,6 +576,7 @@ int smtpclass_find_reply(const char *input, size_t len, smtpclass_found *out)
 {
 	const char *start, *end, *p, *pair;
 	struct match kept;
+	struct last_memo memo;
 	const struct sc_wrapper_row *kept_row = NULL;
 	int opens_enhanced;
 
@@ -540,11 +601,18 @@ int smtpclass_find_reply(const char *input, size_t len, smtpclass_found *out)
 	 * ("5.1.0 - Unknown address error 550-'5.2.2 ...'"): a wrapped basic
 	 * code is preferred, else the text is the reply as it stands. */
 	opens_enhanced = sc_opens_code(p, end);
+	memo.from = p;
+	memo.end = end;
+	memo.count = 0;
 	for (const char *q = p; q < end; q++) {
 		unsigned long long rows = sc_wrapper_first_byte[(unsigned char)*q];
 
+		/* A row is tried at a word's start; one whose anchor opens with a
+		 * space at a run of blanks' first only: inside the run the token
+		 * before it would be empty, and no row matches with none. */
 		if (rows == 0 ||
-		    (q > p && is_alnum((unsigned char)*q) && is_alnum((unsigned char)q[-1])))
+		    (q > p && is_alnum((unsigned char)*q) && is_alnum((unsigned char)q[-1])) ||
+		    (q > p && is_blank((unsigned char)*q) && is_blank((unsigned char)q[-1])))
 			continue;
 		for (; rows != 0; rows &= rows - 1) {
 			int i = sc_lowest_bit(rows);
@@ -552,7 +620,7 @@ int smtpclass_find_reply(const char *input, size_t len, smtpclass_found *out)
 
 			if (!second_byte_may_match(&sc_wrappers[i].ops[sc_wrappers[i].anchor], q,
 			                           end) ||
-			    !match_row(&sc_wrappers[i], p, q, end, &m))
+			    !match_row(&sc_wrappers[i], p, q, end, &memo, &m))
 				continue;
 			if (m.has_code) {
 				set_result(out, &sc_wrappers[i], &m);

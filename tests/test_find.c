@@ -155,6 +155,69 @@ static void test_cases(void **state)
 }
 
 /* Every form of data/wrappers.tsv that the table names has three rows. */
+/* text with its one "|" replaced by n copies of fill. */
+static char *expand(const char *text, const char *fill, size_t n)
+{
+	size_t len = strlen(text), fill_len = strlen(fill), k = 0;
+	char *out = malloc(len + n * fill_len + 1);
+
+	assert_non_null(out);
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] != '|' || n == 0) {
+			out[k++] = text[i];
+			continue;
+		}
+		for (size_t j = 0; j < n; j++, k += fill_len)
+			memcpy(out + k, fill, fill_len);
+	}
+	out[k] = '\0';
+	return out;
+}
+
+/*
+ * Long runs where the finder searches (they once cost their length squared,
+ * and the search now skips them: a literal opening with a space is tried
+ * once per run of blanks, a row anchored on a space at a run's start, the
+ * last place of the literal after {reply} found once per text).  The
+ * answers are those of the same texts with short runs; "|" marks the run.
+ */
+static void test_long_runs(void **state)
+{
+	static const struct {
+		const char *text, *fill, *form, *code, *enhanced, *stage, *host, *ip;
+	} cases[] = {
+	    /* the trailer's " (in reply to " after a run of blanks */
+	    {"host mx.example.com[192.0.2.1] said: 550 5.1.1 <bob@example.com>: User unknown |(in "
+	     "reply to RCPT TO command)",
+	     " ", "postfix-said", "550", "5.1.1", "rcpt", "mx.example.com", "192.0.2.1"},
+	    /* qmail's anchor " does not like recipient." after a run: the host before it */
+	    {"192.0.2.153|does not like recipient. Remote host said: 550 5.2.1 <bob@example.jp>... "
+	     "User Unknown",
+	     " ", "qmail-recipient", "550", "5.2.1", "rcpt", "-", "192.0.2.153"},
+	    /* Exchange's "#...##" after a run of "#" */
+	    {"|#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##", "#", "exchange-hash", "550",
+	     "5.1.1", "-", "-", "-"},
+	    /* a run of blanks after "said:" and no reply: the form ("any") and its host */
+	    {"host mx.example.com[192.0.2.1] said:|x", " ", "postfix-said", "-", "-", "-",
+	     "mx.example.com", "192.0.2.1"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (size_t n = 1; n <= 60001; n += 60000) {
+			struct row row = {{(char *)"test_long_runs", (char *)cases[i].form,
+			                   (char *)cases[i].code, (char *)cases[i].enhanced,
+			                   (char *)cases[i].stage, (char *)cases[i].host,
+			                   (char *)cases[i].ip, NULL},
+			                  (int)i};
+
+			row.field[F_TEXT] = expand(cases[i].text, cases[i].fill, n);
+			check_row(&row);
+			free(row.field[F_TEXT]);
+		}
+	}
+}
+
 static void test_three_rows_per_form(void **state)
 {
 	(void)state;
@@ -255,6 +318,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_cases),
+	    cmocka_unit_test(test_long_runs),
 	    cmocka_unit_test(test_three_rows_per_form),
 	    cmocka_unit_test(test_contract),
 	    cmocka_unit_test(test_no_out_of_bounds_read),

@@ -1095,7 +1095,9 @@ static void write_log_events(FILE *out)
 	fputs("};\n\n", out);
 	/* For each MTA and first byte of a message, the bit set of the MTA's rows
 	 * (bit k: its k-th row) that may match a message opening with that
-	 * byte: a literal's first byte, or every byte {queue} or {word} takes. */
+	 * byte: a literal's first byte; a form that opens with {queue} or
+	 * {word} is tried at every byte (the scanner reads those runs by its
+	 * own byte classes, which are written once, in logscan). */
 	fputs("const unsigned int sc_log_event_first[SMTPCLASS_MTA_COUNT][256] = {\n", out);
 	for (int i = 0; i < log_events.row_count; i++) {
 		unsigned int mask[256] = {0};
@@ -1111,19 +1113,9 @@ static void write_log_events(FILE *out)
 			if (k >= 32)
 				fail(log_events.path, log_events.rows[j].line,
 				     "more than 32 forms for one MTA");
-			for (int c = 0; c < 256; c++) {
-				int takes;
-
-				if (strncmp(form, "{queue}", 7) == 0)
-					takes = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-					        (c >= '0' && c <= '9') || c == '-';
-				else if (strncmp(form, "{word}", 6) == 0)
-					takes = c != ' ';
-				else
-					takes = c == (unsigned char)form[0];
-				if (takes)
+			for (int c = 0; c < 256; c++)
+				if (form[0] == '{' || c == (unsigned char)form[0])
 					mask[c] |= 1u << k;
-			}
 			k++;
 		}
 		fputs("\t[SMTPCLASS_MTA_", out);

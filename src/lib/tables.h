@@ -171,6 +171,8 @@ extern const struct sc_log_event_mta sc_log_event_mtas[SMTPCLASS_MTA_COUNT];
  * match a message that opens with that byte (so most lines try no form). */
 extern const unsigned int sc_log_event_first[SMTPCLASS_MTA_COUNT][256];
 
+extern const int sc_log_event_count;
+
 /* Index of the lowest set bit of a non-zero mask: the next row to try of
  * the bit sets above (wrappers, events). */
 static inline int sc_lowest_bit(unsigned long long mask)
@@ -187,7 +189,6 @@ static inline int sc_lowest_bit(unsigned long long mask)
 	return i;
 #endif
 }
-extern const int sc_log_event_count;
 
 /* data/stage-phrases.tsv, longest phrase first. */
 extern const struct sc_stage_phrase sc_stage_phrases[];

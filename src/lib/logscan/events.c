@@ -59,6 +59,25 @@ static const char *last_literal(const char *p, const char *end, const char *lite
  * Exim (base 62 with '-') queue ids. */
 #define QUEUE_ID_BYTES (BYTE_UPPER | BYTE_LOWER | BYTE_DIGIT | BYTE_DASH)
 
+/* Where the run a {command}, {word}, {size} or {queue} piece takes from p
+ * ends. */
+static const char *run_end(enum sc_event_piece_kind kind, const char *p, const char *end)
+{
+	unsigned classes;
+
+	if (kind == SC_EVENT_WORD) {
+		while (p < end && *p != ' ')
+			p++;
+		return p;
+	}
+	classes = kind == SC_EVENT_COMMAND ? COMMAND_BYTES
+	          : kind == SC_EVENT_QUEUE ? QUEUE_ID_BYTES
+	                                   : BYTE_DIGIT;
+	while (p < end && byte_is(*p, classes))
+		p++;
+	return p;
+}
+
 static int is_ip_byte(char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
@@ -119,17 +138,7 @@ static int match_form(const struct sc_log_event_row *row, const char *p, const c
 		case SC_EVENT_WORD:
 		case SC_EVENT_SIZE:
 		case SC_EVENT_QUEUE:
-			if (piece->kind == SC_EVENT_WORD) {
-				while (p < end && *p != ' ')
-					p++;
-			} else {
-				unsigned classes = piece->kind == SC_EVENT_COMMAND ? COMMAND_BYTES
-				                   : piece->kind == SC_EVENT_QUEUE ? QUEUE_ID_BYTES
-				                                                   : BYTE_DIGIT;
-
-				while (p < end && byte_is(*p, classes))
-					p++;
-			}
+			p = run_end(piece->kind, p, end);
 			if (p == start)
 				return 0;
 			if (piece->kind == SC_EVENT_COMMAND)
@@ -184,8 +193,7 @@ static int match_form(const struct sc_log_event_row *row, const char *p, const c
 
 /*
  * Whether a form that opens with a queue id, a command or a word may match
- * at p.  Most
- * lines of a queue-id log ("QUEUEID: client=...", "QUEUEID: removed") fail
+ * at p.  Most lines of a queue-id log ("QUEUEID: client=...", "QUEUEID: removed") fail
  * here, before match_form() sets anything up: the run, then up to four
  * bytes of the literal after it (": from=<" and ": client=" share two).
  * Other forms: 1.
@@ -195,19 +203,11 @@ static int may_match(const struct sc_log_event_row *row, const char *p, const ch
 	const struct sc_event_piece *run = &row->pieces[0], *literal = &row->pieces[1];
 	size_t n;
 
-	if (row->piece_count < 2 || literal->kind != SC_EVENT_LITERAL || literal->len < 2)
+	if (row->piece_count < 2 || literal->kind != SC_EVENT_LITERAL || literal->len < 2 ||
+	    (run->kind != SC_EVENT_QUEUE && run->kind != SC_EVENT_COMMAND &&
+	     run->kind != SC_EVENT_WORD))
 		return 1;
-	if (run->kind == SC_EVENT_QUEUE || run->kind == SC_EVENT_COMMAND) {
-		unsigned classes = run->kind == SC_EVENT_QUEUE ? QUEUE_ID_BYTES : COMMAND_BYTES;
-
-		while (p < end && byte_is(*p, classes))
-			p++;
-	} else if (run->kind == SC_EVENT_WORD) {
-		while (p < end && *p != ' ')
-			p++;
-	} else {
-		return 1;
-	}
+	p = run_end(run->kind, p, end);
 	n = literal->len < 4 ? literal->len : 4;
 	if ((size_t)(end - p) < n)
 		return 0;

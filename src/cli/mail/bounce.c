@@ -132,10 +132,9 @@ static void classify_failure(smtpclass_span text, smtpclass_span dsn_status, smt
 	smtpclass_options options = *classify_options;
 
 	smtpclass_find_reply(text.ptr != NULL ? text.ptr : "", text.len, found);
-	if (stage != SMTPCLASS_STAGE_UNKNOWN)
-		found->stage = stage;
+	/* --stage, else the notice's, else the wrapper's */
 	if (options.stage == SMTPCLASS_STAGE_UNKNOWN)
-		options.stage = found->stage;
+		options.stage = stage != SMTPCLASS_STAGE_UNKNOWN ? stage : found->stage;
 	smtpclass_parse(found->reply.ptr, found->reply.len, reply);
 	if (reply->enhanced_class == 0 && dsn_status.ptr != NULL) {
 		smtpclass_reply status;

@@ -103,6 +103,11 @@ struct mail_bounce {
 	unsigned flags;
 };
 
+/* The line that opens a report's fields when they follow a notice as plain
+ * text (RFC 3464 s2.2.2: every report has one): message.c reads them from
+ * there, notices.c ends the notice there. */
+#define MAIL_INLINE_REPORT_FIELD "reporting-mta:"
+
 /* The signs of a bounce a message's headers give (message.c). */
 enum {
 	SIGN_DAEMON_SENDER = 1 << 0, /* From: a mailer daemon or postmaster */

@@ -457,7 +457,7 @@ static int read_wrapped(struct walk *w)
 static void read_inline_report(smtpclass_span notice, struct mail_store *store,
                                struct mail_report *report)
 {
-	static const char marker[] = "reporting-mta:";
+	static const char marker[] = MAIL_INLINE_REPORT_FIELD;
 	const size_t n = sizeof(marker) - 1;
 
 	for (size_t i = 0; notice.ptr != NULL && i + n <= notice.len; i++) {

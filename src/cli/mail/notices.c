@@ -100,7 +100,7 @@ static const char *const end_markers[] = {
     "------- returned message",
     "--- the header of the original message",
     "content-type: message/rfc822",
-    "\nreporting-mta:", /* a report's fields copied as text (message.c) */
+    "\n" MAIL_INLINE_REPORT_FIELD, /* a report's fields copied as text (message.c) */
     "\nreturn-path:",
     "\nreceived: from",
 };

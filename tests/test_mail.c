@@ -99,6 +99,29 @@ static const struct dsn_row dsn_rows[] = {
 	 "Action: failed\nStatus: 5.7.1\n",
 	 1, NULL, "info@example.jp", NULL, "failed", "5.7.1", NULL, NULL,
 	 SMTPCLASS_STAGE_UNKNOWN},
+	/* Sendmail's prog and local mailers: the diagnostic type is the only
+	 * evidence that the number is an exit status, so it stays
+	 * (lhost-sendmail-18 and -55 in tests/bounces/); "smtp;" before a
+	 * number goes as before. */
+	{"Final-Recipient: RFC822; bob@example.jp\nAction: failed\nStatus: 5.0.0\n"
+	 "Diagnostic-Code: X-Unix; 255\n",
+	 1, NULL, "bob@example.jp", NULL, "failed", "5.0.0", NULL, "X-Unix; 255",
+	 SMTPCLASS_STAGE_UNKNOWN},
+	{"Final-Recipient: RFC822; bob@example.jp\nAction: failed\nStatus: 5.0.0\n"
+	 "Diagnostic-Code: smtp; 550\n",
+	 1, NULL, "bob@example.jp", NULL, "failed", "5.0.0", NULL, "550", SMTPCLASS_STAGE_UNKNOWN},
+	/* "SMTP; " and nothing after it is no diagnostic: the notice may fill
+	 * it in (lhost-sendmail-29). */
+	{"Final-Recipient: RFC822; bob@example.jp\nAction: delayed\nStatus: 4.5.0\n"
+	 "Diagnostic-Code: SMTP; \n",
+	 1, NULL, "bob@example.jp", NULL, "delayed", "4.5.0", NULL, NULL, SMTPCLASS_STAGE_UNKNOWN},
+	/* Domino writes raw ISO-2022-JP into the field (lhost-domino-02): it
+	 * names its own character set and comes out in UTF-8. */
+	{"Final-Recipient: rfc822; kim@example.co.jp\nAction: failed\nStatus: 5.0.0\n"
+	 "Diagnostic-Code: X-Notes; \x1b$B%f!<%6!<\x1b(BNeko \x1b$B$O\x1b(B Domino\n",
+	 1, NULL, "kim@example.co.jp", NULL, "failed", "5.0.0", NULL,
+	 "\xe3\x83\xa6\xe3\x83\xbc\xe3\x82\xb6\xe3\x83\xbcNeko \xe3\x81\xaf Domino",
+	 SMTPCLASS_STAGE_UNKNOWN},
 	/* Nothing that is a DSN field. */
 	{"Hello world\n\nthis is: no report\n", 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 	 SMTPCLASS_STAGE_UNKNOWN},
@@ -380,6 +403,14 @@ static void test_notices(void **state)
 	     ">>> RCPT To:<bob@example.com>\n<<< 550 5.1.1 unknown\n"
 	     "550 5.1.1 bob@example.com... User unknown\n",
 	     0, "sendmail", "bob@example.com", "550 5.1.1 unknown", SMTPCLASS_STAGE_RCPT},
+	    /* Exim names the sender above the failed list when the bounce goes
+	     * elsewhere (deliver.c; lhost-exim-08): not a recipient. */
+	    {"This message was created automatically by mail delivery software.\n\nA message sent by"
+	     "\n\n  <ann@example.jp>\n\ncould not be delivered to one or more of its recipients. The"
+	     " following\naddress(es) failed:\n\n  bob@example.org\n    all hosts have been failing"
+	     " for a long time\n\n------ This is a copy of the message, including all the headers."
+	     " ------\n",
+	     0, "exim", "bob@example.org", "all hosts have been failing", SMTPCLASS_STAGE_UNKNOWN},
 	    /* A labelled recipient wins over the first address of the text. */
 	    {"Error: Invalid user address\n550 no such user here\nMessage details:\n"
 	     "  MAIL FROM: ann@example.org\n  RCPT TO: bob@example.com\n",

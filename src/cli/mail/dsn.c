@@ -12,6 +12,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* memmem */
 #endif
+#include <iconv.h>
 #include <string.h>
 #include <strings.h>
 
@@ -104,6 +105,29 @@ smtpclass_span dsn_strip_type(smtpclass_span value)
 	return trim(value);
 }
 
+/*
+ * A Diagnostic-Code's text without its diagnostic-type (RFC 3464 s2.3.6),
+ * except where the type is the only evidence: a type other than "smtp"
+ * (the one whose text is an SMTP reply) before nothing but a number, as
+ * Sendmail's "X-Unix; 255" (the exit status of a local delivery program,
+ * savemail.c writes the mailer's diagnostic type).  The number alone would
+ * read as a reply code; with its type, the rules read it (mailer-x-unix).
+ */
+static smtpclass_span diagnostic_text(smtpclass_span value)
+{
+	smtpclass_span text = dsn_strip_type(value), whole = trim(value);
+	size_t digits = 0;
+
+	while (digits < text.len && text.ptr[digits] >= '0' && text.ptr[digits] <= '9')
+		digits++;
+	if (text.len == 0) /* "smtp; " and nothing: no diagnostic, the notice may tell */
+		return (smtpclass_span){NULL, 0};
+	if (digits != text.len || text.ptr == whole.ptr ||
+	    (whole.len > 5 && strncasecmp(whole.ptr, "smtp;", 5) == 0))
+		return text;
+	return whole;
+}
+
 /* An address without the angle brackets some MTAs put around it. */
 static smtpclass_span bare_address(smtpclass_span value)
 {
@@ -138,6 +162,42 @@ static smtpclass_span *recipient_slot(struct mail_recipient *r, enum dsn_field f
 	}
 }
 
+/*
+ * DSN fields are ASCII (RFC 3464 s2.1.2), but Domino writes its Japanese
+ * Diagnostic-Code in raw ISO-2022-JP ("ESC $ B ... ESC ( B"; the part has no
+ * charset label).  ISO 2022 names its own character sets, so a value with
+ * one of its designators is converted to UTF-8 through iconv (RFC 1468);
+ * a value that does not convert stays as it is.
+ */
+static smtpclass_span iso2022_to_utf8(smtpclass_span value, struct mail_store *store)
+{
+	static iconv_t cd = (iconv_t)-1;
+	static int tried;
+	char out[4096], *in, *to = out;
+	size_t in_left = value.len, out_left = sizeof(out);
+
+	if (value.ptr == NULL || value.len > sizeof(out) / 2 ||
+	    (memmem(value.ptr, value.len, "\x1b$B", 3) == NULL &&
+	     memmem(value.ptr, value.len, "\x1b$@", 3) == NULL))
+		return value;
+	if (!tried) {
+		tried = 1;
+		cd = iconv_open("UTF-8", "ISO-2022-JP");
+	}
+	if (cd == (iconv_t)-1)
+		return value;
+	iconv(cd, NULL, NULL, NULL, NULL);
+	in = (char *)value.ptr;
+	if (iconv(cd, &in, &in_left, &to, &out_left) == (size_t)-1 ||
+	    iconv(cd, NULL, NULL, &to, &out_left) == (size_t)-1)
+		return value;
+	{
+		smtpclass_span copy = mail_store_add(store, out, (size_t)(to - out));
+
+		return copy.ptr != NULL ? copy : value;
+	}
+}
+
 /* The value of a field with its folded lines joined by single spaces. */
 static smtpclass_span unfolded(const char *value, size_t len, struct mail_store *store)
 {
@@ -164,7 +224,7 @@ static smtpclass_span unfolded(const char *value, size_t len, struct mail_store 
 		}
 		i += line_len + 1;
 	}
-	return out;
+	return iso2022_to_utf8(out, store);
 }
 
 static int field_index(const char *name, size_t len)
@@ -234,8 +294,10 @@ static void set_field(const char *name, size_t name_len, const char *value, size
 		*slot = bare_address(v);
 		break;
 	case FIELD_REMOTE_MTA:
-	case FIELD_DIAGNOSTIC_CODE:
 		*slot = dsn_strip_type(v);
+		break;
+	case FIELD_DIAGNOSTIC_CODE:
+		*slot = diagnostic_text(v);
 		break;
 	default:
 		*slot = trim(v);

@@ -29,9 +29,13 @@ struct layout {
 /* Phrases are matched case-insensitively anywhere in the decoded text. */
 static const struct layout layouts[] = {
     {"qmail", MARKERS("this is the qmail-send program", "i'm afraid i wasn't able to deliver"), 0},
+    /* The failed list first: Exim names the sender above it when the
+     * bounce goes elsewhere ("A message sent by <ann@...> could not be
+     * delivered", deliver.c), an address that is no failed recipient. */
     {"exim",
-     MARKERS("this message was created automatically by mail delivery software",
-             "the following address(es) failed", "could not be delivered to one or more"),
+     MARKERS("address(es) failed", /* "The following" may end the line before */
+             "this message was created automatically by mail delivery software",
+             "could not be delivered to one or more"),
      0},
     {"postfix", MARKERS("this is the mail system at host", "i'm sorry to have to inform you"), 0},
     {"sendmail",

@@ -11,6 +11,13 @@
 #                      "filtered"; the filtered rows ("user unknown" after
 #                      DATA, whose text rarely says the stage) are counted
 #                      apart
+#   queue context:     reason disagreements where Sisimai says expired and
+#                      we say networkerror: the text is the last temporary
+#                      error of a message the MTA then gave up on, which the
+#                      bounce says and the text alone does not
+#   label conflicts:   rows whose text (addresses aside) is also another
+#                      row's text under another label, and the ceiling that
+#                      sets on any classifier of the text alone
 #   stage context:     reason disagreements where Sisimai says filtered and
 #                      we say userunknown: the label depends on the SMTP
 #                      stage, which a bare text lacks (the finder's stage,
@@ -101,6 +108,7 @@ BEGIN {
 		n[g]++
 		if (ours == $rc) agree[g]++
 		else if ($rc == "filtered" && ours == "userunknown") staged[g]++
+		else if ($rc == "expired" && ours == "networkerror") gave_up[g]++
 		if (removes == hard) ragree[g]++
 		if ($rc == "filtered") {
 			nfil[g]++
@@ -110,6 +118,13 @@ BEGIN {
 			if (removes && !hard) fr[g]++
 		}
 	}
+	# The same text (but for its addresses) under another label: what no
+	# classifier of the text alone can agree with.
+	t = tolower($textc)
+	gsub(/[^ \t<>()\[\]]*@[^ \t<>()\[\]]*/, "@", t)
+	gsub(/[ \t]+/, " ", t)
+	same_reason[t SUBSEP $rc]++
+	same_hard[t SUBSEP $hc]++
 	if (!listed)
 		next
 	if (ours != $rc)
@@ -122,6 +137,18 @@ END {
 		report("fold " k, k)
 	report("overall", "all")
 	printf "%s stage context: %d reason disagreements are Sisimai filtered vs our userunknown, a user-unknown text whose stage (after DATA) the text does not say\n", corpus, staged["all"]
+	printf "%s queue context: %d reason disagreements are Sisimai expired vs our networkerror, the last temporary error of a message the MTA gave up on (its bounce says Action: failed, the text does not)\n", corpus, gave_up["all"]
+	for (kk in same_reason) {
+		split(kk, p, SUBSEP)
+		if (same_reason[kk] > best_reason[p[1]]) best_reason[p[1]] = same_reason[kk]
+	}
+	for (kk in same_hard) {
+		split(kk, p, SUBSEP)
+		if (same_hard[kk] > best_hard[p[1]]) best_hard[p[1]] = same_hard[kk]
+	}
+	for (t in best_reason) ceiling_reason += best_reason[t]
+	for (t in best_hard) ceiling_hard += best_hard[t]
+	printf "%s label conflicts: %d rows share their text (but for addresses) with a row labelled with another reason, %d with another hardbounce: from the text alone at most %.1f%% of reasons and %.1f%% of removals can agree\n", corpus, n["all"] - ceiling_reason, n["all"] - ceiling_hard, pct(ceiling_reason, n["all"]), pct(ceiling_hard, n["all"])
 	r = pct(agree["all"], n["all"]); m = pct(ragree["all"], n["all"]); x = pct(fr["all"], nf["all"])
 	printf "%s floors: reason >= %s%%, removal >= %s%%, false removal <= %s%%: %s\n", corpus, min_reason, min_removal, max_false,
 	    (r < min_reason || m < min_removal || x > max_false) ? "MISSED" : "held"

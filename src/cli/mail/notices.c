@@ -412,6 +412,7 @@ const char *notice_read(const char *text, size_t len, int bounce_signs, struct m
 	const char *start = NULL, *end;
 	int from_dsn = report->count > 0;
 	struct mail_folded folded;
+	size_t lines;
 
 	if (text == NULL || len == 0)
 		return NULL;
@@ -440,8 +441,25 @@ const char *notice_read(const char *text, size_t len, int bounce_signs, struct m
 	/* The section starts at the start of the marker's line. */
 	while (start > text && start[-1] != '\n')
 		start--;
-	if (read_section(start, (size_t)(end - start), report, from_dsn, store) == 0 && !from_dsn &&
-	    read_transcript(start, (size_t)(end - start), report, store) == 0) {
+	lines = read_section(start, (size_t)(end - start), report, from_dsn, store);
+	if (lines == 0 && from_dsn && report->count == 1 &&
+	    report->recipients[0].diagnostic.ptr == NULL) {
+		/* One DSN recipient without a diagnostic, named in a section whose
+		 * lines open with no address (Exim's "save to /path" for a file
+		 * delivery, lhost-exim-60): what follows its last mention is its text. */
+		smtpclass_span r = report->recipients[0].recipient;
+		const char *named = NULL;
+
+		/* the last time: a header copied above may name it first; a
+		 * path longer than RFC 5321's 256 octets is not searched */
+		for (const char *p = start; r.len > 0 && r.len <= 256 && p + r.len <= end; p++)
+			if (strncasecmp(p, r.ptr, r.len) == 0)
+				named = p;
+		if (named != NULL)
+			note_recipient(report, 1, r, named + r.len, (size_t)(end - named - r.len),
+			               store);
+	} else if (lines == 0 && !from_dsn &&
+	           read_transcript(start, (size_t)(end - start), report, store) == 0) {
 		smtpclass_span a = labelled_address(start, (size_t)(end - start));
 
 		if (a.ptr == NULL)

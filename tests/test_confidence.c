@@ -55,8 +55,11 @@ static const struct confidence_row confidences[] = {
 	{"550 5.1.1 <a@b.example>", NULL, "remove-address", "medium", 1},
 	/* Words no rule reads under a bare 550: not "user unknown". */
 	{"550 Rejected", NULL, "investigate", "low", 0},
-	{"550 Error: SPAM NOT ACCEPTED", NULL, "investigate", "low", 0},
-	{"550 Denied by policy", NULL, "investigate", "low", 0},
+	{"550 Sorry, that cannot be done", NULL, "investigate", "low", 0},
+	/* Spam and policy words are read (issue 12's examples): never the bare
+	 * 550's remove-address. */
+	{"550 Error: SPAM NOT ACCEPTED", NULL, "review-content", "medium", 0},
+	{"550 Denied by policy", NULL, "review-content", "medium", 0},
 	/* A text rule alone: medium; with an agreeing specific code: high. */
 	{"550 User unknown", NULL, "remove-address", "medium", 1},
 	{"550 5.1.1 <a@b.example>: Recipient address rejected: User unknown in local recipient table", NULL, "remove-address", "high", 1},

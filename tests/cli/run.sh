@@ -230,7 +230,8 @@ e-hard-userunknown	67	"$bin" -e -r '550 5.1.1 <a@b.example>: User unknown'
 # removal needs medium or high confidence (data/actions.tsv, removes_at): the
 # bare code and words no rule reads are hard but keep the address
 e-bare-550-keeps	69	"$bin" -e -r '550'
-e-unread-550-keeps	69	"$bin" -e -r '550 Error: SPAM NOT ACCEPTED'
+e-unread-550-keeps	69	"$bin" -e -r '550 Sorry, that cannot be done'
+e-spam-550-keeps	69	"$bin" -e -r '550 Error: SPAM NOT ACCEPTED'
 e-hostunknown	67	"$bin" -e -r 'Host or domain name not found. Name service error for name=example.jp type=A: Host not found'
 e-mailbox-full-keeps	69	"$bin" -e -r '552 5.2.2 <a@b.example>... Mailbox Full'
 e-worst-wins	67	"$bin" -e -r '451 4.3.0 Temporary system problem' -r '550 5.1.1 <a@b.example>: User unknown'

@@ -955,29 +955,79 @@ static int compare_phrase_length(const void *a, const void *b)
 	return x->line - y->line;
 }
 
-/* data/stage-phrases.tsv, longest first so "end of data" wins over "data". */
+/* Whether a row of data/stage-phrases.tsv is read at a wrapper's {stage}
+ * (slot: the library's table) or in a bounce notice (notice: the mail
+ * reader's, in registry_data.c); checks the row on the way. */
+static int stage_phrase_is_slot(const struct row *row)
+{
+	const char *phrase = row->fields[0], *read = row->fields[2];
+
+	for (const char *c = phrase; *c != '\0'; c++)
+		if (isupper((unsigned char)*c) || (*c == ' ' && (c[1] == ' ' || c[1] == '\0')))
+			fail(stage_phrases.path, row->line, "phrase must be lowercase words");
+	if (strcmp(read, "slot") == 0)
+		return 1;
+	if (strcmp(read, "notice") != 0)
+		fail(stage_phrases.path, row->line, "read must be slot or notice");
+	if (strcmp(row->fields[1], "-") == 0)
+		fail(stage_phrases.path, row->line, "a notice phrase must name a stage");
+	return 0;
+}
+
+/* data/stage-phrases.tsv's slot rows, longest first so "end of data" wins
+ * over "data". */
 static void write_stage_phrases(FILE *out)
 {
+	int count = 0;
+
 	qsort(stage_phrases.rows, (size_t)stage_phrases.row_count, sizeof(stage_phrases.rows[0]),
 	      compare_phrase_length);
 	fputs("/* longest phrase first */\nconst struct sc_stage_phrase sc_stage_phrases[] = {\n",
 	      out);
 	for (int i = 0; i < stage_phrases.row_count; i++) {
 		const struct row *row = &stage_phrases.rows[i];
-		const char *phrase = row->fields[0];
 
-		for (const char *c = phrase; *c != '\0'; c++)
-			if (isupper((unsigned char)*c) ||
-			    (*c == ' ' && (c[1] == ' ' || c[1] == '\0')))
-				fail(stage_phrases.path, row->line,
-				     "phrase must be lowercase words");
+		if (!stage_phrase_is_slot(row))
+			continue;
 		fputs("\t{", out);
-		put_string(out, phrase);
-		fprintf(out, ", %zu, ", strlen(phrase));
+		put_string(out, row->fields[0]);
+		fprintf(out, ", %zu, ", strlen(row->fields[0]));
 		put_stage(out, &stage_phrases, row, 1);
 		fputs("},\n", out);
+		count++;
 	}
-	fprintf(out, "};\nconst int sc_stage_phrase_count = %d;\n\n", stage_phrases.row_count);
+	fprintf(out, "};\nconst int sc_stage_phrase_count = %d;\n\n", count);
+}
+
+static int compare_line(const void *a, const void *b)
+{
+	const struct row *const *x = a, *const *y = b;
+
+	return (*x)->line - (*y)->line;
+}
+
+/* data/stage-phrases.tsv's notice rows, in the file's order (the first
+ * found in a notice wins), for the mail reader. */
+static void write_notice_stage_phrases(FILE *out)
+{
+	static const struct row *rows[MAX_ROWS];
+	int count = 0;
+
+	for (int i = 0; i < stage_phrases.row_count; i++)
+		if (!stage_phrase_is_slot(&stage_phrases.rows[i]))
+			rows[count++] = &stage_phrases.rows[i];
+	qsort(rows, (size_t)count, sizeof(rows[0]), compare_line);
+	fputs("\n/* data/stage-phrases.tsv, read notice, in the file's order */\n"
+	      "const struct registry_stage_phrase registry_notice_stages[] = {\n",
+	      out);
+	for (int i = 0; i < count; i++) {
+		fputs("\t{", out);
+		put_string(out, rows[i]->fields[0]);
+		fputs(", ", out);
+		put_stage(out, &stage_phrases, rows[i], 1);
+		fputs("},\n", out);
+	}
+	fprintf(out, "};\nconst size_t registry_notice_stage_count = %d;\n", count);
 }
 
 /* Whether row i of data/log-events.tsv is the first of its MTA: the tables
@@ -1287,16 +1337,18 @@ static void write_wrappers(FILE *out)
 /*
  * The registry the command's --describe shows (src/cli/registry.h): the
  * meaning and references of each basic code, and the reference of each
- * enhanced code, sorted for bsearch().  The library has no use for them, so
- * they go to a file of their own that only the command links.  Call after
- * write_basic(), which sorts the basic rows.
+ * enhanced code, sorted for bsearch(); and the stage phrases the mail reader
+ * looks for in notices.  The library has no use for them, so they go to a
+ * file of their own that only the command links.  Call after write_basic(),
+ * which sorts the basic rows.
  */
 static void write_registry(FILE *out)
 {
 	static struct enhanced_entry entries[MAX_ROWS];
 
-	fputs("/* generated from data/basic-codes.tsv and data/enhanced-codes.tsv by "
-	      "tools/gentables.c: do not edit */\n#include \"registry.h\"\n\n"
+	fputs("/* generated from data/basic-codes.tsv, data/enhanced-codes.tsv and "
+	      "data/stage-phrases.tsv by tools/gentables.c: do not edit */\n"
+	      "#include \"registry.h\"\n\n"
 	      "/* sorted by code */\nconst struct registry_basic registry_basic[] = {\n",
 	      out);
 	for (int i = 0; i < basic.row_count; i++) {
@@ -1323,6 +1375,7 @@ static void write_registry(FILE *out)
 		fputs("},\n", out);
 	}
 	fprintf(out, "};\nconst size_t registry_enhanced_count = %d;\n", enhanced.row_count);
+	write_notice_stage_phrases(out);
 }
 
 int main(int argc, char **argv)
@@ -1354,7 +1407,7 @@ int main(int argc, char **argv)
 	load_table(&stage_reasons, argv[1], "stage-reasons.tsv",
 	           "id\tstage\treason\tbecomes\tkept_by\tsource");
 	load_table(&wrappers, argv[1], "wrappers.tsv", "id\tstage\tneeds\tpattern\tsource");
-	load_table(&stage_phrases, argv[1], "stage-phrases.tsv", "phrase\tstage\tsource");
+	load_table(&stage_phrases, argv[1], "stage-phrases.tsv", "phrase\tstage\tread\tsource");
 	load_table(&log_events, argv[1], "log-events.tsv", "id\tmta\tkind\tform\tsource");
 
 	header = fopen(argv[2], "w");

@@ -4,12 +4,16 @@
  * tools/gentables.c writes the arrays into registry_data.c in the build
  * directory from data/basic-codes.tsv and data/enhanced-codes.tsv, the
  * single source of truth; the library keeps the classification columns of
- * the same files, the command only these words for people.
+ * the same files, the command only these words for people.  The same file
+ * holds the rows of data/stage-phrases.tsv that the mail reader looks for
+ * in notices (read "notice"; the library keeps the "slot" rows).
  */
 #ifndef SMTPCLASS_REGISTRY_H
 #define SMTPCLASS_REGISTRY_H
 
 #include <stddef.h>
+
+#include "smtpclass.h"
 
 struct registry_basic {
 	int code;
@@ -26,6 +30,15 @@ extern const struct registry_basic registry_basic[]; /* sorted by code */
 extern const size_t registry_basic_count;
 extern const struct registry_enhanced registry_enhanced[]; /* sorted by subject, detail */
 extern const size_t registry_enhanced_count;
+
+struct registry_stage_phrase {
+	const char *phrase; /* lowercase */
+	smtpclass_stage stage;
+};
+
+/* The notice phrases, in the order of data/stage-phrases.tsv. */
+extern const struct registry_stage_phrase registry_notice_stages[];
+extern const size_t registry_notice_stage_count;
 
 /* The row of a basic code, or NULL when no registry names it. */
 const struct registry_basic *registry_find_basic(int code);

@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "mail.h"
+#include "registry.h"
 
 smtpclass_span mail_store_add(struct mail_store *store, const char *bytes, size_t len)
 {
@@ -341,39 +342,6 @@ void dsn_parse(const char *text, size_t len, struct mail_store *store, struct ma
 	}
 }
 
-/* Phrases that name the SMTP command a failure answered, as MTAs write
- * them in diagnostics and notices.  Searched case-insensitively in order:
- * "end of data" before "data".  A command named alone ("RCPT TO: bob@...",
- * "MAIL FROM: ann@...") is a listing of the envelope, not the stage. */
-static const struct {
-	const char *phrase;
-	smtpclass_stage stage;
-} stage_phrases[] = {
-    {"end of data", SMTPCLASS_STAGE_EOD},
-    {"final data", SMTPCLASS_STAGE_EOD},
-    {"after data", SMTPCLASS_STAGE_DATA},
-    {"to data command", SMTPCLASS_STAGE_DATA},
-    {"data command", SMTPCLASS_STAGE_DATA},
-    /* "RCPT TO: bob@..." alone is a listing in a notice, not a stage */
-    {"after rcpt to", SMTPCLASS_STAGE_RCPT},
-    {"reply to rcpt to", SMTPCLASS_STAGE_RCPT},
-    {"rcpt to command", SMTPCLASS_STAGE_RCPT},
-    {"rcpt to response", SMTPCLASS_STAGE_RCPT},
-    {"rcpt_to", SMTPCLASS_STAGE_RCPT},
-    {"rcpt command", SMTPCLASS_STAGE_RCPT},
-    {"after mail from", SMTPCLASS_STAGE_MAIL},
-    {"reply to mail from", SMTPCLASS_STAGE_MAIL},
-    {"mail from command", SMTPCLASS_STAGE_MAIL},
-    {"mail from response", SMTPCLASS_STAGE_MAIL},
-    {"mail_from", SMTPCLASS_STAGE_MAIL},
-    {"in reply to ehlo", SMTPCLASS_STAGE_HELO},
-    {"in reply to helo", SMTPCLASS_STAGE_HELO},
-    {"after ehlo", SMTPCLASS_STAGE_HELO},
-    {"after helo", SMTPCLASS_STAGE_HELO},
-    {"initial connection", SMTPCLASS_STAGE_CONNECT},
-    {"greeting", SMTPCLASS_STAGE_CONNECT},
-};
-
 /* ASCII letters lowered: bytes of other scripts are left as they are, so
  * markers in them are written as they come (lower case where it exists). */
 static const unsigned char *lower_table(void)
@@ -455,9 +423,12 @@ smtpclass_stage mail_stage_of(const char *text, size_t len)
 	{
 		struct mail_folded folded = mail_fold(text, len);
 
-		for (size_t i = 0; i < sizeof(stage_phrases) / sizeof(stage_phrases[0]); i++)
-			if (mail_folded_find(&folded, 0, stage_phrases[i].phrase) != NULL)
-				return stage_phrases[i].stage;
+		/* data/stage-phrases.tsv's notice rows: "end of data" before
+		 * "data", and never a command named alone (a listing of the
+		 * envelope, "RCPT TO: bob@...") */
+		for (size_t i = 0; i < registry_notice_stage_count; i++)
+			if (mail_folded_find(&folded, 0, registry_notice_stages[i].phrase) != NULL)
+				return registry_notice_stages[i].stage;
 	}
 	return SMTPCLASS_STAGE_UNKNOWN;
 }

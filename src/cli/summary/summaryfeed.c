@@ -16,9 +16,14 @@
  * runs smtpclass_log_classify_found() on the copy, as the main thread
  * would have (the library is pure, the options do not change during a
  * run), then counts it.  Classifying is the most expensive step of a
- * failure, and the scan, which log mode shares, is the critical path:
- * the counting thread has the time.  The exit status needs the worst
- * verdict, which the thread keeps (summary_feed_worst_rank()).
+ * failure, and the scan, which log mode shares, is the critical path.
+ * Which thread has the time depends on the log and on the machine (the
+ * counting thread runs at a low priority), so the work goes where there
+ * is room: while half of the ring or more waits for the thread, the main
+ * thread classifies the record itself and feeds it classified, as it
+ * would feed any record.  Either way the record is counted in its place
+ * in the input, with the same result.  The exit status needs the worst
+ * verdict, which each side keeps (summary_feed_worst_rank()).
  */
 #ifdef __linux__
 #define _GNU_SOURCE /* syscall(SYS_gettid): a thread's own nice value */
@@ -27,6 +32,7 @@
 
 #include <assert.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -136,7 +142,7 @@ static struct {
 	pthread_cond_t ready;       /* a batch was handed over, or the end */
 	pthread_cond_t counted_one; /* a batch was counted */
 	unsigned long long handed;  /* batches handed to the thread */
-	unsigned long long counted; /* batches the thread has counted */
+	atomic_ullong counted;      /* batches the thread has counted */
 	int finished;
 	struct batch *filling; /* the main thread's batch */
 	struct batch batches[FEED_BATCHES];
@@ -145,8 +151,8 @@ static struct {
 	 * buffer (the thread's, or the main thread's when there is none) */
 	const smtpclass_options *options;
 	int (*rank)(const smtpclass_result *result);
-	int worst_rank;
-	char scratch[LINE_CAP];
+	int worst_rank, scan_worst_rank; /* the thread's, the main thread's */
+	char scratch[LINE_CAP], scan_scratch[LINE_CAP];
 } feed;
 
 /* Bytes an event takes with the lengths and text of count spans after a
@@ -198,22 +204,27 @@ static void get_spans(const unsigned char *event, size_t head, smtpclass_span *s
 	}
 }
 
-/* Classifies a log record as classify_line() of main.c would, counts it,
- * and keeps the worst rank. */
-static void classify_and_count(const smtpclass_log_record *log)
+static void count_in_place(const struct record *record)
+{
+	summary_add(feed.summary, record);
+}
+
+/* Classifies a log record as classify_line() of main.c would (scratch:
+ * LINE_CAP bytes), counts it with count and keeps the worst rank. */
+static void classify_and_count(const smtpclass_log_record *log, char *scratch, int *worst_rank,
+                               void (*count)(const struct record *record))
 {
 	smtpclass_found found;
 	smtpclass_reply reply;
 	smtpclass_result result;
 	struct record record = {.log = log, .reply = &reply, .result = &result};
 
-	smtpclass_log_classify_found(log, feed.options, feed.scratch, sizeof(feed.scratch), &found,
-	                             &reply, &result);
+	smtpclass_log_classify_found(log, feed.options, scratch, LINE_CAP, &found, &reply, &result);
 	record.stage = found.stage;
 	record.found = &found;
-	summary_add(feed.summary, &record);
-	if (feed.rank != NULL && feed.rank(&result) > feed.worst_rank)
-		feed.worst_rank = feed.rank(&result);
+	count(&record);
+	if (feed.rank != NULL && feed.rank(&result) > *worst_rank)
+		*worst_rank = feed.rank(&result);
 }
 
 /* Rebuilds the log record of an event and classifies and counts it. */
@@ -230,7 +241,7 @@ static void classify_event(const struct log_event *e)
 	LOG_RECORD_VALUES(LOG_REBUILD_VALUE)
 #undef LOG_REBUILD_SPAN
 #undef LOG_REBUILD_VALUE
-	classify_and_count(&log);
+	classify_and_count(&log, feed.scratch, &feed.worst_rank, count_in_place);
 }
 
 /* Rebuilds the summary_record of an event and counts it. */
@@ -296,7 +307,7 @@ static void *count_batches(void *unused)
 void summary_feed_start(struct summary *summary)
 {
 	feed.summary = summary;
-	feed.worst_rank = 0;
+	feed.worst_rank = feed.scan_worst_rank = 0;
 	feed.threaded = 0;
 	feed.handed = feed.counted = 0;
 	feed.finished = 0;
@@ -391,7 +402,14 @@ void summary_feed_add_log(const smtpclass_log_record *log)
 	size_t size;
 
 	if (!feed.threaded) {
-		classify_and_count(log);
+		classify_and_count(log, feed.scan_scratch, &feed.scan_worst_rank, count_in_place);
+		return;
+	}
+	/* Read without the lock: a value a batch old only moves the work of
+	 * one record from a thread to the other. */
+	if (feed.handed - atomic_load_explicit(&feed.counted, memory_order_relaxed) >=
+	    FEED_BATCHES / 2) {
+		classify_and_count(log, feed.scan_scratch, &feed.scan_worst_rank, summary_feed_add);
 		return;
 	}
 #define LOG_GATHER_SPAN(field) spans[LOG_SPAN_##field] = log->field;
@@ -410,7 +428,7 @@ void summary_feed_add_log(const smtpclass_log_record *log)
 
 int summary_feed_worst_rank(void)
 {
-	return feed.worst_rank;
+	return feed.worst_rank > feed.scan_worst_rank ? feed.worst_rank : feed.scan_worst_rank;
 }
 
 void summary_feed_sync(void)

@@ -309,7 +309,8 @@ void summary_feed_start(struct summary *summary)
 	feed.summary = summary;
 	feed.worst_rank = feed.scan_worst_rank = 0;
 	feed.threaded = 0;
-	feed.handed = feed.counted = 0;
+	feed.handed = 0;
+	atomic_store(&feed.counted, 0);
 	feed.finished = 0;
 	feed.filling = &feed.batches[0];
 	feed.filling->used = 0;

@@ -35,6 +35,7 @@
 #include "count.h"
 #include "delay.h"
 #include "hash.h"
+#include "rank.h"
 
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
@@ -556,6 +557,39 @@ static void test_addresses_bound(void **state)
 }
 
 /* ---- Space-Saving ------------------------------------------------------------- */
+
+/* Ranking only the rows a report shows gives the rows, and the order, of
+ * the full sort: counts with many ties, keys shared by entries of another
+ * tag (ties end on the entry number), every cut from 1 to past the end. */
+static void test_rank_kept_rows(void **state)
+{
+	struct topk t;
+	struct ranked *all, *kept;
+	size_t n_all, n_kept;
+	char key[16];
+	int fresh;
+
+	(void)state;
+	assert_int_equal(topk_init(&t, 256, 16, 16, 0), 0);
+	for (unsigned i = 0; i < 200; i++) {
+		int len = snprintf(key, sizeof(key), "k%u", (i * 37) % 23);
+
+		topk_add(&t, hash_bytes(HASH_SEED, key, (size_t)len) ^ mix(i % 3 + 1),
+		         (uint16_t)(i % 3), key, (size_t)len, 1 + (i * 7919) % 5, 0, &fresh);
+	}
+	all = rank_groups(&t, 0, &n_all);
+	assert_non_null(all);
+	for (size_t keep = 1; keep <= n_all + 2; keep++) {
+		kept = rank_groups(&t, keep, &n_kept);
+		assert_non_null(kept);
+		assert_int_equal(n_kept, n_all);
+		for (size_t k = 0; k < keep && k < n_all; k++)
+			assert_int_equal(kept[k].index, all[k].index);
+		free(kept);
+	}
+	free(all);
+	topk_free(&t);
+}
 
 static void test_space_saving(void **state)
 {
@@ -1614,6 +1648,7 @@ int main(void)
 	    cmocka_unit_test(test_written_names),
 	    cmocka_unit_test(test_text_width),
 	    cmocka_unit_test(test_text_content),
+	    cmocka_unit_test(test_rank_kept_rows),
 	};
 
 	print_message("%zu same-template pairs, %zu different pairs, %zu templates, "

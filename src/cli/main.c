@@ -134,6 +134,24 @@ static void emit(struct settings *settings, const struct record *record)
 		counts.worst_rank = rank;
 }
 
+/* Summary mode: a log record that is no delivery, kept by --since, --until
+ * and --direction as emit() keeps records, goes to the counting thread
+ * unclassified: the thread classifies it (summaryfeed.c), and the scan,
+ * the critical path, does not. */
+static void emit_to_classify(const struct settings *settings, const smtpclass_log_record *log)
+{
+	struct record record = {.log = log};
+
+	if (!time_range_keeps(&time_range, log->time.ptr, log->time.len, NULL))
+		return;
+	if (!direction_keeps(settings, &record)) {
+		counts.other_direction++;
+		return;
+	}
+	summary_feed_add_log(log);
+	counts.records++;
+}
+
 /* A reply is classifiable when it has a code or a text rule recognised it. */
 static int is_classifiable(smtpclass_parse_status status, const smtpclass_result *result)
 {
@@ -375,6 +393,11 @@ static void classify_line(struct settings *settings, const char *name, unsigned 
 			record.reply = &delivered_reply;
 			record.result = &delivered_result;
 			record.stage = log.stage;
+		} else if (summary_report != NULL) {
+			if ((unsigned)log.mta < SMTPCLASS_MTA_COUNT)
+				counts.per_mta[log.mta]++;
+			emit_to_classify(settings, &log);
+			return;
 		} else {
 			smtpclass_log_classify_found(&log, &settings->classify, scratch,
 			                             sizeof(scratch), &found, &reply, &result);
@@ -742,6 +765,7 @@ int main(int argc, char **argv)
 		output_header(&settings.output);
 	if (summary_report != NULL && !settings.merge) {
 		prepare_delivered_result(&settings.classify);
+		summary_feed_classify_with(&settings.classify, verdict_rank);
 		summary_feed_start(summary_report);
 		start_live_reports(&settings);
 	}
@@ -754,6 +778,8 @@ int main(int argc, char **argv)
 		classify_files(&settings, argc, argv);
 	if (summary_report != NULL) {
 		summary_feed_finish();
+		if (summary_feed_worst_rank() > counts.worst_rank)
+			counts.worst_rank = summary_feed_worst_rank();
 		if (interrupted)
 			summary_set_incomplete(summary_report, interruption(interrupted));
 		/* No summary could be merged: an empty report would read as a

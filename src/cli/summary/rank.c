@@ -61,16 +61,61 @@ static struct ranked *table_rows(const struct topk *t, size_t *n)
 	return r;
 }
 
-static struct ranked *sorted_rows(struct ranked *r, size_t n)
+/* Moves the row at r[at] down the max-heap r[0..n) (the root is the row
+ * that sorts last). */
+static void sift_down(struct ranked *r, size_t n, size_t at)
 {
-	if (n > 0)
+	for (;;) {
+		size_t child = 2 * at + 1, last = at;
+		struct ranked swap;
+
+		if (child < n && compare_ranked(&r[child], &r[last]) > 0)
+			last = child;
+		if (child + 1 < n && compare_ranked(&r[child + 1], &r[last]) > 0)
+			last = child + 1;
+		if (last == at)
+			return;
+		swap = r[at];
+		r[at] = r[last];
+		r[last] = swap;
+		at = last;
+	}
+}
+
+/*
+ * Sorts r[0..n), or, when a report shows only the first keep rows (keep
+ * above 0 and well below n), puts the keep rows that sort first in
+ * r[0..keep), sorted, and the others after them in no order.  The order is
+ * total (compare_ranked()), so those keep rows are the ones, and in the
+ * order, a full sort gives; a table of 4096 entries shown as its top 20
+ * costs a pass with a small heap instead of a sort.
+ */
+static struct ranked *sorted_rows(struct ranked *r, size_t n, size_t keep)
+{
+	if (n == 0)
+		return r;
+	if (keep == 0 || keep >= n / 2) {
 		qsort(r, n, sizeof(*r), compare_ranked);
+		return r;
+	}
+	for (size_t i = keep / 2; i-- > 0;)
+		sift_down(r, keep, i);
+	for (size_t i = keep; i < n; i++) {
+		if (compare_ranked(&r[i], &r[0]) < 0) {
+			struct ranked swap = r[0];
+
+			r[0] = r[i];
+			r[i] = swap;
+			sift_down(r, keep, 0);
+		}
+	}
+	qsort(r, keep, sizeof(*r), compare_ranked);
 	return r;
 }
 
 /* Entries of a domain or host table, most failures first, then most
  * records. */
-struct ranked *rank_party(const struct party_table *p, size_t *n)
+struct ranked *rank_party(const struct party_table *p, size_t keep, size_t *n)
 {
 	struct ranked *r = table_rows(&p->table, n);
 
@@ -78,12 +123,12 @@ struct ranked *rank_party(const struct party_table *p, size_t *n)
 		r[i].secondary = r[i].primary;
 		r[i].primary = party_failures(p, i);
 	}
-	return sorted_rows(r, *n);
+	return sorted_rows(r, *n, keep);
 }
 
 /* The domains with queue times, most deliveries first, then the longest
  * wait. */
-struct ranked *rank_delays(const struct party_table *p, size_t *n)
+struct ranked *rank_delays(const struct party_table *p, size_t keep, size_t *n)
 {
 	struct ranked *r = table_rows(&p->table, n);
 	size_t kept = 0;
@@ -99,15 +144,15 @@ struct ranked *rank_delays(const struct party_table *p, size_t *n)
 		kept++;
 	}
 	*n = kept;
-	return sorted_rows(r, kept);
+	return sorted_rows(r, kept, keep);
 }
 
 /* Reply groups, most frequent first. */
-struct ranked *rank_groups(const struct topk *groups, size_t *n)
+struct ranked *rank_groups(const struct topk *groups, size_t keep, size_t *n)
 {
 	struct ranked *r = table_rows(groups, n);
 
-	return sorted_rows(r, *n);
+	return sorted_rows(r, *n, keep);
 }
 
 /* Hours in time order. */
@@ -117,7 +162,7 @@ struct ranked *rank_hours(const struct summary *s, size_t *n)
 
 	for (size_t i = 0; i < *n; i++)
 		r[i].primary = UINT64_MAX - topk_entry(&s->hours, i)->hash;
-	return sorted_rows(r, *n);
+	return sorted_rows(r, *n, 0);
 }
 
 struct day_row *rank_days(const struct summary *s, size_t *n)

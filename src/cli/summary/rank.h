@@ -23,16 +23,18 @@ int compare_ranked(const void *a, const void *b);
 
 /* Entries of a domain or host table, most failures first, then most
  * records; a malloc'd array of *n rows (NULL and 0 when empty or out of
- * memory).  So are the two below. */
-struct ranked *rank_party(const struct party_table *p, size_t *n);
+ * memory).  So are the two below.  Only rows[0..keep) are in that order
+ * (keep 0: all of them), the rest follow in no order: a report shows its
+ * top (shown()) and reads no further. */
+struct ranked *rank_party(const struct party_table *p, size_t keep, size_t *n);
 
 /* The entries of a domain table that counted queue times, most deliveries
  * first, then the longest wait. */
-struct ranked *rank_delays(const struct party_table *p, size_t *n);
+struct ranked *rank_delays(const struct party_table *p, size_t keep, size_t *n);
 
 /* Reply groups of a groups table (s->groups, s->inbound.groups), most
  * frequent first. */
-struct ranked *rank_groups(const struct topk *groups, size_t *n);
+struct ranked *rank_groups(const struct topk *groups, size_t keep, size_t *n);
 
 /* Hours in time order. */
 struct ranked *rank_hours(const struct summary *s, size_t *n);

@@ -138,7 +138,7 @@ static void html_party(FILE *out, const struct summary *s, const struct party_ta
                        const char *title, const char *column, const char *prefix, int inbound)
 {
 	size_t n;
-	struct ranked *rows = rank_party(p, &n);
+	struct ranked *rows = rank_party(p, (size_t)s->top, &n);
 
 	fprintf(out, "<h3>%s: %zu of %s%llu</h3>\n", title, shown(s, n),
 	        table_capped(s, inbound ? T_INBOUND_CLIENTS : T_DOMAINS) ? "about " : "",
@@ -187,7 +187,7 @@ static void html_groups(FILE *out, const struct summary *s, int inbound)
 {
 	const struct topk *groups = inbound ? &s->inbound.groups : &s->groups;
 	size_t n;
-	struct ranked *rows = rank_groups(groups, &n);
+	struct ranked *rows = rank_groups(groups, (size_t)s->top, &n);
 
 	fprintf(out, "<h3>%s: %zu of %s%llu, most frequent first</h3>\n",
 	        inbound ? "Reject texts" : "Reply groups", shown(s, n),
@@ -385,7 +385,7 @@ static void html_delays(FILE *out, const struct summary *s)
 	        "<h3>Delivery delays (time in the queue): <span data-count=\"delays:delivered\">"
 	        "%llu</span> deliveries, average %s, 95%% within %s, longest %s</h3>\n",
 	        d->count, average, p95, longest);
-	rows = rank_delays(&s->domains, &n);
+	rows = rank_delays(&s->domains, (size_t)s->top, &n);
 	if (n > 0) {
 		fputs(
 		    "<div class=\"scroll\"><table><tr><th>domain</th><th class=\"n\">delivered</th>"
@@ -420,7 +420,7 @@ static void html_warning_table(FILE *out, const struct summary *s, const struct 
                                const char *title, const char *column, const char *prefix)
 {
 	size_t n;
-	struct ranked *rows = rank_groups(table, &n);
+	struct ranked *rows = rank_groups(table, (size_t)s->top, &n);
 	int sessions = table == &s->warnings.sessions;
 
 	if (n > 0) {
@@ -462,7 +462,7 @@ static void html_senders(FILE *out, const struct summary *s)
 	        "<h2>Queued messages: <span data-count=\"senders:messages\">%llu</span>, "
 	        "%llu bytes</h2>\n",
 	        q->messages, q->bytes);
-	rows = rank_groups(&q->senders, &n);
+	rows = rank_groups(&q->senders, (size_t)s->top, &n);
 	if (n > 0) {
 		fputs(
 		    "<div class=\"scroll\"><table><tr><th>sender</th><th class=\"n\">messages</th>"

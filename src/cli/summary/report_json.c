@@ -67,7 +67,7 @@ static void json_party(FILE *out, const struct summary *s, const struct party_ta
                        const char *end)
 {
 	size_t n;
-	struct ranked *rows = rank_party(p, &n);
+	struct ranked *rows = rank_party(p, (size_t)s->top, &n);
 
 	fprintf(out, "%s\"%s_count\": %llu,\n%s\"%s\": [", indent, name_key,
 	        distinct_of(&p->table, p->distinct), indent, list_key);
@@ -118,7 +118,7 @@ static void json_groups(FILE *out, const struct summary *s, const struct topk *g
                         const char *indent, const char *end)
 {
 	size_t n;
-	struct ranked *rows = rank_groups(groups, &n);
+	struct ranked *rows = rank_groups(groups, (size_t)s->top, &n);
 
 	fprintf(out, "%s\"group_count\": %llu,\n%s\"groups\": [", indent,
 	        distinct_of(groups, merged_distinct), indent);
@@ -212,7 +212,7 @@ static void json_sender_table(FILE *out, const struct summary *s, const struct t
                               const char *list_key, const char *end)
 {
 	size_t n;
-	struct ranked *rows = rank_groups(table, &n);
+	struct ranked *rows = rank_groups(table, (size_t)s->top, &n);
 
 	fprintf(out, "    \"%s_count\": %llu,\n    \"%s\": [", name_key,
 	        distinct_of(table, merged_distinct), list_key);
@@ -249,7 +249,7 @@ static void json_warning_table(FILE *out, const struct summary *s, const struct 
                                const char *list_key, const char *end)
 {
 	size_t n;
-	struct ranked *rows = rank_groups(table, &n);
+	struct ranked *rows = rank_groups(table, (size_t)s->top, &n);
 	int sessions = table == &s->warnings.sessions;
 
 	fprintf(out, "    \"%s_count\": %llu,\n    \"%s\": [", sessions ? "session" : name_key,

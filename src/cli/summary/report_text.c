@@ -112,9 +112,14 @@ static unsigned long decode_utf8(const char *s, size_t len, size_t *n)
 /* Display cells a UTF-8 string takes. */
 static size_t display_width(const char *s, size_t n)
 {
-	size_t width = 0, i = 0, k;
-	locale_t previous = cells_begin();
+	/* Printable ASCII, most of a report, takes a cell a byte: no locale
+	 * switch and no wcwidth() for it. */
+	size_t i = safe_plain_run(s, n, 0), width = i, k;
+	locale_t previous;
 
+	if (i == n)
+		return n;
+	previous = cells_begin();
 	while (i < n) {
 		unsigned long cp = decode_utf8(s + i, n - i, &k);
 
@@ -497,7 +502,7 @@ static void write_party(FILE *out, int width, const struct summary *s, const str
 	const char *with_error[9], *without_error[8];
 	char heading[256];
 	size_t n;
-	struct ranked *rows = rank_party(p, &n);
+	struct ranked *rows = rank_party(p, (size_t)s->top, &n);
 	int capped = table_capped(s, id);
 	struct table_rows t = {s, rows, p, capped, 0, NULL, NULL, 0, 0};
 	struct table_shape shape;
@@ -561,7 +566,7 @@ static void write_delays(FILE *out, int width, const struct summary *s)
 	delay_text(delay_average_ms(d), average, sizeof(average));
 	delay_text(delay_percentile_ms(d, 950), p95, sizeof(p95));
 	delay_text(d->max_ms, longest, sizeof(longest));
-	rows = rank_delays(&s->domains, &n);
+	rows = rank_delays(&s->domains, (size_t)s->top, &n);
 	snprintf(
 	    heading, sizeof(heading),
 	    "Delivery delays (time in the queue): %llu deliveries, average %s, 95%% within %s, "
@@ -655,7 +660,7 @@ static void write_groups(FILE *out, int width, const struct summary *s, int inbo
 	enum table_id id = inbound ? T_INBOUND_GROUPS : T_GROUPS;
 	char heading[256];
 	size_t n;
-	struct ranked *rows = rank_groups(groups, &n);
+	struct ranked *rows = rank_groups(groups, (size_t)s->top, &n);
 	int capped = table_capped(s, id);
 	struct table_rows t = {s, rows, NULL, capped, 0, NULL, groups, inbound, 0};
 	struct table_shape shape = {capped ? 7 : 6, capped ? with_error : without_error,
@@ -832,7 +837,7 @@ static void write_inbound_party(FILE *out, int width, const struct summary *s,
 	const char *without_error[] = {name_title, "refused", "top reasons"};
 	char heading[256];
 	size_t n;
-	struct ranked *rows = rank_party(p, &n);
+	struct ranked *rows = rank_party(p, (size_t)s->top, &n);
 	int capped = table_capped(s, id);
 	struct table_rows t = {s, rows, p, capped, 0, NULL, NULL, 0, 0};
 	struct table_shape shape = {capped ? 4 : 3, capped ? with_error : without_error,
@@ -914,7 +919,7 @@ static void write_sender_table(FILE *out, int width, const struct summary *s,
 	const char *titles[4] = {name_title, "messages", "bytes", "error"};
 	char heading[256];
 	size_t n;
-	struct ranked *rows = rank_groups(table, &n);
+	struct ranked *rows = rank_groups(table, (size_t)s->top, &n);
 	int capped = table_capped(s, id);
 	struct table_rows t = {s, rows, NULL, capped, 0, NULL, table, 0, 0};
 	struct table_shape shape = {capped ? 4 : 3, titles, "lrrr"};
@@ -985,7 +990,7 @@ static void write_warning_table(FILE *out, int width, const struct summary *s,
 	const char *titles[4];
 	char heading[256];
 	size_t n, c = 0;
-	struct ranked *rows = rank_groups(table, &n);
+	struct ranked *rows = rank_groups(table, (size_t)s->top, &n);
 	int capped = table_capped(s, id);
 	int sessions = id == T_WARNING_SESSIONS;
 	struct table_rows t = {s, rows, NULL, capped, 0, NULL, table, 0, sessions};

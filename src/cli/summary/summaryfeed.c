@@ -10,13 +10,30 @@
  * it.  Records are counted one at a time and in input order, so the
  * summary is the same as if they were counted in place.  Memory is fixed:
  * a ring of FEED_BATCHES batches; when all are in use the main thread waits.
+ *
+ * A failure in a log line is also classified on the thread: the main
+ * thread copies the log record (summary_feed_add_log()) and the thread
+ * runs smtpclass_log_classify_found() on the copy, as the main thread
+ * would have (the library is pure, the options do not change during a
+ * run), then counts it.  Classifying is the most expensive step of a
+ * failure, and the scan, which log mode shares, is the critical path.
+ * Which thread has the time depends on the log and on the machine (the
+ * counting thread runs at a low priority), so the work goes where there
+ * is room: while half of the ring or more waits for the thread, the main
+ * thread classifies the record itself and feeds it classified, as it
+ * would feed any record.  Either way the record is counted in its place
+ * in the input, with the same result.  The exit status needs the worst
+ * verdict, which each side keeps (summary_feed_worst_rank()).
  */
 #ifdef __linux__
 #define _GNU_SOURCE /* syscall(SYS_gettid): a thread's own nice value */
 #endif
 #include "summaryfeed.h"
 
+#include <assert.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #ifdef __linux__
@@ -26,6 +43,7 @@
 #endif
 
 #include "fields.h"
+#include "linereader.h"
 
 #define FEED_BATCHES     4
 #define FEED_BATCH_BYTES (256 * 1024)
@@ -45,6 +63,12 @@ enum {
 #define SPAN_COUNT (SPAN_SEGMENT + SMTPCLASS_MAX_SEGMENTS)
 #define ABSENT     UINT32_MAX /* the span's pointer was NULL */
 
+/* What an event of a batch holds. */
+enum event_kind {
+	EVENT_COUNTED,     /* a classified record: the fields of fields.h */
+	EVENT_TO_CLASSIFY, /* a log record, classified on the thread */
+};
+
 /* One record as copied into a batch: this header with the numbers of the
  * field list, then the lengths of its first SPAN_SEGMENT + segment_count
  * spans (uint32_t), then their bytes.  Sent records (most of a log) have
@@ -52,10 +76,57 @@ enum {
  * to the other. */
 struct event {
 	uint32_t size; /* with the lengths and bytes, a multiple of 8 */
-	unsigned char has_log, segment_count;
+	unsigned char kind, has_log, segment_count;
 #define EVENT_VALUE(part, field, stored) stored part##_##field;
 	SUMMARY_FIELDS(NO_SPAN, EVENT_VALUE)
 #undef EVENT_VALUE
+};
+
+/*
+ * The members of smtpclass_log_record, every one: a log record to classify
+ * is copied whole, since the classifier reads what it needs of it.  A
+ * member missing here would be read from a line the main thread has
+ * reused since; the assertion below fails when the record changes size
+ * (a new member of 4 bytes could still hide in the padding after event).
+ */
+#define LOG_RECORD_SPANS(X)                                                                        \
+	X(time)                                                                                    \
+	X(host)                                                                                    \
+	X(queue_id)                                                                                \
+	X(sender)                                                                                  \
+	X(recipient)                                                                               \
+	X(domain)                                                                                  \
+	X(relay)                                                                                   \
+	X(dsn)                                                                                     \
+	X(reply)                                                                                   \
+	X(delay)                                                                                   \
+	X(command)                                                                                 \
+	X(size)
+#define LOG_RECORD_VALUES(X) X(mta) X(status) X(stage) X(reply_form) X(event)
+
+enum {
+#define LOG_SPAN_ID(field) LOG_SPAN_##field,
+	LOG_RECORD_SPANS(LOG_SPAN_ID)
+#undef LOG_SPAN_ID
+	    LOG_SPAN_COUNT
+};
+#define LOG_ONE(field) +1
+#define LOG_RECORD_BYTES                                                                           \
+	((LOG_SPAN_COUNT * sizeof(smtpclass_span) + (0 LOG_RECORD_VALUES(LOG_ONE)) * sizeof(int) + \
+	  _Alignof(smtpclass_log_record) - 1) /                                                    \
+	 _Alignof(smtpclass_log_record) * _Alignof(smtpclass_log_record))
+static_assert(sizeof(smtpclass_log_record) == LOG_RECORD_BYTES,
+              "summaryfeed.c copies every member of smtpclass_log_record: list the new one");
+#undef LOG_ONE
+
+/* A log record to classify as copied into a batch: this header, then the
+ * lengths of its LOG_SPAN_COUNT spans and their bytes, as in an event. */
+struct log_event {
+	uint32_t size;
+	unsigned char kind; /* EVENT_TO_CLASSIFY */
+#define LOG_EVENT_VALUE(field) int32_t field;
+	LOG_RECORD_VALUES(LOG_EVENT_VALUE)
+#undef LOG_EVENT_VALUE
 };
 
 struct batch {
@@ -71,25 +142,115 @@ static struct {
 	pthread_cond_t ready;       /* a batch was handed over, or the end */
 	pthread_cond_t counted_one; /* a batch was counted */
 	unsigned long long handed;  /* batches handed to the thread */
-	unsigned long long counted; /* batches the thread has counted */
+	atomic_ullong counted;      /* batches the thread has counted */
 	int finished;
 	struct batch *filling; /* the main thread's batch */
 	struct batch batches[FEED_BATCHES];
+	/* classifying log records: the options, the rank of a result for the
+	 * exit status and the highest rank so far, and the classifier's
+	 * buffer (the thread's, or the main thread's when there is none) */
+	const smtpclass_options *options;
+	int (*rank)(const smtpclass_result *result);
+	int worst_rank, scan_worst_rank; /* the thread's, the main thread's */
+	char scratch[LINE_CAP], scan_scratch[LINE_CAP];
 } feed;
 
-/* Rebuilds the summary_record of an event and counts it. */
-static void count_event(const struct event *e)
+/* Bytes an event takes with the lengths and text of count spans after a
+ * head of head bytes, a multiple of 8.  A line and its normalised reply
+ * are at most LINE_CAP bytes each and the log spans lie in the line (some
+ * overlap), so an event is far smaller than a batch; the cut of the spans
+ * only keeps that true whatever a caller hands in. */
+static size_t event_size(size_t head, smtpclass_span *spans, int count)
 {
-	const uint32_t *len = (const uint32_t *)(const void *)(e + 1);
-	const char *p = (const char *)(len + SPAN_SEGMENT + e->segment_count);
-	smtpclass_span spans[SPAN_COUNT];
-	struct summary_record record;
+	size_t size = head + (size_t)count * sizeof(uint32_t);
 
-	for (int i = 0; i < SPAN_SEGMENT + e->segment_count; i++) {
+	for (int i = 0; i < count; i++) {
+		size_t room = FEED_BATCH_BYTES - size - 8;
+
+		if (spans[i].len > room)
+			spans[i].len = room;
+		size += spans[i].len;
+	}
+	return (size + 7) / 8 * 8;
+}
+
+/* Writes the lengths and text of count spans after the head of an event. */
+static void put_spans(unsigned char *event, size_t head, const smtpclass_span *spans, int count)
+{
+	uint32_t *len = (uint32_t *)(void *)(event + head);
+	unsigned char *to = (unsigned char *)(len + count);
+
+	for (int i = 0; i < count; i++) {
+		if (spans[i].ptr == NULL) {
+			len[i] = ABSENT;
+			continue;
+		}
+		len[i] = (uint32_t)spans[i].len;
+		memcpy(to, spans[i].ptr, spans[i].len);
+		to += spans[i].len;
+	}
+}
+
+/* Reads back the count spans of an event, pointing into it. */
+static void get_spans(const unsigned char *event, size_t head, smtpclass_span *spans, int count)
+{
+	const uint32_t *len = (const uint32_t *)(const void *)(event + head);
+	const char *p = (const char *)(len + count);
+
+	for (int i = 0; i < count; i++) {
 		spans[i].ptr = len[i] == ABSENT ? NULL : p;
 		spans[i].len = len[i] == ABSENT ? 0 : len[i];
 		p += spans[i].len;
 	}
+}
+
+static void count_in_place(const struct record *record)
+{
+	summary_add(feed.summary, record);
+}
+
+/* Classifies a log record as classify_line() of main.c would (scratch:
+ * LINE_CAP bytes), counts it with count and keeps the worst rank. */
+static void classify_and_count(const smtpclass_log_record *log, char *scratch, int *worst_rank,
+                               void (*count)(const struct record *record))
+{
+	smtpclass_found found;
+	smtpclass_reply reply;
+	smtpclass_result result;
+	struct record record = {.log = log, .reply = &reply, .result = &result};
+
+	smtpclass_log_classify_found(log, feed.options, scratch, LINE_CAP, &found, &reply, &result);
+	record.stage = found.stage;
+	record.found = &found;
+	count(&record);
+	if (feed.rank != NULL && feed.rank(&result) > *worst_rank)
+		*worst_rank = feed.rank(&result);
+}
+
+/* Rebuilds the log record of an event and classifies and counts it. */
+static void classify_event(const struct log_event *e)
+{
+	smtpclass_span spans[LOG_SPAN_COUNT];
+	smtpclass_log_record log;
+
+	memset(&log, 0, sizeof(log));
+	get_spans((const unsigned char *)e, sizeof(*e), spans, LOG_SPAN_COUNT);
+#define LOG_REBUILD_SPAN(field)  log.field = spans[LOG_SPAN_##field];
+#define LOG_REBUILD_VALUE(field) log.field = e->field;
+	LOG_RECORD_SPANS(LOG_REBUILD_SPAN)
+	LOG_RECORD_VALUES(LOG_REBUILD_VALUE)
+#undef LOG_REBUILD_SPAN
+#undef LOG_REBUILD_VALUE
+	classify_and_count(&log, feed.scratch, &feed.worst_rank, count_in_place);
+}
+
+/* Rebuilds the summary_record of an event and counts it. */
+static void count_event(const struct event *e)
+{
+	smtpclass_span spans[SPAN_COUNT];
+	struct summary_record record;
+
+	get_spans((const unsigned char *)e, sizeof(*e), spans, SPAN_SEGMENT + e->segment_count);
 #define REBUILD_SPAN(part, field)          record.part##_##field = spans[SPAN_##part##_##field];
 #define REBUILD_VALUE(part, field, stored) record.part##_##field = e->part##_##field;
 	SUMMARY_FIELDS(REBUILD_SPAN, REBUILD_VALUE)
@@ -128,7 +289,11 @@ static void *count_batches(void *unused)
 
 		for (size_t at = 0; at < b->used;) {
 			const struct event *e = (const struct event *)(const void *)(b->bytes + at);
-			count_event(e);
+
+			if (e->kind == EVENT_TO_CLASSIFY)
+				classify_event((const struct log_event *)(const void *)e);
+			else
+				count_event(e);
 			at += e->size;
 		}
 
@@ -142,8 +307,10 @@ static void *count_batches(void *unused)
 void summary_feed_start(struct summary *summary)
 {
 	feed.summary = summary;
+	feed.worst_rank = feed.scan_worst_rank = 0;
 	feed.threaded = 0;
-	feed.handed = feed.counted = 0;
+	feed.handed = 0;
+	atomic_store(&feed.counted, 0);
 	feed.finished = 0;
 	feed.filling = &feed.batches[0];
 	feed.filling->used = 0;
@@ -180,13 +347,20 @@ static void hand_over(void)
 	feed.filling->used = 0;
 }
 
+/* The place of an event of size bytes in the filling batch (handed over
+ * first when it has no room). */
+static unsigned char *event_place(size_t size)
+{
+	if (feed.filling->used + size > FEED_BATCH_BYTES)
+		hand_over();
+	return feed.filling->bytes + feed.filling->used;
+}
+
 void summary_feed_add(const struct record *record)
 {
 	struct summary_record r;
 	smtpclass_span spans[SPAN_COUNT];
 	struct event *e;
-	uint32_t *len;
-	unsigned char *to;
 	size_t size;
 	int segments, count;
 
@@ -202,41 +376,60 @@ void summary_feed_add(const struct record *record)
 	for (int i = 0; i < segments; i++)
 		spans[SPAN_SEGMENT + i] = r.segments[i];
 	count = SPAN_SEGMENT + segments;
-	size = sizeof(struct event) + (size_t)count * sizeof(uint32_t);
-	/* A line and its normalised reply are at most LINE_CAP bytes each and
-	 * the log spans lie in the line (some overlap), so an event is far
-	 * smaller than a batch; the cut below only keeps that true whatever
-	 * a caller hands in. */
-	for (int i = 0; i < count; i++) {
-		size_t room = FEED_BATCH_BYTES - size - 8;
-
-		if (spans[i].len > room)
-			spans[i].len = room;
-		size += spans[i].len;
-	}
-	size = (size + 7) / 8 * 8;
-	if (feed.filling->used + size > FEED_BATCH_BYTES)
-		hand_over();
-
-	e = (struct event *)(void *)(feed.filling->bytes + feed.filling->used);
+	size = event_size(sizeof(*e), spans, count);
+	e = (struct event *)(void *)event_place(size);
 	e->size = (uint32_t)size;
+	e->kind = EVENT_COUNTED;
 	e->has_log = (unsigned char)r.has_log;
 	e->segment_count = (unsigned char)segments;
 #define STORE_VALUE(part, field, stored) e->part##_##field = (stored)r.part##_##field;
 	SUMMARY_FIELDS(NO_SPAN, STORE_VALUE)
 #undef STORE_VALUE
-	len = (uint32_t *)(void *)(e + 1);
-	to = (unsigned char *)(len + count);
-	for (int i = 0; i < count; i++) {
-		if (spans[i].ptr == NULL) {
-			len[i] = ABSENT;
-			continue;
-		}
-		len[i] = (uint32_t)spans[i].len;
-		memcpy(to, spans[i].ptr, spans[i].len);
-		to += spans[i].len;
-	}
+	put_spans((unsigned char *)e, sizeof(*e), spans, count);
 	feed.filling->used += size;
+}
+
+void summary_feed_classify_with(const smtpclass_options *options,
+                                int (*rank)(const smtpclass_result *result))
+{
+	feed.options = options;
+	feed.rank = rank;
+}
+
+void summary_feed_add_log(const smtpclass_log_record *log)
+{
+	smtpclass_span spans[LOG_SPAN_COUNT];
+	struct log_event *e;
+	size_t size;
+
+	if (!feed.threaded) {
+		classify_and_count(log, feed.scan_scratch, &feed.scan_worst_rank, count_in_place);
+		return;
+	}
+	/* Read without the lock: a value a batch old only moves the work of
+	 * one record from a thread to the other. */
+	if (feed.handed - atomic_load_explicit(&feed.counted, memory_order_relaxed) >=
+	    FEED_BATCHES / 2) {
+		classify_and_count(log, feed.scan_scratch, &feed.scan_worst_rank, summary_feed_add);
+		return;
+	}
+#define LOG_GATHER_SPAN(field) spans[LOG_SPAN_##field] = log->field;
+	LOG_RECORD_SPANS(LOG_GATHER_SPAN)
+#undef LOG_GATHER_SPAN
+	size = event_size(sizeof(*e), spans, LOG_SPAN_COUNT);
+	e = (struct log_event *)(void *)event_place(size);
+	e->size = (uint32_t)size;
+	e->kind = EVENT_TO_CLASSIFY;
+#define LOG_STORE_VALUE(field) e->field = (int32_t)log->field;
+	LOG_RECORD_VALUES(LOG_STORE_VALUE)
+#undef LOG_STORE_VALUE
+	put_spans((unsigned char *)e, sizeof(*e), spans, LOG_SPAN_COUNT);
+	feed.filling->used += size;
+}
+
+int summary_feed_worst_rank(void)
+{
+	return feed.worst_rank > feed.scan_worst_rank ? feed.worst_rank : feed.scan_worst_rank;
 }
 
 void summary_feed_sync(void)

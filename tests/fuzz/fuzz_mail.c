@@ -88,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(input, data, size);
 
 	/* The whole message. */
-	memset(&bounce, 0, sizeof(bounce));
+	mail_bounce_clear(&bounce); /* as bounce.c does: the recipient slots stay as they were */
 	reset_store();
 	message_read(input, size, &store, &bounce);
 	if (bounce.kind < MAIL_NOT_BOUNCE || bounce.kind > MAIL_AUTOREPLY)

@@ -289,7 +289,7 @@ static void process_message(const char *name, unsigned long long number, unsigne
 		snprintf(source, sizeof(source), "%s#%llu", name, number);
 	else
 		snprintf(source, sizeof(source), "%s", name);
-	memset(&bounce, 0, sizeof(bounce));
+	mail_bounce_clear(&bounce);
 	store.used = 0;
 	store.full = 0;
 	message_read(message_bytes, message_len, &store, &bounce);

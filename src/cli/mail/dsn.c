@@ -37,6 +37,11 @@ smtpclass_span mail_store_add(struct mail_store *store, const char *bytes, size_
 	return span;
 }
 
+void mail_bounce_clear(struct mail_bounce *bounce)
+{
+	memset(bounce, 0, offsetof(struct mail_bounce, report.recipients));
+}
+
 enum dsn_field {
 	FIELD_REPORTING_MTA,
 	FIELD_ARRIVAL_DATE,

@@ -635,11 +635,40 @@ static size_t needed_length(const char *bytes, size_t len)
 	return len;
 }
 
+/*
+ * The parser for every message, made once: a new parser costs an
+ * allocation large enough to make malloc consolidate its free chunks, 3% of
+ * the instructions on the bounce corpus.  Each message's memory stream
+ * reads the bytes where they are: the stream does not own its array (set
+ * owner FALSE) and the array is made around the caller's buffer (with
+ * g_mime_stream_mem_new_with_buffer() each message was copied first).  The
+ * parser keeps the last stream until the next message replaces it, so that
+ * stream's array is freed then (g_byte_array_free(..., FALSE) leaves the
+ * bytes alone).
+ */
+static GMimeParser *parser_over(const char *bytes, size_t len)
+{
+	static GMimeParser *parser;
+	static GByteArray *array;
+	GByteArray *previous = array;
+	GMimeStream *stream;
+
+	if (parser == NULL)
+		parser = g_mime_parser_new();
+	array = g_byte_array_new_take((guint8 *)bytes, len);
+	stream = g_mime_stream_mem_new_with_byte_array(array);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
+	g_mime_parser_init_with_stream(parser, stream);
+	g_object_unref(stream);
+	if (previous != NULL)
+		g_byte_array_free(previous, FALSE);
+	return parser;
+}
+
 void message_read(const char *bytes, size_t len, struct mail_store *store, struct mail_bounce *out)
 {
 	static int initialised;
 	struct walk w;
-	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *message;
 	const char *subject = NULL;
@@ -652,8 +681,7 @@ void message_read(const char *bytes, size_t len, struct mail_store *store, struc
 	memset(&w, 0, sizeof(w));
 	w.store = store;
 	w.out = out;
-	stream = g_mime_stream_mem_new_with_buffer(bytes, needed_length(bytes, len));
-	parser = g_mime_parser_new_with_stream(stream);
+	parser = parser_over(bytes, needed_length(bytes, len));
 	message = g_mime_parser_construct_message(parser, NULL);
 	if (message != NULL) {
 		const char *date = g_mime_object_get_header(GMIME_OBJECT(message), "Date");
@@ -691,8 +719,6 @@ void message_read(const char *bytes, size_t len, struct mail_store *store, struc
 		out->flags |= MAIL_STORE_FULL;
 	if (message != NULL)
 		g_object_unref(message);
-	g_object_unref(parser);
-	g_object_unref(stream);
 }
 
 long long message_date_unix(const char *text, size_t len)

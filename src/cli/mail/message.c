@@ -11,6 +11,12 @@
  * feedback report or an automatic reply.  Every string GMime hands back is
  * copied into the store and freed at once, so nothing outlives the message.
  *
+ * GMime is handed less than the message (handed_bytes()): the bytes up to
+ * the returned message's header block, and of the two header blocks (the
+ * bounce's, the returned message's) only the fields this file reads.  One
+ * parser serves every message, its stream reading the handed bytes in
+ * place.
+ *
  * A message with no report part whose notice names no recipient may carry
  * the report in a message/rfc822 part: a content filter's notice around
  * the MTA's bounce, or a forwarded bounce.  When that attached message is

@@ -755,9 +755,12 @@ static size_t field_name_length(const char *line, const char *end)
 /*
  * Whether every line of the header block [p, block_end) before its blank
  * line is a field (field_name_length()) or a folded line after one, with
- * no NUL byte anywhere.  GMime reads a line that is neither according to
- * the lines before it (the first line of a block opens no header; after
- * fields it is skipped), so a block with one is handed over whole.
+ * no NUL byte anywhere, and no line opening with "--".  GMime reads a line
+ * that is neither according to the lines before it (the first line of a
+ * block opens no header; after fields it is skipped), and a line that is
+ * the boundary of a multipart around the block ends the block, whatever
+ * follows "--" (a boundary may hold a ':'), so such a block is handed over
+ * whole.
  */
 static int fields_only(const char *p, const char *block_end)
 {
@@ -774,7 +777,7 @@ static int fields_only(const char *p, const char *block_end)
 		if (p[0] == ' ' || p[0] == '\t') {
 			if (!field_seen)
 				return 0;
-		} else if (field_name_length(p, next) == 0) {
+		} else if (field_name_length(p, next) == 0 || (p[0] == '-' && p[1] == '-')) {
 			return 0;
 		}
 		field_seen = 1;

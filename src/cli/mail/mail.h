@@ -136,11 +136,15 @@ smtpclass_span dsn_strip_type(smtpclass_span value);
 smtpclass_stage mail_stage_of(const char *text, size_t len);
 
 /* A text and its ASCII letters lowered (at most MAIL_TEXT_MAX bytes), to
- * look for markers with memmem() instead of a compare at every byte. */
+ * look for markers with memmem() instead of a compare at every byte, and
+ * the set of its three-byte runs (hashed to MAIL_FOLDED_RUNS bits): a
+ * marker with a run the text lacks is not in it, and is not searched. */
+#define MAIL_FOLDED_RUNS 4096
 struct mail_folded {
 	const char *text;
 	const char *lower;
 	size_t len;
+	const unsigned char *runs; /* MAIL_FOLDED_RUNS / 8 bytes */
 };
 
 /* Folds text; the result is valid until the next call. */

@@ -177,6 +177,23 @@ static void returned_headers(struct walk *w, GMimeMessage *message)
 	              g_mime_object_get_header(object, "List-Id"), campaign_id);
 }
 
+/* The value of the last field called name in a header list, or NULL: a
+ * message object keeps the last Subject it is given (where
+ * g_mime_object_get_header() gives the first field of a name). */
+static const char *last_field(GMimeHeaderList *headers, const char *name)
+{
+	const char *value = NULL;
+	int count = headers != NULL ? g_mime_header_list_get_count(headers) : 0;
+
+	for (int i = 0; i < count; i++) {
+		GMimeHeader *header = g_mime_header_list_get_header_at(headers, i);
+
+		if (g_ascii_strcasecmp(g_mime_header_get_name(header), name) == 0)
+			value = g_mime_header_get_value(header);
+	}
+	return value;
+}
+
 /* The decoded content of a leaf part (transfer encoding undone), at most
  * MAIL_TEXT_MAX bytes, in the store. */
 static smtpclass_span content_of(struct walk *w, GMimePart *part)
@@ -972,6 +989,7 @@ struct handed {
 	size_t len;
 	long long returned_at; /* the returned message's block, or -1 */
 	long long renamed_at;  /* the Content-Type line made a leaf's, or -1 */
+	int plain_fields;      /* the bounce's header block is fields only */
 };
 
 /*
@@ -994,7 +1012,7 @@ static struct handed handed_bytes(const char *bytes, size_t len, int whole)
 {
 	static char *buffer;
 	struct cut cut = needed_length(bytes, len);
-	struct handed h = {bytes, cut.len, -1, -1};
+	struct handed h = {bytes, cut.len, -1, -1, 0};
 	const char *end = bytes + cut.len, *outer_end;
 	char *out;
 
@@ -1007,6 +1025,7 @@ static struct handed handed_bytes(const char *bytes, size_t len, int whole)
 	outer_end = header_block_end(bytes, end);
 	if (outer_end == NULL || (cut.returned != NULL && cut.returned < outer_end))
 		return h;
+	h.plain_fields = fields_only(bytes, outer_end);
 	out = filter_fields(bytes, outer_end, buffer, outer_fields,
 	                    sizeof(outer_fields) / sizeof(outer_fields[0]), 0);
 	if (cut.returned != NULL) {
@@ -1162,39 +1181,66 @@ static GMimeParser *parser_over(struct reader *reader, const char *bytes, size_t
 	return reader->parser;
 }
 
-/* The message GMime makes of what it is handed of bytes (handed_bytes());
- * the message is read again as it is when GMime did not read it as the
- * handing assumed (h->renamed_at is then -1). */
-static GMimeMessage *construct(const char *bytes, size_t len, struct handed *h)
+/* What GMime made of a message: the message object (NULL when not made),
+ * the object whose fields are the bounce's, and its top MIME part. */
+struct made {
+	GMimeMessage *message;
+	GMimeObject *top, *root;
+};
+
+/*
+ * What GMime makes of what it is handed of bytes (handed_bytes()).  When
+ * the bounce's header block is fields only (fields_only()), the top MIME
+ * part is made as the part of no message: g_mime_parser_construct_part()
+ * gives it every field of the block, where a message object would take the
+ * fields and give its part the Content-* ones, and what message_read()
+ * reads of a message object it reads of that part (the fields, the last
+ * Subject as the message keeps it).  The message object, about 80,000
+ * instructions to make and free (six address lists, a header list), is then
+ * not made.  Any other block is read as a message: GMime reads a first
+ * line "From " (an mbox separator) or a line that is no field there as it
+ * would not in a part.  The message is read again as it is when GMime did
+ * not read it as the handing assumed (h->renamed_at is then -1).
+ */
+static struct made construct(const char *bytes, size_t len, struct handed *h)
 {
 	static struct reader message_reader;
-	GMimeMessage *message;
-	GMimeObject *root;
-	int as_assumed = 1;
+	struct made made = {NULL, NULL, NULL};
 
-	*h = handed_bytes(bytes, len, 0);
-	message =
-	    g_mime_parser_construct_message(parser_over(&message_reader, h->bytes, h->len), NULL);
-	root = message != NULL ? g_mime_message_get_mime_part(message) : NULL;
-	if (h->renamed_at >= 0) {
-		as_assumed = read_as_leaf(root, h->renamed_at, h->returned_at, 0);
-	} else if (h->returned_at >= 0) {
-		as_assumed = read_as_headers(root, h->returned_at, 0);
+	for (int whole = 0; whole < 2; whole++) {
+		GMimeParser *parser;
+		int as_assumed = 1;
+
+		*h = handed_bytes(bytes, len, whole);
+		parser = parser_over(&message_reader, h->bytes, h->len);
+		if (h->plain_fields) {
+			made.top = made.root = g_mime_parser_construct_part(parser, NULL);
+		} else {
+			made.message = g_mime_parser_construct_message(parser, NULL);
+			made.top = GMIME_OBJECT(made.message);
+			made.root = made.message != NULL
+			                ? g_mime_message_get_mime_part(made.message)
+			                : NULL;
+		}
+		if (h->renamed_at >= 0)
+			as_assumed = read_as_leaf(made.root, h->renamed_at, h->returned_at, 0);
+		else if (h->returned_at >= 0)
+			as_assumed = read_as_headers(made.root, h->returned_at, 0);
+		if (as_assumed || whole)
+			break;
+		if (made.top != NULL)
+			g_object_unref(made.top);
+		made = (struct made){NULL, NULL, NULL};
 	}
-	if (as_assumed)
-		return message;
-	if (message != NULL)
-		g_object_unref(message);
-	*h = handed_bytes(bytes, len, 1);
-	return g_mime_parser_construct_message(parser_over(&message_reader, h->bytes, h->len),
-	                                       NULL);
+	return made;
 }
 
 void message_read(const char *bytes, size_t len, struct mail_store *store, struct mail_bounce *out)
 {
 	static int initialised;
 	struct walk w;
-	GMimeMessage *message;
+	GMimeObject *message;
+	struct made made;
 	struct handed handed;
 	const char *subject = NULL;
 	int autoreply = 0, signs = 0;
@@ -1206,22 +1252,25 @@ void message_read(const char *bytes, size_t len, struct mail_store *store, struc
 	memset(&w, 0, sizeof(w));
 	w.store = store;
 	w.out = out;
-	message = construct(bytes, len, &handed);
+	made = construct(bytes, len, &handed);
+	message = made.top;
 	if (message != NULL) {
-		const char *date = g_mime_object_get_header(GMIME_OBJECT(message), "Date");
+		const char *date = g_mime_object_get_header(message, "Date");
 
 		out->date = keep(&w, date);
-		const char *from = g_mime_object_get_header(GMIME_OBJECT(message), "From");
+		const char *from = g_mime_object_get_header(message, "From");
 
-		w.bounce_to = keep(&w, g_mime_object_get_header(GMIME_OBJECT(message), "To"));
+		w.bounce_to = keep(&w, g_mime_object_get_header(message, "To"));
 
-		subject = g_mime_message_get_subject(message);
-		autoreply = is_autoreply(GMIME_OBJECT(message));
+		subject = made.message != NULL
+		              ? g_mime_message_get_subject(made.message)
+		              : last_field(g_mime_object_get_header_list(message), "Subject");
+		autoreply = is_autoreply(message);
 		if (from != NULL && notice_sender_is_daemon(from, strlen(from)))
 			signs |= SIGN_DAEMON_SENDER;
 		if (subject != NULL && notice_subject_is_bounce(subject, strlen(subject)))
 			signs |= SIGN_BOUNCE_SUBJECT;
-		walk_part(&w, g_mime_message_get_mime_part(message), 0);
+		walk_part(&w, made.root, 0);
 		/* The renamed part is the last GMime reads (the bytes end with
 		 * the block): the walk would have read it last. */
 		if (handed.renamed_at >= 0 && !w.have_returned)

@@ -271,11 +271,13 @@ static smtpclass_span text_of(struct walk *w, GMimeObject *part)
 		len = 0;
 		if (bytes != NULL) {
 			const unsigned char *data = bytes->data;
+			const unsigned char *nul = memchr(data, 0, bytes->len);
+			unsigned char high = 0;
 
-			while (len < bytes->len && data[len] != 0) {
-				ascii &= data[len] < 128;
-				len++;
-			}
+			len = nul != NULL ? (size_t)(nul - data) : bytes->len;
+			for (size_t i = 0; i < len; i++)
+				high |= data[i];
+			ascii = high < 128;
 		}
 		if (bytes != NULL &&
 		    (ascii || g_mime_object_get_content_type_parameter(part, "charset") == NULL)) {
@@ -302,15 +304,27 @@ static smtpclass_span text_of(struct walk *w, GMimeObject *part)
 	return span;
 }
 
-/* Headers given as a body (text/rfc822-headers): parsed as a message. */
+static const char *header_block_end(const char *p, const char *end);
+static int fields_only(const char *p, const char *block_end);
+static void returned_block_headers(struct walk *w, const char *p, const char *end);
+
+/* Headers given as a body (text/rfc822-headers): parsed as a message, or
+ * read as returned_block_headers() reads a block of fields only (the same
+ * fields, without a message object). */
 static void headers_part(struct walk *w, smtpclass_span text)
 {
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *message;
+	const char *block_end;
 
 	if (text.ptr == NULL || w->have_returned)
 		return;
+	block_end = header_block_end(text.ptr, text.ptr + text.len);
+	if (block_end != NULL && fields_only(text.ptr, block_end)) {
+		returned_block_headers(w, text.ptr, block_end);
+		return;
+	}
 	stream = g_mime_stream_mem_new_with_buffer(text.ptr, text.len);
 	parser = g_mime_parser_new_with_stream(stream);
 	message = g_mime_parser_construct_message(parser, NULL);

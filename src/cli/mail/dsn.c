@@ -408,13 +408,20 @@ struct mail_folded mail_fold(const char *text, size_t len)
 	const unsigned char *table = lower_table();
 	struct mail_folded f = {text, folded, len < sizeof(folded) ? len : sizeof(folded), runs};
 
-	memset(runs, 0, sizeof(runs));
-	for (size_t i = 0; i < f.len; i++)
-		folded[i] = (char)table[(unsigned char)text[i]];
-	for (size_t i = 0; i + 3 <= f.len; i++) {
-		unsigned bit = run_bit(folded + i);
+	unsigned first = 0, second = 0; /* the two bytes before */
 
+	memset(runs, 0, sizeof(runs));
+	/* One pass: run_bit() of the run ending at each byte, from the two
+	 * bytes before kept in registers (the first two bytes end no run, but
+	 * setting their bits as well only makes the set say "maybe" more). */
+	for (size_t i = 0; i < f.len; i++) {
+		unsigned c = table[(unsigned char)text[i]];
+		unsigned bit = (first << 6 ^ second << 3 ^ c) % MAIL_FOLDED_RUNS;
+
+		folded[i] = (char)c;
 		runs[bit / 8] |= (unsigned char)(1u << bit % 8);
+		first = second;
+		second = c;
 	}
 	return f;
 }

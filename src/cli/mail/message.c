@@ -271,7 +271,8 @@ static smtpclass_span text_of(struct walk *w, GMimeObject *part)
 		len = 0;
 		if (bytes != NULL) {
 			const unsigned char *data = bytes->data;
-			const unsigned char *nul = memchr(data, 0, bytes->len);
+			const unsigned char *nul =
+			    bytes->len > 0 ? memchr(data, 0, bytes->len) : NULL;
 			unsigned char high = 0;
 
 			len = nul != NULL ? (size_t)(nul - data) : bytes->len;

@@ -13,9 +13,17 @@
  *
  * GMime is handed less than the message (handed_bytes()): the bytes up to
  * the returned message's header block, and of the two header blocks (the
- * bounce's, the returned message's) only the fields this file reads.  One
- * parser serves every message, its stream reading the handed bytes in
- * place.
+ * bounce's, the returned message's) only the fields this file reads.  A
+ * message object costs GMime about 80,000 instructions to make and free, a
+ * part about 50,000: a bounce whose own header block is plain fields is
+ * read as its top MIME part (construct()), and a returned message's block
+ * of plain fields is handed as a leaf's content (message/rfc82x) and split
+ * here, its values unfolded and decoded by GMime's own functions
+ * (returned_block_headers()).  Each shortcut is taken only where GMime's
+ * reading is the same, and is checked against what GMime made of the
+ * message (read_as_leaf(), read_as_headers()): otherwise the message is
+ * read again as it is.  One parser serves every message, its stream reading
+ * the handed bytes in place.
  *
  * A message with no report part whose notice names no recipient may carry
  * the report in a message/rfc822 part: a content filter's notice around

@@ -566,7 +566,8 @@ struct returned_row {
  * message object gives: the last Subject and Message-ID, the first of the
  * other fields, values unfolded and decoded.  A part GMime does not read as
  * a message as it is (an encoded message/rfc822, a second Content-Type) gives
- * none, and a block with a line that is no field is read by GMime.  The
+ * none (a type that only starts as message/rfc822 is none either), and a
+ * block with a line that is no field is read by GMime.  The
  * expected values are those of the reader before the shortcut.
  */
 static void test_returned_headers(void **state)
@@ -591,6 +592,10 @@ static void test_returned_headers(void **state)
 	     "From: ann@example.jp\nSubject: Lunch\nMessage-ID: <one@example.jp>\n\nbody\n--b--\n",
 	     NULL, NULL, NULL, NULL},
 	    {RETURNED_REPORT "Content-Type: message/rfc822\nContent-Type: text/plain\n\n"
+	     "From: ann@example.jp\nSubject: Lunch\nMessage-ID: <one@example.jp>\n\nbody\n--b--\n",
+	     NULL, NULL, NULL, NULL},
+	    /* Found by fuzz_mail: a type that only starts as message/rfc822. */
+	    {RETURNED_REPORT "Content-Type: message/rfc822could not be delivered\n\n"
 	     "From: ann@example.jp\nSubject: Lunch\nMessage-ID: <one@example.jp>\n\nbody\n--b--\n",
 	     NULL, NULL, NULL, NULL},
 	};

@@ -194,6 +194,11 @@ const char *message_library(void);
  * read as plain text and flagged MAIL_BROKEN. */
 void message_read(const char *bytes, size_t len, struct mail_store *store, struct mail_bounce *out);
 
+/* Whether message_read() hands GMime less than the message (on, the
+ * default) or reads it as it is: the two give the same result, which
+ * fuzz_mail checks. */
+void message_use_shortcuts(int on);
+
 /* A date as RFC 5322 writes it (Last-Attempt-Date, Date:) in seconds
  * since 1970, or -1 when it is none. */
 long long message_date_unix(const char *text, size_t len);

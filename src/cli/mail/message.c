@@ -52,6 +52,15 @@ int message_available(void)
 	return 1;
 }
 
+/* Whether GMime is handed less (handed_bytes(), text_of(), headers_part());
+ * only fuzz_mail turns it off, to compare. */
+static int shortcuts = 1;
+
+void message_use_shortcuts(int on)
+{
+	shortcuts = on;
+}
+
 const char *message_library(void)
 {
 	static char name[64];
@@ -265,7 +274,7 @@ static smtpclass_span text_of(struct walk *w, GMimeObject *part)
 
 	if (!GMIME_IS_TEXT_PART(part))
 		return GMIME_IS_PART(part) ? content_of(w, GMIME_PART(part)) : span;
-	if (text_may_be_utf8(part)) {
+	if (shortcuts && text_may_be_utf8(part)) {
 		GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(part));
 		GMimeStream *memory;
 		GByteArray *bytes;
@@ -330,7 +339,7 @@ static void headers_part(struct walk *w, smtpclass_span text)
 	if (text.ptr == NULL || w->have_returned)
 		return;
 	block_end = header_block_end(text.ptr, text.ptr + text.len);
-	if (block_end != NULL && fields_only(text.ptr, block_end)) {
+	if (shortcuts && block_end != NULL && fields_only(text.ptr, block_end)) {
 		returned_block_headers(w, text.ptr, block_end);
 		return;
 	}
@@ -1043,7 +1052,7 @@ static struct handed handed_bytes(const char *bytes, size_t len, int whole)
 		cut.returned = NULL;
 	if (buffer == NULL)
 		buffer = malloc(MAIL_MESSAGE_MAX);
-	if (buffer == NULL || cut.len > MAIL_MESSAGE_MAX)
+	if (!shortcuts || buffer == NULL || cut.len > MAIL_MESSAGE_MAX)
 		return h;
 	outer_end = header_block_end(bytes, end);
 	if (outer_end == NULL || (cut.returned != NULL && cut.returned < outer_end))
@@ -1114,8 +1123,9 @@ static int read_as_headers(GMimeObject *part, long long offset, int depth)
 /*
  * Whether GMime read the renamed part as needed: a leaf reached through
  * multiparts only, as walk_part() reaches parts (at most 32 levels; a part
- * inside an attached message is read by read_wrapped() if at all), has one
- * Content-Type field, the one at line_at, and its content starting at
+ * inside an attached message is read by read_wrapped() if at all), is of
+ * type message/rfc82x from one Content-Type field, the one at line_at (so
+ * that the original said exactly message/rfc822), its content starting at
  * content_at (the returned message's block), with at most one transfer
  * encoding, 7bit, 8bit or binary.  Then the original
  * message/rfc822 part had the same headers and content, which GMime reads
@@ -1151,9 +1161,13 @@ static int read_as_leaf(GMimeObject *part, long long line_at, long long content_
 		    encoding != GMIME_CONTENT_ENCODING_8BIT &&
 		    encoding != GMIME_CONTENT_ENCODING_BINARY)
 			return 0;
+		GMimeContentType *type = g_mime_object_get_content_type(part);
 		int types = 0, ours = 0, encodings = 0;
 
 		if (stream == NULL || stream->bound_start != content_at)
+			return 0;
+		/* "message/rfc822x" would be no message/rfc822 part either */
+		if (type == NULL || !g_mime_content_type_is_type(type, "message", "rfc82x"))
 			return 0;
 		for (int i = 0; i < count; i++) {
 			GMimeHeader *header = g_mime_header_list_get_header_at(headers, i);
@@ -1357,6 +1371,11 @@ long long message_date_unix(const char *text, size_t len)
 int message_available(void)
 {
 	return 0;
+}
+
+void message_use_shortcuts(int on)
+{
+	(void)on;
 }
 
 void message_read(const char *bytes, size_t len, struct mail_store *store, struct mail_bounce *out)

@@ -572,6 +572,83 @@ static void test_messages(void **state)
 	}
 }
 
+/* ---- the returned message's headers (GMime) ------------------------------- */
+
+/* A report whose third part (the returned message) each row gives. */
+#define RETURNED_REPORT                                                                            \
+	"From: MAILER-DAEMON@example.jp\nSubject: Undelivered Mail Returned to Sender\n"           \
+	"MIME-Version: 1.0\n"                                                                      \
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"              \
+	"--b\nContent-Type: text/plain\n\nThis is the mail system at host example.jp.\n\n"         \
+	"--b\nContent-Type: message/delivery-status\n\n"                                           \
+	"Final-Recipient: rfc822; bob@example.com\nAction: failed\nStatus: 5.1.1\n\n--b\n"
+
+struct returned_row {
+	const char *message;
+	const char *message_id, *subject, *from, *campaign_id; /* NULL: none */
+};
+
+/*
+ * The returned message's headers read without a message object (a block of
+ * plain fields handed to GMime as a leaf's content, message.c) are those a
+ * message object gives: the last Subject and Message-ID, the first of the
+ * other fields, values unfolded and decoded.  A part GMime does not read as
+ * a message as it is (an encoded message/rfc822, a second Content-Type) gives
+ * none (a type that only starts as message/rfc822 is none either), and a
+ * block with a line that is no field is read by GMime.  The
+ * expected values are those of the reader before the shortcut.
+ */
+static void test_returned_headers(void **state)
+{
+	/* clang-format off */
+	static const struct returned_row rows[] = {
+	    {RETURNED_REPORT "Content-Type: message/rfc822\n\nFrom: ann@example.jp\nFrom: eve@example.jp\n"
+	     "Subject: first\nMessage-ID: <one@example.jp>\nSubject: =?utf-8?B?w6l0w6k=?=\n"
+	     "Message-Id: <two@example.jp>\nTo: bob@example.com\n\nbody\n--b--\n",
+	     "two@example.jp", "\xc3\xa9t\xc3\xa9", "ann@example.jp", NULL},
+	    {RETURNED_REPORT "Content-Type: message/rfc822\n\nReceived: from x\n\tby y\n"
+	     "From: \"Ann\n Example\" <ann@example.jp>\nSubject: a\r\n long one\nMessage-ID:\n <one@example.jp>\n"
+	     "X-Campaign: c1\nX-Campaign-Id: c0\n\nbody\n--b--\n",
+	     "one@example.jp", "a long one", "\"Ann Example\" <ann@example.jp>", "c0"},
+	    {RETURNED_REPORT "Content-Type: text/rfc822-headers\n\nFrom: ann@example.jp\nSubject: first\n"
+	     "Subject: second\nMessage-ID: <one@example.jp>\nMessage-ID: <two@example.jp>\n\n--b--\n",
+	     "two@example.jp", "second", "ann@example.jp", NULL},
+	    {RETURNED_REPORT "Content-Type: message/rfc822\n\nFrom: ann@example.jp\nnot a field\n"
+	     "Subject: Lunch\nMessage-ID: <one@example.jp>\n\nbody\n--b--\n",
+	     "one@example.jp", "Lunch", "ann@example.jp", NULL},
+	    {RETURNED_REPORT "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n"
+	     "From: ann@example.jp\nSubject: Lunch\nMessage-ID: <one@example.jp>\n\nbody\n--b--\n",
+	     NULL, NULL, NULL, NULL},
+	    {RETURNED_REPORT "Content-Type: message/rfc822\nContent-Type: text/plain\n\n"
+	     "From: ann@example.jp\nSubject: Lunch\nMessage-ID: <one@example.jp>\n\nbody\n--b--\n",
+	     NULL, NULL, NULL, NULL},
+	    /* Found by fuzz_mail: a type that only starts as message/rfc822. */
+	    {RETURNED_REPORT "Content-Type: message/rfc822could not be delivered\n\n"
+	     "From: ann@example.jp\nSubject: Lunch\nMessage-ID: <one@example.jp>\n\nbody\n--b--\n",
+	     NULL, NULL, NULL, NULL},
+	};
+	/* clang-format on */
+
+	(void)state;
+	if (!message_available())
+		skip();
+	for (size_t i = 0; i < COUNT(rows); i++) {
+		const struct returned_row *row = &rows[i];
+		struct mail_bounce *bounce = calloc(1, sizeof(*bounce));
+
+		assert_non_null(bounce);
+		reset();
+		print_message("returned row %zu\n", i);
+		message_read(row->message, strlen(row->message), &store, bounce);
+		assert_int_equal(bounce->kind, MAIL_FAILURE);
+		assert_span(bounce->returned.message_id, row->message_id);
+		assert_span(bounce->returned.subject, row->subject);
+		assert_span(bounce->returned.from, row->from);
+		assert_span(bounce->returned.campaign_id, row->campaign_id);
+		free(bounce);
+	}
+}
+
 /* ---- reports wrapped in other messages (GMime) ------------------------------ */
 
 /* The parts of a wrapped report, as lhost-x5-01.eml (tests/bounces/) has
@@ -776,6 +853,7 @@ int main(void)
 	    cmocka_unit_test(test_dates),
 	    cmocka_unit_test(test_wrapped_reports),
 	    cmocka_unit_test(test_wrapped_depth),
+	    cmocka_unit_test(test_returned_headers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,9 +10,10 @@
  * goes to mailbox_detect() as an unfinished input.  Invariants: every span
  * of the result lies inside the store or inside the input, counts stay
  * within their limits, enums are in range, the store never overflows, and
- * a complete input always gets a decision (never -1).  The first line also
- * goes through mailbox_unquote(), whose result must be the line or the
- * line with one '>' removed.
+ * a complete input always gets a decision (never -1), and the message read
+ * with message.c's shortcuts gives what it gives read as it is.  The first
+ * line also goes through mailbox_unquote(), whose result must be the line
+ * or the line with one '>' removed.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -68,9 +69,53 @@ static void reset_store(void)
 	store.full = 0;
 }
 
+static void same_span(smtpclass_span a, smtpclass_span b)
+{
+	if ((a.ptr == NULL) != (b.ptr == NULL) || a.len != b.len ||
+	    (a.len > 0 && memcmp(a.ptr, b.ptr, a.len) != 0))
+		abort();
+}
+
+/* The message read as it is (GMime handed everything, message objects)
+ * gives what the shortcuts of message.c gave. */
+static void same_bounce(const struct mail_bounce *a, const struct mail_bounce *b)
+{
+	if (a->kind != b->kind || a->flags != b->flags ||
+	    (a->layout == NULL) != (b->layout == NULL) ||
+	    (a->layout != NULL && strcmp(a->layout, b->layout) != 0))
+		abort();
+	same_span(a->date, b->date);
+	same_span(a->notice, b->notice);
+	same_span(a->returned.message_id, b->returned.message_id);
+	same_span(a->returned.from, b->returned.from);
+	same_span(a->returned.to, b->returned.to);
+	same_span(a->returned.subject, b->returned.subject);
+	same_span(a->returned.list_id, b->returned.list_id);
+	same_span(a->returned.campaign_id, b->returned.campaign_id);
+	same_span(a->report.reporting_mta, b->report.reporting_mta);
+	same_span(a->report.arrival_date, b->report.arrival_date);
+	if (a->report.count != b->report.count || a->report.dropped != b->report.dropped)
+		abort();
+	for (size_t i = 0; i < a->report.count; i++) {
+		const struct mail_recipient *r = &a->report.recipients[i],
+		                            *s = &b->report.recipients[i];
+
+		same_span(r->recipient, s->recipient);
+		same_span(r->original_recipient, s->original_recipient);
+		same_span(r->action, s->action);
+		same_span(r->status, s->status);
+		same_span(r->remote_mta, s->remote_mta);
+		same_span(r->diagnostic, s->diagnostic);
+		same_span(r->last_attempt, s->last_attempt);
+		if (r->stage != s->stage)
+			abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct mail_bounce bounce;
+	static struct mail_bounce bounce, plain;
+	static struct mail_store plain_store;
 	char *input;
 
 	if (store_bytes == NULL) {
@@ -79,6 +124,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		store.bytes = store_bytes;
 		store.size = MAIL_STORE_SIZE;
+		plain_store.bytes = malloc(MAIL_STORE_SIZE);
+		plain_store.size = MAIL_STORE_SIZE;
+		if (plain_store.bytes == NULL)
+			abort();
 	}
 	if (size > MAIL_MESSAGE_MAX)
 		return 0;
@@ -88,7 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(input, data, size);
 
 	/* The whole message. */
-	memset(&bounce, 0, sizeof(bounce));
+	mail_bounce_clear(&bounce); /* as bounce.c does: the recipient slots stay as they were */
 	reset_store();
 	message_read(input, size, &store, &bounce);
 	if (bounce.kind < MAIL_NOT_BOUNCE || bounce.kind > MAIL_AUTOREPLY)
@@ -99,6 +148,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_span(bounce.returned.message_id, input, size);
 	check_span(bounce.returned.subject, input, size);
 	check_span(bounce.returned.to, input, size);
+
+	/* The same message read as it is. */
+	mail_bounce_clear(&plain);
+	plain_store.used = 0;
+	plain_store.full = 0;
+	message_use_shortcuts(0);
+	message_read(input, size, &plain_store, &plain);
+	message_use_shortcuts(1);
+	same_bounce(&bounce, &plain);
 
 	/* The pieces on their own. */
 	for (int signs = 0; signs < 2; signs++) {

@@ -10,9 +10,10 @@
  * counted), read by message.c into the store, and written as records.
  *
  * Memory is fixed at the first message: the message buffer (4 MiB), the
- * store (2 MiB) and the window; GMime's own allocations for one message are
- * freed before the next.  Peak for any input stays within about 32 MiB on
- * top of the tool's own.
+ * store (2 MiB), the window and message.c's copy of what GMime is handed
+ * (at most 4 MiB, as much touched as the longest message needs); GMime's
+ * own allocations for one message are freed before the next.  Peak for any
+ * input stays within about 36 MiB on top of the tool's own.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* splice */
@@ -289,7 +290,7 @@ static void process_message(const char *name, unsigned long long number, unsigne
 		snprintf(source, sizeof(source), "%s#%llu", name, number);
 	else
 		snprintf(source, sizeof(source), "%s", name);
-	memset(&bounce, 0, sizeof(bounce));
+	mail_bounce_clear(&bounce);
 	store.used = 0;
 	store.full = 0;
 	message_read(message_bytes, message_len, &store, &bounce);

@@ -38,6 +38,11 @@ smtpclass_span mail_store_add(struct mail_store *store, const char *bytes, size_
 	return span;
 }
 
+void mail_bounce_clear(struct mail_bounce *bounce)
+{
+	memset(bounce, 0, offsetof(struct mail_bounce, report.recipients));
+}
+
 enum dsn_field {
 	FIELD_REPORTING_MTA,
 	FIELD_ARRIVAL_DATE,
@@ -354,26 +359,62 @@ static const unsigned char *lower_table(void)
 	return table;
 }
 
+/* The bit of a three-byte run in the set of mail_folded.runs. */
+static unsigned run_bit(const char *run)
+{
+	const unsigned char *r = (const unsigned char *)run;
+
+	return ((unsigned)r[0] << 6 ^ (unsigned)r[1] << 3 ^ (unsigned)r[2]) % MAIL_FOLDED_RUNS;
+}
+
 struct mail_folded mail_fold(const char *text, size_t len)
 {
 	/* One buffer: the caller folds one text at a time and is done with
 	 * it before folding the next. */
 	static char folded[MAIL_TEXT_MAX];
+	static unsigned char runs[MAIL_FOLDED_RUNS / 8];
 	const unsigned char *table = lower_table();
-	struct mail_folded f = {text, folded, len < sizeof(folded) ? len : sizeof(folded)};
+	struct mail_folded f = {text, folded, len < sizeof(folded) ? len : sizeof(folded), runs};
 
-	for (size_t i = 0; i < f.len; i++)
-		folded[i] = (char)table[(unsigned char)text[i]];
+	unsigned first = 0, second = 0; /* the two bytes before */
+
+	memset(runs, 0, sizeof(runs));
+	/* One pass: run_bit() of the run ending at each byte, from the two
+	 * bytes before kept in registers (the first two bytes end no run, but
+	 * setting their bits as well only makes the set say "maybe" more). */
+	for (size_t i = 0; i < f.len; i++) {
+		unsigned c = table[(unsigned char)text[i]];
+		unsigned bit = (first << 6 ^ second << 3 ^ c) % MAIL_FOLDED_RUNS;
+
+		folded[i] = (char)c;
+		runs[bit / 8] |= (unsigned char)(1u << bit % 8);
+		first = second;
+		second = c;
+	}
 	return f;
+}
+
+/* Whether every three-byte run of needle is in the text's set: when one is
+ * not, the needle is nowhere in the text. */
+static int may_hold(const struct mail_folded *f, const char *needle, size_t len)
+{
+	for (size_t i = 0; i + 3 <= len; i++) {
+		unsigned bit = run_bit(needle + i);
+
+		if (!(f->runs[bit / 8] & (1u << bit % 8)))
+			return 0;
+	}
+	return 1;
 }
 
 const char *mail_folded_find(const struct mail_folded *f, size_t from, const char *needle)
 {
+	size_t len = strlen(needle);
 	const char *at;
 
-	if (from >= f->len)
+	if (from >= f->len || !may_hold(f, needle, len))
 		return NULL;
-	at = memmem(f->lower + from, f->len - from, needle, strlen(needle));
+	at = memmem(f->lower + from, f->len - from, needle, len);
 	return at != NULL ? f->text + (at - f->lower) : NULL;
 }
 

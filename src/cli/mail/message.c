@@ -11,6 +11,20 @@
  * feedback report or an automatic reply.  Every string GMime hands back is
  * copied into the store and freed at once, so nothing outlives the message.
  *
+ * GMime is handed less than the message (handed_bytes()): the bytes up to
+ * the returned message's header block, and of the two header blocks (the
+ * bounce's, the returned message's) only the fields this file reads.  A
+ * message object costs GMime about 80,000 instructions to make and free, a
+ * part about 50,000: a bounce whose own header block is plain fields is
+ * read as its top MIME part (construct()), and a returned message's block
+ * of plain fields is handed as a leaf's content (message/rfc82x) and split
+ * here, its values unfolded and decoded by GMime's own functions
+ * (returned_block_headers()).  Each shortcut is taken only where GMime's
+ * reading is the same, and is checked against what GMime made of the
+ * message (read_as_leaf(), read_as_headers()): otherwise the message is
+ * read again as it is.  One parser serves every message, its stream reading
+ * the handed bytes in place.
+ *
  * A message with no report part whose notice names no recipient may carry
  * the report in a message/rfc822 part: a content filter's notice around
  * the MTA's bounce, or a forwarded bounce.  When that attached message is
@@ -24,6 +38,7 @@
 #define _GNU_SOURCE /* memmem */
 #endif
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -35,6 +50,15 @@
 int message_available(void)
 {
 	return 1;
+}
+
+/* Whether GMime is handed less (handed_bytes(), text_of(), headers_part());
+ * only fuzz_mail turns it off, to compare. */
+static int shortcuts = 1;
+
+void message_use_shortcuts(int on)
+{
+	shortcuts = on;
 }
 
 const char *message_library(void)
@@ -137,27 +161,54 @@ static int is_delivery_report(GMimeMessage *message)
 	                               strcasecmp(report_type, "global-delivery-status") == 0);
 }
 
-static void returned_headers(struct walk *w, GMimeMessage *message)
+/* The headers of the message that bounced, kept in the store. */
+static void keep_returned(struct walk *w, const char *message_id, const char *from, const char *to,
+                          const char *subject, const char *list_id, const char *campaign_id)
 {
 	struct mail_returned *r = &w->out->returned;
-	GMimeObject *object = GMIME_OBJECT(message);
 
 	w->have_returned = 1;
-	r->message_id = keep(w, g_mime_message_get_message_id(message));
+	r->message_id = keep(w, message_id);
+	r->from = keep(w, from);
+	r->to = keep(w, to);
+	r->subject = keep(w, subject);
+	r->list_id = keep(w, list_id);
+	r->campaign_id = keep(w, campaign_id);
+}
+
+static void returned_headers(struct walk *w, GMimeMessage *message)
+{
+	GMimeObject *object = GMIME_OBJECT(message);
+	const char *campaign_id = NULL;
+
+	for (size_t i = 0; i < sizeof(campaign_headers) / sizeof(campaign_headers[0]); i++) {
+		campaign_id = g_mime_object_get_header(object, campaign_headers[i]);
+		if (campaign_id != NULL)
+			break;
+	}
 	/* The headers as written (decoded, unfolded): formatting GMime's
 	 * address lists costs an IDN conversion per address for nothing. */
-	r->from = keep(w, g_mime_object_get_header(object, "From"));
-	r->to = keep(w, g_mime_object_get_header(object, "To"));
-	r->subject = keep(w, g_mime_message_get_subject(message));
-	r->list_id = keep(w, g_mime_object_get_header(object, "List-Id"));
-	for (size_t i = 0; i < sizeof(campaign_headers) / sizeof(campaign_headers[0]); i++) {
-		const char *value = g_mime_object_get_header(object, campaign_headers[i]);
+	keep_returned(w, g_mime_message_get_message_id(message),
+	              g_mime_object_get_header(object, "From"),
+	              g_mime_object_get_header(object, "To"), g_mime_message_get_subject(message),
+	              g_mime_object_get_header(object, "List-Id"), campaign_id);
+}
 
-		if (value != NULL) {
-			r->campaign_id = keep(w, value);
-			break;
-		}
+/* The value of the last field called name in a header list, or NULL: a
+ * message object keeps the last Subject it is given (where
+ * g_mime_object_get_header() gives the first field of a name). */
+static const char *last_field(GMimeHeaderList *headers, const char *name)
+{
+	const char *value = NULL;
+	int count = headers != NULL ? g_mime_header_list_get_count(headers) : 0;
+
+	for (int i = 0; i < count; i++) {
+		GMimeHeader *header = g_mime_header_list_get_header_at(headers, i);
+
+		if (g_ascii_strcasecmp(g_mime_header_get_name(header), name) == 0)
+			value = g_mime_header_get_value(header);
 	}
+	return value;
 }
 
 /* The decoded content of a leaf part (transfer encoding undone), at most
@@ -185,8 +236,36 @@ static smtpclass_span content_of(struct walk *w, GMimePart *part)
 	return span;
 }
 
-/* A text part in UTF-8 (GMime converts from the charset parameter, and
- * guesses when the label is wrong), at most MAIL_TEXT_MAX bytes. */
+/* Charsets in which a text of bytes 1 to 127 is the same text in UTF-8. */
+static const char *const ascii_charsets[] = {"us-ascii", "utf-8", "iso-8859-1", "iso-8859-15",
+                                             "windows-1252"};
+
+/* Whether a part's text needs no conversion to UTF-8: no charset named
+ * (GMime converts nothing then either), or one of ascii_charsets[]. */
+static int text_may_be_utf8(GMimeObject *part)
+{
+	GMimeContentType *type = g_mime_object_get_content_type(part);
+	const char *charset =
+	    type != NULL ? g_mime_content_type_get_parameter(type, "charset") : NULL;
+
+	if (charset == NULL)
+		return 1;
+	for (size_t i = 0; i < sizeof(ascii_charsets) / sizeof(ascii_charsets[0]); i++)
+		if (strcasecmp(charset, ascii_charsets[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A text part in UTF-8 (GMime converts from the charset parameter), at
+ * most MAIL_TEXT_MAX bytes.  g_mime_text_part_get_text() sends the decoded
+ * bytes through an iconv filter and ends them at the first NUL: a part in
+ * one of ascii_charsets[] whose decoded bytes are all below 128, or one
+ * that names no charset, comes out of it as it went in, so its decoded
+ * bytes are taken as they are, to the first NUL, without a filter (an
+ * iconv_open() and a conversion per part, 7% of the instructions on the
+ * bounce corpus).  Other parts still go through GMime's conversion.
+ */
 static smtpclass_span text_of(struct walk *w, GMimeObject *part)
 {
 	smtpclass_span span = {NULL, 0};
@@ -195,6 +274,41 @@ static smtpclass_span text_of(struct walk *w, GMimeObject *part)
 
 	if (!GMIME_IS_TEXT_PART(part))
 		return GMIME_IS_PART(part) ? content_of(w, GMIME_PART(part)) : span;
+	if (shortcuts && text_may_be_utf8(part)) {
+		GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(part));
+		GMimeStream *memory;
+		GByteArray *bytes;
+		int ascii = 1;
+
+		if (content == NULL)
+			return span;
+		memory = g_mime_stream_mem_new();
+		g_mime_data_wrapper_write_to_stream(content, memory);
+		bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(memory));
+		len = 0;
+		if (bytes != NULL) {
+			const unsigned char *data = bytes->data;
+			const unsigned char *nul =
+			    bytes->len > 0 ? memchr(data, 0, bytes->len) : NULL;
+			unsigned char high = 0;
+
+			len = nul != NULL ? (size_t)(nul - data) : bytes->len;
+			for (size_t i = 0; i < len; i++)
+				high |= data[i];
+			ascii = high < 128;
+		}
+		if (bytes != NULL &&
+		    (ascii || g_mime_object_get_content_type_parameter(part, "charset") == NULL)) {
+			if (len > MAIL_TEXT_MAX) {
+				len = MAIL_TEXT_MAX;
+				w->out->flags |= MAIL_STORE_FULL;
+			}
+			span = mail_store_add(w->store, (const char *)bytes->data, len);
+			g_object_unref(memory);
+			return span;
+		}
+		g_object_unref(memory);
+	}
 	text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
 	if (text == NULL)
 		return span;
@@ -208,15 +322,27 @@ static smtpclass_span text_of(struct walk *w, GMimeObject *part)
 	return span;
 }
 
-/* Headers given as a body (text/rfc822-headers): parsed as a message. */
+static const char *header_block_end(const char *p, const char *end);
+static int fields_only(const char *p, const char *block_end);
+static void returned_block_headers(struct walk *w, const char *p, const char *end);
+
+/* Headers given as a body (text/rfc822-headers): parsed as a message, or
+ * read as returned_block_headers() reads a block of fields only (the same
+ * fields, without a message object). */
 static void headers_part(struct walk *w, smtpclass_span text)
 {
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *message;
+	const char *block_end;
 
 	if (text.ptr == NULL || w->have_returned)
 		return;
+	block_end = header_block_end(text.ptr, text.ptr + text.len);
+	if (shortcuts && block_end != NULL && fields_only(text.ptr, block_end)) {
+		returned_block_headers(w, text.ptr, block_end);
+		return;
+	}
 	stream = g_mime_stream_mem_new_with_buffer(text.ptr, text.len);
 	parser = g_mime_parser_new_with_stream(stream);
 	message = g_mime_parser_construct_message(parser, NULL);
@@ -599,12 +725,23 @@ static int headers_name_report(const char *start, const char *end)
  * headers name a delivery status is a wrapped report (read_wrapped()): it
  * is kept whole and the cut made at the message it returns, through at most
  * MAIL_WRAPPED_MAX of them, so GMime never sees deeper nesting than the
- * walk reads.  Returns len when there is no such part.
+ * walk reads.  The cut is len when there is no such part; the returned
+ * message's header block and its part's Content-Type line are given for a
+ * message/rfc822 part.
  */
-static size_t needed_length(const char *bytes, size_t len)
+struct cut {
+	size_t len;            /* the bytes GMime needs */
+	const char *returned;  /* the returned message's header block, or NULL */
+	const char *type_line; /* the Content-Type line of its message/rfc822 part,
+	                          when no wrapped report comes before */
+	const char *subtype;   /* "rfc822" in that line */
+};
+
+static struct cut needed_length(const char *bytes, size_t len)
 {
 	const char *p = bytes, *end = bytes + len, *headers, *returned;
 	int wrapped = 0;
+	struct cut cut = {len, NULL, NULL, NULL};
 
 	/* "rfc822" in a Content-Type line that opens a part: found with
 	 * memmem(), then the line checked, so most bytes are looked at once. */
@@ -623,25 +760,525 @@ static size_t needed_length(const char *bytes, size_t len)
 		headers = header_block_end(line, end);
 		returned = headers != NULL ? header_block_end(headers, end) : NULL;
 		if (returned == NULL)
-			return len;
+			return cut;
 		if (wrapped < MAIL_WRAPPED_MAX && strncasecmp(p - 14, "message/rfc822", 14) == 0 &&
 		    headers_name_report(headers, returned)) {
 			wrapped++;
 			p = returned;
 			continue;
 		}
-		return (size_t)(returned - bytes);
+		/* text/rfc822-headers is decoded (content_of()) before it is
+		 * read: only a message/rfc822 part's headers are bytes GMime
+		 * reads as they are. */
+		if (strncasecmp(p - 14, "message/rfc822", 14) == 0) {
+			cut.returned = headers;
+			if (wrapped == 0) { /* read by the walk, not read_wrapped() */
+				cut.type_line = line;
+				cut.subtype = p - 6;
+			}
+		}
+		cut.len = (size_t)(returned - bytes);
+		return cut;
 	}
-	return len;
+	return cut;
+}
+
+/* Fields of a bounce's own header block that message_read() reads. */
+static const char *const outer_fields[] = {
+    "Date",          "From",           "To",
+    "Subject",       "Auto-Submitted", "X-Autoreply",
+    "X-Autorespond", "Precedence",     "X-Auto-Response-Suppress",
+};
+
+/* Fields of the returned message's header block that returned_headers()
+ * reads (campaign_headers[] too). */
+static const char *const returned_fields[] = {"Message-ID", "From", "To", "Subject", "List-Id"};
+
+/* Whether a field name is one of names[], or MIME-Version or Content-*
+ * (the structure and charsets: always kept). */
+static int field_is_read(const char *name, size_t len, const char *const *names, size_t count,
+                         int returned)
+{
+	if ((len == 12 && strncasecmp(name, "MIME-Version", 12) == 0) ||
+	    (len > 8 && strncasecmp(name, "Content-", 8) == 0))
+		return 1;
+	for (size_t i = 0; i < count; i++)
+		if (strlen(names[i]) == len && strncasecmp(name, names[i], len) == 0)
+			return 1;
+	if (returned)
+		for (size_t i = 0; i < sizeof(campaign_headers) / sizeof(campaign_headers[0]); i++)
+			if (strlen(campaign_headers[i]) == len &&
+			    strncasecmp(name, campaign_headers[i], len) == 0)
+				return 1;
+	return 0;
+}
+
+/* The length of a field name that opens a line: letters, digits, '-' and
+ * '_' up to a ':', or 0 when the line opens no field so written (a name
+ * GMime might read otherwise, a blank before the colon, no colon). */
+static size_t field_name_length(const char *line, const char *end)
+{
+	const char *p = line;
+
+	while (p < end && ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+	                   (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+		p++;
+	return p < end && *p == ':' ? (size_t)(p - line) : 0;
+}
+
+/*
+ * Whether every line of the header block [p, block_end) before its blank
+ * line is a field (field_name_length()) or a folded line after one, with
+ * no NUL byte anywhere, and no line opening with "--".  GMime reads a line
+ * that is neither according to the lines before it (the first line of a
+ * block opens no header; after fields it is skipped), and a line that is
+ * the boundary of a multipart around the block ends the block, whatever
+ * follows "--" (a boundary may hold a ':'), so such a block is handed over
+ * whole.
+ */
+static int fields_only(const char *p, const char *block_end)
+{
+	int field_seen = 0;
+
+	if (memchr(p, '\0', (size_t)(block_end - p)) != NULL)
+		return 0;
+	while (p < block_end) {
+		const char *newline = memchr(p, '\n', (size_t)(block_end - p));
+		const char *next = newline != NULL ? newline + 1 : block_end;
+
+		if (p[0] == '\n' || (p[0] == '\r' && p + 1 < block_end && p[1] == '\n'))
+			return next == block_end;
+		if (p[0] == ' ' || p[0] == '\t') {
+			if (!field_seen)
+				return 0;
+		} else if (field_name_length(p, next) == 0 || (p[0] == '-' && p[1] == '-')) {
+			return 0;
+		}
+		field_seen = 1;
+		p = next;
+	}
+	return 0;
+}
+
+/*
+ * Copies the header block [p, block_end) (its blank line included) to out
+ * without the fields that are never read (Received, DKIM-Signature, ...; a
+ * field with its folded lines), and returns the end of what was written.
+ * GMime makes an object of every field and the message object parses
+ * addresses and dates, so a field it is not handed is work saved; the
+ * fields it is handed are the same bytes in the same order, so what it
+ * reads from them does not change.  A block that is not fields only
+ * (fields_only()) is copied as it is.
+ */
+static char *filter_fields(const char *p, const char *block_end, char *out,
+                           const char *const *names, size_t count, int returned)
+{
+	int keeping = 0;
+
+	if (!fields_only(p, block_end)) {
+		memcpy(out, p, (size_t)(block_end - p));
+		return out + (block_end - p);
+	}
+	while (p < block_end) {
+		const char *newline = memchr(p, '\n', (size_t)(block_end - p));
+		const char *next = newline != NULL ? newline + 1 : block_end;
+		size_t name_len = field_name_length(p, next);
+
+		if (name_len > 0)
+			keeping = field_is_read(p, name_len, names, count, returned);
+		else if (p[0] != ' ' && p[0] != '\t')
+			keeping = 1; /* the blank line */
+		if (keeping) {
+			memcpy(out, p, (size_t)(next - p));
+			out += next - p;
+		}
+		p = next;
+	}
+	return out;
+}
+
+/* A field of a block that is fields only: its name, and its value as
+ * GMime keeps it raw (after the colon, to the end of its last folded line,
+ * line ends included). */
+struct field {
+	const char *name, *raw;
+	size_t name_len, raw_len;
+};
+
+/* The field at *p of a block that is fields only (fields_only()), *p moved
+ * past it; 0 at the blank line. */
+static int next_field(const char **p, const char *end, struct field *field)
+{
+	const char *q = *p;
+	size_t name_len = field_name_length(q, end);
+
+	if (name_len == 0)
+		return 0;
+	field->name = q;
+	field->name_len = name_len;
+	field->raw = q + name_len + 1;
+	do {
+		const char *newline = memchr(q, '\n', (size_t)(end - q));
+
+		q = newline != NULL ? newline + 1 : end;
+	} while (q < end && (*q == ' ' || *q == '\t'));
+	field->raw_len = (size_t)(q - field->raw);
+	*p = q;
+	return 1;
+}
+
+static int field_is(const struct field *field, const char *name)
+{
+	return field->name != NULL && strlen(name) == field->name_len &&
+	       strncasecmp(field->name, name, field->name_len) == 0;
+}
+
+/* A field's value as g_mime_header_get_value() gives it: unfolded, and
+ * decoded (RFC 2047 words, charsets) by GMime.  Freed with g_free(). */
+static char *field_value(const struct field *field)
+{
+	char *raw, *unfolded, *value;
+
+	if (field->name == NULL)
+		return NULL;
+	raw = g_strndup(field->raw, field->raw_len);
+	unfolded = g_mime_utils_header_unfold(raw);
+	value = g_mime_utils_header_decode_text(NULL, unfolded);
+	g_free(raw);
+	g_free(unfolded);
+	return value;
+}
+
+/*
+ * The returned message's headers from its block [p, end), fields only, as
+ * returned_headers() reads them from the message GMime makes of the block:
+ * GMime splits such a block into the same fields (name, raw value), a
+ * field's value is its raw value unfolded and decoded, the message object
+ * keeps the last Subject and Message-ID, and g_mime_object_get_header()
+ * gives the first field of a name.  Those equalities were checked on the
+ * header blocks of the bounce corpus and of mutated bounces (6,490 blocks).
+ */
+static void returned_block_headers(struct walk *w, const char *p, const char *end)
+{
+	enum { CAMPAIGNS = sizeof(campaign_headers) / sizeof(campaign_headers[0]) };
+	struct field field, none = {NULL, NULL, 0, 0};
+	struct field message_id = none, from = none, to = none, subject = none, list_id = none;
+	struct field campaign[CAMPAIGNS];
+	char *values[6];
+	size_t c = 0;
+
+	for (size_t i = 0; i < CAMPAIGNS; i++)
+		campaign[i] = none;
+	while (next_field(&p, end, &field)) {
+		if (field_is(&field, "Message-ID"))
+			message_id = field;
+		else if (field_is(&field, "Subject"))
+			subject = field;
+		else if (field_is(&field, "From") && from.name == NULL)
+			from = field;
+		else if (field_is(&field, "To") && to.name == NULL)
+			to = field;
+		else if (field_is(&field, "List-Id") && list_id.name == NULL)
+			list_id = field;
+		else
+			for (size_t i = 0; i < CAMPAIGNS; i++)
+				if (campaign[i].name == NULL &&
+				    field_is(&field, campaign_headers[i]))
+					campaign[i] = field;
+	}
+	while (c < CAMPAIGNS && campaign[c].name == NULL)
+		c++;
+	values[0] = field_value(&message_id);
+	values[1] = values[0] != NULL ? g_mime_utils_decode_message_id(values[0]) : NULL;
+	values[2] = field_value(&from);
+	values[3] = field_value(&to);
+	values[4] = field_value(&subject);
+	values[5] = field_value(&list_id);
+	{
+		char *campaign_id = c < CAMPAIGNS ? field_value(&campaign[c]) : NULL;
+
+		keep_returned(w, values[1], values[2], values[3], values[4], values[5],
+		              campaign_id);
+		g_free(campaign_id);
+	}
+	for (size_t i = 0; i < 6; i++)
+		g_free(values[i]);
+}
+
+/* Whether the block [p, end) holds "report" in any case. */
+static int names_report(const char *p, const char *end)
+{
+	for (; p + 6 <= end; p++)
+		if ((*p | 0x20) == 'r' && strncasecmp(p, "report", 6) == 0)
+			return 1;
+	return 0;
+}
+
+/* What GMime is handed of a message, and where in it the returned
+ * message's header block and its part's Content-Type line are. */
+struct handed {
+	const char *bytes;
+	size_t len;
+	long long returned_at; /* the returned message's block, or -1 */
+	long long renamed_at;  /* the Content-Type line made a leaf's, or -1 */
+	int plain_fields;      /* the bounce's header block is fields only */
+};
+
+/*
+ * What GMime is handed of a message: its first needed bytes (needed_length(),
+ * ending with the returned message's header block when there is one), with
+ * the fields that are never read taken out of the bounce's own header block
+ * and the returned message's, in buffer (MAIL_MESSAGE_MAX bytes).  The bytes
+ * between the two blocks (the notice, the report part) are copied as they
+ * are.  With whole set, the returned message's block is copied as it is.
+ *
+ * A message object costs GMime about 80,000 instructions to make and
+ * free, a third of a bounce: when the returned message's block is fields
+ * only (fields_only()) and names no report (so the message cannot be a
+ * wrapped report, is_delivery_report()), its part's type is handed as
+ * message/rfc82x, a leaf GMime keeps the block of as content without
+ * reading it, and message_read() reads the block as a part's headers
+ * (returned_block_headers()).  handed.renamed_at says where that line is.
+ */
+static struct handed handed_bytes(const char *bytes, size_t len, int whole)
+{
+	static char *buffer;
+	struct cut cut = needed_length(bytes, len);
+	struct handed h = {bytes, cut.len, -1, -1, 0};
+	const char *end = bytes + cut.len, *outer_end;
+	char *out;
+
+	if (whole)
+		cut.returned = NULL;
+	if (buffer == NULL)
+		buffer = malloc(MAIL_MESSAGE_MAX);
+	if (!shortcuts || buffer == NULL || cut.len > MAIL_MESSAGE_MAX)
+		return h;
+	outer_end = header_block_end(bytes, end);
+	if (outer_end == NULL || (cut.returned != NULL && cut.returned < outer_end))
+		return h;
+	h.plain_fields = fields_only(bytes, outer_end);
+	out = filter_fields(bytes, outer_end, buffer, outer_fields,
+	                    sizeof(outer_fields) / sizeof(outer_fields[0]), 0);
+	if (cut.returned != NULL) {
+		char *middle = out;
+
+		memcpy(out, outer_end, (size_t)(cut.returned - outer_end));
+		out += cut.returned - outer_end;
+		h.returned_at = (long long)(out - buffer);
+		if (cut.type_line != NULL && cut.type_line >= outer_end &&
+		    fields_only(cut.returned, end) && !names_report(cut.returned, end)) {
+			middle[cut.subtype + 5 - outer_end] = 'x';
+			h.renamed_at = (long long)(middle + (cut.type_line - outer_end) - buffer);
+		}
+		out = filter_fields(cut.returned, end, out, returned_fields,
+		                    sizeof(returned_fields) / sizeof(returned_fields[0]), 1);
+	} else {
+		memcpy(out, outer_end, (size_t)(end - outer_end));
+		out += end - outer_end;
+	}
+	h.bytes = buffer;
+	h.len = (size_t)(out - buffer);
+	return h;
+}
+
+/*
+ * Whether GMime read the block handed at offset as the header block of an
+ * attached message: one of the messages in the tree (through message
+ * parts, at most 32 levels) has its first header there.  The returned
+ * message's block is filtered on the strength of a Content-Type line
+ * (needed_length()); when the structure GMime reads is another (a boundary
+ * that does not match), the block can be part of a text read, and the
+ * message is read again unfiltered so that the text is the one written.
+ */
+static int read_as_headers(GMimeObject *part, long long offset, int depth)
+{
+	if (part == NULL || depth > 32)
+		return 0;
+	if (GMIME_IS_MULTIPART(part)) {
+		int count = g_mime_multipart_get_count(GMIME_MULTIPART(part));
+
+		for (int i = 0; i < count; i++)
+			if (read_as_headers(g_mime_multipart_get_part(GMIME_MULTIPART(part), i),
+			                    offset, depth + 1))
+				return 1;
+		return 0;
+	}
+	if (GMIME_IS_MESSAGE_PART(part)) {
+		GMimeMessage *message = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+		GMimeHeaderList *headers =
+		    message != NULL ? g_mime_object_get_header_list(GMIME_OBJECT(message)) : NULL;
+
+		if (headers == NULL)
+			return 0;
+		if (g_mime_header_list_get_count(headers) > 0 &&
+		    g_mime_header_get_offset(g_mime_header_list_get_header_at(headers, 0)) ==
+		        offset)
+			return 1;
+		return read_as_headers(g_mime_message_get_mime_part(message), offset, depth + 1);
+	}
+	return 0;
+}
+
+/*
+ * Whether GMime read the renamed part as needed: a leaf reached through
+ * multiparts only, as walk_part() reaches parts (at most 32 levels; a part
+ * inside an attached message is read by read_wrapped() if at all), is of
+ * type message/rfc82x from one Content-Type field, the one at line_at (so
+ * that the original said exactly message/rfc822), its content starting at
+ * content_at (the returned message's block), with at most one transfer
+ * encoding, 7bit, 8bit or binary.  Then the original
+ * message/rfc822 part had the same headers and content, which GMime reads
+ * as a message of the block's fields, and the walk came to it last;
+ * otherwise the message is read again as it is.
+ */
+static int read_as_leaf(GMimeObject *part, long long line_at, long long content_at, int depth)
+{
+	if (part == NULL || depth > 32)
+		return 0;
+	if (GMIME_IS_MULTIPART(part)) {
+		int count = g_mime_multipart_get_count(GMIME_MULTIPART(part));
+
+		for (int i = 0; i < count; i++)
+			if (read_as_leaf(g_mime_multipart_get_part(GMIME_MULTIPART(part), i),
+			                 line_at, content_at, depth + 1))
+				return 1;
+		return 0;
+	}
+	if (GMIME_IS_PART(part)) {
+		GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(part));
+		GMimeStream *stream =
+		    content != NULL ? g_mime_data_wrapper_get_stream(content) : NULL;
+		GMimeHeaderList *headers = g_mime_object_get_header_list(part);
+		int count = headers != NULL ? g_mime_header_list_get_count(headers) : 0;
+
+		GMimeContentEncoding encoding = g_mime_part_get_content_encoding(GMIME_PART(part));
+
+		/* An encoded message/rfc822 part is decoded before GMime reads
+		 * it as a message: only one as it is reads the block. */
+		if (encoding != GMIME_CONTENT_ENCODING_DEFAULT &&
+		    encoding != GMIME_CONTENT_ENCODING_7BIT &&
+		    encoding != GMIME_CONTENT_ENCODING_8BIT &&
+		    encoding != GMIME_CONTENT_ENCODING_BINARY)
+			return 0;
+		GMimeContentType *type = g_mime_object_get_content_type(part);
+		int types = 0, ours = 0, encodings = 0;
+
+		if (stream == NULL || stream->bound_start != content_at)
+			return 0;
+		/* "message/rfc822x" would be no message/rfc822 part either */
+		if (type == NULL || !g_mime_content_type_is_type(type, "message", "rfc82x"))
+			return 0;
+		for (int i = 0; i < count; i++) {
+			GMimeHeader *header = g_mime_header_list_get_header_at(headers, i);
+
+			if (g_ascii_strcasecmp(g_mime_header_get_name(header), "Content-Type") ==
+			    0) {
+				types++;
+				ours += g_mime_header_get_offset(header) == line_at;
+			}
+			encodings += g_ascii_strcasecmp(g_mime_header_get_name(header),
+			                                "Content-Transfer-Encoding") == 0;
+		}
+		return types == 1 && ours == 1 && encodings <= 1;
+	}
+	return 0;
+}
+
+/*
+ * A parser made once and used for every message: a new parser costs an
+ * allocation large enough to make malloc consolidate its free chunks, 3% of
+ * the instructions on the bounce corpus.  Each message's memory stream
+ * reads the bytes where they are: the stream does not own its array (set
+ * owner FALSE) and the array is made around the caller's buffer (with
+ * g_mime_stream_mem_new_with_buffer() each message was copied first).  The
+ * parser keeps the last stream until the next message replaces it, so that
+ * stream's array is freed then (g_byte_array_free(..., FALSE) leaves the
+ * bytes alone).
+ */
+struct reader {
+	GMimeParser *parser;
+	GByteArray *array;
+};
+
+static GMimeParser *parser_over(struct reader *reader, const char *bytes, size_t len)
+{
+	GByteArray *previous = reader->array;
+	GMimeStream *stream;
+
+	if (reader->parser == NULL)
+		reader->parser = g_mime_parser_new();
+	reader->array = g_byte_array_new_take((guint8 *)bytes, len);
+	stream = g_mime_stream_mem_new_with_byte_array(reader->array);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
+	g_mime_parser_init_with_stream(reader->parser, stream);
+	g_object_unref(stream);
+	if (previous != NULL)
+		g_byte_array_free(previous, FALSE);
+	return reader->parser;
+}
+
+/* What GMime made of a message: the message object (NULL when not made),
+ * the object whose fields are the bounce's, and its top MIME part. */
+struct made {
+	GMimeMessage *message;
+	GMimeObject *top, *root;
+};
+
+/*
+ * What GMime makes of what it is handed of bytes (handed_bytes()).  When
+ * the bounce's header block is fields only (fields_only()), the top MIME
+ * part is made as the part of no message: g_mime_parser_construct_part()
+ * gives it every field of the block, where a message object would take the
+ * fields and give its part the Content-* ones, and what message_read()
+ * reads of a message object it reads of that part (the fields, the last
+ * Subject as the message keeps it).  The message object, about 80,000
+ * instructions to make and free (six address lists, a header list), is then
+ * not made.  Any other block is read as a message: GMime reads a first
+ * line "From " (an mbox separator) or a line that is no field there as it
+ * would not in a part.  The message is read again as it is when GMime did
+ * not read it as the handing assumed (h->renamed_at is then -1).
+ */
+static struct made construct(const char *bytes, size_t len, struct handed *h)
+{
+	static struct reader message_reader;
+	struct made made = {NULL, NULL, NULL};
+
+	for (int whole = 0; whole < 2; whole++) {
+		GMimeParser *parser;
+		int as_assumed = 1;
+
+		*h = handed_bytes(bytes, len, whole);
+		parser = parser_over(&message_reader, h->bytes, h->len);
+		if (h->plain_fields) {
+			made.top = made.root = g_mime_parser_construct_part(parser, NULL);
+		} else {
+			made.message = g_mime_parser_construct_message(parser, NULL);
+			made.top = GMIME_OBJECT(made.message);
+			made.root = made.message != NULL
+			                ? g_mime_message_get_mime_part(made.message)
+			                : NULL;
+		}
+		if (h->renamed_at >= 0)
+			as_assumed = read_as_leaf(made.root, h->renamed_at, h->returned_at, 0);
+		else if (h->returned_at >= 0)
+			as_assumed = read_as_headers(made.root, h->returned_at, 0);
+		if (as_assumed || whole)
+			break;
+		if (made.top != NULL)
+			g_object_unref(made.top);
+		made = (struct made){NULL, NULL, NULL};
+	}
+	return made;
 }
 
 void message_read(const char *bytes, size_t len, struct mail_store *store, struct mail_bounce *out)
 {
 	static int initialised;
 	struct walk w;
-	GMimeStream *stream;
-	GMimeParser *parser;
-	GMimeMessage *message;
+	GMimeObject *message;
+	struct made made;
+	struct handed handed;
 	const char *subject = NULL;
 	int autoreply = 0, signs = 0;
 
@@ -652,24 +1289,30 @@ void message_read(const char *bytes, size_t len, struct mail_store *store, struc
 	memset(&w, 0, sizeof(w));
 	w.store = store;
 	w.out = out;
-	stream = g_mime_stream_mem_new_with_buffer(bytes, needed_length(bytes, len));
-	parser = g_mime_parser_new_with_stream(stream);
-	message = g_mime_parser_construct_message(parser, NULL);
+	made = construct(bytes, len, &handed);
+	message = made.top;
 	if (message != NULL) {
-		const char *date = g_mime_object_get_header(GMIME_OBJECT(message), "Date");
+		const char *date = g_mime_object_get_header(message, "Date");
 
 		out->date = keep(&w, date);
-		const char *from = g_mime_object_get_header(GMIME_OBJECT(message), "From");
+		const char *from = g_mime_object_get_header(message, "From");
 
-		w.bounce_to = keep(&w, g_mime_object_get_header(GMIME_OBJECT(message), "To"));
+		w.bounce_to = keep(&w, g_mime_object_get_header(message, "To"));
 
-		subject = g_mime_message_get_subject(message);
-		autoreply = is_autoreply(GMIME_OBJECT(message));
+		subject = made.message != NULL
+		              ? g_mime_message_get_subject(made.message)
+		              : last_field(g_mime_object_get_header_list(message), "Subject");
+		autoreply = is_autoreply(message);
 		if (from != NULL && notice_sender_is_daemon(from, strlen(from)))
 			signs |= SIGN_DAEMON_SENDER;
 		if (subject != NULL && notice_subject_is_bounce(subject, strlen(subject)))
 			signs |= SIGN_BOUNCE_SUBJECT;
-		walk_part(&w, g_mime_message_get_mime_part(message), 0);
+		walk_part(&w, made.root, 0);
+		/* The renamed part is the last GMime reads (the bytes end with
+		 * the block): the walk would have read it last. */
+		if (handed.renamed_at >= 0 && !w.have_returned)
+			returned_block_headers(&w, handed.bytes + handed.returned_at,
+			                       handed.bytes + handed.len);
 	} else {
 		out->flags |= MAIL_BROKEN;
 		out->notice = raw_body(bytes, len, store);
@@ -691,8 +1334,6 @@ void message_read(const char *bytes, size_t len, struct mail_store *store, struc
 		out->flags |= MAIL_STORE_FULL;
 	if (message != NULL)
 		g_object_unref(message);
-	g_object_unref(parser);
-	g_object_unref(stream);
 }
 
 long long message_date_unix(const char *text, size_t len)
@@ -730,6 +1371,11 @@ long long message_date_unix(const char *text, size_t len)
 int message_available(void)
 {
 	return 0;
+}
+
+void message_use_shortcuts(int on)
+{
+	(void)on;
 }
 
 void message_read(const char *bytes, size_t len, struct mail_store *store, struct mail_bounce *out)

@@ -46,7 +46,8 @@ static const char *last_literal(const char *p, const char *end, const char *lite
 	if (n == 0 || (size_t)(end - p) < n)
 		return NULL;
 	for (const char *q = end - n;; q--) {
-		if (memcmp(q, literal, n) == 0)
+		/* the first byte inline: a call per place costs more than the search */
+		if (*q == *literal && memcmp(q, literal, n) == 0)
 			return q;
 		if (q == p)
 			return NULL;

@@ -81,6 +81,16 @@ static const char *const campaign_headers[] = {
     "X-Message-Id",
 };
 
+/* The fields of a bounce's own header block that message_read() reads
+ * (autoreply_headers[] too), and of the returned message's block that
+ * returned_headers() and returned_block_headers() read (campaign_headers[]
+ * too): the readers name them by index, so that GMime is handed every
+ * field read (filter_fields()). */
+enum { OUTER_DATE, OUTER_FROM, OUTER_TO, OUTER_SUBJECT };
+static const char *const outer_fields[] = {"Date", "From", "To", "Subject"};
+enum { RETURNED_MESSAGE_ID, RETURNED_FROM, RETURNED_TO, RETURNED_SUBJECT, RETURNED_LIST_ID };
+static const char *const returned_fields[] = {"Message-ID", "From", "To", "Subject", "List-Id"};
+
 /* Headers that mark an automatic reply (RFC 3834 and the older habits). */
 static const struct {
 	const char *name, *value; /* value NULL: any */
@@ -189,9 +199,11 @@ static void returned_headers(struct walk *w, GMimeMessage *message)
 	/* The headers as written (decoded, unfolded): formatting GMime's
 	 * address lists costs an IDN conversion per address for nothing. */
 	keep_returned(w, g_mime_message_get_message_id(message),
-	              g_mime_object_get_header(object, "From"),
-	              g_mime_object_get_header(object, "To"), g_mime_message_get_subject(message),
-	              g_mime_object_get_header(object, "List-Id"), campaign_id);
+	              g_mime_object_get_header(object, returned_fields[RETURNED_FROM]),
+	              g_mime_object_get_header(object, returned_fields[RETURNED_TO]),
+	              g_mime_message_get_subject(message),
+	              g_mime_object_get_header(object, returned_fields[RETURNED_LIST_ID]),
+	              campaign_id);
 }
 
 /* The value of the last field called name in a header list, or NULL: a
@@ -550,7 +562,8 @@ static int read_wrapped(struct walk *w)
 		memset(&out->returned, 0, sizeof(out->returned));
 		out->notice = (smtpclass_span){NULL, 0};
 		w->html = (smtpclass_span){NULL, 0};
-		w->bounce_to = keep(w, g_mime_object_get_header(GMIME_OBJECT(message), "To"));
+		w->bounce_to = keep(
+		    w, g_mime_object_get_header(GMIME_OBJECT(message), outer_fields[OUTER_TO]));
 		walk_part(w, g_mime_message_get_mime_part(message), 0);
 		notice_from_html(w);
 		if (out->report.count > 0) {
@@ -783,17 +796,6 @@ static struct cut needed_length(const char *bytes, size_t len)
 	return cut;
 }
 
-/* Fields of a bounce's own header block that message_read() reads. */
-static const char *const outer_fields[] = {
-    "Date",          "From",           "To",
-    "Subject",       "Auto-Submitted", "X-Autoreply",
-    "X-Autorespond", "Precedence",     "X-Auto-Response-Suppress",
-};
-
-/* Fields of the returned message's header block that returned_headers()
- * reads (campaign_headers[] too). */
-static const char *const returned_fields[] = {"Message-ID", "From", "To", "Subject", "List-Id"};
-
 /* Whether a field name is one of names[], or MIME-Version or Content-*
  * (the structure and charsets: always kept). */
 static int field_is_read(const char *name, size_t len, const char *const *names, size_t count,
@@ -809,6 +811,12 @@ static int field_is_read(const char *name, size_t len, const char *const *names,
 		for (size_t i = 0; i < sizeof(campaign_headers) / sizeof(campaign_headers[0]); i++)
 			if (strlen(campaign_headers[i]) == len &&
 			    strncasecmp(name, campaign_headers[i], len) == 0)
+				return 1;
+	if (!returned)
+		for (size_t i = 0; i < sizeof(autoreply_headers) / sizeof(autoreply_headers[0]);
+		     i++)
+			if (strlen(autoreply_headers[i].name) == len &&
+			    strncasecmp(name, autoreply_headers[i].name, len) == 0)
 				return 1;
 	return 0;
 }
@@ -970,15 +978,16 @@ static void returned_block_headers(struct walk *w, const char *p, const char *en
 	for (size_t i = 0; i < CAMPAIGNS; i++)
 		campaign[i] = none;
 	while (next_field(&p, end, &field)) {
-		if (field_is(&field, "Message-ID"))
+		if (field_is(&field, returned_fields[RETURNED_MESSAGE_ID]))
 			message_id = field;
-		else if (field_is(&field, "Subject"))
+		else if (field_is(&field, returned_fields[RETURNED_SUBJECT]))
 			subject = field;
-		else if (field_is(&field, "From") && from.name == NULL)
+		else if (field_is(&field, returned_fields[RETURNED_FROM]) && from.name == NULL)
 			from = field;
-		else if (field_is(&field, "To") && to.name == NULL)
+		else if (field_is(&field, returned_fields[RETURNED_TO]) && to.name == NULL)
 			to = field;
-		else if (field_is(&field, "List-Id") && list_id.name == NULL)
+		else if (field_is(&field, returned_fields[RETURNED_LIST_ID]) &&
+		         list_id.name == NULL)
 			list_id = field;
 		else
 			for (size_t i = 0; i < CAMPAIGNS; i++)
@@ -1292,16 +1301,14 @@ void message_read(const char *bytes, size_t len, struct mail_store *store, struc
 	made = construct(bytes, len, &handed);
 	message = made.top;
 	if (message != NULL) {
-		const char *date = g_mime_object_get_header(message, "Date");
+		const char *from = g_mime_object_get_header(message, outer_fields[OUTER_FROM]);
 
-		out->date = keep(&w, date);
-		const char *from = g_mime_object_get_header(message, "From");
+		out->date = keep(&w, g_mime_object_get_header(message, outer_fields[OUTER_DATE]));
+		w.bounce_to = keep(&w, g_mime_object_get_header(message, outer_fields[OUTER_TO]));
 
-		w.bounce_to = keep(&w, g_mime_object_get_header(message, "To"));
-
-		subject = made.message != NULL
-		              ? g_mime_message_get_subject(made.message)
-		              : last_field(g_mime_object_get_header_list(message), "Subject");
+		subject = made.message != NULL ? g_mime_message_get_subject(made.message)
+		                               : last_field(g_mime_object_get_header_list(message),
+		                                            outer_fields[OUTER_SUBJECT]);
 		autoreply = is_autoreply(message);
 		if (from != NULL && notice_sender_is_daemon(from, strlen(from)))
 			signs |= SIGN_DAEMON_SENDER;

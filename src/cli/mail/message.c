@@ -715,15 +715,15 @@ static const char *header_block_end(const char *p, const char *end)
 	return NULL;
 }
 
-/* Whether the header block [start, end) names a delivery status (the
- * Content-Type of a report: "report-type=delivery-status"), in any case. */
-static int headers_name_report(const char *start, const char *end)
+/* Whether the header block [start, end) holds needle (lowercase), in any
+ * case: "delivery-status" (the Content-Type of a report,
+ * "report-type=delivery-status"), or "report". */
+static int block_holds(const char *start, const char *end, const char *needle)
 {
-	static const char needle[] = "delivery-status";
-	const size_t needle_len = sizeof(needle) - 1;
+	const size_t needle_len = strlen(needle);
 
 	for (const char *p = start; p + needle_len <= end; p++)
-		if ((*p | 0x20) == 'd' && strncasecmp(p, needle, needle_len) == 0)
+		if ((*p | 0x20) == needle[0] && strncasecmp(p, needle, needle_len) == 0)
 			return 1;
 	return 0;
 }
@@ -775,7 +775,7 @@ static struct cut needed_length(const char *bytes, size_t len)
 		if (returned == NULL)
 			return cut;
 		if (wrapped < MAIL_WRAPPED_MAX && strncasecmp(p - 14, "message/rfc822", 14) == 0 &&
-		    headers_name_report(headers, returned)) {
+		    block_holds(headers, returned, "delivery-status")) {
 			wrapped++;
 			p = returned;
 			continue;
@@ -1014,15 +1014,6 @@ static void returned_block_headers(struct walk *w, const char *p, const char *en
 		g_free(values[i]);
 }
 
-/* Whether the block [p, end) holds "report" in any case. */
-static int names_report(const char *p, const char *end)
-{
-	for (; p + 6 <= end; p++)
-		if ((*p | 0x20) == 'r' && strncasecmp(p, "report", 6) == 0)
-			return 1;
-	return 0;
-}
-
 /* What GMime is handed of a message, and where in it the returned
  * message's header block and its part's Content-Type line are. */
 struct handed {
@@ -1076,7 +1067,7 @@ static struct handed handed_bytes(const char *bytes, size_t len, int whole)
 		out += cut.returned - outer_end;
 		h.returned_at = (long long)(out - buffer);
 		if (cut.type_line != NULL && cut.type_line >= outer_end &&
-		    fields_only(cut.returned, end) && !names_report(cut.returned, end)) {
+		    fields_only(cut.returned, end) && !block_holds(cut.returned, end, "report")) {
 			middle[cut.subtype + 5 - outer_end] = 'x';
 			h.renamed_at = (long long)(middle + (cut.type_line - outer_end) - buffer);
 		}
@@ -1160,8 +1151,9 @@ static int read_as_leaf(GMimeObject *part, long long line_at, long long content_
 		    content != NULL ? g_mime_data_wrapper_get_stream(content) : NULL;
 		GMimeHeaderList *headers = g_mime_object_get_header_list(part);
 		int count = headers != NULL ? g_mime_header_list_get_count(headers) : 0;
-
 		GMimeContentEncoding encoding = g_mime_part_get_content_encoding(GMIME_PART(part));
+		GMimeContentType *type = g_mime_object_get_content_type(part);
+		int types = 0, ours = 0, encodings = 0;
 
 		/* An encoded message/rfc822 part is decoded before GMime reads
 		 * it as a message: only one as it is reads the block. */
@@ -1170,8 +1162,6 @@ static int read_as_leaf(GMimeObject *part, long long line_at, long long content_
 		    encoding != GMIME_CONTENT_ENCODING_8BIT &&
 		    encoding != GMIME_CONTENT_ENCODING_BINARY)
 			return 0;
-		GMimeContentType *type = g_mime_object_get_content_type(part);
-		int types = 0, ours = 0, encodings = 0;
 
 		if (stream == NULL || stream->bound_start != content_at)
 			return 0;

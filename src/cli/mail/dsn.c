@@ -359,12 +359,17 @@ static const unsigned char *lower_table(void)
 	return table;
 }
 
-/* The bit of a three-byte run in the set of mail_folded.runs. */
+/* The bit of the three-byte run a b c in the set of mail_folded.runs. */
+static unsigned run_hash(unsigned a, unsigned b, unsigned c)
+{
+	return (a << 6 ^ b << 3 ^ c) % MAIL_FOLDED_RUNS;
+}
+
 static unsigned run_bit(const char *run)
 {
 	const unsigned char *r = (const unsigned char *)run;
 
-	return ((unsigned)r[0] << 6 ^ (unsigned)r[1] << 3 ^ (unsigned)r[2]) % MAIL_FOLDED_RUNS;
+	return run_hash(r[0], r[1], r[2]);
 }
 
 struct mail_folded mail_fold(const char *text, size_t len)
@@ -384,7 +389,7 @@ struct mail_folded mail_fold(const char *text, size_t len)
 	 * setting their bits as well only makes the set say "maybe" more). */
 	for (size_t i = 0; i < f.len; i++) {
 		unsigned c = table[(unsigned char)text[i]];
-		unsigned bit = (first << 6 ^ second << 3 ^ c) % MAIL_FOLDED_RUNS;
+		unsigned bit = run_hash(first, second, c);
 
 		folded[i] = (char)c;
 		runs[bit / 8] |= (unsigned char)(1u << bit % 8);

@@ -111,18 +111,27 @@ static int direction_keeps(const struct settings *settings, const struct record 
 	return inbound == (settings->direction == DIRECTION_IN);
 }
 
+/* Whether --since, --until and --direction keep a record (counted when
+ * --direction leaves it out). */
+static int record_kept(struct settings *settings, const struct record *record)
+{
+	if (!time_range_keeps(&time_range, record->log != NULL ? record->log->time.ptr : NULL,
+	                      record->log != NULL ? record->log->time.len : 0,
+	                      summary_report == NULL ? &settings->output.year_guess : NULL))
+		return 0;
+	if (!direction_keeps(settings, record)) {
+		counts.other_direction++;
+		return 0;
+	}
+	return 1;
+}
+
 static void emit(struct settings *settings, const struct record *record)
 {
 	int rank = verdict_rank(record->result);
 
-	if (!time_range_keeps(&time_range, record->log != NULL ? record->log->time.ptr : NULL,
-	                      record->log != NULL ? record->log->time.len : 0,
-	                      summary_report == NULL ? &settings->output.year_guess : NULL))
+	if (!record_kept(settings, record))
 		return;
-	if (!direction_keeps(settings, record)) {
-		counts.other_direction++;
-		return;
-	}
 	if (summary_report != NULL)
 		summary_feed_add(record);
 	else
@@ -138,16 +147,12 @@ static void emit(struct settings *settings, const struct record *record)
  * and --direction as emit() keeps records, goes to the counting thread
  * unclassified: the thread classifies it (summaryfeed.c), and the scan,
  * the critical path, does not. */
-static void emit_to_classify(const struct settings *settings, const smtpclass_log_record *log)
+static void emit_to_classify(struct settings *settings, const smtpclass_log_record *log)
 {
 	struct record record = {.log = log};
 
-	if (!time_range_keeps(&time_range, log->time.ptr, log->time.len, NULL))
+	if (!record_kept(settings, &record))
 		return;
-	if (!direction_keeps(settings, &record)) {
-		counts.other_direction++;
-		return;
-	}
 	summary_feed_add_log(log);
 	counts.records++;
 }

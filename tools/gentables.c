@@ -1006,6 +1006,46 @@ static int compare_line(const void *a, const void *b)
 	return (*x)->line - (*y)->line;
 }
 
+/* data/log-status.tsv's dsn_actions: each RFC 3464 Action value (words
+ * split on spaces) and the log status it is to a bounce message's record,
+ * for the mail reader. */
+static void write_dsn_actions(FILE *out)
+{
+	int count = 0;
+
+	fputs("\n/* data/log-status.tsv, dsn_actions */\n"
+	      "const struct registry_dsn_action registry_dsn_actions[] = {\n",
+	      out);
+	for (int i = 0; i < log_status.row_count; i++) {
+		const struct row *row = &log_status.rows[i];
+		const char *p = row->fields[4];
+
+		if (strcmp(p, "-") == 0)
+			continue;
+		while (*p != '\0') {
+			size_t n = 0;
+
+			while (p[n] != '\0' && p[n] != ' ') {
+				if (!islower((unsigned char)p[n]))
+					fail(log_status.path, row->line,
+					     "a DSN action is a lowercase word");
+				n++;
+			}
+			if (n == 0)
+				fail(log_status.path, row->line,
+				     "dsn_actions: one space between words");
+			fprintf(out, "\t{\"%.*s\", SMTPCLASS_STATUS_", (int)n, p);
+			put_upper(out, row->fields[0]);
+			fputs("},\n", out);
+			count++;
+			p += n;
+			if (*p == ' ')
+				p++;
+		}
+	}
+	fprintf(out, "};\nconst size_t registry_dsn_action_count = %d;\n", count);
+}
+
 /* data/stage-phrases.tsv's notice rows, in the file's order (the first
  * found in a notice wins), for the mail reader. */
 static void write_notice_stage_phrases(FILE *out)
@@ -1338,16 +1378,17 @@ static void write_wrappers(FILE *out)
  * The registry the command's --describe shows (src/cli/registry.h): the
  * meaning and references of each basic code, and the reference of each
  * enhanced code, sorted for bsearch(); and the stage phrases the mail reader
- * looks for in notices.  The library has no use for them, so they go to a
- * file of their own that only the command links.  Call after write_basic(),
+ * looks for in notices and the DSN actions it maps to log statuses.  The library has no use for
+ * them, so they go to a file of their own that only the command links.  Call after write_basic(),
  * which sorts the basic rows.
  */
 static void write_registry(FILE *out)
 {
 	static struct enhanced_entry entries[MAX_ROWS];
 
-	fputs("/* generated from data/basic-codes.tsv, data/enhanced-codes.tsv and "
-	      "data/stage-phrases.tsv by tools/gentables.c: do not edit */\n"
+	fputs("/* generated from data/basic-codes.tsv, data/enhanced-codes.tsv, "
+	      "data/stage-phrases.tsv and data/log-status.tsv by tools/gentables.c: do not "
+	      "edit */\n"
 	      "#include \"registry.h\"\n\n"
 	      "/* sorted by code */\nconst struct registry_basic registry_basic[] = {\n",
 	      out);
@@ -1376,6 +1417,7 @@ static void write_registry(FILE *out)
 	}
 	fprintf(out, "};\nconst size_t registry_enhanced_count = %d;\n", enhanced.row_count);
 	write_notice_stage_phrases(out);
+	write_dsn_actions(out);
 }
 
 int main(int argc, char **argv)
@@ -1403,7 +1445,7 @@ int main(int argc, char **argv)
 	           "reason\tverdict\tbounce_class\tpowermta_category\tses_bounce_type\t"
 	           "ses_bounce_subtype\tlossy");
 	load_table(&log_status, argv[1], "log-status.tsv",
-	           "status\tverdict\tbare_verdict\treason\tsource");
+	           "status\tverdict\tbare_verdict\treason\tdsn_actions\tsource");
 	load_table(&stage_reasons, argv[1], "stage-reasons.tsv",
 	           "id\tstage\treason\tbecomes\tkept_by\tsource");
 	load_table(&wrappers, argv[1], "wrappers.tsv", "id\tstage\tneeds\tpattern\tsource");

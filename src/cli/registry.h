@@ -6,7 +6,8 @@
  * single source of truth; the library keeps the classification columns of
  * the same files, the command only these words for people.  The same file
  * holds the rows of data/stage-phrases.tsv that the mail reader looks for
- * in notices (read "notice"; the library keeps the "slot" rows).
+ * in notices (read "notice"; the library keeps the "slot" rows) and the DSN
+ * actions of data/log-status.tsv.
  */
 #ifndef SMTPCLASS_REGISTRY_H
 #define SMTPCLASS_REGISTRY_H
@@ -39,6 +40,15 @@ struct registry_stage_phrase {
 /* The notice phrases, in the order of data/stage-phrases.tsv. */
 extern const struct registry_stage_phrase registry_notice_stages[];
 extern const size_t registry_notice_stage_count;
+
+struct registry_dsn_action {
+	const char *action; /* lowercase: "failed", "delayed", ... */
+	smtpclass_log_status status;
+};
+
+/* The DSN actions of data/log-status.tsv (column dsn_actions). */
+extern const struct registry_dsn_action registry_dsn_actions[];
+extern const size_t registry_dsn_action_count;
 
 /* The row of a basic code, or NULL when no registry names it. */
 const struct registry_basic *registry_find_basic(int code);

@@ -34,6 +34,7 @@
 
 #include "input.h"
 #include "mail.h"
+#include "registry.h"
 #include "safe.h"
 
 #define PROGRAM "smtpclass"
@@ -92,28 +93,27 @@ static int allocate(void)
 /* ---- the one way a failure text is classified ---------------------------- */
 
 /*
- * DSN actions (RFC 3464 s2.3.3) and the log status each one is, to the
- * classifier and the summary, as the MTA's status= is in a log: "failed"
- * is the reporting MTA giving up on the recipient (bounced), "delayed" a
- * warning while it retries (deferred).
+ * The index in registry_dsn_actions[] of a DSN action (RFC 3464 s2.3.3;
+ * data/log-status.tsv, column dsn_actions: "failed" is the reporting MTA
+ * giving up on the recipient, bounced; "delayed" a warning while it
+ * retries, deferred), or -1.  A recipient whose action is a status of
+ * sent is no failure.
  */
-static const struct {
-	const char *action;
-	smtpclass_log_status status;
-	int failed;
-} actions[] = {
-    {"failed", SMTPCLASS_STATUS_BOUNCED, 1}, {"delayed", SMTPCLASS_STATUS_DEFERRED, 1},
-    {"delivered", SMTPCLASS_STATUS_SENT, 0}, {"relayed", SMTPCLASS_STATUS_SENT, 0},
-    {"expanded", SMTPCLASS_STATUS_SENT, 0},
-};
-
 static int action_index(smtpclass_span action)
 {
-	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		if (action.ptr != NULL && action.len >= strlen(actions[i].action) &&
-		    strncasecmp(action.ptr, actions[i].action, strlen(actions[i].action)) == 0)
+	for (size_t i = 0; i < registry_dsn_action_count; i++) {
+		size_t n = strlen(registry_dsn_actions[i].action);
+
+		if (action.ptr != NULL && action.len >= n &&
+		    strncasecmp(action.ptr, registry_dsn_actions[i].action, n) == 0)
 			return (int)i;
+	}
 	return -1;
+}
+
+static int action_failed(int action)
+{
+	return registry_dsn_actions[action].status != SMTPCLASS_STATUS_SENT;
 }
 
 /*
@@ -227,13 +227,13 @@ static void write_recipient(const char *source, unsigned long long line,
 	                      : bounce.report.arrival_date.ptr != NULL ? bounce.report.arrival_date
 	                                                               : bounce.date;
 
-	if (action >= 0 && !actions[action].failed && !write_all) {
+	if (action >= 0 && !action_failed(action) && !write_all) {
 		bounce_counts.not_failed++;
 		return;
 	}
 	fill_common(&mail, &log);
 	classify_failure(text, r->status, r->stage, &found, &reply, &result);
-	log.status = action >= 0 ? actions[action].status : SMTPCLASS_STATUS_BOUNCED;
+	log.status = action >= 0 ? registry_dsn_actions[action].status : SMTPCLASS_STATUS_BOUNCED;
 	record.stage = found.stage;
 	log.stage = found.stage;
 	log.reply = text;
